@@ -1,0 +1,109 @@
+import { and, desc, eq, isNull, lt } from 'drizzle-orm';
+import { recordAudit, type AuditContext } from '../audit/record.js';
+import { actorUserColumns, splitToken, type Actor } from '../auth/actor.js';
+import type { Database } from '../platform/db.js';
+import { hashSecret, randomId, randomSecret, secretMatches } from '../platform/crypto.js';
+import { FoyerError, notFound } from '../platform/errors.js';
+import { users } from '../users/schema.js';
+import { apiTokens } from './schema.js';
+
+/** The prefix makes leaked tokens recognisable to secret scanners and to people. */
+export const API_TOKEN_PREFIX = 'foyer_';
+// Recording each use would flood the audit log; one event per token per interval says when it was in use.
+const USE_RECORD_INTERVAL_MS = 60_000;
+
+export async function createApiToken(
+  db: Database,
+  context: AuditContext,
+  creatorId: string,
+  input: { name: string; expiresAt: Date | null },
+) {
+  if (input.expiresAt && input.expiresAt <= context.now) {
+    throw new FoyerError(400, 'validation_failed', 'The expiry must be in the future.', {
+      details: { fields: { expiresAt: 'must be in the future' } },
+    });
+  }
+  const id = randomId();
+  const secret = randomSecret();
+  const [row] = await db
+    .insert(apiTokens)
+    .values({ id, name: input.name.trim(), secretHash: hashSecret(secret), createdBy: creatorId, createdAt: context.now, expiresAt: input.expiresAt })
+    .returning();
+  await recordAudit(db, context, { action: 'api_token.created', targetType: 'api_token', targetId: id, details: { name: row!.name } });
+  return { row: row!, token: `${API_TOKEN_PREFIX}${id}.${secret}` };
+}
+
+export async function listApiTokens(db: Database) {
+  return db
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      createdAt: apiTokens.createdAt,
+      expiresAt: apiTokens.expiresAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+      revokedAt: apiTokens.revokedAt,
+      createdBy: { id: users.id, name: users.name },
+    })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.createdBy))
+    .orderBy(desc(apiTokens.createdAt));
+}
+
+export async function revokeApiToken(db: Database, context: AuditContext, id: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(apiTokens)
+      .set({ revokedAt: context.now })
+      .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+      .returning({ id: apiTokens.id });
+    if (!row) {
+      const [existing] = await tx.select({ id: apiTokens.id }).from(apiTokens).where(eq(apiTokens.id, id));
+      if (!existing) throw notFound('The API token');
+      return;
+    }
+    await recordAudit(tx, context, { action: 'api_token.revoked', targetType: 'api_token', targetId: id });
+  });
+}
+
+/**
+ * The actor behind an API token: its creator with the creator's permissions as they are now, so a token never
+ * outlives or outranks the person who made it.
+ */
+export async function resolveApiToken(db: Database, token: string, context: Omit<AuditContext, 'actorType' | 'actorId'>): Promise<Actor | null> {
+  const parts = splitToken(token, API_TOKEN_PREFIX);
+  if (!parts) return null;
+  const [row] = await db
+    .select({
+      secretHash: apiTokens.secretHash,
+      expiresAt: apiTokens.expiresAt,
+      revokedAt: apiTokens.revokedAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+      user: actorUserColumns,
+    })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.createdBy))
+    .where(eq(apiTokens.id, parts.id));
+  if (!row || !secretMatches(parts.secret, row.secretHash)) return null;
+  if (row.revokedAt || (row.expiresAt && row.expiresAt <= context.now) || row.user.status !== 'active') return null;
+  if (!row.lastUsedAt || context.now.getTime() - row.lastUsedAt.getTime() > USE_RECORD_INTERVAL_MS) {
+    await db.transaction(async (tx) => {
+      // Only the request that moves last-used forward records the use, so concurrent requests write one event.
+      const cutoff = new Date(context.now.getTime() - USE_RECORD_INTERVAL_MS);
+      const [moved] = await tx
+        .update(apiTokens)
+        .set({ lastUsedAt: context.now })
+        .where(and(eq(apiTokens.id, parts.id), row.lastUsedAt ? lt(apiTokens.lastUsedAt, cutoff) : isNull(apiTokens.lastUsedAt)))
+        .returning({ id: apiTokens.id });
+      if (moved) {
+        await recordAudit(tx, { ...context, actorType: 'api_token', actorId: parts.id }, {
+          action: 'api_token.used',
+          targetType: 'api_token',
+          targetId: parts.id,
+          details: { userId: row.user.id },
+        });
+      }
+    });
+  }
+  const { permissions, ...user } = row.user;
+  return { via: 'api_token', sessionId: null, apiTokenId: parts.id, user, permissions: new Set(permissions) };
+}

@@ -1,0 +1,39 @@
+import { sql } from 'drizzle-orm';
+import { apiTokenRoutes } from './api-tokens/routes.js';
+import { auditRoutes } from './audit/routes.js';
+import { passwordRoutes } from './auth/passwords/routes.js';
+import { installActorResolution } from './auth/request.js';
+import { sessionRoutes } from './auth/sessions/routes.js';
+import type { DatabaseHandle } from './platform/db.js';
+import { FoyerError } from './platform/errors.js';
+import { createHttpServer, type AppDeps, type FoyerApp } from './platform/http.js';
+import { syncBuiltinRoles } from './roles/builtin.js';
+import { setupRoutes } from './setup/routes.js';
+import { adminUserRoutes } from './users/routes.js';
+
+/** Every feature's routes, in one place so the whole API surface is visible at a glance. */
+export function buildApp(deps: AppDeps): Promise<FoyerApp> {
+  return createHttpServer(deps.config, (app) => {
+    installActorResolution(app, deps);
+    app.get('/readyz', { schema: { hide: true } }, async () => {
+      try {
+        await deps.db.execute(sql`select 1`);
+      } catch {
+        throw new FoyerError(503, 'database_unavailable', 'The database does not answer.');
+      }
+      return { status: 'ready' };
+    });
+    setupRoutes(app, deps);
+    sessionRoutes(app, deps);
+    passwordRoutes(app, deps);
+    adminUserRoutes(app, deps);
+    apiTokenRoutes(app, deps);
+    auditRoutes(app, deps);
+  });
+}
+
+/** Schema migrations plus the data the code declares (built-in roles). Safe to run on every start. */
+export async function prepareDatabase(handle: DatabaseHandle): Promise<void> {
+  await handle.migrate();
+  await syncBuiltinRoles(handle.db);
+}

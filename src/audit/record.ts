@@ -1,0 +1,41 @@
+import type { Database } from '../platform/db.js';
+import { auditEvents } from './schema.js';
+
+/** Who did something, and from where. Routes build one per request; jobs and the CLI use `systemContext`. */
+export interface AuditContext {
+  actorType: 'user' | 'api_token' | 'system' | 'anonymous';
+  actorId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  now: Date;
+}
+
+export const systemContext = (now = new Date()): AuditContext => ({
+  actorType: 'system',
+  actorId: null,
+  ip: null,
+  userAgent: null,
+  now,
+});
+
+export interface AuditEntry {
+  action: string;
+  targetType?: string;
+  targetId?: string;
+  details?: Record<string, unknown>;
+}
+
+/** Pass the transaction that makes the change: the event exists exactly when the change committed. */
+export async function recordAudit(db: Database, context: AuditContext, entry: AuditEntry): Promise<void> {
+  await db.insert(auditEvents).values({
+    occurredAt: context.now,
+    actorType: context.actorType,
+    actorId: context.actorId,
+    action: entry.action,
+    targetType: entry.targetType ?? null,
+    targetId: entry.targetId ?? null,
+    ip: context.ip,
+    userAgent: context.userAgent,
+    details: entry.details ?? {},
+  });
+}

@@ -1,0 +1,24 @@
+import { hash, verify, type Algorithm } from '@node-rs/argon2';
+
+/** OWASP's argon2id minimum (m=19 MiB, t=2, p=1): strong enough, and cheap enough to keep sign-in fast. */
+// `Algorithm` is an ambient const enum that isolated modules cannot read; 2 is its Argon2id member.
+export const ARGON2_PARAMS = { algorithm: 2 as Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+export const hashPassword = (password: string): Promise<string> => hash(password, ARGON2_PARAMS);
+
+// A real hash of a throwaway password: verifying against it costs exactly what a real check costs,
+// so an unknown identifier cannot be told apart by timing.
+let decoyHash: Promise<string> | undefined;
+const decoy = () => (decoyHash ??= hash('foyer-decoy-password-never-matches', ARGON2_PARAMS));
+
+/** Verifies `password` against `storedHash`, or burns the same work against a decoy when there is none. */
+export async function verifyPassword(storedHash: string | null, password: string): Promise<boolean> {
+  if (!storedHash) {
+    await verify(await decoy(), password).catch(() => false);
+    return false;
+  }
+  return verify(storedHash, password).catch(() => false);
+}
+
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 256;

@@ -1,0 +1,86 @@
+import { and, eq, ne, sql } from 'drizzle-orm';
+import type { Database } from '../../platform/db.js';
+import { hashSecret, randomId, randomSecret, secretMatches } from '../../platform/crypto.js';
+import { users } from '../../users/schema.js';
+import { actorUserColumns, splitToken, type Actor } from '../actor.js';
+import { sessions } from './schema.js';
+
+const MINUTE = 60_000;
+export const SESSION_IDLE_MS = 7 * 24 * 60 * MINUTE;
+export const SESSION_ABSOLUTE_MS = 30 * 24 * 60 * MINUTE;
+// Writing last-seen on every request would turn each read into a write; a minute's precision is plenty.
+const TOUCH_INTERVAL_MS = MINUTE;
+
+export interface ClientInfo {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** Starts a session and returns the bearer value for the cookie: `id.secret`, of which only a hash is stored. */
+export async function createSession(db: Database, userId: string, client: ClientInfo, now: Date): Promise<string> {
+  const id = randomId();
+  const secret = randomSecret();
+  await db.insert(sessions).values({
+    id,
+    secretHash: hashSecret(secret),
+    userId,
+    createdAt: now,
+    lastSeenAt: now,
+    idleExpiresAt: new Date(now.getTime() + SESSION_IDLE_MS),
+    absoluteExpiresAt: new Date(now.getTime() + SESSION_ABSOLUTE_MS),
+    ip: client.ip,
+    userAgent: client.userAgent?.slice(0, 512) ?? null,
+  });
+  return `${id}.${secret}`;
+}
+
+/**
+ * Returns the actor of a session token, or null when the token is unknown, expired or its user is no longer active.
+ * The user's status is read on every call, so disabling someone takes effect on their very next request.
+ */
+export async function resolveSession(db: Database, token: string, now: Date): Promise<Actor | null> {
+  const parts = splitToken(token);
+  if (!parts) return null;
+  const [row] = await db
+    .select({
+      secretHash: sessions.secretHash,
+      lastSeenAt: sessions.lastSeenAt,
+      idleExpiresAt: sessions.idleExpiresAt,
+      absoluteExpiresAt: sessions.absoluteExpiresAt,
+      user: actorUserColumns,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.id, parts.id));
+  if (!row || !secretMatches(parts.secret, row.secretHash)) return null;
+  if (row.idleExpiresAt <= now || row.absoluteExpiresAt <= now) {
+    await endSession(db, parts.id);
+    return null;
+  }
+  if (row.user.status !== 'active') return null;
+  if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
+    const idle = Math.min(now.getTime() + SESSION_IDLE_MS, row.absoluteExpiresAt.getTime());
+    await db
+      .update(sessions)
+      .set({ lastSeenAt: now, idleExpiresAt: new Date(idle) })
+      .where(eq(sessions.id, parts.id));
+  }
+  const { permissions, ...user } = row.user;
+  return { via: 'session', sessionId: parts.id, apiTokenId: null, user, permissions: new Set(permissions) };
+}
+
+export async function endSession(db: Database, sessionId: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.id, sessionId));
+}
+
+export async function endOtherSessions(db: Database, userId: string, keepSessionId: string | null): Promise<void> {
+  await db
+    .delete(sessions)
+    .where(keepSessionId ? and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)) : eq(sessions.userId, userId));
+}
+
+export async function pruneExpiredSessions(db: Database, now: Date): Promise<void> {
+  await db
+    .delete(sessions)
+    .where(sql`${sessions.idleExpiresAt} <= ${now} or ${sessions.absoluteExpiresAt} <= ${now}`);
+}

@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting Foyer reads, parsed once at start. Any variable may instead be given as `NAME_FILE`
+ * pointing at a file holding the value (Docker/Kubernetes secrets), so secrets need not sit in the environment.
+ */
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const environmentVariables = z.object({
+    PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    FOYER_DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// or postgresql:// connection URL' })
+      .optional(),
+    FOYER_PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).optional(),
+    FOYER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    FOYER_TRUST_PROXY: booleanFlag.default(false),
+    FOYER_SIGNIN_LIMIT_PER_IP: z.coerce.number({ message: 'must be a number' }).int().positive().default(30),
+    FOYER_SIGNIN_LIMIT_PER_ACCOUNT: z.coerce.number({ message: 'must be a number' }).int().positive().default(10),
+    FOYER_BOOTSTRAP_ADMIN_EMAIL: z.email({ message: 'must be an email address' }).optional(),
+    FOYER_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(8, { message: 'must be at least 8 characters' }).optional(),
+    FOYER_BOOTSTRAP_ADMIN_NAME: z.string().min(1).default('Administrator'),
+    FOYER_BOOTSTRAP_ADMIN_USERNAME: z.string().min(1).default('admin'),
+});
+
+const environmentSchema = environmentVariables.superRefine((env, ctx) => {
+    if (Boolean(env.FOYER_BOOTSTRAP_ADMIN_EMAIL) !== Boolean(env.FOYER_BOOTSTRAP_ADMIN_PASSWORD)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.FOYER_BOOTSTRAP_ADMIN_EMAIL ? 'FOYER_BOOTSTRAP_ADMIN_PASSWORD' : 'FOYER_BOOTSTRAP_ADMIN_EMAIL'],
+        message: 'must be set together with the other FOYER_BOOTSTRAP_ADMIN_* variable',
+      });
+    }
+  });
+
+export interface Config {
+  port: number;
+  host: string;
+  production: boolean;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  /** Origin (scheme://host[:port]) used in links, for passkeys and for the CSRF Origin check. */
+  publicUrl: URL;
+  logLevel: string;
+  trustProxy: boolean;
+  /** Cookies are `Secure` and `__Host-` prefixed everywhere except plain-http localhost development. */
+  secureCookies: boolean;
+  /** Sign-in attempts allowed per minute, from one IP and against one identifier. */
+  signInLimits: { perIp: number; perAccount: number };
+  bootstrapAdmin: { email: string; password: string; name: string; username: string } | undefined;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads `NAME_FILE` indirections for Foyer's own variables, so the schema only sees plain values. */
+function resolveFileVariables(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  const known = Object.keys(environmentVariables.shape);
+  const values: Record<string, string | undefined> = Object.fromEntries(known.map((name) => [name, env[name]]));
+  for (const name of known) {
+    const key = `${name}_FILE`;
+    const path = env[key];
+    if (!path) continue;
+    if (env[name]) throw new ConfigError(`Set either ${name} or ${key}, not both.`);
+    try {
+      values[name] = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+    } catch {
+      throw new ConfigError(`${key} points at ${path}, which cannot be read.`);
+    }
+  }
+  return values;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(
+    Object.fromEntries(Object.entries(resolveFileVariables(env)).filter(([, v]) => v !== '')),
+  );
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(`${variable} ${issue.message.replace(/^Invalid input: /, '')}.`);
+  }
+  const e = parsed.data;
+  const publicUrl = new URL(e.FOYER_PUBLIC_URL ?? `http://localhost:${e.PORT}`);
+  const local = LOCAL_HOSTS.has(publicUrl.hostname) || publicUrl.hostname === '::1';
+  // Secure cookies and passkeys need a secure context: plain http is only one on loopback.
+  if (publicUrl.protocol === 'http:' && !local) {
+    throw new ConfigError('FOYER_PUBLIC_URL must use https:// unless it points at localhost.');
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    production: e.NODE_ENV === 'production',
+    dataDir: resolve(e.FOYER_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    publicUrl: new URL(publicUrl.origin),
+    logLevel: e.FOYER_LOG_LEVEL,
+    trustProxy: e.FOYER_TRUST_PROXY,
+    secureCookies: publicUrl.protocol === 'https:',
+    signInLimits: { perIp: e.FOYER_SIGNIN_LIMIT_PER_IP, perAccount: e.FOYER_SIGNIN_LIMIT_PER_ACCOUNT },
+    bootstrapAdmin:
+      e.FOYER_BOOTSTRAP_ADMIN_EMAIL && e.FOYER_BOOTSTRAP_ADMIN_PASSWORD
+        ? {
+            email: e.FOYER_BOOTSTRAP_ADMIN_EMAIL,
+            password: e.FOYER_BOOTSTRAP_ADMIN_PASSWORD,
+            name: e.FOYER_BOOTSTRAP_ADMIN_NAME,
+            username: e.FOYER_BOOTSTRAP_ADMIN_USERNAME,
+          }
+        : undefined,
+  };
+}

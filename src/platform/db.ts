@@ -1,0 +1,92 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { Logger as DrizzleLogger } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import { migrationsFolder } from './paths.js';
+
+/**
+ * One type for both drivers. A transaction is also a `Database`, so every rule takes `db` and works the same
+ * inside or outside a caller's transaction.
+ */
+export type Database = PgDatabase<PgQueryResultHKT>;
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: 'pglite' | 'postgres';
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Observes every statement; tests use it to count queries. */
+  onQuery?: (sql: string) => void;
+}
+
+const loggerFor = (options: OpenOptions): DrizzleLogger | undefined =>
+  options.onQuery ? { logQuery: (query) => options.onQuery!(query) } : undefined;
+
+// Any fixed number works; it only has to be the same for every Foyer instance sharing a database.
+const MIGRATION_LOCK_ID = 7_246_001;
+
+export function openPostgres(url: string, options: OpenOptions = {}): DatabaseHandle {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const db = drizzlePg(pool, { logger: loggerFor(options) }) as unknown as Database;
+  return {
+    db,
+    kind: 'postgres',
+    async migrate() {
+      // Several instances may start at once: the advisory lock lets exactly one apply migrations.
+      const client = await pool.connect();
+      try {
+        await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+        await migratePg(drizzlePg(client), { migrationsFolder });
+      } finally {
+        await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]).catch(() => undefined);
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+export function wrapPglite(client: PGlite, options: OpenOptions = {}): DatabaseHandle {
+  const db = drizzlePglite(client, { logger: loggerFor(options) }) as unknown as Database;
+  return {
+    db,
+    kind: 'pglite',
+    migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
+    close: () => client.close(),
+  };
+}
+
+/** PGlite is single-process: the embedded database serves exactly one Foyer instance. */
+export async function openEmbedded(dataDir: string, options: OpenOptions = {}): Promise<DatabaseHandle> {
+  const dir = join(dataDir, 'pgdata');
+  mkdirSync(dir, { recursive: true });
+  const client = await PGlite.create(dir);
+  return wrapPglite(client, options);
+}
+
+export async function openDatabase(
+  config: { databaseUrl: string | undefined; dataDir: string },
+  options: OpenOptions = {},
+): Promise<DatabaseHandle> {
+  return config.databaseUrl ? openPostgres(config.databaseUrl, options) : openEmbedded(config.dataDir, options);
+}
+
+/** node-postgres and PGlite both report SQLSTATE in `code`; drizzle wraps it in `cause`. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  let current: unknown = error;
+  while (current && typeof current === 'object') {
+    const e = current as { code?: unknown; constraint?: unknown; cause?: unknown };
+    if (e.code === '23505') return constraint === undefined || e.constraint === constraint;
+    current = e.cause;
+  }
+  return false;
+}

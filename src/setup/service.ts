@@ -1,0 +1,84 @@
+import { sql } from 'drizzle-orm';
+import { recordAudit, systemContext, type AuditContext } from '../audit/record.js';
+import { consumeOneTimeToken, issueOneTimeToken } from '../auth/one-time-tokens/service.js';
+import { createSession } from '../auth/sessions/service.js';
+import type { Config } from '../platform/config.js';
+import type { Database } from '../platform/db.js';
+import { FoyerError } from '../platform/errors.js';
+import { builtinRoleId } from '../roles/builtin.js';
+import { users } from '../users/schema.js';
+import { createUser } from '../users/service.js';
+
+export const SETUP_LINK_TTL_MS = 60 * 60 * 1000;
+// Serialises first-administrator creation across instances starting together.
+const SETUP_LOCK_ID = 7_246_002;
+
+const lockSetup = (db: Database) => db.execute(sql`select pg_advisory_xact_lock(${SETUP_LOCK_ID})`);
+
+export async function instanceHasUsers(db: Database): Promise<boolean> {
+  const [row] = await db.select({ id: users.id }).from(users).limit(1);
+  return row !== undefined;
+}
+
+export type BootstrapOutcome =
+  | { kind: 'already_set_up' }
+  | { kind: 'admin_created'; userId: string }
+  | { kind: 'setup_link'; url: string };
+
+/**
+ * Runs at every start. On an instance with no users it creates the administrator from the bootstrap variables,
+ * or else issues a one-time setup link (valid one hour) for the operator to open. Once anyone exists it does nothing,
+ * so the bootstrap variables can never create a second administrator.
+ */
+export async function bootstrapFirstAdmin(db: Database, config: Config, now = new Date()): Promise<BootstrapOutcome> {
+  return db.transaction(async (tx) => {
+    await lockSetup(tx);
+    if (await instanceHasUsers(tx)) return { kind: 'already_set_up' };
+    const context = systemContext(now);
+    if (config.bootstrapAdmin) {
+      const admin = await createUser(tx, context, {
+        ...config.bootstrapAdmin,
+        roleIds: [await builtinRoleId(tx, 'admin')],
+        emailVerified: true,
+      });
+      await recordAudit(tx, context, { action: 'setup.bootstrap_admin_created', targetType: 'user', targetId: admin.id });
+      return { kind: 'admin_created', userId: admin.id };
+    }
+    const token = await issueOneTimeToken(tx, { purpose: 'setup', userId: null, ttlMs: SETUP_LINK_TTL_MS, now });
+    await recordAudit(tx, context, { action: 'setup.link_issued', details: { expiresAt: new Date(now.getTime() + SETUP_LINK_TTL_MS).toISOString() } });
+    return { kind: 'setup_link', url: new URL(`/setup?token=${token}`, config.publicUrl).toString() };
+  });
+}
+
+export interface SetupInput {
+  token: string;
+  name: string;
+  email: string;
+  username: string;
+  password: string;
+}
+
+/** Creates the first administrator through the setup link and signs them in. */
+export async function completeSetup(db: Database, context: AuditContext, input: SetupInput) {
+  return db.transaction(async (tx) => {
+    await lockSetup(tx);
+    if (await instanceHasUsers(tx)) {
+      throw new FoyerError(409, 'setup_complete', 'This instance is already set up. Sign in instead.');
+    }
+    const spent = await consumeOneTimeToken(tx, 'setup', input.token, context.now);
+    if (!spent) {
+      throw new FoyerError(410, 'setup_link_invalid', 'This setup link has expired or was already used. Restart Foyer for a new one.');
+    }
+    const admin = await createUser(tx, context, {
+      name: input.name,
+      email: input.email,
+      username: input.username,
+      password: input.password,
+      roleIds: [await builtinRoleId(tx, 'admin')],
+      emailVerified: true,
+    });
+    await recordAudit(tx, { ...context, actorType: 'user', actorId: admin.id }, { action: 'setup.completed', targetType: 'user', targetId: admin.id });
+    const sessionToken = await createSession(tx, admin.id, context, context.now);
+    return { userId: admin.id, sessionToken };
+  });
+}
