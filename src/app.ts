@@ -13,7 +13,7 @@ import { adminUserRoutes } from './users/routes.js';
 
 /** Every feature's routes, in one place so the whole API surface is visible at a glance. */
 export function buildApp(deps: AppDeps): Promise<FoyerApp> {
-  return createHttpServer(deps.config, (app) => {
+  return createHttpServer(deps.config, deps.logStream, (app) => {
     installActorResolution(app, deps);
     app.get('/readyz', { schema: { hide: true } }, async () => {
       try {

@@ -12,13 +12,16 @@ export interface Actor {
   permissions: ReadonlySet<string>;
 }
 
-/** Effective permissions of a user: the union over their roles, computed by the database in the same query. */
-export const permissionsOf = (userId: SQL | typeof users.id): SQL<string[]> =>
-  sql<string[]>`coalesce((
+/**
+ * Effective permissions of the `users` row in the surrounding query: the union over their roles, computed by the
+ * database in the same query. The column is spelled out in full because drizzle renders single-table selects
+ * unqualified, and a bare "id" inside the subquery would bind to roles.id.
+ */
+export const userPermissions: SQL<string[]> = sql<string[]>`coalesce((
     select array_agg(distinct p) from user_roles ur
     join roles r on r.id = ur.role_id
     cross join lateral unnest(r.permissions) as p
-    where ur.user_id = ${userId}), '{}'::text[])`;
+    where ur.user_id = "users"."id"), '{}'::text[])`;
 
 export const actorUserColumns = {
   id: users.id,
@@ -27,7 +30,7 @@ export const actorUserColumns = {
   username: users.username,
   status: users.status,
   profile: users.profile,
-  permissions: permissionsOf(users.id),
+  permissions: userPermissions,
 };
 
 /** The single permission check every admin route goes through. */

@@ -38,6 +38,8 @@ export type FoyerApp = FastifyInstance<
 export interface AppDeps {
   db: Database;
   config: Config;
+  /** Where log lines go; standard output when absent. */
+  logStream?: NodeJS.WritableStream;
 }
 
 export const errorBodySchema = z
@@ -63,9 +65,10 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const TOKEN_IN_URL = /((?:token|code)=)[^&]+|(\/(?:signup-links|invitations|setup|login-links)\/)[^/?]{16,}/gi;
 export const redactUrl = (url: string) => url.replace(TOKEN_IN_URL, (_m, q: string | undefined, p: string | undefined) => `${q ?? p}[redacted]`);
 
-function loggerOptions(config: Config) {
+function loggerOptions(config: Config, stream: NodeJS.WritableStream | undefined) {
   return {
     level: config.logLevel,
+    ...(stream ? { stream } : {}),
     redact: {
       paths: [
         'req.headers.authorization',
@@ -112,11 +115,14 @@ function toFoyerError(error: FastifyError | FoyerError | Error): FoyerError | nu
  * The HTTP shell shared by every feature: validation, error shape, CSRF, security headers, OpenAPI and the web app.
  * Features register their routes through `register`, which runs after the shared plugins are ready.
  */
-export async function createHttpServer(config: Config, register: (app: FoyerApp) => Promise<void> | void): Promise<FoyerApp> {
+export async function createHttpServer(
+  config: Config,
+  logStream: NodeJS.WritableStream | undefined,
+  register: (app: FoyerApp) => Promise<void> | void,
+): Promise<FoyerApp> {
   const app = Fastify({
-    logger: loggerOptions(config),
+    logger: loggerOptions(config, logStream),
     trustProxy: config.trustProxy,
-    disableRequestLogging: false,
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>() as unknown as FoyerApp;
 

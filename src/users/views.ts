@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { permissionsOf } from '../auth/actor.js';
+import { userPermissions } from '../auth/actor.js';
 import type { Database } from '../platform/db.js';
 import { isoDate, isoOrNull } from '../platform/http.js';
 import { USER_PROFILES, USER_STATUSES, users, type UserRow } from './schema.js';
@@ -48,7 +48,7 @@ export const authMethodOf = (user: Pick<UserRow, 'passwordHash'>): AdminUser['au
 
 export async function loadMe(db: Database, userId: string): Promise<Me> {
   const [row] = await db
-    .select({ user: users, permissions: permissionsOf(users.id) })
+    .select({ user: users, permissions: userPermissions })
     .from(users)
     .where(eq(users.id, userId));
   if (!row) throw new Error(`user ${userId} vanished`);

@@ -1,0 +1,195 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { auditEvents } from '../../audit/schema.js';
+import { asBrowser, createTestApp, seedUser, sessionCookieFrom, signIn, TEST_ORIGIN, type TestApp } from '../../platform/testing.js';
+import { users } from '../../users/schema.js';
+import { sessions } from './schema.js';
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await createTestApp({ FOYER_SIGNIN_LIMIT_PER_ACCOUNT: '5', FOYER_SIGNIN_LIMIT_PER_IP: '8' });
+});
+afterEach(async () => {
+  vi.useRealTimers();
+  await t.close();
+});
+
+const login = (identifier: string, password: string, headers: Record<string, string> = {}, remoteAddress = '127.0.0.1') =>
+  t.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    headers: { origin: TEST_ORIGIN, ...headers },
+    payload: { identifier, password },
+    remoteAddress,
+  });
+
+describe('password sign-in', () => {
+  it('signs in by email or username, case-insensitively, with a hardened cookie', async () => {
+    const user = await seedUser(t.handle, { email: 'Ann@Example.com', username: 'ann' });
+    const byEmail = await login('ann@example.COM', 'correct horse battery');
+    expect(byEmail.statusCode).toBe(200);
+    expect(byEmail.json().user).toMatchObject({ id: user.id, email: 'Ann@Example.com', status: 'active' });
+    const cookie = byEmail.cookies.find((c) => c.name === 'foyer_session')!;
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
+    expect(cookie.value).toMatch(/^[\w-]{22}\.[\w-]{43}$/);
+    expect((await login('ANN', 'correct horse battery')).statusCode).toBe(200);
+  });
+
+  it('issues a new token on every sign-in and stores only its hash', async () => {
+    const user = await seedUser(t.handle);
+    const a = sessionCookieFrom(await login(user.username, 'correct horse battery'));
+    const b = sessionCookieFrom(await login(user.username, 'correct horse battery'));
+    expect(a).not.toBe(b);
+    const rows = await t.handle.db.select().from(sessions).where(eq(sessions.userId, user.id));
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(a + b).not.toContain(row.secretHash);
+  });
+
+  it('answers a wrong password and an unknown account with the same 401 body', async () => {
+    const user = await seedUser(t.handle);
+    const wrongPassword = await login(user.email, 'not the password');
+    const unknownUser = await login('nobody@example.com', 'not the password');
+    const noPassword = await login((await seedUser(t.handle, { password: undefined })).email, 'anything at all');
+    expect(wrongPassword.statusCode).toBe(401);
+    expect(unknownUser.statusCode).toBe(401);
+    expect(noPassword.statusCode).toBe(401);
+    expect(unknownUser.body).toBe(wrongPassword.body);
+    expect(noPassword.body).toBe(wrongPassword.body);
+    expect(wrongPassword.json()).toEqual({
+      error: { code: 'invalid_credentials', message: 'The email, username or password is not correct.' },
+    });
+    expect(wrongPassword.cookies).toHaveLength(0);
+  });
+
+  it('tells a disabled account apart only to someone who knows its password', async () => {
+    const user = await seedUser(t.handle);
+    await t.handle.db.update(users).set({ status: 'disabled' }).where(eq(users.id, user.id));
+    expect((await login(user.email, 'wrong password')).statusCode).toBe(401);
+    const right = await login(user.email, 'correct horse battery');
+    expect(right.statusCode).toBe(403);
+    expect(right.json().error.code).toBe('account_disabled');
+  });
+
+  it('records successful and failed sign-ins in the audit log and sets last login', async () => {
+    const user = await seedUser(t.handle);
+    await login(user.email, 'nope nope');
+    await login(user.email, 'correct horse battery', { 'user-agent': 'TestBrowser/1' });
+    const events = await t.handle.db.select().from(auditEvents).where(eq(auditEvents.targetId, user.id));
+    const failed = events.find((e) => e.action === 'auth.login.failed')!;
+    expect(failed.details).toMatchObject({ reason: 'invalid_credentials' });
+    expect(failed.details).not.toHaveProperty('password');
+    const ok = events.find((e) => e.action === 'auth.login.succeeded')!;
+    expect(ok).toMatchObject({ actorType: 'user', actorId: user.id, userAgent: 'TestBrowser/1' });
+    const [row] = await t.handle.db.select().from(users).where(eq(users.id, user.id));
+    expect(row!.lastLoginAt).toBeInstanceOf(Date);
+  });
+
+  it('throttles one account even from many IPs, unknown accounts alike, with Retry-After', async () => {
+    for (const identifier of [(await seedUser(t.handle)).email, 'ghost@example.com']) {
+      const replies = [];
+      for (let i = 0; i < 6; i += 1) {
+        replies.push(await login(identifier, 'wrong password', {}, `10.0.${identifier.length}.${i}`));
+      }
+      expect(replies.slice(0, 5).map((r) => r.statusCode)).toEqual([401, 401, 401, 401, 401]);
+      expect(replies[5]!.statusCode).toBe(429);
+      expect(replies[5]!.json().error.code).toBe('rate_limited');
+      expect(Number(replies[5]!.headers['retry-after'])).toBeGreaterThan(0);
+    }
+  });
+
+  it('throttles one IP across many accounts', async () => {
+    const codes = [];
+    for (let i = 0; i < 9; i += 1) codes.push((await login(`someone${i}@example.com`, 'wrong password')).statusCode);
+    expect(codes.slice(0, 8).every((c) => c === 401)).toBe(true);
+    expect(codes[8]).toBe(429);
+  });
+});
+
+describe('sessions', () => {
+  it('GET /me needs a session and returns the user with effective permissions', async () => {
+    expect((await t.app.inject({ url: '/api/v1/me' })).json().error.code).toBe('unauthenticated');
+    const user = await seedUser(t.handle, { roles: ['viewer'] });
+    const cookie = await signIn(t.app, user.email);
+    const me = await t.app.inject({ url: '/api/v1/me', headers: { cookie } });
+    expect(me.json().user.permissions).toEqual(['access_requests.read', 'audit.read', 'users.read']);
+    expect(me.json().user.roles).toEqual([{ id: expect.any(String), name: 'Viewer' }]);
+  });
+
+  it("stops a disabled user's existing session on the very next request", async () => {
+    const user = await seedUser(t.handle);
+    const cookie = await signIn(t.app, user.email);
+    expect((await t.app.inject({ url: '/api/v1/me', headers: { cookie } })).statusCode).toBe(200);
+    await t.handle.db.update(users).set({ status: 'disabled' }).where(eq(users.id, user.id));
+    const next = await t.app.inject({ url: '/api/v1/me', headers: { cookie } });
+    expect(next.statusCode).toBe(401);
+    expect(next.json().error.code).toBe('unauthenticated');
+  });
+
+  it('rejects a tampered token', async () => {
+    const user = await seedUser(t.handle);
+    const cookie = await signIn(t.app, user.email);
+    const tampered = cookie.slice(0, -2) + (cookie.endsWith('AA') ? 'BB' : 'AA');
+    expect((await t.app.inject({ url: '/api/v1/me', headers: { cookie: tampered } })).statusCode).toBe(401);
+  });
+
+  it('expires after 7 idle days, slides with use, and ends after 30 days regardless', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const start = new Date('2026-03-01T00:00:00Z').getTime();
+    const day = 24 * 60 * 60 * 1000;
+    vi.setSystemTime(start);
+    const user = await seedUser(t.handle);
+    const cookie = await signIn(t.app, user.email);
+    const me = () => t.app.inject({ url: '/api/v1/me', headers: { cookie } }).then((r) => r.statusCode);
+    for (const d of [6, 12, 18, 24, 29.9]) {
+      vi.setSystemTime(start + d * day);
+      expect(await me()).toBe(200);
+    }
+    vi.setSystemTime(start + 30 * day + 1000);
+    expect(await me()).toBe(401);
+
+    vi.setSystemTime(start);
+    const idle = await signIn(t.app, user.email);
+    vi.setSystemTime(start + 7 * day + 1000);
+    expect((await t.app.inject({ url: '/api/v1/me', headers: { cookie: idle } })).statusCode).toBe(401);
+  });
+
+  it('logout ends the session and clears the cookie', async () => {
+    const user = await seedUser(t.handle);
+    const cookie = await signIn(t.app, user.email);
+    const out = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: asBrowser(cookie) });
+    expect(out.statusCode).toBe(204);
+    expect(out.cookies.find((c) => c.name === 'foyer_session')?.value).toBe('');
+    expect((await t.app.inject({ url: '/api/v1/me', headers: { cookie } })).statusCode).toBe(401);
+    const [logoutEvent] = await t.handle.db.select().from(auditEvents).where(eq(auditEvents.action, 'auth.logout'));
+    expect(logoutEvent).toMatchObject({ actorId: user.id, targetId: user.id });
+  });
+
+  it('PATCH /me changes the display name', async () => {
+    const user = await seedUser(t.handle);
+    const cookie = await signIn(t.app, user.email);
+    const res = await t.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: asBrowser(cookie), payload: { name: 'New Name' } });
+    expect(res.json().user.name).toBe('New Name');
+  });
+});
+
+describe('CSRF', () => {
+  it('refuses a cookie-carrying write without an Origin header', async () => {
+    const user = await seedUser(t.handle);
+    const cookie = await signIn(t.app, user.email);
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie } });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.code).toBe('csrf_rejected');
+    expect((await t.app.inject({ url: '/api/v1/me', headers: { cookie } })).statusCode).toBe(200);
+  });
+
+  it('refuses a cross-origin write, with or without a cookie', async () => {
+    const user = await seedUser(t.handle);
+    const cookie = await signIn(t.app, user.email);
+    const evil = { origin: 'https://evil.example' };
+    const withCookie = await t.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: { ...evil, cookie }, payload: { name: 'pwned' } });
+    expect(withCookie.statusCode).toBe(403);
+    const loginCsrf = await login(user.email, 'correct horse battery', evil);
+    expect(loginCsrf.statusCode).toBe(403);
+    expect(loginCsrf.json().error.code).toBe('csrf_rejected');
+  });
+});

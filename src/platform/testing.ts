@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import type { LightMyRequestResponse } from 'fastify';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { withDatabase } from '../../test/global-setup.js';
+import { buildApp } from '../app.js';
+import { systemContext } from '../audit/record.js';
+import { builtinRoleId } from '../roles/builtin.js';
+import { createUser, type NewUser } from '../users/service.js';
+import { loadConfig, type Config } from './config.js';
+import { openPostgres, wrapPglite, type DatabaseHandle, type OpenOptions } from './db.js';
+import type { FoyerApp } from './http.js';
+
+/** A private, migrated database for one test file: a clone of the run's template (see test/global-setup.ts). */
+export async function createTestDatabase(options: OpenOptions = {}): Promise<DatabaseHandle> {
+  const template = inject('testDatabaseTemplate');
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) {
+    const client = await PGlite.create({ loadDataDir: new Blob([readFileSync(template)]) });
+    return wrapPglite(client, options);
+  }
+  const name = `foyer_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create database ${name} template ${template}`);
+  const handle = openPostgres(withDatabase(url, name), options);
+  return {
+    ...handle,
+    async close() {
+      await handle.close();
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+export const TEST_ORIGIN = 'http://localhost:3000';
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({ FOYER_LOG_LEVEL: process.env.FOYER_TEST_LOG_LEVEL ?? 'silent', FOYER_DATA_DIR: '/nonexistent', ...env });
+}
+
+export interface TestApp {
+  app: FoyerApp;
+  handle: DatabaseHandle;
+  config: Config;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: OpenOptions = {},
+  logStream?: NodeJS.WritableStream,
+): Promise<TestApp> {
+  const handle = await createTestDatabase(options);
+  const config = testConfig(env);
+  const app = await buildApp({ db: handle.db, config, logStream });
+  await app.ready();
+  return {
+    app,
+    handle,
+    config,
+    async close() {
+      await app.close();
+      await handle.close();
+    },
+  };
+}
+
+let counter = 0;
+/** A user with sensible unique defaults; `roles` are built-in role keys. */
+export async function seedUser(handle: DatabaseHandle, input: Partial<NewUser> & { roles?: string[] } = {}) {
+  counter += 1;
+  const suffix = `${counter}${randomBytes(3).toString('hex')}`;
+  const roleIds = await Promise.all((input.roles ?? []).map((key) => builtinRoleId(handle.db, key)));
+  return createUser(handle.db, systemContext(), {
+    name: `User ${suffix}`,
+    email: `user${suffix}@example.com`,
+    username: `user${suffix}`,
+    password: 'correct horse battery',
+    ...input,
+    roleIds: [...(input.roleIds ?? []), ...roleIds],
+  });
+}
+
+/** The session cookie pair (`name=value`) from a response that set one. */
+export function sessionCookieFrom(response: LightMyRequestResponse): string {
+  const cookie = response.cookies.find((c) => c.name.endsWith('foyer_session') && c.value);
+  if (!cookie) throw new Error(`no session cookie in response ${response.statusCode}: ${response.body}`);
+  return `${cookie.name}=${cookie.value}`;
+}
+
+export async function signIn(app: FoyerApp, identifier: string, password = 'correct horse battery'): Promise<string> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    headers: { origin: TEST_ORIGIN },
+    payload: { identifier, password },
+  });
+  return sessionCookieFrom(response);
+}
+
+/** Same-origin browser-like request headers for a signed-in cookie session. */
+export const asBrowser = (cookie: string) => ({ cookie, origin: TEST_ORIGIN });
+

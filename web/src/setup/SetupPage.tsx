@@ -1,0 +1,117 @@
+import { Anchor, Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { useState, type FormEvent } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { api, toApiError, type ApiError, type Me } from '../api';
+import { useSession } from '../session';
+import { AuthCard } from '../ui/AuthCard';
+import { ErrorAlert } from '../ui/ErrorAlert';
+import { MIN_PASSWORD_LENGTH, passwordProblem } from '../ui/passwords';
+import { useFormFields } from '../ui/useFormFields';
+
+const TITLE = 'Create the first administrator';
+
+type Values = { name: string; email: string; username: string; password: string };
+
+function localProblems(values: Values): Partial<Values> {
+  return {
+    name: values.name.trim() ? undefined : 'Enter your name.',
+    email: /^\S+@\S+$/.test(values.email.trim()) ? undefined : 'Enter a valid email address.',
+    username: values.username.trim() ? undefined : 'Choose a username.',
+    password: passwordProblem(values.password),
+  };
+}
+
+export function SetupPage() {
+  const [params] = useSearchParams();
+  const token = params.get('token');
+  const { setUser } = useSession();
+  const navigate = useNavigate();
+  const form = useFormFields<Values>({ name: '', email: '', username: '', password: '' });
+  const [failure, setFailure] = useState<ApiError | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+
+  if (!token) {
+    return (
+      <AuthCard title={TITLE}>
+        <ErrorAlert title="This setup link is incomplete">
+          Open the full setup link printed in the server log, including its token.
+        </ErrorAlert>
+      </AuthCard>
+    );
+  }
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setFailure(null);
+    const problems = localProblems(form.values);
+    form.setErrors(problems);
+    if (Object.values(problems).some(Boolean)) return;
+
+    setSubmitting(true);
+    const { name, email, username, password } = form.values;
+    try {
+      const reply = await api<{ user: Me }>('POST', '/api/v1/setup', {
+        token,
+        name: name.trim(),
+        email: email.trim(),
+        username: username.trim(),
+        password,
+      });
+      setUser(reply.user);
+      navigate('/', { replace: true });
+    } catch (err) {
+      const error = toApiError(err);
+      if (!form.showServerErrors(error.fields)) setFailure(error);
+      setSubmitting(false);
+    }
+  }
+
+  // After these answers the link can never succeed, so offering the form again would only mislead.
+  const linkDead = failure?.status === 409 || failure?.status === 410;
+
+  return (
+    <AuthCard title={TITLE} subtitle="This account will be able to manage everyone else on this Foyer instance.">
+      {failure && <SetupFailure error={failure} />}
+      {!linkDead && (
+        <form onSubmit={submit} noValidate>
+          <Stack>
+            <TextInput label="Full name" autoComplete="name" autoFocus {...form.field('name')} />
+            <TextInput label="Email" type="email" autoComplete="email" {...form.field('email')} />
+            <TextInput label="Username" autoComplete="username" {...form.field('username')} />
+            <PasswordInput
+              label="Password"
+              description={`At least ${MIN_PASSWORD_LENGTH} characters.`}
+              autoComplete="new-password"
+              {...form.field('password')}
+            />
+            <Button type="submit" fullWidth loading={submitting}>
+              Create administrator
+            </Button>
+          </Stack>
+        </form>
+      )}
+    </AuthCard>
+  );
+}
+
+function SetupFailure({ error }: { error: ApiError }) {
+  if (error.status === 409) {
+    return (
+      <ErrorAlert title="Setup is already complete">
+        <Text size="sm">{error.message}</Text>
+        <Anchor component={Link} to="/login" size="sm">
+          Go to sign in
+        </Anchor>
+      </ErrorAlert>
+    );
+  }
+  if (error.status === 410) {
+    return (
+      <ErrorAlert title="This setup link no longer works">
+        <Text size="sm">{error.message}</Text>
+        <Text size="sm">Check the server log for the current setup link.</Text>
+      </ErrorAlert>
+    );
+  }
+  return <ErrorAlert title="Setup failed">{error.message}</ErrorAlert>;
+}

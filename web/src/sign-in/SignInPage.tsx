@@ -1,0 +1,83 @@
+import { Alert, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { IconInfoCircle } from '@tabler/icons-react';
+import { useEffect, useState, type FormEvent } from 'react';
+import { Navigate, useNavigate } from 'react-router-dom';
+import { api, toApiError, type Me } from '../api';
+import { useSession } from '../session';
+import { AuthCard } from '../ui/AuthCard';
+import { ErrorAlert } from '../ui/ErrorAlert';
+import { useFormFields } from '../ui/useFormFields';
+
+type Values = { identifier: string; password: string };
+
+export function SignInPage() {
+  const { user, setUser } = useSession();
+  const navigate = useNavigate();
+  const form = useFormFields<Values>({ identifier: '', password: '' });
+  const [error, setError] = useState<string | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+
+  if (user) return <Navigate to="/" replace />;
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setError(null);
+    const identifier = form.values.identifier.trim();
+    const { password } = form.values;
+    const problems = {
+      identifier: identifier ? undefined : 'Enter your email address or username.',
+      password: password ? undefined : 'Enter your password.',
+    };
+    form.setErrors(problems);
+    if (Object.values(problems).some(Boolean)) return;
+
+    setSubmitting(true);
+    try {
+      const reply = await api<{ user: Me }>('POST', '/api/v1/auth/login', { identifier, password });
+      setUser(reply.user);
+      navigate('/', { replace: true });
+    } catch (err) {
+      setError(toApiError(err).message);
+      setSubmitting(false);
+    }
+  }
+
+  return (
+    <AuthCard title="Sign in" subtitle="Use your Foyer account to continue.">
+      <SetupNotice />
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          {error && <ErrorAlert title="Sign-in failed">{error}</ErrorAlert>}
+          <TextInput label="Email or username" autoComplete="username" autoFocus {...form.field('identifier')} />
+          <PasswordInput label="Password" autoComplete="current-password" {...form.field('password')} />
+          <Button type="submit" fullWidth loading={submitting}>
+            Sign in
+          </Button>
+        </Stack>
+      </form>
+    </AuthCard>
+  );
+}
+
+function SetupNotice() {
+  const [setupRequired, setSetupRequired] = useState(false);
+
+  useEffect(() => {
+    let current = true;
+    api<{ setupRequired: boolean }>('GET', '/api/v1/setup')
+      .then((reply) => current && setSetupRequired(reply.setupRequired))
+      // The notice is only a hint; the form works (or explains itself) without it.
+      .catch(() => undefined);
+    return () => {
+      current = false;
+    };
+  }, []);
+
+  if (!setupRequired) return null;
+  return (
+    <Alert color="blue" icon={<IconInfoCircle />} title="Foyer is not set up yet">
+      No administrator exists yet. Open the one-time setup link printed in the server log to create the first
+      administrator.
+    </Alert>
+  );
+}

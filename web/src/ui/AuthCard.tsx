@@ -1,0 +1,34 @@
+import { Box, Center, Paper, Stack, Text, Title } from '@mantine/core';
+import { useDocumentTitle } from '@mantine/hooks';
+import type { ReactNode } from 'react';
+
+type Props = { title: string; subtitle?: ReactNode; children: ReactNode };
+
+/** The centred card shared by every page a signed-out visitor can reach. */
+export function AuthCard({ title, subtitle, children }: Props) {
+  useDocumentTitle(`${title} · Foyer`);
+  return (
+    <Center mih="100dvh" p="md" bg="var(--mantine-color-gray-0)">
+      <Box w="100%" maw={420}>
+        <Text ta="center" fw={800} fz={28} c="indigo.7" mb="xs">
+          Foyer
+        </Text>
+        <Paper withBorder shadow="sm" radius="md" p="xl">
+          <Stack gap="lg">
+            <div>
+              <Title order={2} fz="h3">
+                {title}
+              </Title>
+              {subtitle && (
+                <Text c="dimmed" size="sm" mt={4}>
+                  {subtitle}
+                </Text>
+              )}
+            </div>
+            {children}
+          </Stack>
+        </Paper>
+      </Box>
+    </Center>
+  );
+}

@@ -1,0 +1,17 @@
+import { Badge } from '@mantine/core';
+import type { UserStatus } from '../api';
+
+const look: Record<UserStatus, { label: string; color: string }> = {
+  active: { label: 'Active', color: 'green' },
+  disabled: { label: 'Disabled', color: 'gray' },
+  revoked: { label: 'Revoked', color: 'red' },
+};
+
+export function StatusBadge({ status }: { status: UserStatus }) {
+  const { label, color } = look[status];
+  return (
+    <Badge color={color} variant="light" tt="none">
+      {label}
+    </Badge>
+  );
+}
