@@ -8,6 +8,7 @@ import type { DatabaseHandle } from './platform/db.js';
 import { FoyerError } from './platform/errors.js';
 import { createHttpServer, type AppDeps, type FoyerApp } from './platform/http.js';
 import { syncBuiltinRoles } from './roles/builtin.js';
+import { permissionRoutes } from './roles/routes.js';
 import { setupRoutes } from './setup/routes.js';
 import { adminUserRoutes } from './users/routes.js';
 
@@ -27,6 +28,7 @@ export function buildApp(deps: AppDeps): Promise<FoyerApp> {
     sessionRoutes(app, deps);
     passwordRoutes(app, deps);
     adminUserRoutes(app, deps);
+    permissionRoutes(app);
     apiTokenRoutes(app, deps);
     auditRoutes(app, deps);
   });

@@ -56,7 +56,10 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const config = loadConfig();
-  const handle = await openDatabase(config);
+  const log = pino({ level: config.logLevel });
+  const handle = await openDatabase(config, {
+    onConnectionError: (error) => log.warn({ err: error }, 'a database connection was lost'),
+  });
   await prepareDatabase(handle);
   switch (command) {
     case 'serve':

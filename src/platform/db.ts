@@ -26,6 +26,8 @@ export interface DatabaseHandle {
 export interface OpenOptions {
   /** Observes every statement; tests use it to count queries. */
   onQuery?: (sql: string) => void;
+  /** An idle pooled connection broke (server restart, failover). The pool replaces it on the next query. */
+  onConnectionError?: (error: Error) => void;
 }
 
 const loggerFor = (options: OpenOptions): DrizzleLogger | undefined =>
@@ -36,6 +38,8 @@ const MIGRATION_LOCK_ID = 7_246_001;
 
 export function openPostgres(url: string, options: OpenOptions = {}): DatabaseHandle {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // Without a listener, one dropped idle connection would crash the whole process.
+  pool.on('error', (error) => options.onConnectionError?.(error));
   const db = drizzlePg(pool, { logger: loggerFor(options) }) as unknown as Database;
   return {
     db,

@@ -50,3 +50,12 @@ describe('GET /api/v1/admin/users', () => {
     expect(res.json().error).toMatchObject({ code: 'validation_failed', details: { fields: { limit: expect.any(String) } } });
   });
 });
+
+describe('GET /api/v1/admin/permissions', () => {
+  it('lists the catalogue by area to signed-in people', async () => {
+    const res = await t.app.inject({ url: '/api/v1/admin/permissions', headers: { cookie } });
+    const keys = res.json().areas.flatMap((a: { permissions: { key: string }[] }) => a.permissions.map((p) => p.key));
+    expect(keys).toEqual(expect.arrayContaining(['users.read', 'settings.manage', 'access_requests.restore', 'api_tokens.manage']));
+    expect((await t.app.inject({ url: '/api/v1/admin/permissions' })).statusCode).toBe(401);
+  });
+});
