@@ -1,11 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { prepareDatabase } from '../src/app.js';
-import { openPostgres, wrapPglite } from '../src/platform/db.js';
+import { createPglite, openPostgres, wrapPglite } from '../src/platform/db.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -37,7 +36,7 @@ export default async function setup(project: TestProject) {
     };
   }
   const dir = mkdtempSync(join(tmpdir(), 'foyer-template-'));
-  const client = await PGlite.create();
+  const client = await createPglite();
   await prepareDatabase(wrapPglite(client));
   const dump = await client.dumpDataDir('none');
   await client.close();

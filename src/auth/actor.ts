@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { forbidden } from '../platform/errors.js';
+import { FoyerError, forbidden } from '../platform/errors.js';
 import type { Permission } from '../roles/catalogue.js';
 import { users, type UserProfile, type UserStatus } from '../users/schema.js';
 
@@ -13,15 +13,18 @@ export interface Actor {
 }
 
 /**
- * Effective permissions of the `users` row in the surrounding query: the union over their roles, computed by the
- * database in the same query. The column is spelled out in full because drizzle renders single-table selects
- * unqualified, and a bare "id" inside the subquery would bind to roles.id.
+ * Effective permissions of the `users` row in the surrounding query: the union over the roles they hold directly and
+ * through their groups, computed by the database in the same query. The column is spelled out in full because
+ * drizzle renders single-table selects unqualified, and a bare "id" inside the subquery would bind to roles.id.
  */
 export const userPermissions: SQL<string[]> = sql<string[]>`coalesce((
-    select array_agg(distinct p) from user_roles ur
-    join roles r on r.id = ur.role_id
-    cross join lateral unnest(r.permissions) as p
-    where ur.user_id = "users"."id"), '{}'::text[])`;
+    select array_agg(distinct p) from (
+      select ur.role_id from user_roles ur where ur.user_id = "users"."id"
+      union
+      select gr.role_id from group_members gm join group_roles gr on gr.group_id = gm.group_id where gm.user_id = "users"."id"
+    ) held
+    join roles r on r.id = held.role_id
+    cross join lateral unnest(r.permissions) as p), '{}'::text[])`;
 
 export const actorUserColumns = {
   id: users.id,
@@ -36,6 +39,29 @@ export const actorUserColumns = {
 /** The single permission check every admin route goes through. */
 export function authorize(actor: Actor, permission: Permission): void {
   if (!actor.permissions.has(permission)) throw forbidden();
+}
+
+/**
+ * No privilege escalation: an actor may only hand out (through a role, a group or a role edit) permissions they
+ * hold themselves.
+ */
+export function authorizeGrant(actor: Actor, permissions: Iterable<string>): void {
+  const missing = [...new Set(permissions)].filter((p) => !actor.permissions.has(p));
+  if (missing.length > 0) {
+    throw new FoyerError(403, 'forbidden', 'You cannot grant permissions you do not hold yourself.', {
+      details: { missingPermissions: missing.sort() },
+    });
+  }
+}
+
+/**
+ * External users (seed 003) never see other people's names or emails: every endpoint that lists or shows other
+ * people calls this, whatever permissions the actor holds.
+ */
+export function authorizeSeeingPeople(actor: Actor): void {
+  if (actor.user.profile === 'external') {
+    throw new FoyerError(403, 'forbidden', 'External users cannot see other people in this organisation.');
+  }
 }
 
 /** Splits `id.secret`, the shape of every bearer token Foyer issues after its prefix. */

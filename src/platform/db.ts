@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { Logger as DrizzleLogger } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -69,11 +70,15 @@ export function wrapPglite(client: PGlite, options: OpenOptions = {}): DatabaseH
   };
 }
 
+/** Every PGlite Foyer creates: the extensions the migrations use must be compiled in at construction. */
+export const createPglite = (options: Omit<PGliteOptions, 'extensions'> = {}) =>
+  PGlite.create({ ...options, extensions: { pg_trgm } });
+
 /** PGlite is single-process: the embedded database serves exactly one Foyer instance. */
 export async function openEmbedded(dataDir: string, options: OpenOptions = {}): Promise<DatabaseHandle> {
   const dir = join(dataDir, 'pgdata');
   mkdirSync(dir, { recursive: true });
-  const client = await PGlite.create(dir);
+  const client = await createPglite({ dataDir: dir });
   return wrapPglite(client, options);
 }
 

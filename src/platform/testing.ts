@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { PGlite } from '@electric-sql/pglite';
 import type { LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { inject } from 'vitest';
@@ -10,7 +9,7 @@ import { systemContext } from '../audit/record.js';
 import { builtinRoleId } from '../roles/builtin.js';
 import { createUser, type NewUser } from '../users/service.js';
 import { loadConfig, type Config } from './config.js';
-import { openPostgres, wrapPglite, type DatabaseHandle, type OpenOptions } from './db.js';
+import { createPglite, openPostgres, wrapPglite, type DatabaseHandle, type OpenOptions } from './db.js';
 import type { FoyerApp } from './http.js';
 
 /** A private, migrated database for one test file: a clone of the run's template (see test/global-setup.ts). */
@@ -18,7 +17,7 @@ export async function createTestDatabase(options: OpenOptions = {}): Promise<Dat
   const template = inject('testDatabaseTemplate');
   const url = process.env.TEST_DATABASE_URL;
   if (!url) {
-    const client = await PGlite.create({ loadDataDir: new Blob([readFileSync(template)]) });
+    const client = await createPglite({ loadDataDir: new Blob([readFileSync(template)]) });
     return wrapPglite(client, options);
   }
   const name = `foyer_test_${randomBytes(6).toString('hex')}`;

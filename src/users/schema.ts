@@ -1,10 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { check, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, index, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 
 export const USER_STATUSES = ['active', 'disabled', 'revoked'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
 export const USER_PROFILES = ['member', 'external'] as const;
 export type UserProfile = (typeof USER_PROFILES)[number];
+
+/** The text that user search matches against, as one lower-cased string. */
+export const userSearchText = (t: { name: AnyPgColumn; email: AnyPgColumn; username: AnyPgColumn }) =>
+  sql`lower(${t.name} || ' ' || ${t.email} || ' ' || ${t.username})`;
 
 export const users = pgTable(
   'users',
@@ -21,12 +25,19 @@ export const users = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+    /** Set when the account was deleted: its personal data is gone and the row stays only so history resolves. */
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
   },
   (t) => [
     // Emails and usernames are unique regardless of case, so "Ann@x" cannot shadow "ann@x".
     uniqueIndex('users_email_lower_key').on(sql`lower(${t.email})`),
     uniqueIndex('users_username_lower_key').on(sql`lower(${t.username})`),
     index('users_created_at_id_idx').on(t.createdAt, t.id),
+    index('users_name_lower_id_idx').on(sql`lower(${t.name})`, t.id),
+    index('users_last_login_at_id_idx').on(t.lastLoginAt, t.id),
+    index('users_status_idx').on(t.status),
+    // Substring search over a million users needs trigrams; queries must use `userSearchText` to hit this index.
+    index('users_search_trgm_idx').using('gin', sql`${userSearchText(t)} gin_trgm_ops`),
     check('users_status_check', sql`${t.status} in ('active', 'disabled', 'revoked')`),
     check('users_profile_check', sql`${t.profile} in ('member', 'external')`),
   ],

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { recordAudit, type AuditContext } from '../audit/record.js';
 import { hashPassword } from '../auth/passwords/hashing.js';
 import { fieldError } from '../platform/errors.js';
@@ -101,14 +101,3 @@ export async function rolesOfUsers(db: Database, userIds: string[]): Promise<Map
   return byUser;
 }
 
-/** Whether an active user holds the built-in Admin role: the "instance has an administrator" test. */
-export async function activeAdminExists(db: Database): Promise<boolean> {
-  const [row] = await db
-    .select({ id: users.id })
-    .from(users)
-    .innerJoin(userRoles, eq(userRoles.userId, users.id))
-    .innerJoin(roles, eq(roles.id, userRoles.roleId))
-    .where(and(eq(roles.builtinKey, 'admin'), eq(users.status, 'active')))
-    .limit(1);
-  return row !== undefined;
-}
