@@ -66,7 +66,7 @@ describe('foundation: the bootstrap administrator signs in, sees the users, sign
     await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/admin/users');
     const row = await tableRow(page.getByTestId('users-table'), admin.email);
-    expect(row).toMatchObject({ Name: admin.name, Email: admin.email, Roles: 'Admin', Status: 'Active' });
+    expect(row).toMatchObject({ Name: admin.name, Email: admin.email, Role: 'Admin', Status: 'Active' });
     await screenshot(page, 'foundation-04-users');
   });
 

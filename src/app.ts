@@ -4,12 +4,17 @@ import { auditRoutes } from './audit/routes.js';
 import { passwordRoutes } from './auth/passwords/routes.js';
 import { installActorResolution } from './auth/request.js';
 import { sessionRoutes } from './auth/sessions/routes.js';
+import { groupRoutes } from './groups/routes.js';
 import type { DatabaseHandle } from './platform/db.js';
 import { FoyerError } from './platform/errors.js';
 import { createHttpServer, type AppDeps, type FoyerApp } from './platform/http.js';
 import { syncBuiltinRoles } from './roles/builtin.js';
-import { permissionRoutes } from './roles/routes.js';
+import { permissionRoutes, roleRoutes } from './roles/routes.js';
 import { setupRoutes } from './setup/routes.js';
+import { mailRoutes } from './mail/routes.js';
+import { notificationRoutes } from './notifications/routes.js';
+import { settingsRoutes } from './settings/routes.js';
+import { userImportRoutes } from './users/import/routes.js';
 import { adminUserRoutes } from './users/routes.js';
 
 /** Every feature's routes, in one place so the whole API surface is visible at a glance. */
@@ -28,9 +33,15 @@ export function buildApp(deps: AppDeps): Promise<FoyerApp> {
     sessionRoutes(app, deps);
     passwordRoutes(app, deps);
     adminUserRoutes(app, deps);
+    userImportRoutes(app, deps);
     permissionRoutes(app);
+    roleRoutes(app, deps);
+    groupRoutes(app, deps);
     apiTokenRoutes(app, deps);
     auditRoutes(app, deps);
+    settingsRoutes(app, deps);
+    mailRoutes(app, deps);
+    notificationRoutes(app, deps);
   });
 }
 

@@ -5,6 +5,7 @@ import { pruneExpiredSessions } from './auth/sessions/service.js';
 import { ConfigError, loadConfig, type Config } from './platform/config.js';
 import { openDatabase, type DatabaseHandle } from './platform/db.js';
 import { FoyerError } from './platform/errors.js';
+import { createMailWorker } from './mail/worker.js';
 import { pruneRateLimits } from './platform/rate-limits/limiter.js';
 import { createAdminWithSetPasswordLink } from './cli/create-admin.js';
 import { bootstrapFirstAdmin } from './setup/service.js';
@@ -35,10 +36,13 @@ async function serve(config: Config, handle: DatabaseHandle): Promise<void> {
     ]).catch((error: unknown) => app.log.error({ err: error }, 'housekeeping failed'));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
+  const mailWorker = createMailWorker({ db: handle.db, config, log: app.log });
+  mailWorker.start();
 
   const shutdown = async (signal: string) => {
     app.log.info(`${signal} received, shutting down`);
     clearInterval(housekeeping);
+    await mailWorker.stop();
     await app.close();
     await handle.close();
     process.exit(0);

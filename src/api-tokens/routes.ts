@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { authorizeSeeingPeople } from '../auth/actor.js';
 import { auditContext, requirePermission } from '../auth/request.js';
 import { errorResponses, isoDate, isoOrNull, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { createApiToken, listApiTokens, revokeApiToken } from './service.js';
@@ -37,7 +38,8 @@ export function apiTokenRoutes(app: FoyerApp, deps: AppDeps): void {
       },
     },
     async (request) => {
-      requirePermission(request, 'api_tokens.manage');
+      // The list names who created each token.
+      authorizeSeeingPeople(requirePermission(request, 'api_tokens.manage'));
       return { items: (await listApiTokens(deps.db)).map(toApiToken), nextCursor: null };
     },
   );

@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import { authorizeSeeingPeople } from '../auth/actor.js';
 import { requirePermission } from '../auth/request.js';
 import { errorResponses, isoDate, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { decodeCursor, pageOf, pageQuery, paginate } from '../platform/paging.js';
@@ -40,7 +41,8 @@ export function auditRoutes(app: FoyerApp, deps: AppDeps): void {
       },
     },
     async (request) => {
-      requirePermission(request, 'audit.read');
+      // Events carry people's emails and names in their details.
+      authorizeSeeingPeople(requirePermission(request, 'audit.read'));
       const q = request.query;
       const before = decodeCursor(q.cursor, z.tuple([z.number().int()]));
       const conditions: (SQL | undefined)[] = [

@@ -30,6 +30,19 @@ const environmentVariables = z.object({
     FOYER_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(8, { message: 'must be at least 8 characters' }).optional(),
     FOYER_BOOTSTRAP_ADMIN_NAME: z.string().min(1).default('Administrator'),
     FOYER_BOOTSTRAP_ADMIN_USERNAME: z.string().min(1).default('admin'),
+    FOYER_SMTP_URL: z
+      .url({ protocol: /^smtps?$/, message: 'must be an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.com:587' })
+      .optional(),
+    FOYER_MAIL_FROM: z
+      .string()
+      .regex(/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, {
+        message: 'must be an email address, optionally with a name: "Foyer <foyer@example.com>"',
+      })
+      .optional(),
+    FOYER_SECRET_KEY: z
+      .string()
+      .refine((v) => /^[A-Za-z0-9+/]{43}=$/.test(v.trim()), { message: 'must be 32 random bytes in base64 (openssl rand -base64 32)' })
+      .optional(),
 });
 
 const environmentSchema = environmentVariables.superRefine((env, ctx) => {
@@ -57,6 +70,10 @@ export interface Config {
   /** Sign-in attempts allowed per minute, from one IP and against one identifier. */
   signInLimits: { perIp: number; perAccount: number };
   bootstrapAdmin: { email: string; password: string; name: string; username: string } | undefined;
+  /** SMTP from the environment; when set it takes precedence over the console's Settings → Email. */
+  mail: { smtpUrl: string | undefined; from: string | undefined };
+  /** AES-256 key for secrets stored in the database (see platform/secrets.ts). */
+  secretKey: Buffer | undefined;
 }
 
 export class ConfigError extends Error {
@@ -117,5 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             username: e.FOYER_BOOTSTRAP_ADMIN_USERNAME,
           }
         : undefined,
+    mail: { smtpUrl: e.FOYER_SMTP_URL, from: e.FOYER_MAIL_FROM },
+    secretKey: e.FOYER_SECRET_KEY ? Buffer.from(e.FOYER_SECRET_KEY.trim(), 'base64') : undefined,
   };
 }

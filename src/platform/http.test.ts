@@ -21,6 +21,9 @@ describe('HTTP shell', () => {
     for (const path of ['/api/v1/auth/login', '/api/v1/auth/logout', '/api/v1/me', '/api/v1/setup', '/api/v1/admin/users', '/api/v1/admin/api-tokens', '/api/v1/admin/audit-events', '/api/v1/auth/password/reset']) {
       expect(doc.paths).toHaveProperty([path]);
     }
+    const refs = [...JSON.stringify(doc.paths).matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]!);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) expect(doc.components.schemas).toHaveProperty([ref]);
     expect(doc.paths['/api/v1/auth/login'].post.requestBody.content['application/json'].schema.required).toEqual(['identifier', 'password']);
   });
 

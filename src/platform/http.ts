@@ -17,6 +17,7 @@ import Fastify, {
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -180,6 +181,8 @@ export async function createHttpServer(
       },
     },
     transform: jsonSchemaTransform,
+    // Lifts schemas named with .meta({ id }) into components.schemas, so every $ref resolves.
+    transformObject: jsonSchemaTransformObject,
   });
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));

@@ -61,4 +61,21 @@ export const BUILTIN_ROLES: readonly BuiltinRole[] = [
     description: 'Read-only access across all areas',
     permissions: ['users.read', 'access_requests.read', 'audit.read'],
   },
+  {
+    key: 'user_manager',
+    name: 'User manager',
+    description: 'Manages people, groups, invitations and access requests; no roles, settings, audit log or API tokens',
+    permissions: [
+      'users.read',
+      'users.create',
+      'users.update',
+      'users.delete',
+      'groups.manage',
+      'invitations.manage',
+      'access_requests.read',
+      'access_requests.approve',
+      'access_requests.view_deleted',
+      'access_requests.restore',
+    ],
+  },
 ];

@@ -1,8 +1,9 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { recordAudit, type AuditContext } from '../audit/record.js';
 import { hashPassword } from '../auth/passwords/hashing.js';
 import { fieldError } from '../platform/errors.js';
 import { isUniqueViolation, type Database } from '../platform/db.js';
+import { groupMembers, groups } from '../groups/schema.js';
 import { roles, userRoles } from '../roles/schema.js';
 import { users, type UserProfile, type UserRow } from './schema.js';
 
@@ -13,6 +14,7 @@ export interface NewUser {
   /** Omitted: the account has no usable password until its person sets one ("Pending Setup"). */
   password?: string;
   roleIds?: string[];
+  groupIds?: string[];
   profile?: UserProfile;
   emailVerified?: boolean;
 }
@@ -22,7 +24,7 @@ export const normaliseEmail = (email: string) => email.trim();
 /** Creates a user with roles and records it. Call inside the transaction of the flow that creates the account. */
 export async function createUser(db: Database, context: AuditContext, input: NewUser): Promise<UserRow> {
   const passwordHash = input.password ? await hashPassword(input.password) : null;
-  await assertIdentityFree(db, input.email, input.username);
+  await assertIdentityFree(db, { email: input.email, username: input.username });
   let row: UserRow | undefined;
   try {
     [row] = await db
@@ -40,36 +42,62 @@ export async function createUser(db: Database, context: AuditContext, input: New
       .returning();
   } catch (error) {
     // A concurrent insert can still win between the check above and this insert.
-    if (isUniqueViolation(error, 'users_email_lower_key')) throw emailTaken();
-    if (isUniqueViolation(error, 'users_username_lower_key')) throw usernameTaken();
-    throw error;
+    throw identityClash(error);
   }
   const user = row!;
   const roleIds = [...new Set(input.roleIds ?? [])];
   if (roleIds.length > 0) {
     await db.insert(userRoles).values(roleIds.map((roleId) => ({ userId: user.id, roleId })));
   }
+  const groupIds = [...new Set(input.groupIds ?? [])];
+  if (groupIds.length > 0) {
+    await db.insert(groupMembers).values(groupIds.map((groupId) => ({ groupId, userId: user.id, addedAt: context.now })));
+  }
   await recordAudit(db, context, {
     action: 'user.created',
     targetType: 'user',
     targetId: user.id,
-    details: { email: user.email, username: user.username, roleIds, withPassword: passwordHash !== null },
+    details: {
+      email: user.email,
+      username: user.username,
+      profile: user.profile,
+      roleIds,
+      ...(groupIds.length > 0 ? { groupIds } : {}),
+      withPassword: passwordHash !== null,
+    },
   });
   return user;
 }
 
-const emailTaken = () => fieldError('email', 'email_taken', 'An account with this email already exists.');
-const usernameTaken = () => fieldError('username', 'username_taken', 'This username is already taken.');
+export const emailTaken = () => fieldError('email', 'email_taken', 'An account with this email already exists.');
+export const usernameTaken = () => fieldError('username', 'username_taken', 'This username is already taken.');
 
-async function assertIdentityFree(db: Database, email: string, username: string): Promise<void> {
+/** The clear field error for a unique violation on email or username, or the error itself when it is neither. */
+export function identityClash(error: unknown): unknown {
+  if (isUniqueViolation(error, 'users_email_lower_key')) return emailTaken();
+  if (isUniqueViolation(error, 'users_username_lower_key')) return usernameTaken();
+  return error;
+}
+
+/** Refuses an email or username another account already uses (regardless of case); `exceptUserId` is the editor's own. */
+export async function assertIdentityFree(
+  db: Database,
+  identity: { email?: string; username?: string },
+  exceptUserId?: string,
+): Promise<void> {
+  const email = identity.email === undefined ? undefined : normaliseEmail(identity.email);
+  const username = identity.username?.trim();
+  const matches = [
+    email === undefined ? undefined : sql`lower(${users.email}) = lower(${email})`,
+    username === undefined ? undefined : sql`lower(${users.username}) = lower(${username})`,
+  ].filter((c) => c !== undefined);
+  if (matches.length === 0) return;
   const clash = await db
     .select({ email: users.email, username: users.username })
     .from(users)
-    .where(
-      sql`lower(${users.email}) = lower(${normaliseEmail(email)}) or lower(${users.username}) = lower(${username.trim()})`,
-    )
+    .where(and(sql`(${sql.join(matches, sql` or `)})`, exceptUserId ? ne(users.id, exceptUserId) : undefined))
     .limit(2);
-  if (clash.some((u) => u.email.toLowerCase() === normaliseEmail(email).toLowerCase())) throw emailTaken();
+  if (email !== undefined && clash.some((u) => u.email.toLowerCase() === email.toLowerCase())) throw emailTaken();
   if (clash.length > 0) throw usernameTaken();
 }
 
@@ -101,3 +129,21 @@ export async function rolesOfUsers(db: Database, userIds: string[]): Promise<Map
   return byUser;
 }
 
+export interface GroupRef {
+  id: string;
+  name: string;
+}
+
+/** Group memberships of several users in one query, so a page of users costs the same however long it is. */
+export async function groupsOfUsers(db: Database, userIds: string[]): Promise<Map<string, GroupRef[]>> {
+  const byUser = new Map<string, GroupRef[]>(userIds.map((id) => [id, []]));
+  if (userIds.length === 0) return byUser;
+  const rows = await db
+    .select({ userId: groupMembers.userId, id: groups.id, name: groups.name })
+    .from(groupMembers)
+    .innerJoin(groups, eq(groups.id, groupMembers.groupId))
+    .where(inArray(groupMembers.userId, userIds))
+    .orderBy(groups.name);
+  for (const r of rows) byUser.get(r.userId)?.push({ id: r.id, name: r.name });
+  return byUser;
+}

@@ -1,12 +1,13 @@
-import { eq } from 'drizzle-orm';
+import { eq, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { userPermissions } from '../auth/actor.js';
 import type { Database } from '../platform/db.js';
 import { isoDate, isoOrNull } from '../platform/http.js';
 import { USER_PROFILES, USER_STATUSES, users, type UserRow } from './schema.js';
-import { rolesOfUsers, type RoleRef } from './service.js';
+import { groupsOfUsers, rolesOfUsers, type GroupRef, type RoleRef } from './service.js';
 
 export const roleRefSchema = z.object({ id: z.string(), name: z.string() });
+export const groupRefSchema = z.object({ id: z.string(), name: z.string() });
 
 export const AUTH_METHODS = ['local', 'sso', 'sso_password', 'pending_setup'] as const;
 
@@ -39,12 +40,40 @@ export const adminUserSchema = z
   })
   .meta({ id: 'AdminUser' });
 
+/** What the admin list and detail show beyond the promised shape. */
+export const adminUserDetailSchema = adminUserSchema
+  .extend({
+    groups: z.array(groupRefSchema),
+    emailVerified: z.boolean(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'AdminUserDetail' });
+
+export type AdminUserDetail = z.infer<typeof adminUserDetailSchema>;
 export type Me = z.infer<typeof meSchema>;
 export type AdminUser = z.infer<typeof adminUserSchema>;
 
+export type AuthMethod = (typeof AUTH_METHODS)[number];
+
 /** Derived from the credentials the account really has; SSO links join this when that feature lands. */
-export const authMethodOf = (user: Pick<UserRow, 'passwordHash'>): AdminUser['authMethod'] =>
+export const authMethodOf = (user: Pick<UserRow, 'passwordHash'>): AuthMethod =>
   user.passwordHash ? 'local' : 'pending_setup';
+
+/**
+ * The same rule as `authMethodOf`, as a condition the user list filters on. The two must change together: a test
+ * checks that every method filters exactly the users `authMethodOf` labels with it.
+ */
+export function authMethodIs(method: AuthMethod): SQL {
+  switch (method) {
+    case 'local':
+      return isNotNull(users.passwordHash);
+    case 'pending_setup':
+      return isNull(users.passwordHash);
+    case 'sso':
+    case 'sso_password':
+      return sql`false`;
+  }
+}
 
 export async function loadMe(db: Database, userId: string): Promise<Me> {
   const [row] = await db
@@ -79,3 +108,18 @@ export const toAdminUser = (u: UserRow, roles: RoleRef[]): AdminUser => ({
   authMethod: authMethodOf(u),
   lastLoginAt: isoOrNull(u.lastLoginAt),
 });
+
+export const toAdminUserDetail = (u: UserRow, roles: RoleRef[], groups: GroupRef[]): AdminUserDetail => ({
+  ...toAdminUser(u, roles),
+  groups,
+  emailVerified: u.emailVerifiedAt !== null,
+  createdAt: isoDate(u.createdAt),
+});
+
+/** One user as the admin screens show them; undefined for an unknown or deleted account. */
+export async function loadAdminUser(db: Database, userId: string): Promise<AdminUserDetail | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.id, userId));
+  if (!row || row.deletedAt) return undefined;
+  const [roles, groups] = [await rolesOfUsers(db, [userId]), await groupsOfUsers(db, [userId])];
+  return toAdminUserDetail(row, roles.get(userId) ?? [], groups.get(userId) ?? []);
+}

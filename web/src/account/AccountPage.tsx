@@ -6,6 +6,7 @@ import { LastLogin } from '../ui/LastLogin';
 import { PageHeader } from '../ui/PageHeader';
 import { RoleBadges } from '../ui/RoleBadges';
 import { StatusBadge } from '../ui/StatusBadge';
+import { NotificationPreferences } from './NotificationPreferences';
 
 export function AccountPage() {
   const { user } = useSession();
@@ -34,6 +35,7 @@ export function AccountPage() {
           ))}
         </DataList>
       </Paper>
+      <NotificationPreferences />
     </>
   );
 }

@@ -1,9 +1,11 @@
 import { AppShell, Burger, Button, Group, NavLink, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconLogout, IconUser, IconUsers } from '@tabler/icons-react';
+import { IconLogout, IconShieldLock, IconUser, IconUsers, IconUsersGroup } from '@tabler/icons-react';
+import { IconMail, IconSettings } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { Link, Navigate, Outlet, useLocation } from 'react-router-dom';
 import type { Me } from '../api';
+import { MailDeliveryBanner } from '../mail/MailDeliveryBanner';
 import { useSession } from '../session';
 
 export function AppLayout() {
@@ -42,6 +44,7 @@ export function AppLayout() {
       </AppShell.Navbar>
 
       <AppShell.Main bg="var(--mantine-color-gray-0)">
+        <MailDeliveryBanner />
         <Outlet />
       </AppShell.Main>
     </AppShell>
@@ -54,6 +57,18 @@ function Navigation({ user, onNavigate }: { user: Me; onNavigate: () => void }) 
       <NavItem to="/" label="My account" icon={<IconUser size={18} />} onNavigate={onNavigate} />
       {user.permissions.includes('users.read') && (
         <NavItem to="/admin/users" label="Users" icon={<IconUsers size={18} />} onNavigate={onNavigate} />
+      )}
+      {user.permissions.includes('roles.manage') && (
+        <NavItem to="/admin/roles" label="Roles" icon={<IconShieldLock size={18} />} onNavigate={onNavigate} />
+      )}
+      {user.permissions.includes('groups.manage') && (
+        <NavItem to="/admin/groups" label="Groups" icon={<IconUsersGroup size={18} />} onNavigate={onNavigate} />
+      )}
+      {user.permissions.includes('settings.manage') && (
+        <>
+          <NavItem to="/admin/mail" label="Mail" icon={<IconMail size={18} />} onNavigate={onNavigate} />
+          <NavItem to="/admin/settings/email" label="Settings" icon={<IconSettings size={18} />} onNavigate={onNavigate} />
+        </>
       )}
     </nav>
   );

@@ -1,20 +1,77 @@
-import { Button, Center, CloseButton, Group, Loader, Paper, Stack, TextInput } from '@mantine/core';
+import { Button, Center, CloseButton, Group, Loader, Paper, Select, Stack, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { IconSearch } from '@tabler/icons-react';
-import { useState } from 'react';
+import { IconFileImport, IconPlus, IconSearch } from '@tabler/icons-react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Link } from 'react-router-dom';
+import type { AuthMethod, UserStatus } from '../api';
+import { UsersRolesTabs } from '../roles/UsersRolesTabs';
+import { useSession } from '../session';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { PageHeader } from '../ui/PageHeader';
+import { BulkActions } from './BulkActions';
+import { AUTH_LABELS, STATUS_LABELS } from './labels';
+import type { AdminUserDetail, Option, Sorting, UserFilters, UserSort } from './types';
+import { UserFormDialog } from './UserFormDialog';
 import { UsersTable } from './UsersTable';
+import { fetchGroupOptions, fetchRoleOptions } from './usersApi';
 import { useUserList } from './useUserList';
 
 const SEARCH_DELAY_MS = 300;
+const DEFAULT_SORTING: Sorting = { sort: 'createdAt', order: 'asc' };
+
+const options = <T extends string>(labels: Record<T, string>) => Object.entries<string>(labels).map(([value, label]) => ({ value, label }));
 
 export function UsersPage() {
+  const { user: me } = useSession();
+  const can = (permission: string) => me?.permissions.includes(permission) ?? false;
   const [search, setSearch] = useState('');
-  const [query] = useDebouncedValue(search.trim(), SEARCH_DELAY_MS);
-  const { items, nextCursor, loading, error, loadMore } = useUserList(query);
+  const [q] = useDebouncedValue(search.trim(), SEARCH_DELAY_MS);
+  const [status, setStatus] = useState<UserStatus | null>(null);
+  const [role, setRole] = useState<string | null>(null);
+  const [group, setGroup] = useState<string | null>(null);
+  const [authMethod, setAuthMethod] = useState<AuthMethod | null>(null);
+  const [sorting, setSorting] = useState<Sorting>(DEFAULT_SORTING);
+  const filters: UserFilters = useMemo(() => ({ q, status, role, group, authMethod }), [q, status, role, group, authMethod]);
+  const { items, nextCursor, loading, error, loadMore, reload, replace, remove } = useUserList(filters, sorting);
+  const [roles, setRoles] = useState<Option[]>([]);
+  const [groups, setGroups] = useState<Option[]>([]);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [editing, setEditing] = useState<AdminUserDetail | 'new' | null>(null);
+
+  useEffect(() => {
+    // The dropdowns are a convenience: without them the table still works.
+    fetchRoleOptions().then(setRoles, () => undefined);
+    fetchGroupOptions().then(setGroups, () => undefined);
+  }, []);
+
+  // A bulk action must only ever touch people the admin can see in the table.
+  useEffect(() => setSelected(new Set()), [filters]);
+
+  const select = useCallback((ids: string[], on: boolean) => {
+    setSelected((current) => {
+      const next = new Set(current);
+      for (const id of ids) {
+        if (on) next.add(id);
+        else next.delete(id);
+      }
+      return next;
+    });
+  }, []);
+
+  const sortBy = (sort: UserSort) =>
+    setSorting((current) =>
+      current.sort !== sort ? { sort, order: sort === 'lastLoginAt' ? 'desc' : 'asc' } : { sort, order: current.order === 'asc' ? 'desc' : 'asc' },
+    );
+
+  const deleted = (id: string) => {
+    remove(id);
+    select([id], false);
+  };
+
   const firstLoad = loading && items.length === 0;
   const showTable = !firstLoad && !(error && items.length === 0);
+  const filtered = Boolean(q || status || role || group || authMethod);
+  const selectedUsers = items.filter((u) => selected.has(u.id));
 
   if (error?.status === 403) {
     return (
@@ -33,17 +90,39 @@ export function UsersPage() {
 
   return (
     <>
-      <PageHeader title="Users" description="Everyone who has an account on this Foyer instance." />
+      <Group justify="space-between" align="flex-start">
+        <PageHeader title="Users" description="Everyone who has an account on this Foyer instance." />
+        {can('users.create') && (
+          <Group gap="sm" wrap="nowrap">
+            <Button component={Link} to="/admin/users/import" variant="default" leftSection={<IconFileImport size={16} />}>
+              Import CSV
+            </Button>
+            <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing('new')}>
+              Add user
+            </Button>
+          </Group>
+        )}
+      </Group>
+      <UsersRolesTabs active="/admin/users" />
       <Stack>
-        <TextInput
-          label="Search users"
-          placeholder="Name, email or username"
-          leftSection={<IconSearch size={16} />}
-          rightSection={searchStatus}
-          value={search}
-          onChange={(event) => setSearch(event.currentTarget.value)}
-          maw={420}
-        />
+        <Group align="flex-end" gap="sm">
+          <TextInput
+            label="Search users"
+            placeholder="Name, email or username"
+            leftSection={<IconSearch size={16} />}
+            rightSection={searchStatus}
+            value={search}
+            onChange={(event) => setSearch(event.currentTarget.value)}
+            w={300}
+          />
+          <Select label="Status" placeholder="Any" data={options(STATUS_LABELS)} value={status} onChange={(v) => setStatus(v as UserStatus | null)} clearable w={140} />
+          <Select label="Role" placeholder="Any" data={roles.map((r) => ({ value: r.id, label: r.name }))} value={role} onChange={setRole} clearable searchable w={170} />
+          <Select label="Group" placeholder="Any" data={groups.map((g) => ({ value: g.id, label: g.name }))} value={group} onChange={setGroup} clearable searchable w={170} />
+          <Select label="Auth" placeholder="Any" data={options(AUTH_LABELS)} value={authMethod} onChange={(v) => setAuthMethod(v as AuthMethod | null)} clearable w={170} />
+        </Group>
+        {selectedUsers.length > 0 && can('users.update') && (
+          <BulkActions selected={selectedUsers} roles={roles} groups={groups} onDone={reload} onClear={() => setSelected(new Set())} />
+        )}
         {error && <ErrorAlert title="Could not load users">{error.message}</ErrorAlert>}
         {firstLoad && (
           <Center py="xl">
@@ -52,7 +131,19 @@ export function UsersPage() {
         )}
         {showTable && (
           <Paper withBorder radius="md">
-            <UsersTable users={items} emptyMessage={query ? `No users match “${query}”.` : 'No users yet.'} />
+            <UsersTable
+              users={items}
+              emptyMessage={filtered ? 'No users match these filters.' : 'No users yet.'}
+              roles={roles}
+              canUpdate={can('users.update')}
+              sorting={sorting}
+              onSort={sortBy}
+              selected={selected}
+              onSelect={select}
+              onEdit={setEditing}
+              onChanged={replace}
+              onDeleted={deleted}
+            />
           </Paper>
         )}
         {nextCursor && (
@@ -63,6 +154,17 @@ export function UsersPage() {
           </Group>
         )}
       </Stack>
+      {editing && (
+        <UserFormDialog
+          user={editing === 'new' ? undefined : editing}
+          onClose={() => setEditing(null)}
+          onSaved={(saved) => {
+            setEditing(null);
+            if (editing === 'new') reload();
+            else replace(saved);
+          }}
+        />
+      )}
     </>
   );
 }

@@ -1,25 +1,35 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, toApiError, type AdminUser, type ApiError } from '../api';
+import { api, toApiError, type ApiError } from '../api';
+import type { AdminUserDetail, Sorting, UserFilters } from './types';
 
 const PAGE_SIZE = 50;
 
-type Page = { items: AdminUser[]; nextCursor: string | null };
+type Page = { items: AdminUserDetail[]; nextCursor: string | null };
 
-function usersPath(query: string, cursor: string | null): string {
-  const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
-  if (query) params.set('q', query);
+function usersPath(filters: UserFilters, sorting: Sorting, cursor: string | null): string {
+  const params = new URLSearchParams({ limit: String(PAGE_SIZE), sort: sorting.sort, order: sorting.order });
+  if (filters.q) params.set('q', filters.q);
+  if (filters.status) params.set('status', filters.status);
+  if (filters.role) params.set('role', filters.role);
+  if (filters.group) params.set('group', filters.group);
+  if (filters.authMethod) params.set('authMethod', filters.authMethod);
   if (cursor) params.set('cursor', cursor);
   return `/api/v1/admin/users?${params}`;
 }
 
-/** Pages through the user directory; a new query starts over from the first page. */
-export function useUserList(query: string) {
-  const [items, setItems] = useState<AdminUser[]>([]);
+/**
+ * Pages through the user directory; new filters or a new sort start over from the first page. `replace` and
+ * `remove` keep the loaded pages in step with changes made from this screen without reloading them.
+ */
+export function useUserList(filters: UserFilters, sorting: Sorting) {
+  const [items, setItems] = useState<AdminUserDetail[]>([]);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<ApiError | null>(null);
   // Replies to an older query may arrive after the newer one; only the latest generation may write.
   const generation = useRef(0);
+  const { q, status, role, group, authMethod } = filters;
+  const { sort, order } = sorting;
 
   const fetchPage = useCallback(
     async (cursor: string | null) => {
@@ -27,7 +37,7 @@ export function useUserList(query: string) {
       setLoading(true);
       setError(null);
       try {
-        const page = await api<Page>('GET', usersPath(query, cursor));
+        const page = await api<Page>('GET', usersPath({ q, status, role, group, authMethod }, { sort, order }, cursor));
         if (mine !== generation.current) return;
         setItems((current) => (cursor ? [...current, ...page.items] : page.items));
         setNextCursor(page.nextCursor);
@@ -43,17 +53,27 @@ export function useUserList(query: string) {
         if (mine === generation.current) setLoading(false);
       }
     },
-    [query],
+    [q, status, role, group, authMethod, sort, order],
   );
 
-  useEffect(() => {
+  const reload = useCallback(() => {
     generation.current += 1;
     void fetchPage(null);
   }, [fetchPage]);
+
+  useEffect(reload, [reload]);
 
   const loadMore = useCallback(() => {
     if (nextCursor) void fetchPage(nextCursor);
   }, [fetchPage, nextCursor]);
 
-  return { items, nextCursor, loading, error, loadMore };
+  const replace = useCallback((user: AdminUserDetail) => {
+    setItems((current) => current.map((u) => (u.id === user.id ? user : u)));
+  }, []);
+
+  const remove = useCallback((id: string) => {
+    setItems((current) => current.filter((u) => u.id !== id));
+  }, []);
+
+  return { items, nextCursor, loading, error, loadMore, reload, replace, remove };
 }

@@ -1,0 +1,74 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { flowSteps, launchBrowser, openSession, screenshot, startFoyer, tableRow, type BrowserSession, type Foyer } from './harness.js';
+
+describe('users import: the administrator uploads a CSV and finds the new people in the Users table', () => {
+  let foyer: Foyer | undefined;
+  let browser: Browser | undefined;
+  let session: BrowserSession;
+  const step = flowSteps('users-import', () => ({ page: session?.page, foyer }));
+
+  beforeAll(async () => {
+    foyer = await startFoyer();
+    browser = await launchBrowser();
+    session = await openSession(browser, foyer);
+  });
+
+  afterAll(async () => {
+    await browser?.close().catch(() => undefined);
+    await foyer?.stop();
+  });
+
+  const csv = () =>
+    [
+      'name,email,username,roles,groups',
+      'Ada Lovelace,lovelace@example.com,lovelace,Member,Engineering',
+      'Grace Hopper,grace@example.com,grace,Viewer,',
+      `Already Here,${foyer!.admin.email},someone-else,,`,
+    ].join('\n');
+
+  step('the administrator signs in, a group exists, and the Users page offers the import', async () => {
+    const { page, context } = session;
+    await page.goto('/login');
+    await page.getByLabel('Email or username').fill(foyer!.admin.email);
+    await page.getByLabel('Password', { exact: true }).fill(foyer!.admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+    const group = await context.request.post('/api/v1/admin/groups', { data: { name: 'Engineering' }, headers: { origin: foyer!.url } });
+    expect(group.status(), await group.text()).toBe(201);
+    await page.goto('/admin/users');
+    await page.getByRole('link', { name: 'Import CSV' }).click();
+    await page.getByRole('heading', { name: 'Import users', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/admin/users/import');
+    expect(await page.getByRole('link', { name: 'Download template' }).getAttribute('href')).toBe('/api/v1/admin/users/import-template');
+    await screenshot(page, 'users-import-01-page');
+  });
+
+  step('uploading the file shows the summary and the one skipped row', async () => {
+    const { page } = session;
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByLabel('CSV file').click()]);
+    await chooser.setFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(csv()) });
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { name: 'Import finished' }).waitFor();
+    const summary = page.getByRole('list', { name: 'Import summary' });
+    await summary.getByRole('listitem', { name: 'Created: 2' }).waitFor();
+    await summary.getByRole('listitem', { name: 'Skipped: 1' }).waitFor();
+    await summary.getByRole('listitem', { name: 'Failed: 0' }).waitFor();
+    const problems = page.getByRole('table', { name: 'Rows not created' });
+    const skipped = await tableRow(problems, foyer!.admin.email);
+    expect(skipped).toMatchObject({ Row: '4', Reason: 'An account with this email already exists.' });
+    expect(skipped.Outcome!.toLowerCase()).toBe('skipped');
+    await screenshot(page, 'users-import-02-done');
+  });
+
+  step('the Users table shows the new people', async () => {
+    const { page } = session;
+    await page.getByRole('link', { name: 'Go to users' }).click();
+    await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
+    const table = page.getByTestId('users-table');
+    await table.locator('tbody tr').filter({ hasText: 'lovelace@example.com' }).waitFor();
+    await table.locator('tbody tr').filter({ hasText: 'grace@example.com' }).waitFor();
+    expect(await table.locator('tbody tr').filter({ hasText: 'someone-else' }).count()).toBe(0);
+    await screenshot(page, 'users-import-03-users');
+  });
+});

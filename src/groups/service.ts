@@ -1,0 +1,333 @@
+import { and, asc, count, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { recordAudit, type AuditContext } from '../audit/record.js';
+import type { Actor } from '../auth/actor.js';
+import { isUniqueViolation, type Database } from '../platform/db.js';
+import { fieldError, FoyerError, notFound } from '../platform/errors.js';
+import { roles, type RoleRow } from '../roles/schema.js';
+import { authorizeRoleChange, isUuid, lockUser, rolesByIds, unknownIds } from '../roles/service.js';
+import { withAdminGuard } from '../users/admin-guard.js';
+import { users } from '../users/schema.js';
+import { groupMembers, groupRoles, groups, type GroupRow } from './schema.js';
+
+export interface GroupWithRoles extends GroupRow {
+  roles: RoleRow[];
+}
+
+const groupNameTaken = () => fieldError('name', 'group_name_taken', 'A group with this name already exists.');
+const groupNotFound = () => notFound('The group');
+
+/** The roles each group carries, by name. */
+export async function rolesOfGroups(db: Database, groupIds: string[]): Promise<Map<string, RoleRow[]>> {
+  const byGroup = new Map<string, RoleRow[]>(groupIds.map((id) => [id, []]));
+  if (groupIds.length === 0) return byGroup;
+  const rows = await db
+    .select({ groupId: groupRoles.groupId, role: roles })
+    .from(groupRoles)
+    .innerJoin(roles, eq(roles.id, groupRoles.roleId))
+    .where(inArray(groupRoles.groupId, groupIds))
+    .orderBy(asc(sql`lower(${roles.name})`));
+  for (const r of rows) byGroup.get(r.groupId)?.push(r.role);
+  return byGroup;
+}
+
+/**
+ * The groups with these ids, in the given order without repeats, each with the roles it carries. Unknown ids
+ * answer 400 naming `field`.
+ */
+export async function groupsByIds(db: Database, groupIds: readonly string[], field = 'groupIds') {
+  const ids = [...new Set(groupIds)];
+  if (ids.length === 0) return [];
+  const valid = ids.filter(isUuid);
+  const rows = valid.length > 0 ? await db.select().from(groups).where(inArray(groups.id, valid)) : [];
+  const byId = new Map(rows.map((g) => [g.id, g]));
+  const missing = ids.filter((id) => !byId.has(id));
+  if (missing.length > 0) throw unknownIds(field, 'groups', missing);
+  const carried = await rolesOfGroups(db, ids);
+  return ids.map((id) => ({ ...byId.get(id)!, roles: carried.get(id) ?? [] }));
+}
+
+/**
+ * Sets exactly which groups a user belongs to. Validates the ids, checks the actor holds every permission the
+ * groups joined or left carry, refuses to remove the last active administrator, and records `{from, to}`. Pass the
+ * transaction of the surrounding change; returns the groups now joined.
+ */
+export async function setUserGroups(
+  tx: Database,
+  context: AuditContext,
+  actor: Actor | null,
+  userId: string,
+  groupIds: readonly string[],
+) {
+  const wanted = await groupsByIds(tx, groupIds);
+  await lockUser(tx, userId);
+  const currentIds = await tx
+    .select({ id: groupMembers.groupId })
+    .from(groupMembers)
+    .where(eq(groupMembers.userId, userId))
+    .then((rows) => rows.map((r) => r.id));
+  const wantedIds = wanted.map((g) => g.id);
+  const addedIds = wantedIds.filter((id) => !currentIds.includes(id));
+  const removedIds = currentIds.filter((id) => !wantedIds.includes(id));
+  if (addedIds.length === 0 && removedIds.length === 0) return wanted;
+  const carried = await rolesOfGroups(tx, [...addedIds, ...removedIds]);
+  authorizeRoleChange(actor, [...carried.values()].flat());
+
+  const change = async (db: Database) => {
+    if (removedIds.length > 0) {
+      await db.delete(groupMembers).where(and(eq(groupMembers.userId, userId), inArray(groupMembers.groupId, removedIds)));
+    }
+    if (addedIds.length > 0) {
+      await db
+        .insert(groupMembers)
+        .values(addedIds.map((groupId) => ({ groupId, userId, addedAt: context.now })))
+        .onConflictDoNothing();
+    }
+    await recordAudit(db, context, {
+      action: 'user.groups_changed',
+      targetType: 'user',
+      targetId: userId,
+      details: { from: currentIds, to: wantedIds },
+    });
+  };
+  await (removedIds.length > 0 ? withAdminGuard(tx, change) : change(tx));
+  return wanted;
+}
+
+/** Locks the group for the rest of the transaction: membership and role changes then see a stable set of roles. */
+async function lockGroup(tx: Database, id: string): Promise<GroupWithRoles> {
+  if (!isUuid(id)) throw groupNotFound();
+  const [row] = await tx.select().from(groups).where(eq(groups.id, id)).for('update');
+  if (!row) throw groupNotFound();
+  const carried = await rolesOfGroups(tx, [id]);
+  return { ...row, roles: carried.get(id) ?? [] };
+}
+
+export interface GroupDetail extends GroupWithRoles {
+  memberCount: number;
+}
+
+export async function getGroup(db: Database, id: string): Promise<GroupDetail> {
+  if (!isUuid(id)) throw groupNotFound();
+  const [row] = await db.select().from(groups).where(eq(groups.id, id));
+  if (!row) throw groupNotFound();
+  const carried = await rolesOfGroups(db, [id]);
+  const [members] = await db
+    .select({ n: count() })
+    .from(groupMembers)
+    .innerJoin(users, eq(users.id, groupMembers.userId))
+    .where(and(eq(groupMembers.groupId, id), isNull(users.deletedAt)));
+  return { ...row, roles: carried.get(id) ?? [], memberCount: members?.n ?? 0 };
+}
+
+/** Groups ordered by name; names are unique regardless of case, so the lower-cased name alone is the cursor. */
+export async function listGroups(db: Database, page: { limit: number; after?: string; q?: string }) {
+  const conditions = [];
+  if (page.after !== undefined) conditions.push(sql`lower(${groups.name}) > ${page.after}`);
+  if (page.q) conditions.push(sql`${groups.name} ilike ${`%${page.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`);
+  const rows = await db
+    .select({ group: groups, sortKey: sql<string>`lower(${groups.name})` })
+    .from(groups)
+    .where(and(...conditions))
+    .orderBy(asc(sql`lower(${groups.name})`))
+    .limit(page.limit + 1);
+  const carried = await rolesOfGroups(
+    db,
+    rows.map((r) => r.group.id),
+  );
+  return rows.map((r) => ({ group: { ...r.group, roles: carried.get(r.group.id) ?? [] }, sortKey: r.sortKey }));
+}
+
+export interface GroupInput {
+  name: string;
+  description?: string;
+  roleIds?: string[];
+}
+
+export async function createGroup(db: Database, context: AuditContext, actor: Actor, input: GroupInput): Promise<GroupWithRoles> {
+  return db.transaction(async (tx) => {
+    const carried = await rolesByIds(tx, input.roleIds ?? []);
+    authorizeRoleChange(actor, carried);
+    let row: GroupRow | undefined;
+    try {
+      [row] = await tx
+        .insert(groups)
+        .values({ name: input.name.trim(), description: input.description?.trim() ?? '', createdAt: context.now, updatedAt: context.now })
+        .returning();
+    } catch (error) {
+      if (isUniqueViolation(error, 'groups_name_lower_key')) throw groupNameTaken();
+      throw error;
+    }
+    const group = row!;
+    if (carried.length > 0) {
+      await tx.insert(groupRoles).values(carried.map((r) => ({ groupId: group.id, roleId: r.id })));
+    }
+    await recordAudit(tx, context, {
+      action: 'group.created',
+      targetType: 'group',
+      targetId: group.id,
+      details: { name: group.name, description: group.description, roleIds: carried.map((r) => r.id) },
+    });
+    return { ...group, roles: carried };
+  });
+}
+
+/**
+ * Renames or describes a group, or changes the roles it carries. Changing its roles changes what every member may
+ * do, so the actor must hold every permission of the roles added or removed; removing a role may remove the last
+ * administrator, so that runs under the guard.
+ */
+export async function updateGroup(
+  db: Database,
+  context: AuditContext,
+  actor: Actor,
+  id: string,
+  input: Partial<GroupInput>,
+): Promise<GroupWithRoles> {
+  const run = async (tx: Database) => {
+    const before = await lockGroup(tx, id);
+    const beforeRoleIds = before.roles.map((r) => r.id);
+    const wanted = input.roleIds === undefined ? undefined : await rolesByIds(tx, input.roleIds);
+    const wantedIds = wanted?.map((r) => r.id) ?? beforeRoleIds;
+    const addedIds = wantedIds.filter((r) => !beforeRoleIds.includes(r));
+    const removedIds = beforeRoleIds.filter((r) => !wantedIds.includes(r));
+    if (addedIds.length + removedIds.length > 0) {
+      const changed = [...(wanted ?? []), ...before.roles].filter((r) => addedIds.includes(r.id) || removedIds.includes(r.id));
+      authorizeRoleChange(actor, changed);
+    }
+    const name = input.name?.trim() ?? before.name;
+    const description = input.description?.trim() ?? before.description;
+    let row: GroupRow | undefined;
+    try {
+      [row] = await tx.update(groups).set({ name, description, updatedAt: context.now }).where(eq(groups.id, id)).returning();
+    } catch (error) {
+      if (isUniqueViolation(error, 'groups_name_lower_key')) throw groupNameTaken();
+      throw error;
+    }
+    if (removedIds.length > 0) {
+      await tx.delete(groupRoles).where(and(eq(groupRoles.groupId, id), inArray(groupRoles.roleId, removedIds)));
+    }
+    if (addedIds.length > 0) {
+      await tx.insert(groupRoles).values(addedIds.map((roleId) => ({ groupId: id, roleId })));
+    }
+    const changes: Record<string, unknown> = {};
+    if (name !== before.name) changes.name = { from: before.name, to: name };
+    if (description !== before.description) changes.description = { from: before.description, to: description };
+    if (addedIds.length + removedIds.length > 0) {
+      changes.roleIds = { from: beforeRoleIds, to: wantedIds, added: addedIds, removed: removedIds };
+    }
+    if (Object.keys(changes).length > 0) {
+      await recordAudit(tx, context, { action: 'group.updated', targetType: 'group', targetId: id, details: changes });
+    }
+    return { ...row!, roles: wanted ?? before.roles };
+  };
+  // Whether roles are removed is only known under the lock; guarding every role change costs one lock, not a mistake.
+  return input.roleIds === undefined ? db.transaction(run) : withAdminGuard(db, run);
+}
+
+/** Deletes a group; its members lose the roles it carried, so this is guarded and needs those permissions. */
+export async function deleteGroup(db: Database, context: AuditContext, actor: Actor, id: string): Promise<void> {
+  await withAdminGuard(db, async (tx) => {
+    const group = await lockGroup(tx, id);
+    authorizeRoleChange(actor, group.roles);
+    await tx.delete(groups).where(eq(groups.id, id));
+    await recordAudit(tx, context, {
+      action: 'group.deleted',
+      targetType: 'group',
+      targetId: id,
+      details: { name: group.name, roleIds: group.roles.map((r) => r.id) },
+    });
+  });
+}
+
+/** Members by name, then id (names repeat, so the cursor carries both). Deleted accounts are not people any more. */
+export async function listMembers(
+  db: Database,
+  groupId: string,
+  page: { limit: number; after?: [string, string] },
+) {
+  await getGroupRow(db, groupId);
+  const conditions = [eq(groupMembers.groupId, groupId), isNull(users.deletedAt)];
+  if (page.after) conditions.push(sql`(lower(${users.name}), ${users.id}) > (${page.after[0]}, ${page.after[1]}::uuid)`);
+  return db
+    .select({
+      id: users.id,
+      name: users.name,
+      email: users.email,
+      username: users.username,
+      status: users.status,
+      addedAt: groupMembers.addedAt,
+      sortKey: sql<string>`lower(${users.name})`,
+    })
+    .from(groupMembers)
+    .innerJoin(users, eq(users.id, groupMembers.userId))
+    .where(and(...conditions))
+    .orderBy(asc(sql`lower(${users.name})`), asc(users.id))
+    .limit(page.limit + 1);
+}
+
+async function getGroupRow(db: Database, id: string): Promise<GroupRow> {
+  if (!isUuid(id)) throw groupNotFound();
+  const [row] = await db.select().from(groups).where(eq(groups.id, id));
+  if (!row) throw groupNotFound();
+  return row;
+}
+
+/**
+ * Adds people to a group. They inherit its roles, so the actor must hold every permission those roles grant.
+ * Answers which of them were not members before.
+ */
+export async function addMembers(
+  db: Database,
+  context: AuditContext,
+  actor: Actor,
+  groupId: string,
+  userIds: readonly string[],
+): Promise<string[]> {
+  return db.transaction(async (tx) => {
+    const group = await lockGroup(tx, groupId);
+    authorizeRoleChange(actor, group.roles);
+    const ids = [...new Set(userIds)];
+    const valid = ids.filter(isUuid);
+    const found =
+      valid.length > 0
+        ? await tx
+            .select({ id: users.id })
+            .from(users)
+            .where(and(inArray(users.id, valid), isNull(users.deletedAt)))
+        : [];
+    const missing = ids.filter((id) => !found.some((u) => u.id === id));
+    if (missing.length > 0) throw unknownIds('userIds', 'users', missing);
+    const inserted = await tx
+      .insert(groupMembers)
+      .values(ids.map((userId) => ({ groupId, userId, addedAt: context.now })))
+      .onConflictDoNothing()
+      .returning({ userId: groupMembers.userId });
+    const added = inserted.map((r) => r.userId);
+    if (added.length > 0) {
+      await recordAudit(tx, context, { action: 'group.members_added', targetType: 'group', targetId: groupId, details: { userIds: added } });
+    }
+    return added;
+  });
+}
+
+/** Removes one person; they lose the group's roles, so this is guarded and needs those permissions. */
+export async function removeMember(
+  db: Database,
+  context: AuditContext,
+  actor: Actor,
+  groupId: string,
+  userId: string,
+): Promise<void> {
+  await withAdminGuard(db, async (tx) => {
+    const group = await lockGroup(tx, groupId);
+    authorizeRoleChange(actor, group.roles);
+    const removed = isUuid(userId)
+      ? await tx
+          .delete(groupMembers)
+          .where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.userId, userId)))
+          .returning({ userId: groupMembers.userId })
+      : [];
+    if (removed.length === 0) throw new FoyerError(404, 'not_found', 'This person is not a member of the group.');
+    await recordAudit(tx, context, { action: 'group.member_removed', targetType: 'group', targetId: groupId, details: { userId } });
+  });
+}

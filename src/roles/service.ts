@@ -1,0 +1,323 @@
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
+import { recordAudit, type AuditContext } from '../audit/record.js';
+import { authorizeGrant, type Actor } from '../auth/actor.js';
+import { groupRoles } from '../groups/schema.js';
+import { isUniqueViolation, type Database } from '../platform/db.js';
+import { FoyerError, fieldError, notFound } from '../platform/errors.js';
+import { withAdminGuard } from '../users/admin-guard.js';
+import { users } from '../users/schema.js';
+import { isPermission } from './catalogue.js';
+import { roles, userRoles, type RoleRow } from './schema.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids arrive from clients; anything that is not a uuid cannot name a row, and must not reach a uuid column. */
+export const isUuid = (value: string) => UUID.test(value);
+
+export const unknownIds = (field: string, what: string, ids: string[]) =>
+  new FoyerError(400, 'validation_failed', `Some ${what} do not exist.`, {
+    details: { fields: { [field]: `Unknown ${what}: ${ids.join(', ')}` }, unknownIds: ids },
+  });
+
+/** node-postgres and PGlite both report SQLSTATE in `code`; drizzle wraps it in `cause`. */
+export function isForeignKeyViolation(error: unknown): boolean {
+  let current: unknown = error;
+  while (current && typeof current === 'object') {
+    const e = current as { code?: unknown; cause?: unknown };
+    if (e.code === '23503') return true;
+    current = e.cause;
+  }
+  return false;
+}
+
+/**
+ * Locks the user's row for the rest of the transaction, so two changes to one person's roles or groups run one
+ * after the other and each records what really changed.
+ */
+export async function lockUser(tx: Database, userId: string): Promise<void> {
+  const [row] = isUuid(userId) ? await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update') : [];
+  if (!row) throw notFound('The user');
+}
+
+/** Every permission the given roles carry, once each. */
+export const permissionsOf = (held: Pick<RoleRow, 'permissions'>[]): string[] => [
+  ...new Set(held.flatMap((r) => r.permissions)),
+];
+
+/**
+ * The roles with these ids, in the given order without repeats. Unknown ids answer 400 naming `field`, so a
+ * caller's body field (`roleIds`) is what the client sees.
+ */
+export async function rolesByIds(db: Database, roleIds: readonly string[], field = 'roleIds'): Promise<RoleRow[]> {
+  const ids = [...new Set(roleIds)];
+  if (ids.length === 0) return [];
+  const valid = ids.filter(isUuid);
+  const rows = valid.length > 0 ? await db.select().from(roles).where(inArray(roles.id, valid)) : [];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const missing = ids.filter((id) => !byId.has(id));
+  if (missing.length > 0) throw unknownIds(field, 'roles', missing);
+  return ids.map((id) => byId.get(id)!);
+}
+
+/**
+ * Refuses a change to who holds some roles unless the actor holds every permission of every role given or taken
+ * away: nobody can grant what they do not have, nor strip someone of power greater than their own. A null actor is
+ * Foyer itself carrying out a change whose grant was authorised earlier (a sign-up link's roles, the CLI).
+ */
+export function authorizeRoleChange(actor: Actor | null, changed: Pick<RoleRow, 'permissions'>[]): void {
+  if (actor) authorizeGrant(actor, permissionsOf(changed));
+}
+
+const difference = <T>(a: readonly T[], b: readonly T[]) => a.filter((x) => !b.includes(x));
+
+/**
+ * Sets exactly which roles a user holds directly (roles through groups are untouched). Validates the ids, checks
+ * the actor may hand out and take away those roles, refuses to remove the last active administrator, and records
+ * `{from, to}`. Pass the transaction of the surrounding change; returns the roles now held.
+ */
+export async function setUserRoles(
+  tx: Database,
+  context: AuditContext,
+  actor: Actor | null,
+  userId: string,
+  roleIds: readonly string[],
+): Promise<RoleRow[]> {
+  const wanted = await rolesByIds(tx, roleIds);
+  await lockUser(tx, userId);
+  const current = await tx
+    .select({ role: roles })
+    .from(userRoles)
+    .innerJoin(roles, eq(roles.id, userRoles.roleId))
+    .where(eq(userRoles.userId, userId))
+    .then((rows) => rows.map((r) => r.role));
+  const currentIds = current.map((r) => r.id);
+  const wantedIds = wanted.map((r) => r.id);
+  const added = wanted.filter((r) => !currentIds.includes(r.id));
+  const removed = current.filter((r) => !wantedIds.includes(r.id));
+  if (added.length === 0 && removed.length === 0) return wanted;
+  authorizeRoleChange(actor, [...added, ...removed]);
+
+  const change = async (db: Database) => {
+    if (removed.length > 0) {
+      await db.delete(userRoles).where(
+        and(
+          eq(userRoles.userId, userId),
+          inArray(
+            userRoles.roleId,
+            removed.map((r) => r.id),
+          ),
+        ),
+      );
+    }
+    if (added.length > 0) {
+      try {
+        await db
+          .insert(userRoles)
+          .values(added.map((r) => ({ userId, roleId: r.id })))
+          .onConflictDoNothing();
+      } catch (error) {
+        // The role was deleted between our read and this insert.
+        if (isForeignKeyViolation(error)) throw unknownIds('roleIds', 'roles', added.map((r) => r.id));
+        throw error;
+      }
+    }
+    await recordAudit(db, context, {
+      action: 'user.roles_changed',
+      targetType: 'user',
+      targetId: userId,
+      details: { from: currentIds, to: wantedIds },
+    });
+  };
+  // Only taking roles away can remove an administrator; the guard's lock is not worth taking otherwise.
+  await (removed.length > 0 ? withAdminGuard(tx, change) : change(tx));
+  return wanted;
+}
+
+export interface RoleInput {
+  name: string;
+  description?: string;
+  permissions: string[];
+}
+
+export interface RoleDetail extends RoleRow {
+  userCount: number;
+  groupCount: number;
+}
+
+function assertKnownPermissions(permissions: readonly string[]): string[] {
+  const unique = [...new Set(permissions)];
+  const unknown = unique.filter((p) => !isPermission(p));
+  if (unknown.length > 0) {
+    throw new FoyerError(400, 'validation_failed', `Unknown permission: ${unknown.join(', ')}.`, {
+      details: { fields: { permissions: `Unknown permission: ${unknown.join(', ')}` }, unknownPermissions: unknown },
+    });
+  }
+  return unique.sort();
+}
+
+const roleNameTaken = () => fieldError('name', 'role_name_taken', 'A role with this name already exists.');
+
+const builtinProtected = (role: RoleRow, what: string) =>
+  new FoyerError(409, 'builtin_role', `${role.name} is a built-in role and cannot be ${what}. Copy it into a custom role instead.`);
+
+async function lockRole(tx: Database, id: string): Promise<RoleRow> {
+  if (!isUuid(id)) throw notFound('The role');
+  // The row lock orders this change against concurrent edits and assignments of the same role.
+  const [row] = await tx.select().from(roles).where(eq(roles.id, id)).for('update');
+  if (!row) throw notFound('The role');
+  return row;
+}
+
+async function holderCounts(db: Database, roleId: string): Promise<{ userCount: number; groupCount: number }> {
+  const [users] = await db.select({ n: count() }).from(userRoles).where(eq(userRoles.roleId, roleId));
+  const [groups] = await db.select({ n: count() }).from(groupRoles).where(eq(groupRoles.roleId, roleId));
+  return { userCount: users?.n ?? 0, groupCount: groups?.n ?? 0 };
+}
+
+export async function getRole(db: Database, id: string): Promise<RoleDetail> {
+  if (!isUuid(id)) throw notFound('The role');
+  const [row] = await db.select().from(roles).where(eq(roles.id, id));
+  if (!row) throw notFound('The role');
+  return { ...row, ...(await holderCounts(db, id)) };
+}
+
+/** Roles ordered by name. Names are unique regardless of case, so the lower-cased name alone is the cursor. */
+export async function listRoles(db: Database, page: { limit: number; after?: string }) {
+  // The database lower-cases the cursor too: JavaScript and PostgreSQL disagree on some letters.
+  return db
+    .select({ role: roles, sortKey: sql<string>`lower(${roles.name})` })
+    .from(roles)
+    .where(page.after === undefined ? undefined : sql`lower(${roles.name}) > ${page.after}`)
+    .orderBy(asc(sql`lower(${roles.name})`))
+    .limit(page.limit + 1);
+}
+
+export async function createRole(db: Database, context: AuditContext, actor: Actor, input: RoleInput): Promise<RoleRow> {
+  const permissions = assertKnownPermissions(input.permissions);
+  authorizeGrant(actor, permissions);
+  return db.transaction(async (tx) => {
+    let row: RoleRow | undefined;
+    try {
+      [row] = await tx
+        .insert(roles)
+        .values({ name: input.name.trim(), description: input.description?.trim() ?? '', permissions, createdAt: context.now })
+        .returning();
+    } catch (error) {
+      if (isUniqueViolation(error, 'roles_name_lower_key')) throw roleNameTaken();
+      throw error;
+    }
+    await recordAudit(tx, context, {
+      action: 'role.created',
+      targetType: 'role',
+      targetId: row!.id,
+      details: { name: row!.name, description: row!.description, permissions },
+    });
+    return row!;
+  });
+}
+
+/**
+ * Renames, describes or changes the permissions of a custom role. Built-in roles are fixed. The actor must hold
+ * every permission the role carries before and after: editing a role changes what all its holders may do.
+ */
+export async function updateRole(
+  db: Database,
+  context: AuditContext,
+  actor: Actor,
+  id: string,
+  input: Partial<RoleInput>,
+): Promise<RoleRow> {
+  const permissions = input.permissions === undefined ? undefined : assertKnownPermissions(input.permissions);
+  return db.transaction(async (tx) => {
+    const before = await lockRole(tx, id);
+    if (before.builtinKey !== null) throw builtinProtected(before, 'changed');
+    const after = {
+      name: input.name?.trim() ?? before.name,
+      description: input.description?.trim() ?? before.description,
+      permissions: permissions ?? before.permissions,
+    };
+    authorizeGrant(actor, [...before.permissions, ...after.permissions]);
+    let row: RoleRow | undefined;
+    try {
+      [row] = await tx.update(roles).set(after).where(eq(roles.id, id)).returning();
+    } catch (error) {
+      if (isUniqueViolation(error, 'roles_name_lower_key')) throw roleNameTaken();
+      throw error;
+    }
+    const changes: Record<string, unknown> = {};
+    if (after.name !== before.name) changes.name = { from: before.name, to: after.name };
+    if (after.description !== before.description) changes.description = { from: before.description, to: after.description };
+    if (after.permissions.join() !== [...before.permissions].sort().join()) {
+      changes.permissions = {
+        from: before.permissions,
+        to: after.permissions,
+        added: difference(after.permissions, before.permissions),
+        removed: difference(before.permissions, after.permissions),
+      };
+    }
+    if (Object.keys(changes).length > 0) {
+      await recordAudit(tx, context, { action: 'role.updated', targetType: 'role', targetId: id, details: changes });
+    }
+    return row!;
+  });
+}
+
+/**
+ * Deletes a custom role. While users or groups hold it the answer is 409 `role_in_use`, unless `reassignTo` names
+ * another role: its holders then get that role instead, in the same transaction as the deletion.
+ */
+export async function deleteRole(
+  db: Database,
+  context: AuditContext,
+  actor: Actor,
+  id: string,
+  reassignTo?: string,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const role = await lockRole(tx, id);
+    if (role.builtinKey !== null) throw builtinProtected(role, 'deleted');
+    authorizeGrant(actor, role.permissions);
+    const holders = await holderCounts(tx, id);
+    const held = holders.userCount + holders.groupCount > 0;
+    let target: RoleRow | undefined;
+    if (held && reassignTo === undefined) {
+      throw new FoyerError(
+        409,
+        'role_in_use',
+        `${role.name} is held by ${holders.userCount} user(s) and ${holders.groupCount} group(s). Choose a role to give them instead.`,
+        { details: holders },
+      );
+    }
+    if (held && reassignTo !== undefined) {
+      if (reassignTo === id) {
+        throw new FoyerError(400, 'validation_failed', 'Choose a different role to move its holders to.', {
+          details: { fields: { reassignTo: 'must be a different role' } },
+        });
+      }
+      [target] = await rolesByIds(tx, [reassignTo], 'reassignTo');
+      authorizeGrant(actor, target!.permissions);
+      // Holders who already have the target keep their single row; everyone else moves over.
+      await tx.execute(sql`
+        insert into user_roles (user_id, role_id)
+        select user_id, ${target!.id}::uuid from user_roles where role_id = ${id}::uuid
+        on conflict do nothing`);
+      await tx.execute(sql`
+        insert into group_roles (group_id, role_id)
+        select group_id, ${target!.id}::uuid from group_roles where role_id = ${id}::uuid
+        on conflict do nothing`);
+      await tx.delete(userRoles).where(eq(userRoles.roleId, id));
+      await tx.delete(groupRoles).where(eq(groupRoles.roleId, id));
+    }
+    await tx.delete(roles).where(eq(roles.id, id));
+    await recordAudit(tx, context, {
+      action: 'role.deleted',
+      targetType: 'role',
+      targetId: id,
+      details: {
+        name: role.name,
+        permissions: role.permissions,
+        ...(target ? { reassignedTo: { id: target.id, name: target.name }, ...holders } : {}),
+      },
+    });
+  });
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { Database } from '../platform/db.js';
+import { readSettings, writeSettings } from './service.js';
+import { defineSettingsSection } from './sections.js';
+
+/**
+ * The email domains this instance deals with (seed 002). Access requests from other domains are refused, and mail
+ * to other domains is never sent. An empty list means no restriction. Only exact domains match: listing
+ * `example.com` does not admit `mail.example.com`, which may belong to someone else.
+ */
+const SETTINGS_KEY = 'allowed_domains';
+
+const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
+
+const stored = z.object({ domains: z.array(z.string()).default([]) });
+
+/** Accepts what people paste (`@Example.COM `) and keeps the canonical form. */
+export const allowedDomainsInput = z
+  .array(
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .transform((d) => d.replace(/^@/, ''))
+      .pipe(z.string().regex(DOMAIN, { message: 'must be a domain such as example.com' })),
+  )
+  .max(500)
+  .transform((domains) => [...new Set(domains)].sort());
+
+export const readAllowedDomains = async (db: Database): Promise<string[]> => (await readSettings(db, SETTINGS_KEY, stored)).domains;
+
+export const domainOf = (email: string): string => email.slice(email.lastIndexOf('@') + 1).trim().toLowerCase();
+
+export async function isEmailDomainAllowed(db: Database, email: string): Promise<boolean> {
+  const domains = await readAllowedDomains(db);
+  return domains.length === 0 || domains.includes(domainOf(email));
+}
+
+export const allowedDomainsSection = defineSettingsSection({
+  field: 'allowedDomains',
+  permission: 'settings.manage',
+  view: z.array(z.string()).describe('Email domains mail may go to and access requests may come from; empty means any.'),
+  patch: allowedDomainsInput,
+  read: (db) => readAllowedDomains(db),
+  async write(tx, context, value) {
+    await writeSettings(tx, context, SETTINGS_KEY, stored, { domains: value });
+  },
+});

@@ -1,0 +1,415 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { apiTokens } from '../api-tokens/schema.js';
+import { auditEvents } from '../audit/schema.js';
+import { sessions } from '../auth/sessions/schema.js';
+import { issueSetPasswordLink } from '../auth/passwords/set-password.js';
+import { oneTimeTokens } from '../auth/one-time-tokens/schema.js';
+import { groupMembers } from '../groups/schema.js';
+import { asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, type TestApp } from '../platform/testing.js';
+import { builtinRoleId } from '../roles/builtin.js';
+import { ALL_PERMISSIONS } from '../roles/catalogue.js';
+import { userRoles } from '../roles/schema.js';
+import { users } from './schema.js';
+import { seedGroup, seedRole, USER_MANAGER_PERMISSIONS } from './testing.js';
+
+let t: TestApp;
+let admin: Awaited<ReturnType<typeof seedUser>>;
+let cookie: string;
+let adminRole: string;
+beforeEach(async () => {
+  t = await createTestApp();
+  admin = await seedUser(t.handle, { roles: ['admin'], name: 'Ada Admin' });
+  cookie = await signIn(t.app, admin.email);
+  adminRole = await builtinRoleId(t.handle.db, 'admin');
+});
+afterEach(() => t.close());
+
+const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object, as = cookie) =>
+  t.app.inject({ method, url, headers: asBrowser(as), ...(payload ? { payload } : {}) });
+const eventsFor = (targetId: string) =>
+  t.handle.db.select().from(auditEvents).where(eq(auditEvents.targetId, targetId)).orderBy(auditEvents.id);
+const lastEvent = async (targetId: string) => (await eventsFor(targetId)).at(-1)!;
+const rowOf = async (id: string) => (await t.handle.db.select().from(users).where(eq(users.id, id)))[0]!;
+
+describe('POST /api/v1/admin/users', () => {
+  it('creates a Pending Setup account with an unvalidated email when no password is given', async () => {
+    const member = await builtinRoleId(t.handle.db, 'member');
+    const group = await seedGroup(t.handle, 'Support');
+    const res = await call('POST', '/api/v1/admin/users', {
+      name: ' Grace Hopper ',
+      email: 'grace@example.com',
+      username: 'grace',
+      roleIds: [member],
+      groupIds: [group.id],
+    });
+    expect(res.statusCode).toBe(201);
+    const { user } = res.json();
+    expect(user).toMatchObject({
+      name: 'Grace Hopper',
+      email: 'grace@example.com',
+      username: 'grace',
+      status: 'active',
+      profile: 'member',
+      authMethod: 'pending_setup',
+      emailVerified: false,
+      lastLoginAt: null,
+      roles: [{ id: member, name: 'Member' }],
+      groups: [{ id: group.id, name: 'Support' }],
+    });
+    expect((await rowOf(user.id)).passwordHash).toBeNull();
+    const event = await lastEvent(user.id);
+    expect(event).toMatchObject({ action: 'user.created', actorType: 'user', actorId: admin.id });
+    expect(event.details).toMatchObject({ profile: 'member', roleIds: [member], groupIds: [group.id], withPassword: false });
+  });
+
+  it('with a password, the person can sign in at once; the profile can be External', async () => {
+    const res = await call('POST', '/api/v1/admin/users', {
+      name: 'Ext',
+      email: 'ext@partner.example',
+      username: 'ext',
+      password: 'a long password',
+      profile: 'external',
+    });
+    expect(res.json().user).toMatchObject({ authMethod: 'local', profile: 'external', emailVerified: false });
+    expect(await signIn(t.app, 'ext', 'a long password')).toMatch(/foyer_session=/);
+  });
+
+  it('names the field for a taken email or username, whatever its case, and for invalid input', async () => {
+    const taken = await call('POST', '/api/v1/admin/users', { name: 'X', email: admin.email.toUpperCase(), username: 'fresh' });
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json().error).toMatchObject({ code: 'email_taken', details: { fields: { email: expect.any(String) } } });
+    const user = await call('POST', '/api/v1/admin/users', { name: 'X', email: 'x@example.com', username: admin.username.toUpperCase() });
+    expect(user.json().error).toMatchObject({ code: 'username_taken', details: { fields: { username: expect.any(String) } } });
+    const invalid = await call('POST', '/api/v1/admin/users', { name: '', email: 'nope', username: 'a b', password: 'short' });
+    expect(invalid.statusCode).toBe(400);
+    expect(Object.keys(invalid.json().error.details.fields).sort()).toEqual(['email', 'name', 'password', 'username']);
+    const unknownRole = await call('POST', '/api/v1/admin/users', {
+      name: 'X',
+      email: 'x@example.com',
+      username: 'xx',
+      roleIds: ['00000000-0000-4000-8000-000000000000'],
+    });
+    expect(unknownRole.statusCode).toBe(400);
+    expect(unknownRole.json().error.details.fields).toHaveProperty('roleIds');
+  });
+
+  it('refuses a user manager handing out Admin, directly or through a group, and creates nothing', async () => {
+    const manager = await seedUser(t.handle, { roleIds: [(await seedRole(t.handle, 'People manager', USER_MANAGER_PERMISSIONS)).id] });
+    const managerCookie = await signIn(t.app, manager.email);
+    const admins = await seedGroup(t.handle, 'Admins', [adminRole]);
+    for (const grant of [{ roleIds: [adminRole] }, { groupIds: [admins.id] }]) {
+      const res = await call('POST', '/api/v1/admin/users', { name: 'Sneaky', email: 'sneaky@example.com', username: 'sneaky', ...grant }, managerCookie);
+      expect(res.statusCode).toBe(403);
+      expect(res.json().error.details.missingPermissions).toContain('settings.manage');
+    }
+    expect((await t.handle.db.select().from(users).where(eq(users.username, 'sneaky'))).length).toBe(0);
+    const plain = await call('POST', '/api/v1/admin/users', { name: 'Plain', email: 'plain@example.com', username: 'plain' }, managerCookie);
+    expect(plain.statusCode).toBe(201);
+  });
+
+  it('needs users.create', async () => {
+    const viewer = await seedUser(t.handle, { roles: ['viewer'] });
+    const res = await call('POST', '/api/v1/admin/users', { name: 'X', email: 'x@example.com', username: 'xx' }, await signIn(t.app, viewer.email));
+    expect(res.statusCode).toBe(403);
+  });
+});
+
+describe('PATCH /api/v1/admin/users/:id', () => {
+  it('edits fields, marks a new email unvalidated and records what changed', async () => {
+    const user = await seedUser(t.handle, { name: 'Old Name', emailVerified: true });
+    const link = await issueSetPasswordLink(t.handle.db, t.config, user.id, new Date());
+    const res = await call('PATCH', `/api/v1/admin/users/${user.id}`, { name: 'New Name', email: 'new@example.com', username: user.username });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().user).toMatchObject({ name: 'New Name', email: 'new@example.com', emailVerified: false });
+    expect((await lastEvent(user.id)).details).toEqual({
+      name: { from: 'Old Name', to: 'New Name' },
+      email: { from: user.email, to: 'new@example.com' },
+      emailVerified: { from: true, to: false },
+    });
+    // A link sent to the old address must not validate the new one.
+    const token = new URL(link).searchParams.get('token')!;
+    const spent = await t.app.inject({ method: 'POST', url: '/api/v1/auth/password/reset', headers: { origin: TEST_ORIGIN }, payload: { token, password: 'another password' } });
+    expect(spent.statusCode).toBe(410);
+  });
+
+  it('writes no event when nothing changes', async () => {
+    const user = await seedUser(t.handle);
+    const before = (await eventsFor(user.id)).length;
+    const res = await call('PATCH', `/api/v1/admin/users/${user.id}`, { name: user.name, roleIds: [] });
+    expect(res.statusCode).toBe(200);
+    expect((await eventsFor(user.id)).length).toBe(before);
+  });
+
+  it('names the field for an email or username another account uses', async () => {
+    const user = await seedUser(t.handle);
+    const email = await call('PATCH', `/api/v1/admin/users/${user.id}`, { email: admin.email.toUpperCase() });
+    expect(email.statusCode).toBe(409);
+    expect(email.json().error).toMatchObject({ code: 'email_taken', details: { fields: { email: expect.any(String) } } });
+    const username = await call('PATCH', `/api/v1/admin/users/${user.id}`, { username: admin.username });
+    expect(username.json().error.code).toBe('username_taken');
+    // Changing only the case of your own email is not a clash.
+    const own = await call('PATCH', `/api/v1/admin/users/${user.id}`, { email: user.email.toUpperCase() });
+    expect(own.statusCode).toBe(200);
+  });
+
+  it('replaces roles and groups, promoting to and demoting from Admin', async () => {
+    const user = await seedUser(t.handle, { roles: ['member'] });
+    const group = await seedGroup(t.handle, 'Ops');
+    const promoted = await call('PATCH', `/api/v1/admin/users/${user.id}`, { roleIds: [adminRole], groupIds: [group.id] });
+    expect(promoted.json().user).toMatchObject({ roles: [{ name: 'Admin' }], groups: [{ name: 'Ops' }] });
+    expect((await lastEvent(user.id)).details).toEqual({
+      roles: { from: [{ id: expect.any(String), name: 'Member' }], to: [{ id: adminRole, name: 'Admin' }] },
+      groups: { from: [], to: [{ id: group.id, name: 'Ops' }] },
+    });
+    const demoted = await call('PATCH', `/api/v1/admin/users/${user.id}`, { roleIds: [], groupIds: [] });
+    expect(demoted.json().user).toMatchObject({ roles: [], groups: [] });
+  });
+
+  it('refuses to remove the last administrator’s Admin role, directly or through their last admin group', async () => {
+    const refused = await call('PATCH', `/api/v1/admin/users/${admin.id}`, { roleIds: [] });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.code).toBe('last_admin');
+    expect(await t.handle.db.select().from(userRoles).where(eq(userRoles.userId, admin.id))).toHaveLength(1);
+
+    const admins = await seedGroup(t.handle, 'Admins', [adminRole]);
+    const viaGroup = await seedUser(t.handle);
+    await t.handle.db.insert(groupMembers).values({ groupId: admins.id, userId: viaGroup.id, addedAt: new Date() });
+    expect((await call('PATCH', `/api/v1/admin/users/${admin.id}`, { roleIds: [] })).statusCode).toBe(200);
+    const last = await call('PATCH', `/api/v1/admin/users/${viaGroup.id}`, { groupIds: [] }, await signIn(t.app, viaGroup.email));
+    expect(last.json().error.code).toBe('last_admin');
+  });
+
+  it('lets exactly one of two concurrent demotions through the API succeed', async () => {
+    const other = await seedUser(t.handle, { roles: ['admin'] });
+    const otherCookie = await signIn(t.app, other.email);
+    const [a, b] = await Promise.all([
+      call('PATCH', `/api/v1/admin/users/${other.id}`, { roleIds: [] }),
+      call('PATCH', `/api/v1/admin/users/${admin.id}`, { roleIds: [] }, otherCookie),
+    ]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
+    expect([a, b].find((r) => r.statusCode === 409)!.json().error.code).toBe('last_admin');
+    const admins = await t.handle.db.select().from(userRoles).where(eq(userRoles.roleId, adminRole));
+    expect(admins).toHaveLength(1);
+  });
+
+  it('refuses any change of profile from or to External', async () => {
+    const member = await seedUser(t.handle);
+    const external = await seedUser(t.handle, { profile: 'external' });
+    for (const [user, profile] of [[member, 'external'], [external, 'member']] as const) {
+      const res = await call('PATCH', `/api/v1/admin/users/${user.id}`, { profile });
+      expect(res.statusCode).toBe(409);
+      expect(res.json().error.code).toBe('profile_change_refused');
+    }
+    expect((await rowOf(member.id)).profile).toBe('member');
+    expect((await call('PATCH', `/api/v1/admin/users/${member.id}`, { profile: 'member' })).statusCode).toBe(200);
+  });
+
+  it('refuses privilege escalation by a user manager: assigning Admin, or taking over an account that holds more', async () => {
+    const managerRole = await seedRole(t.handle, 'People manager', USER_MANAGER_PERMISSIONS);
+    const manager = await seedUser(t.handle, { roleIds: [managerRole.id] });
+    const managerCookie = await signIn(t.app, manager.email);
+    const member = await seedUser(t.handle, { roles: ['member'] });
+
+    const toAdmin = await call('PATCH', `/api/v1/admin/users/${member.id}`, { roleIds: [adminRole] }, managerCookie);
+    expect(toAdmin.statusCode).toBe(403);
+    expect(toAdmin.json().error).toMatchObject({ code: 'forbidden', details: { missingPermissions: expect.arrayContaining(['roles.manage']) } });
+    const self = await call('PATCH', `/api/v1/admin/users/${manager.id}`, { roleIds: [managerRole.id, adminRole] }, managerCookie);
+    expect(self.statusCode).toBe(403);
+    // Changing an administrator's email would let the manager reset their password and become them.
+    const takeover = await call('PATCH', `/api/v1/admin/users/${admin.id}`, { email: 'mine@example.com' }, managerCookie);
+    expect(takeover.statusCode).toBe(403);
+    for (const action of ['disable', 'revoke']) {
+      expect((await call('POST', `/api/v1/admin/users/${admin.id}/${action}`, undefined, managerCookie)).statusCode).toBe(403);
+    }
+    expect((await call('DELETE', `/api/v1/admin/users/${admin.id}`, undefined, managerCookie)).statusCode).toBe(403);
+    expect((await rowOf(admin.id))).toMatchObject({ email: admin.email, status: 'active' });
+    expect((await t.handle.db.select().from(userRoles).where(eq(userRoles.roleId, adminRole)))).toHaveLength(1);
+
+    const fine = await call('PATCH', `/api/v1/admin/users/${member.id}`, { name: 'Renamed' }, managerCookie);
+    expect(fine.statusCode).toBe(200);
+  });
+
+  it('answers 404 for unknown, malformed and deleted users', async () => {
+    const gone = await seedUser(t.handle, { roles: ['member'] });
+    await call('DELETE', `/api/v1/admin/users/${gone.id}`);
+    for (const id of ['00000000-0000-4000-8000-000000000000', 'not-an-id', gone.id]) {
+      const res = await call('PATCH', `/api/v1/admin/users/${id}`, { name: 'X' });
+      expect(res.statusCode).toBe(404);
+      expect(res.json().error.code).toBe('not_found');
+    }
+  });
+});
+
+describe('disable and enable', () => {
+  it('ends the person’s access on their very next request and keeps it ended after enabling again', async () => {
+    const user = await seedUser(t.handle);
+    const userCookie = await signIn(t.app, user.email);
+    expect((await t.app.inject({ url: '/api/v1/me', headers: { cookie: userCookie } })).statusCode).toBe(200);
+    const disabled = await call('POST', `/api/v1/admin/users/${user.id}/disable`);
+    expect(disabled.statusCode).toBe(200);
+    expect(disabled.json().user.status).toBe('disabled');
+    const next = await t.app.inject({ url: '/api/v1/me', headers: { cookie: userCookie } });
+    expect(next.statusCode).toBe(401);
+    expect(await t.handle.db.select().from(sessions).where(eq(sessions.userId, user.id))).toEqual([]);
+    expect((await lastEvent(user.id))).toMatchObject({ action: 'user.disabled', actorId: admin.id, details: { status: { from: 'active', to: 'disabled' }, sessionsEnded: 1 } });
+
+    const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: TEST_ORIGIN }, payload: { identifier: user.email, password: 'correct horse battery' } });
+    expect(login.json().error.code).toBe('account_disabled');
+
+    const enabled = await call('POST', `/api/v1/admin/users/${user.id}/enable`);
+    expect(enabled.json().user.status).toBe('active');
+    expect((await lastEvent(user.id))).toMatchObject({ action: 'user.enabled', details: { status: { from: 'disabled', to: 'active' } } });
+    expect((await t.app.inject({ url: '/api/v1/me', headers: { cookie: userCookie } })).statusCode).toBe(401);
+    expect(await signIn(t.app, user.email)).toMatch(/foyer_session=/);
+  });
+
+  it('stops the person’s API tokens while disabled', async () => {
+    const user = await seedUser(t.handle, { roleIds: [(await seedRole(t.handle, 'Automation', ['api_tokens.manage'])).id] });
+    const token = (await call('POST', '/api/v1/admin/api-tokens', { name: 'script' }, await signIn(t.app, user.email))).json().token;
+    const bearer = { authorization: `Bearer ${token}` };
+    expect((await t.app.inject({ url: '/api/v1/me', headers: bearer })).statusCode).toBe(200);
+    await call('POST', `/api/v1/admin/users/${user.id}/disable`);
+    expect((await t.app.inject({ url: '/api/v1/me', headers: bearer })).statusCode).toBe(401);
+  });
+
+  it('is idempotent and refused on your own account', async () => {
+    const user = await seedUser(t.handle);
+    await call('POST', `/api/v1/admin/users/${user.id}/disable`);
+    const before = (await eventsFor(user.id)).length;
+    expect((await call('POST', `/api/v1/admin/users/${user.id}/disable`)).statusCode).toBe(200);
+    expect((await eventsFor(user.id)).length).toBe(before);
+
+    const self = await call('POST', `/api/v1/admin/users/${admin.id}/disable`);
+    expect(self.statusCode).toBe(409);
+    expect(self.json().error.code).toBe('self_action_refused');
+    expect((await rowOf(admin.id)).status).toBe('active');
+  });
+
+  it('answers last_admin when the change would leave no active administrator', async () => {
+    // Someone holding every permission, but not through the Admin role, is not an administrator.
+    const everything = await seedRole(t.handle, 'Everything but Admin', [...ALL_PERMISSIONS]);
+    const other = await seedUser(t.handle, { roleIds: [everything.id] });
+    const res = await call('POST', `/api/v1/admin/users/${admin.id}/disable`, undefined, await signIn(t.app, other.email));
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error.code).toBe('last_admin');
+    expect((await rowOf(admin.id)).status).toBe('active');
+  });
+});
+
+describe('revoke', () => {
+  it('is irreversible, ends access and frees the email and username for a new account', async () => {
+    const user = await seedUser(t.handle, { email: 'leaver@example.com', username: 'leaver' });
+    const userCookie = await signIn(t.app, user.email);
+    const revoked = await call('POST', `/api/v1/admin/users/${user.id}/revoke`);
+    expect(revoked.statusCode).toBe(200);
+    expect(revoked.json().user).toMatchObject({ status: 'revoked', name: user.name, email: `revoked+${user.id}@invalid`, username: `revoked-${user.id}` });
+    expect((await t.app.inject({ url: '/api/v1/me', headers: { cookie: userCookie } })).statusCode).toBe(401);
+    expect((await lastEvent(user.id))).toMatchObject({
+      action: 'user.revoked',
+      details: {
+        status: { from: 'active', to: 'revoked' },
+        email: { from: 'leaver@example.com', to: `revoked+${user.id}@invalid` },
+        username: { from: 'leaver', to: `revoked-${user.id}` },
+        sessionsEnded: 1,
+      },
+    });
+
+    const enable = await call('POST', `/api/v1/admin/users/${user.id}/enable`);
+    expect(enable.statusCode).toBe(409);
+    expect(enable.json().error.code).toBe('account_revoked');
+    expect((await call('PATCH', `/api/v1/admin/users/${user.id}`, { email: 'leaver@example.com' })).json().error.code).toBe('account_revoked');
+    expect((await rowOf(user.id)).status).toBe('revoked');
+
+    const again = await call('POST', '/api/v1/admin/users', { name: 'Leaver Again', email: 'leaver@example.com', username: 'leaver', password: 'a long password' });
+    expect(again.statusCode).toBe(201);
+    expect(again.json().user.id).not.toBe(user.id);
+    expect(await signIn(t.app, 'leaver@example.com', 'a long password')).toMatch(/foyer_session=/);
+  });
+
+  it('revokes the person’s API tokens and unused set-password links', async () => {
+    const user = await seedUser(t.handle, { roleIds: [(await seedRole(t.handle, 'Automation', ['api_tokens.manage'])).id] });
+    await call('POST', '/api/v1/admin/api-tokens', { name: 'script' }, await signIn(t.app, user.email));
+    await issueSetPasswordLink(t.handle.db, t.config, user.id, new Date());
+    await call('POST', `/api/v1/admin/users/${user.id}/revoke`);
+    const [token] = await t.handle.db.select().from(apiTokens).where(eq(apiTokens.createdBy, user.id));
+    expect(token!.revokedAt).toBeInstanceOf(Date);
+    expect(await t.handle.db.select().from(oneTimeTokens).where(eq(oneTimeTokens.userId, user.id))).toEqual([]);
+  });
+});
+
+describe('DELETE /api/v1/admin/users/:id', () => {
+  it('erases personal data, keeps a pseudonymous row so the audit trail still resolves, and frees the email', async () => {
+    const user = await seedUser(t.handle, { email: 'gone@example.com', username: 'gone', roles: ['admin'] });
+    const group = await seedGroup(t.handle, 'Team', [], [user.id]);
+    const userCookie = await signIn(t.app, user.email);
+    // Something the user did, so they appear as an actor in someone's trail.
+    const victim = await seedUser(t.handle);
+    await call('PATCH', `/api/v1/admin/users/${victim.id}`, { name: 'Renamed by gone' }, userCookie);
+
+    const res = await call('DELETE', `/api/v1/admin/users/${user.id}`);
+    expect(res.statusCode).toBe(204);
+    const row = await rowOf(user.id);
+    expect(row).toMatchObject({
+      name: 'Deleted user',
+      email: `deleted+${user.id}@invalid`,
+      username: `deleted-${user.id}`,
+      passwordHash: null,
+      emailVerifiedAt: null,
+      status: 'disabled',
+    });
+    expect(row.deletedAt).toBeInstanceOf(Date);
+    expect(await t.handle.db.select().from(userRoles).where(eq(userRoles.userId, user.id))).toEqual([]);
+    expect(await t.handle.db.select().from(groupMembers).where(eq(groupMembers.userId, user.id))).toEqual([]);
+    expect(await t.handle.db.select().from(sessions).where(eq(sessions.userId, user.id))).toEqual([]);
+    expect((await t.app.inject({ url: '/api/v1/me', headers: { cookie: userCookie } })).statusCode).toBe(401);
+
+    const event = await lastEvent(user.id);
+    expect(event).toMatchObject({ action: 'user.deleted', actorId: admin.id, details: { groups: { from: [{ id: group.id, name: 'Team' }], to: [] } } });
+    expect(JSON.stringify(event.details)).not.toContain('gone@example.com');
+
+    // The trail of the user they changed still names them, as "Deleted user".
+    const detail = await call('GET', `/api/v1/admin/users/${victim.id}`);
+    const renamed = detail.json().auditTrail.items.find((e: { action: string }) => e.action === 'user.updated');
+    expect(renamed.actor).toEqual({ type: 'user', id: user.id, name: 'Deleted user' });
+
+    expect((await call('GET', `/api/v1/admin/users/${user.id}`)).statusCode).toBe(404);
+    expect((await call('DELETE', `/api/v1/admin/users/${user.id}`)).statusCode).toBe(404);
+    const list = await call('GET', '/api/v1/admin/users');
+    expect(list.json().items.map((u: { id: string }) => u.id)).not.toContain(user.id);
+    expect((await call('POST', '/api/v1/admin/users', { name: 'Back', email: 'gone@example.com', username: 'gone' })).statusCode).toBe(201);
+  });
+
+  it('refuses deleting yourself or the last administrator, and needs users.delete', async () => {
+    const self = await call('DELETE', `/api/v1/admin/users/${admin.id}`);
+    expect(self.json().error.code).toBe('self_action_refused');
+    const updater = await seedUser(t.handle, { roleIds: [(await seedRole(t.handle, 'Updater', ['users.read', 'users.update'])).id] });
+    const member = await seedUser(t.handle);
+    expect((await call('DELETE', `/api/v1/admin/users/${member.id}`, undefined, await signIn(t.app, updater.email))).statusCode).toBe(403);
+    expect((await rowOf(admin.id)).deletedAt).toBeNull();
+  });
+});
+
+describe('sessions of a user', () => {
+  it('lists open sessions in the detail and ends one or all of them', async () => {
+    const user = await seedUser(t.handle);
+    const first = await signIn(t.app, user.email);
+    const second = await signIn(t.app, user.email);
+    const detail = (await call('GET', `/api/v1/admin/users/${user.id}`)).json();
+    expect(detail.sessions).toHaveLength(2);
+    expect(detail.sessions[0]).toMatchObject({ id: expect.any(String), current: false, expiresAt: expect.any(String) });
+    const firstId = first.split('=')[1]!.split('.')[0]!;
+
+    const ended = await call('DELETE', `/api/v1/admin/users/${user.id}/sessions/${firstId}`);
+    expect(ended.statusCode).toBe(204);
+    expect((await t.app.inject({ url: '/api/v1/me', headers: { cookie: first } })).statusCode).toBe(401);
+    expect((await t.app.inject({ url: '/api/v1/me', headers: { cookie: second } })).statusCode).toBe(200);
+    expect((await lastEvent(user.id))).toMatchObject({ action: 'user.session_ended', details: { sessionId: firstId } });
+    // Another user's session id through this user answers 404.
+    expect((await call('DELETE', `/api/v1/admin/users/${admin.id}/sessions/${firstId}`)).statusCode).toBe(404);
+
+    const all = await call('DELETE', `/api/v1/admin/users/${user.id}/sessions`);
+    expect(all.json()).toEqual({ ended: 1 });
+    expect((await t.app.inject({ url: '/api/v1/me', headers: { cookie: second } })).statusCode).toBe(401);
+  });
+});

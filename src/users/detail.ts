@@ -1,0 +1,178 @@
+import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { apiTokens } from '../api-tokens/schema.js';
+import { groups } from '../groups/schema.js';
+import { userPermissions } from '../auth/actor.js';
+import { sessions } from '../auth/sessions/schema.js';
+import { auditEvents, type AuditEventRow } from '../audit/schema.js';
+import type { Database } from '../platform/db.js';
+import { isoDate } from '../platform/http.js';
+import { decodeCursor, pageOf, paginate } from '../platform/paging.js';
+import { isUuid, userNotFound } from './admin.js';
+import { users } from './schema.js';
+import { adminUserDetailSchema, loadAdminUser } from './views.js';
+
+export const userSessionSchema = z
+  .object({
+    id: z.string(),
+    createdAt: z.string(),
+    lastSeenAt: z.string(),
+    expiresAt: z.string(),
+    ip: z.string().nullable(),
+    userAgent: z.string().nullable(),
+    /** The session the request itself came with. */
+    current: z.boolean(),
+  })
+  .meta({ id: 'UserSession' });
+
+const partySchema = z.object({
+  type: z.string(),
+  id: z.string().nullable(),
+  /** The person or group (for a token actor, the person who created it; for a token target, its name); null when unknown. */
+  name: z.string().nullable(),
+});
+
+export const userAuditEventSchema = z
+  .object({
+    id: z.string(),
+    occurredAt: z.string(),
+    action: z.string(),
+    actor: partySchema,
+    target: partySchema.nullable(),
+    ip: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'UserAuditEvent' });
+
+export const userAuditTrailSchema = pageOf(userAuditEventSchema);
+
+export const userDetailSchema = z
+  .object({
+    user: adminUserDetailSchema.extend({ updatedAt: z.string(), permissions: z.array(z.string()) }),
+    sessions: z.array(userSessionSchema),
+    /** The first page of the user's audit trail; null when the reader may not read the audit log. */
+    auditTrail: userAuditTrailSchema.nullable(),
+  })
+  .meta({ id: 'AdminUserDetailPage' });
+
+type UserDetail = z.infer<typeof userDetailSchema>;
+
+export async function loadUserDetail(
+  db: Database,
+  userId: string,
+  options: { now: Date; currentSessionId: string | null; withAuditTrail: boolean },
+): Promise<UserDetail> {
+  if (!isUuid(userId)) throw userNotFound();
+  const user = await loadAdminUser(db, userId);
+  if (!user) throw userNotFound();
+  const [extra] = await db
+    .select({ updatedAt: users.updatedAt, permissions: userPermissions })
+    .from(users)
+    .where(eq(users.id, userId));
+  const open = await db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), gt(sessions.idleExpiresAt, options.now), gt(sessions.absoluteExpiresAt, options.now)))
+    .orderBy(desc(sessions.lastSeenAt));
+  return {
+    user: { ...user, updatedAt: isoDate(extra!.updatedAt), permissions: [...extra!.permissions].sort() },
+    sessions: open.map((s) => ({
+      id: s.id,
+      createdAt: isoDate(s.createdAt),
+      lastSeenAt: isoDate(s.lastSeenAt),
+      expiresAt: isoDate(s.idleExpiresAt < s.absoluteExpiresAt ? s.idleExpiresAt : s.absoluteExpiresAt),
+      ip: s.ip,
+      userAgent: s.userAgent,
+      current: s.id === options.currentSessionId,
+    })),
+    auditTrail: options.withAuditTrail ? await userAuditTrail(db, userId, { limit: 20 }) : null,
+  };
+}
+
+/**
+ * Events where the user is the target or the actor (themselves, or through an API token they created), newest
+ * first. Each source is read newest-first from its own index and only a page's worth of each is merged, so a long
+ * history costs no more than a short one.
+ */
+export async function userAuditTrail(
+  db: Database,
+  userId: string,
+  page: { limit: number; cursor?: string },
+): Promise<z.infer<typeof userAuditTrailSchema>> {
+  if (!isUuid(userId)) throw userNotFound();
+  const before = decodeCursor(page.cursor, z.tuple([z.number().int()]));
+  const older = before ? sql`and e.id < ${before[0]}` : sql``;
+  const take = page.limit + 1;
+  const ids = sql`
+    (select e.id from audit_events e where e.target_id = ${userId} ${older} order by e.id desc limit ${take})
+    union
+    (select e.id from audit_events e where e.actor_id = ${userId} and e.actor_type = 'user' ${older} order by e.id desc limit ${take})
+    union
+    (select picked.id from api_tokens t cross join lateral (
+      select e.id from audit_events e where e.actor_id = t.id and e.actor_type = 'api_token' ${older} order by e.id desc limit ${take}
+    ) picked where t.created_by = ${userId})`;
+  const rows = await db
+    .select()
+    .from(auditEvents)
+    .where(inArray(auditEvents.id, sql`(${ids})`))
+    .orderBy(desc(auditEvents.id))
+    .limit(take);
+  const { items, nextCursor } = paginate(rows, page.limit, (e) => [e.id]);
+  const names = await partyNames(db, items);
+  return {
+    items: items.map((e) => ({
+      id: String(e.id),
+      occurredAt: isoDate(e.occurredAt),
+      action: e.action,
+      actor: { type: e.actorType, id: e.actorId, name: nameOf(names, e.actorType, e.actorId) },
+      target: e.targetType ? { type: e.targetType, id: e.targetId, name: nameOf(names, e.targetType, e.targetId, 'target') } : null,
+      ip: e.ip,
+      details: e.details,
+    })),
+    nextCursor,
+  };
+}
+
+interface Names {
+  users: Map<string, string>;
+  groups: Map<string, string>;
+  tokens: Map<string, { name: string; creator: string }>;
+}
+
+function nameOf(names: Names, type: string, id: string | null, role: 'actor' | 'target' = 'actor'): string | null {
+  if (!id) return null;
+  if (type === 'user') return names.users.get(id) ?? null;
+  if (type === 'group') return names.groups.get(id) ?? null;
+  const token = type === 'api_token' ? names.tokens.get(id) : undefined;
+  if (!token) return null;
+  // A token acts for its creator; as a target it is the token itself.
+  return role === 'actor' ? token.creator : token.name;
+}
+
+/** Names of the people, groups and tokens a page of events mentions, in at most three queries whatever its size. */
+async function partyNames(db: Database, events: AuditEventRow[]): Promise<Names> {
+  const userIds = new Set<string>();
+  const groupIds = new Set<string>();
+  const tokenIds = new Set<string>();
+  for (const e of events) {
+    for (const [type, id] of [[e.actorType, e.actorId], [e.targetType, e.targetId]] as const) {
+      if (type === 'user' && id && isUuid(id)) userIds.add(id);
+      if (type === 'group' && id && isUuid(id)) groupIds.add(id);
+      if (type === 'api_token' && id) tokenIds.add(id);
+    }
+  }
+  const groupRows = groupIds.size ? await db.select({ id: groups.id, name: groups.name }).from(groups).where(inArray(groups.id, [...groupIds])) : [];
+  const tokens = tokenIds.size
+    ? await db
+        .select({ id: apiTokens.id, name: apiTokens.name, creator: users.name })
+        .from(apiTokens)
+        .innerJoin(users, eq(users.id, apiTokens.createdBy))
+        .where(inArray(apiTokens.id, [...tokenIds]))
+    : [];
+  const people = userIds.size ? await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, [...userIds])) : [];
+  return {
+    users: new Map(people.map((p) => [p.id, p.name])),
+    groups: new Map(groupRows.map((g) => [g.id, g.name])),
+    tokens: new Map(tokens.map((t) => [t.id, { name: t.name, creator: t.creator }])),
+  };
+}

@@ -1,0 +1,424 @@
+import { randomUUID } from 'node:crypto';
+import { inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { recordAudit, type AuditContext } from '../../audit/record.js';
+import { authorizeGrant, type Actor } from '../../auth/actor.js';
+import { groupRoles, groups } from '../../groups/schema.js';
+import type { Database } from '../../platform/db.js';
+import { FoyerError } from '../../platform/errors.js';
+import { roles } from '../../roles/schema.js';
+import { newUserFields } from '../fields.js';
+import { users } from '../schema.js';
+import { splitNames, type CsvRow } from './csv.js';
+
+export const ROW_OUTCOMES = ['created', 'skipped', 'failed'] as const;
+export type RowOutcome = (typeof ROW_OUTCOMES)[number];
+
+/** Why a row was skipped or failed; stable, for clients to branch on. */
+export const ROW_CODES = [
+  'email_taken',
+  'username_taken',
+  'invalid_row',
+  'duplicate_in_file',
+  'unknown_role',
+  'unknown_group',
+  'forbidden',
+] as const;
+export type RowCode = (typeof ROW_CODES)[number];
+
+export interface RowResult {
+  row: number;
+  outcome: RowOutcome;
+  email?: string;
+  userId?: string;
+  code?: RowCode;
+  reason?: string;
+}
+
+export interface ImportSummary {
+  created: number;
+  skipped: number;
+  failed: number;
+  total: number;
+}
+
+export type ImportEvent =
+  | { type: 'rows'; results: RowResult[] }
+  | { type: 'summary'; dryRun: boolean; summary: ImportSummary; error?: { code: string; message: string; details?: Record<string, unknown> } };
+
+export interface ImportOptions {
+  dryRun: boolean;
+  batchSize?: number;
+}
+
+// Large enough that per-statement costs vanish, small enough that each batch's single statement stays short.
+const DEFAULT_BATCH_SIZE = 1000;
+// A deadlock with a concurrent import, or a role deleted mid-batch: the whole batch is simply worked out again.
+const BATCH_ATTEMPTS = 3;
+const BATCHES_IN_FLIGHT = 2;
+
+const rowFields = z.object(newUserFields);
+
+interface Candidate {
+  row: number;
+  name: string;
+  email: string;
+  username: string;
+  roleNames: string[];
+  groupNames: string[];
+}
+
+interface Grantable {
+  id: string;
+  permissions: string[];
+}
+
+/** Roles and groups already looked up during this import, by lower-cased name; null when no such one exists. */
+interface NameCache {
+  roles: Map<string, Grantable | null>;
+  groups: Map<string, Grantable | null>;
+}
+
+/** Emails and usernames seen so far in the file (lower-cased) and the row that first used each. */
+interface SeenInFile {
+  emails: Map<string, number>;
+  usernames: Map<string, number>;
+}
+
+const failed = (row: number, code: RowCode, reason: string, email?: string): RowResult => ({
+  row,
+  outcome: 'failed',
+  ...(email ? { email } : {}),
+  code,
+  reason,
+});
+
+/**
+ * Everything that can be decided from the row alone, in file order: the values are valid and no earlier row of the
+ * file has the same email or username. Both rows of a duplicate are named, and only the later one fails.
+ */
+function checkRow(input: CsvRow, seen: SeenInFile): Candidate | RowResult {
+  const email = input.values.email ?? '';
+  const username = input.values.username ?? '';
+  const emailKey = email.toLowerCase();
+  const usernameKey = username.toLowerCase();
+  const firstWithEmail = emailKey ? seen.emails.get(emailKey) : undefined;
+  const firstWithUsername = usernameKey ? seen.usernames.get(usernameKey) : undefined;
+  if (emailKey && firstWithEmail === undefined) seen.emails.set(emailKey, input.row);
+  if (usernameKey && firstWithUsername === undefined) seen.usernames.set(usernameKey, input.row);
+
+  if (input.extraValues > 0) {
+    return failed(input.row, 'invalid_row', `Row ${input.row} has more values than the header has columns.`, email);
+  }
+  const parsed = rowFields.safeParse({ name: input.values.name ?? '', email, username });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`);
+    return failed(input.row, 'invalid_row', `${problems.join('; ')}.`, email);
+  }
+  if (firstWithEmail !== undefined) {
+    return failed(input.row, 'duplicate_in_file', `Row ${input.row} has the same email as row ${firstWithEmail}.`, email);
+  }
+  if (firstWithUsername !== undefined) {
+    return failed(input.row, 'duplicate_in_file', `Row ${input.row} has the same username as row ${firstWithUsername}.`, email);
+  }
+  return {
+    row: input.row,
+    ...parsed.data,
+    roleNames: splitNames(input.values.roles),
+    groupNames: splitNames(input.values.groups),
+  };
+}
+
+/**
+ * The roles and groups a batch names, by lower-cased name (null: no such one). Names new to this import are looked
+ * up in one query each and remembered in `cache`; the batch works from the returned maps, so a concurrent batch that
+ * empties the cache cannot pull names out from under it.
+ */
+async function resolveNames(db: Database, cache: NameCache, batch: Candidate[]): Promise<NameCache> {
+  const keysOf = (pick: (c: Candidate) => string[]) => new Set(batch.flatMap((c) => pick(c).map((n) => n.toLowerCase())));
+  const roleKeys = keysOf((c) => c.roleNames);
+  const groupKeys = keysOf((c) => c.groupNames);
+  const newRoleKeys = [...roleKeys].filter((k) => !cache.roles.has(k));
+  const newGroupKeys = [...groupKeys].filter((k) => !cache.groups.has(k));
+  if (newRoleKeys.length > 0) {
+    const rows = await db
+      .select({ id: roles.id, name: roles.name, permissions: roles.permissions })
+      .from(roles)
+      .where(inArray(sql`lower(${roles.name})`, newRoleKeys));
+    for (const key of newRoleKeys) cache.roles.set(key, null);
+    for (const r of rows) cache.roles.set(r.name.toLowerCase(), { id: r.id, permissions: r.permissions });
+  }
+  if (newGroupKeys.length > 0) {
+    // A group hands its members the permissions of the roles it carries.
+    const rows = await db
+      .select({
+        id: groups.id,
+        name: groups.name,
+        permissions: sql<string[]>`coalesce(array_agg(distinct p) filter (where p is not null), '{}'::text[])`,
+      })
+      .from(groups)
+      .leftJoin(groupRoles, sql`${groupRoles.groupId} = ${groups.id}`)
+      .leftJoin(roles, sql`${roles.id} = ${groupRoles.roleId}`)
+      .leftJoin(sql`lateral unnest(${roles.permissions}) as p`, sql`true`)
+      .where(inArray(sql`lower(${groups.name})`, newGroupKeys))
+      .groupBy(groups.id);
+    for (const key of newGroupKeys) cache.groups.set(key, null);
+    for (const g of rows) cache.groups.set(g.name.toLowerCase(), { id: g.id, permissions: g.permissions });
+  }
+  const pick = (keys: Set<string>, known: Map<string, Grantable | null>) => new Map([...keys].map((k) => [k, known.get(k) ?? null]));
+  return { roles: pick(roleKeys, cache.roles), groups: pick(groupKeys, cache.groups) };
+}
+
+interface Grant {
+  roleIds: string[];
+  groupIds: string[];
+}
+
+/** The roles and groups a row names, provided they all exist and the actor may hand out what they carry. */
+function grantFor(actor: Actor, cache: NameCache, c: Candidate): Grant | RowResult {
+  const find = (names: string[], known: Map<string, Grantable | null>) => names.map((n) => [n, known.get(n.toLowerCase()) ?? null] as const);
+  const roleHits = find(c.roleNames, cache.roles);
+  const groupHits = find(c.groupNames, cache.groups);
+  const missingRoles = roleHits.filter(([, hit]) => !hit).map(([n]) => n);
+  if (missingRoles.length > 0) {
+    return failed(c.row, 'unknown_role', `No role is called ${missingRoles.map((n) => `“${n}”`).join(', ')}.`, c.email);
+  }
+  const missingGroups = groupHits.filter(([, hit]) => !hit).map(([n]) => n);
+  if (missingGroups.length > 0) {
+    return failed(c.row, 'unknown_group', `No group is called ${missingGroups.map((n) => `“${n}”`).join(', ')}.`, c.email);
+  }
+  const held = [...roleHits, ...groupHits].map(([, hit]) => hit!);
+  try {
+    authorizeGrant(actor, held.flatMap((h) => h.permissions));
+  } catch (error) {
+    if (!(error instanceof FoyerError)) throw error;
+    const missing = (error.details?.missingPermissions as string[] | undefined) ?? [];
+    return failed(c.row, 'forbidden', `You cannot grant permissions you do not hold yourself: ${missing.join(', ')}.`, c.email);
+  }
+  return { roleIds: roleHits.map(([, hit]) => hit!.id), groupIds: groupHits.map(([, hit]) => hit!.id) };
+}
+
+/** node-postgres and PGlite both answer `execute` with `{ rows }`. */
+const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
+
+/**
+ * Of a batch's emails and usernames, those that already belong to an account (lower-cased). One query: each key is
+ * looked up on its unique index through a LATERAL probe, so the cost follows the batch, not the table, whatever the
+ * planner's statistics say (PGlite never analyses, and a table that grows during the import outruns them anyway).
+ */
+async function takenIdentities(db: Database, batch: Candidate[]): Promise<{ emails: Set<string>; usernames: Set<string> }> {
+  const taken = { emails: new Set<string>(), usernames: new Set<string>() };
+  if (batch.length === 0) return taken;
+  const emails = JSON.stringify(batch.map((c) => c.email.toLowerCase()));
+  const usernames = JSON.stringify(batch.map((c) => c.username.toLowerCase()));
+  const rows = rowsOf<{ kind: 'email' | 'username'; key: string }>(
+    await db.execute(sql`
+      select 'email' as kind, k.key from jsonb_array_elements_text(${emails}::jsonb) as k(key)
+        cross join lateral (select 1 from ${users} u where lower(u.email) = k.key limit 1) as hit
+      union all
+      select 'username' as kind, k.key from jsonb_array_elements_text(${usernames}::jsonb) as k(key)
+        cross join lateral (select 1 from ${users} u where lower(u.username) = k.key limit 1) as hit`),
+  );
+  for (const r of rows) (r.kind === 'email' ? taken.emails : taken.usernames).add(r.key);
+  return taken;
+}
+
+function skippedIfTaken(c: Candidate, taken: { emails: Set<string>; usernames: Set<string> }): RowResult | null {
+  if (taken.emails.has(c.email.toLowerCase())) {
+    return { row: c.row, outcome: 'skipped', email: c.email, code: 'email_taken', reason: 'An account with this email already exists.' };
+  }
+  if (taken.usernames.has(c.username.toLowerCase())) {
+    return { row: c.row, outcome: 'skipped', email: c.email, code: 'username_taken', reason: 'This username is already taken.' };
+  }
+  return null;
+}
+
+interface Ready extends Candidate, Grant {
+  id: string;
+}
+
+/**
+ * Inserts one batch as one statement: users, their roles and groups, and one `user.created` event each. A statement
+ * is atomic, so after a crash every row is either wholly there or not at all, and it costs one round trip. Rows
+ * travel as one JSON parameter, which keeps the statement's size independent of the batch and far below the
+ * driver's parameter limit. The unique indexes on lower(email) and lower(username) settle races with concurrent
+ * imports: a row that lost one is left out by ON CONFLICT DO NOTHING, and with it its roles, groups and event.
+ * Returns the ids of the rows actually inserted.
+ */
+async function insertBatch(db: Database, context: AuditContext, ready: Ready[]): Promise<Set<string>> {
+  const now = context.now.toISOString();
+  const input = JSON.stringify(
+    ready.map((r) => ({ id: r.id, name: r.name, email: r.email, username: r.username, role_ids: r.roleIds, group_ids: r.groupIds })),
+  );
+  // Sorting by email gives concurrent imports the same locking order on the unique index, which makes deadlocks rare.
+  const inserted = rowsOf<{ id: string }>(
+    await db.execute(sql`
+      with input as (
+        select * from jsonb_to_recordset(${input}::jsonb)
+          as r(id uuid, name text, email text, username text, role_ids uuid[], group_ids uuid[])
+      ),
+      created as (
+        insert into users (id, name, email, username, profile, created_at, updated_at)
+        select id, name, email, username, 'member', ${now}::timestamptz, ${now}::timestamptz from input order by lower(email)
+        on conflict do nothing
+        returning id
+      ),
+      done as (select input.* from input join created using (id)),
+      granted as (insert into user_roles (user_id, role_id) select id, unnest(role_ids) from done),
+      joined as (insert into group_members (group_id, user_id, added_at) select unnest(group_ids), id, ${now}::timestamptz from done),
+      recorded as (
+        -- The event createUser records, for every created row at once.
+        insert into audit_events (occurred_at, actor_type, actor_id, action, target_type, target_id, ip, user_agent, details)
+        select ${now}::timestamptz, ${context.actorType}, ${context.actorId}, 'user.created', 'user', id::text, ${context.ip}, ${context.userAgent},
+          jsonb_build_object('email', email, 'username', username, 'roleIds', to_jsonb(role_ids), 'groupIds', to_jsonb(group_ids),
+            'withPassword', false, 'via', 'csv_import')
+        from done
+      )
+      select id from created`),
+  );
+  return new Set(inserted.map((r) => r.id));
+}
+
+function sqlState(error: unknown): string | undefined {
+  let current: unknown = error;
+  while (current && typeof current === 'object') {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+// Deadlock or serialization failure (two imports inserting the same people in a different order), or a foreign key
+// violation (a role or group deleted while this batch was being worked out).
+const RETRYABLE_STATES = new Set(['40P01', '40001', '23503']);
+
+async function settleBatch(
+  db: Database,
+  context: AuditContext,
+  actor: Actor,
+  cache: NameCache,
+  checked: (Candidate | RowResult)[],
+  dryRun: boolean,
+): Promise<RowResult[]> {
+  const candidates = checked.filter((c): c is Candidate => !('outcome' in c));
+  const names = await resolveNames(db, cache, candidates);
+  const results = new Map<number, RowResult>();
+  const grantable: (Candidate & Grant)[] = [];
+  for (const c of candidates) {
+    const grant = grantFor(actor, names, c);
+    if ('outcome' in grant) results.set(c.row, grant);
+    else grantable.push({ ...c, ...grant });
+  }
+  const taken = await takenIdentities(db, grantable);
+  const ready: Ready[] = [];
+  for (const c of grantable) {
+    const skipped = skippedIfTaken(c, taken);
+    if (skipped) results.set(c.row, skipped);
+    else ready.push({ ...c, id: randomUUID() });
+  }
+  if (dryRun) {
+    for (const r of ready) results.set(r.row, { row: r.row, outcome: 'created', email: r.email });
+  } else if (ready.length > 0) {
+    const created = await insertBatch(db, context, ready);
+    const lost = ready.filter((r) => !created.has(r.id));
+    // Someone else created these people after our check; find out which of the two identities clashed.
+    const takenNow = lost.length > 0 ? await takenIdentities(db, lost) : null;
+    for (const r of ready) {
+      results.set(
+        r.row,
+        created.has(r.id)
+          ? { row: r.row, outcome: 'created', email: r.email, userId: r.id }
+          : (skippedIfTaken(r, takenNow!) ?? {
+              row: r.row,
+              outcome: 'skipped',
+              email: r.email,
+              code: 'email_taken',
+              reason: 'An account with this email or username was created while the import ran.',
+            }),
+      );
+    }
+  }
+  return checked.map((c) => ('outcome' in c ? c : results.get(c.row)!));
+}
+
+/**
+ * Imports people from CSV rows, batch by batch, yielding each batch's per-row results as soon as it is settled and
+ * finally a summary. Each row ends `created` (Pending Setup: no password, email unvalidated, profile member, with
+ * the named roles and groups), `skipped` (its email or username already has an account) or `failed` (with the
+ * reason). A dry run works everything out the same way and writes nothing.
+ *
+ * Rows the file could not deliver (malformed CSV, a cut-off upload) end the import early: what came before is
+ * settled, and the summary carries the error. Re-running the same file is safe: people already created are skipped.
+ */
+export async function* importUsers(
+  db: Database,
+  context: AuditContext,
+  actor: Actor,
+  rows: AsyncIterable<CsvRow>,
+  options: ImportOptions,
+): AsyncGenerator<ImportEvent> {
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const seen: SeenInFile = { emails: new Map(), usernames: new Map() };
+  const cache: NameCache = { roles: new Map(), groups: new Map() };
+  const summary: ImportSummary = { created: 0, skipped: 0, failed: 0, total: 0 };
+  let stoppedBy: FoyerError | undefined;
+
+  const iterator = rows[Symbol.asyncIterator]();
+  const nextRow = async (): Promise<CsvRow | null> => {
+    if (stoppedBy) return null;
+    try {
+      const next = await iterator.next();
+      return next.done ? null : next.value;
+    } catch (error) {
+      if (!(error instanceof FoyerError)) throw error;
+      stoppedBy = error;
+      return null;
+    }
+  };
+
+  const settle = async (checked: (Candidate | RowResult)[]) => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await settleBatch(db, context, actor, cache, checked, options.dryRun);
+      } catch (error) {
+        if (attempt >= BATCH_ATTEMPTS || !RETRYABLE_STATES.has(sqlState(error) ?? '')) throw error;
+        cache.roles.clear();
+        cache.groups.clear();
+      }
+    }
+  };
+
+  // The next batch is read and checked, and starts on its queries, while the previous one is still being written:
+  // parsing and the database then work at the same time. Results still come out in file order.
+  const inFlight: Promise<RowResult[]>[] = [];
+  for (;;) {
+    const checked: (Candidate | RowResult)[] = [];
+    while (checked.length < batchSize) {
+      const row = await nextRow();
+      if (!row) break;
+      checked.push(checkRow(row, seen));
+    }
+    if (checked.length > 0) {
+      const settling = settle(checked);
+      // Awaited below in order; until then a failure must not count as unhandled.
+      settling.catch(() => undefined);
+      inFlight.push(settling);
+    }
+    if (inFlight.length === 0) break;
+    if (inFlight.length < BATCHES_IN_FLIGHT && checked.length > 0) continue;
+    const results = await inFlight.shift()!;
+    for (const r of results) summary[r.outcome] += 1;
+    summary.total += results.length;
+    yield { type: 'rows', results };
+  }
+
+  const error = stoppedBy ? { code: stoppedBy.code, message: stoppedBy.message, ...(stoppedBy.details ? { details: stoppedBy.details } : {}) } : undefined;
+  if (!options.dryRun) {
+    await recordAudit(db, context, {
+      action: 'users.imported',
+      details: { ...summary, ...(error ? { stoppedBy: error.code } : {}) },
+    });
+  }
+  yield { type: 'summary', dryRun: options.dryRun, summary, ...(error ? { error } : {}) };
+}

@@ -1,0 +1,27 @@
+export type MailStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'blocked' | 'captured';
+
+export type OutboxMessage = {
+  id: string;
+  to: string;
+  template: string;
+  subject: string;
+  status: MailStatus;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+  nextAttemptAt: string | null;
+};
+
+export type OutboxMessageDetail = OutboxMessage & { text: string; html: string; links: string[] };
+
+export type MailDeliveryStatus = { mailDelivery: 'smtp' | 'captured'; source: 'environment' | 'settings' | null };
+
+export const MAIL_STATUS_LOOK: Record<MailStatus, { label: string; color: string; meaning: string }> = {
+  queued: { label: 'Queued', color: 'blue', meaning: 'Waiting to be sent' },
+  sending: { label: 'Sending', color: 'indigo', meaning: 'Being handed to the SMTP server' },
+  sent: { label: 'Sent', color: 'green', meaning: 'Accepted by the SMTP server' },
+  failed: { label: 'Failed', color: 'red', meaning: 'Could not be delivered' },
+  blocked: { label: 'Blocked', color: 'orange', meaning: 'Not sent: the domain is not allowed' },
+  captured: { label: 'Captured', color: 'grape', meaning: 'Kept in the dev mailbox, not delivered' },
+};

@@ -1,0 +1,115 @@
+import { Alert, Button, Group, Modal, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useState } from 'react';
+import { api, toApiError, type ApiError } from '../api';
+import { useSession } from '../session';
+import { ErrorAlert } from '../ui/ErrorAlert';
+import { PermissionMatrix } from './PermissionMatrix';
+import type { PermissionArea, Role } from './types';
+
+/** What the dialog opens on: a new role (possibly copied from another), or an existing one to edit or view. */
+export type RoleDraft =
+  | { mode: 'create'; name: string; description: string; permissions: string[] }
+  | { mode: 'edit'; role: Role }
+  | { mode: 'view'; role: Role };
+
+type Props = { draft: RoleDraft; areas: PermissionArea[]; onClose: () => void; onSaved: () => void };
+
+export function RoleDialog({ draft, areas, onClose, onSaved }: Props) {
+  const { user } = useSession();
+  const grantable = new Set(user?.permissions ?? []);
+  const initial = draft.mode === 'create' ? draft : draft.role;
+  const [name, setName] = useState(initial.name);
+  const [description, setDescription] = useState(initial.description);
+  const [permissions, setPermissions] = useState<string[]>(initial.permissions);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  // Editing a role changes what everyone holding it may do, so only someone holding all of it may edit it.
+  const beyondActor = draft.mode === 'edit' && draft.role.permissions.some((p) => !grantable.has(p));
+  const readOnly = draft.mode === 'view' || beyondActor;
+  const title =
+    draft.mode === 'create' ? 'New role' : draft.mode === 'edit' && !beyondActor ? `Edit ${draft.role.name}` : draft.role.name;
+
+  async function save() {
+    setSaving(true);
+    setError(null);
+    try {
+      const body = { name, description, permissions };
+      if (draft.mode === 'create') await api('POST', '/api/v1/admin/roles', body);
+      else await api('PATCH', `/api/v1/admin/roles/${draft.role.id}`, body);
+      notifications.show({ color: 'green', message: draft.mode === 'create' ? `Role “${name.trim()}” created.` : 'Role saved.' });
+      onSaved();
+    } catch (err) {
+      setError(toApiError(err));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  const nameError = error?.fields.name;
+  const otherError = error && !nameError ? error : null;
+
+  return (
+    <Modal opened onClose={onClose} title={title} size="xl">
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          void save();
+        }}
+      >
+        <Stack>
+          {draft.mode === 'view' && (
+            <Alert color="gray" title="Built-in role">
+              Built-in roles are fixed. To grant a different set of permissions, copy this role into a custom role.
+            </Alert>
+          )}
+          {beyondActor && (
+            <Alert color="yellow" title="You cannot edit this role">
+              It grants permissions you do not hold yourself.
+            </Alert>
+          )}
+          <TextInput
+            label="Name"
+            required={!readOnly}
+            maxLength={100}
+            value={name}
+            readOnly={readOnly}
+            error={nameError}
+            onChange={(event) => setName(event.currentTarget.value)}
+            data-autofocus={readOnly ? undefined : true}
+          />
+          <Textarea
+            label="Description"
+            maxLength={500}
+            autosize
+            minRows={2}
+            value={description}
+            readOnly={readOnly}
+            onChange={(event) => setDescription(event.currentTarget.value)}
+          />
+          <div>
+            <Text fw={500} size="sm" mb={4}>
+              Permissions
+            </Text>
+            <Text c="dimmed" size="sm" mb="sm">
+              {permissions.length} selected
+            </Text>
+            <PermissionMatrix areas={areas} value={permissions} onChange={setPermissions} grantable={grantable} readOnly={readOnly} />
+          </div>
+          {otherError && <ErrorAlert title="The role was not saved">{otherError.message}</ErrorAlert>}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              {readOnly ? 'Close' : 'Cancel'}
+            </Button>
+            {!readOnly && (
+              <Button type="submit" loading={saving}>
+                {draft.mode === 'create' ? 'Create role' : 'Save changes'}
+              </Button>
+            )}
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,68 @@
+import { Button, Group, Paper, Stack, TagsInput, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useState, type FormEvent } from 'react';
+import { api, toApiError } from '../api';
+import type { Settings } from './types';
+
+type Props = { domains: string[]; onSaved: (settings: Settings) => void };
+
+export function AllowedDomainsForm({ domains, onSaved }: Props) {
+  const [value, setValue] = useState(domains);
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setSaving(true);
+    setError(null);
+    try {
+      const saved = await api<Settings>('PATCH', '/api/v1/admin/settings', { allowedDomains: value });
+      onSaved(saved);
+      setValue(saved.allowedDomains);
+      notifications.show({ color: 'green', title: 'Saved', message: 'The allowed email domains were saved.' });
+    } catch (err) {
+      const failure = toApiError(err);
+      // Name the entries the server refused, in the order they were typed.
+      const refused = Object.keys(failure.fields)
+        .map((field) => /^allowedDomains\.(\d+)$/.exec(field)?.[1])
+        .flatMap((index) => (index === undefined ? [] : [value[Number(index)]]));
+      setError(refused.length > 0 ? `Not a domain: ${refused.join(', ')}. Enter domains such as example.com.` : failure.message);
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  return (
+    <Paper withBorder radius="md" p="lg" component="form" onSubmit={submit} aria-labelledby="domains-title">
+      <Stack>
+        <div>
+          <Title order={2} fz="h4" id="domains-title">
+            Allowed domains
+          </Title>
+          <Text size="sm" c="dimmed">
+            Email goes only to addresses at these domains, and only they may request access. Mail to any other address is
+            recorded as blocked. Leave the list empty to allow every domain.
+          </Text>
+        </div>
+        <TagsInput
+          label="Allowed email domains"
+          placeholder={value.length === 0 ? 'Any domain. Type a domain and press Enter' : 'Add a domain'}
+          value={value}
+          onChange={(next) => {
+            // A pasted list arrives as one entry; keep one domain per tag.
+            setValue([...new Set(next.flatMap((entry) => entry.split(/[\s,;]+/)).filter(Boolean))]);
+            setError(null);
+          }}
+          splitChars={[',', ' ', ';']}
+          clearable
+          error={error}
+        />
+        <Group justify="flex-end">
+          <Button type="submit" loading={saving}>
+            Save allowed domains
+          </Button>
+        </Group>
+      </Stack>
+    </Paper>
+  );
+}

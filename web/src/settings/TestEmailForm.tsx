@@ -1,0 +1,87 @@
+import { Alert, Anchor, Button, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { IconCircleCheck, IconInbox, IconAlertCircle } from '@tabler/icons-react';
+import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router-dom';
+import { api, toApiError } from '../api';
+import { useSession } from '../session';
+import type { TestMailResult } from './types';
+
+type Outcome = { kind: 'sent' | 'captured'; to: string } | { kind: 'failed'; title: string; message: string };
+
+export function TestEmailForm({ delivery }: { delivery: 'smtp' | 'captured' }) {
+  const { user } = useSession();
+  const [to, setTo] = useState(user?.email ?? '');
+  const [fieldError, setFieldError] = useState<string | undefined>();
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [sending, setSending] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setSending(true);
+    setOutcome(null);
+    setFieldError(undefined);
+    try {
+      const result = await api<TestMailResult>('POST', '/api/v1/admin/settings/mail/test', { to });
+      setOutcome({ kind: result.status, to });
+    } catch (err) {
+      const error = toApiError(err);
+      if (error.code === 'validation_failed' && error.fields.to) setFieldError(error.fields.to);
+      else setOutcome({ kind: 'failed', title: error.code === 'email_domain_not_allowed' ? 'Not sent: domain not allowed' : 'The test email was not sent', message: error.message });
+    } finally {
+      setSending(false);
+    }
+  }
+
+  return (
+    <Paper withBorder radius="md" p="lg" component="form" onSubmit={submit} aria-labelledby="test-email-title" noValidate>
+      <Stack>
+        <div>
+          <Title order={2} fz="h4" id="test-email-title">
+            Send a test email
+          </Title>
+          <Text size="sm" c="dimmed">
+            {delivery === 'smtp'
+              ? 'Sends right away through the saved settings and shows the SMTP server’s answer. Save your changes first.'
+              : 'No SMTP server is configured: the test email will be captured in the dev mailbox.'}
+          </Text>
+        </div>
+        <Group align="end">
+          <TextInput
+            label="Send a test email to"
+            type="email"
+            value={to}
+            error={fieldError}
+            onChange={(e) => {
+              setTo(e.currentTarget.value);
+              setFieldError(undefined);
+            }}
+            style={{ flex: 1 }}
+            maw={420}
+          />
+          <Button type="submit" variant="light" loading={sending}>
+            Send test email
+          </Button>
+        </Group>
+        {outcome?.kind === 'sent' && (
+          <Alert color="green" icon={<IconCircleCheck />} title="Test email sent">
+            The SMTP server accepted the test email to {outcome.to}. Check that inbox (and its spam folder).
+          </Alert>
+        )}
+        {outcome?.kind === 'captured' && (
+          <Alert color="grape" icon={<IconInbox />} title="Captured in the dev mailbox">
+            Nothing was delivered to {outcome.to}: no SMTP server is configured. The message is on the{' '}
+            <Anchor component={Link} to="/admin/mail" inherit>
+              Mail page
+            </Anchor>
+            .
+          </Alert>
+        )}
+        {outcome?.kind === 'failed' && (
+          <Alert color="red" icon={<IconAlertCircle />} title={outcome.title}>
+            {outcome.message}
+          </Alert>
+        )}
+      </Stack>
+    </Paper>
+  );
+}

@@ -1,0 +1,333 @@
+import { Anchor, Badge, Button, Center, DataList, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconArrowLeft, IconLogout, IconPencil } from '@tabler/icons-react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { api, toApiError, type ApiError } from '../api';
+import { EMPTY, formatDate, formatDateTime } from '../format';
+import { useSession } from '../session';
+import { ErrorAlert } from '../ui/ErrorAlert';
+import { LastLogin } from '../ui/LastLogin';
+import { PageHeader } from '../ui/PageHeader';
+import { RoleBadges } from '../ui/RoleBadges';
+import { StatusBadge } from '../ui/StatusBadge';
+import { AuthBadge } from '../users/AuthBadge';
+import { ConfirmDialog } from '../users/ConfirmDialog';
+import { PROFILE_LABELS } from '../users/labels';
+import { UserActionsMenu } from '../users/UserActionsMenu';
+import { UserFormDialog } from '../users/UserFormDialog';
+import { describeDetails, describeParty, eventLabel } from './describeEvent';
+import type { AuditPage, UserDetail, UserSession } from './types';
+
+export function UserDetailPage() {
+  const { id = '' } = useParams();
+  const navigate = useNavigate();
+  const { user: me } = useSession();
+  const canUpdate = me?.permissions.includes('users.update') ?? false;
+  const [detail, setDetail] = useState<UserDetail | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [editing, setEditing] = useState(false);
+
+  const load = useCallback(async () => {
+    try {
+      setDetail(await api<UserDetail>('GET', `/api/v1/admin/users/${encodeURIComponent(id)}`));
+      setError(null);
+    } catch (err) {
+      setError(toApiError(err));
+    }
+  }, [id]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  if (error && !detail) {
+    return (
+      <>
+        <BackLink />
+        <PageHeader title="User" />
+        <ErrorAlert title={error.status === 404 ? 'This user does not exist' : 'Could not load this user'}>{error.message}</ErrorAlert>
+      </>
+    );
+  }
+  if (!detail) {
+    return (
+      <Center py="xl">
+        <Loader />
+      </Center>
+    );
+  }
+
+  const { user } = detail;
+  // The detail shows more than the changed user (sessions, the trail), so it is read again.
+  const changed = () => void load();
+
+  return (
+    <>
+      <BackLink />
+      <Group justify="space-between" align="flex-start" wrap="nowrap">
+        <PageHeader title={user.name} description={user.email} />
+        <Group gap="xs">
+          {canUpdate && user.status !== 'revoked' && (
+            <Button variant="default" leftSection={<IconPencil size={16} />} onClick={() => setEditing(true)}>
+              Edit
+            </Button>
+          )}
+          <UserActionsMenu
+            user={user}
+            showDetailsLink={false}
+            onEdit={() => setEditing(true)}
+            onChanged={changed}
+            onDeleted={() => navigate('/admin/users', { replace: true })}
+          />
+        </Group>
+      </Group>
+      <Stack gap="lg">
+        <Profile user={user} />
+        <Sessions userId={user.id} userName={user.name} sessions={detail.sessions} canEnd={canUpdate} onChanged={() => void load()} />
+        {detail.auditTrail && <AuditTrail key={user.updatedAt} userId={user.id} first={detail.auditTrail} />}
+      </Stack>
+      {editing && (
+        <UserFormDialog
+          user={user}
+          onClose={() => setEditing(false)}
+          onSaved={() => {
+            setEditing(false);
+            changed();
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+function BackLink() {
+  return (
+    <Anchor component={Link} to="/admin/users" size="sm" mb="sm" style={{ display: 'inline-flex', alignItems: 'center', gap: 4 }}>
+      <IconArrowLeft size={14} /> Users
+    </Anchor>
+  );
+}
+
+function Section({ title, action, children }: { title: string; action?: ReactNode; children: ReactNode }) {
+  return (
+    <Paper withBorder radius="md" p="lg" component="section" aria-label={title}>
+      <Group justify="space-between" mb="md">
+        <Title order={2} fz="h4">
+          {title}
+        </Title>
+        {action}
+      </Group>
+      {children}
+    </Paper>
+  );
+}
+
+function Profile({ user }: { user: UserDetail['user'] }) {
+  const rows: [string, ReactNode][] = [
+    ['Name', user.name],
+    [
+      'Email',
+      <Group gap="xs">
+        <span>{user.email}</span>
+        <Badge variant="light" color={user.emailVerified ? 'green' : 'yellow'} tt="none">
+          {user.emailVerified ? 'Validated' : 'Not validated'}
+        </Badge>
+      </Group>,
+    ],
+    ['Username', user.username],
+    ['Profile', PROFILE_LABELS[user.profile]],
+    ['Status', <StatusBadge status={user.status} />],
+    ['Auth', <AuthBadge method={user.authMethod} />],
+    ['Roles', <RoleBadges roles={user.roles} />],
+    ['Groups', <RoleBadges roles={user.groups} />],
+    [
+      'Permissions',
+      user.permissions.length ? (
+        <Text size="sm">{user.permissions.join(', ')}</Text>
+      ) : (
+        <Text c="dimmed" size="sm">
+          No administrative permissions
+        </Text>
+      ),
+    ],
+    ['Member since', formatDate(user.createdAt)],
+    ['Last login', <LastLogin at={user.lastLoginAt} />],
+  ];
+  return (
+    <Section title="Profile">
+      <DataList withDivider labelWidth={160} aria-label="User details">
+        {rows.map(([label, value]) => (
+          <DataList.Item key={label}>
+            <DataList.ItemLabel>{label}</DataList.ItemLabel>
+            <DataList.ItemValue>{value}</DataList.ItemValue>
+          </DataList.Item>
+        ))}
+      </DataList>
+    </Section>
+  );
+}
+
+type SessionsProps = { userId: string; userName: string; sessions: UserSession[]; canEnd: boolean; onChanged: () => void };
+
+function Sessions({ userId, userName, sessions, canEnd, onChanged }: SessionsProps) {
+  const [ending, setEnding] = useState<UserSession | 'all' | null>(null);
+
+  async function end() {
+    if (ending === 'all') {
+      const { ended } = await api<{ ended: number }>('DELETE', `/api/v1/admin/users/${userId}/sessions`);
+      notifications.show({ color: 'green', message: `${ended} ${ended === 1 ? 'session' : 'sessions'} ended.` });
+    } else if (ending) {
+      await api<void>('DELETE', `/api/v1/admin/users/${userId}/sessions/${ending.id}`);
+      notifications.show({ color: 'green', message: 'The session was ended.' });
+    }
+    setEnding(null);
+    onChanged();
+  }
+
+  return (
+    <Section
+      title="Sessions"
+      action={
+        canEnd &&
+        sessions.length > 0 && (
+          <Button variant="default" size="xs" color="red" leftSection={<IconLogout size={14} />} onClick={() => setEnding('all')}>
+            End all sessions
+          </Button>
+        )
+      }
+    >
+      {sessions.length === 0 ? (
+        <Text c="dimmed" size="sm">
+          {userName} is not signed in anywhere.
+        </Text>
+      ) : (
+        <Table.ScrollContainer minWidth={700}>
+          <Table verticalSpacing="xs" data-testid="sessions-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Signed in</Table.Th>
+                <Table.Th>Last active</Table.Th>
+                <Table.Th>Expires</Table.Th>
+                <Table.Th>IP address</Table.Th>
+                <Table.Th>Browser</Table.Th>
+                {canEnd && <Table.Th />}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {sessions.map((s) => (
+                <Table.Tr key={s.id}>
+                  <Table.Td>
+                    {formatDateTime(s.createdAt)}
+                    {s.current && (
+                      <Badge ml="xs" variant="light" tt="none">
+                        This session
+                      </Badge>
+                    )}
+                  </Table.Td>
+                  <Table.Td>{formatDateTime(s.lastSeenAt)}</Table.Td>
+                  <Table.Td>{formatDateTime(s.expiresAt)}</Table.Td>
+                  <Table.Td>{s.ip ?? EMPTY}</Table.Td>
+                  <Table.Td maw={280}>
+                    <Text size="sm" truncate="end" title={s.userAgent ?? undefined}>
+                      {s.userAgent ?? EMPTY}
+                    </Text>
+                  </Table.Td>
+                  {canEnd && (
+                    <Table.Td>
+                      <Button size="compact-xs" variant="subtle" color="red" onClick={() => setEnding(s)} aria-label={`End session started ${formatDateTime(s.createdAt)}`}>
+                        End
+                      </Button>
+                    </Table.Td>
+                  )}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {ending && (
+        <ConfirmDialog
+          title={ending === 'all' ? `End all of ${userName}’s sessions?` : 'End this session?'}
+          confirmLabel={ending === 'all' ? 'End all sessions' : 'End session'}
+          color="red"
+          onConfirm={end}
+          onClose={() => setEnding(null)}
+        >
+          {ending === 'all'
+            ? `${userName} is signed out everywhere and has to sign in again.`
+            : `${userName} is signed out on that device and has to sign in again there.`}
+        </ConfirmDialog>
+      )}
+    </Section>
+  );
+}
+
+function AuditTrail({ userId, first }: { userId: string; first: AuditPage }) {
+  const [items, setItems] = useState(first.items);
+  const [cursor, setCursor] = useState(first.nextCursor);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  async function more() {
+    if (!cursor) return;
+    setLoading(true);
+    try {
+      const page = await api<AuditPage>('GET', `/api/v1/admin/users/${userId}/audit-events?limit=20&cursor=${encodeURIComponent(cursor)}`);
+      setItems((current) => [...current, ...page.items]);
+      setCursor(page.nextCursor);
+      setError(null);
+    } catch (err) {
+      setError(toApiError(err));
+    } finally {
+      setLoading(false);
+    }
+  }
+
+  return (
+    <Section title="Audit trail">
+      {items.length === 0 ? (
+        <Text c="dimmed" size="sm">
+          Nothing recorded yet.
+        </Text>
+      ) : (
+        <Table.ScrollContainer minWidth={760}>
+          <Table verticalSpacing="xs" data-testid="audit-trail">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>When</Table.Th>
+                <Table.Th>What</Table.Th>
+                <Table.Th>By</Table.Th>
+                <Table.Th>On</Table.Th>
+                <Table.Th>Changes</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {items.map((e) => (
+                <Table.Tr key={e.id}>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(e.occurredAt)}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{eventLabel(e)}</Table.Td>
+                  <Table.Td>{describeParty(e.actor)}</Table.Td>
+                  <Table.Td>{describeParty(e.target)}</Table.Td>
+                  <Table.Td>
+                    <Text size="sm" style={{ wordBreak: 'break-word' }}>
+                      {describeDetails(e.details) || EMPTY}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {error && <ErrorAlert title="Could not load more events">{error.message}</ErrorAlert>}
+      {cursor && (
+        <Group justify="center" mt="md">
+          <Button variant="default" onClick={() => void more()} loading={loading}>
+            Load more
+          </Button>
+        </Group>
+      )}
+    </Section>
+  );
+}

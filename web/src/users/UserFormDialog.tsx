@@ -1,0 +1,181 @@
+import { Button, Group, Modal, MultiSelect, PasswordInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useEffect, useState, type ChangeEvent } from 'react';
+import { api, toApiError, type ApiError, type UserProfile } from '../api';
+import { ErrorAlert } from '../ui/ErrorAlert';
+import { passwordProblem } from '../ui/passwords';
+import { PROFILE_LABELS } from './labels';
+import type { AdminUserDetail, Option } from './types';
+import { fetchGroupOptions, fetchRoleOptions, updateUser } from './usersApi';
+
+type Props = {
+  /** Absent: the "Add user" dialog. */
+  user?: AdminUserDetail;
+  onClose: () => void;
+  onSaved: (user: AdminUserDetail) => void;
+};
+
+const usernameFrom = (email: string) =>
+  email
+    .split('@')[0]!
+    .replace(/[^a-zA-Z0-9._-]/g, '')
+    .slice(0, 64);
+
+/** Creates an account directly, or edits one: name, email, username, roles and groups. */
+export function UserFormDialog({ user, onClose, onSaved }: Props) {
+  const editing = user !== undefined;
+  const [values, setValues] = useState({ name: user?.name ?? '', email: user?.email ?? '', username: user?.username ?? '', password: '' });
+  const [errors, setErrors] = useState<Partial<Record<keyof typeof values | 'roleIds' | 'groupIds', string>>>({});
+  const [usernameTouched, setUsernameTouched] = useState(editing);
+  const [roleIds, setRoleIds] = useState<string[]>(user?.roles.map((r) => r.id) ?? []);
+  const [groupIds, setGroupIds] = useState<string[]>(user?.groups.map((g) => g.id) ?? []);
+  const [profile, setProfile] = useState<UserProfile>(user?.profile ?? 'member');
+  const [roles, setRoles] = useState<Option[]>(user?.roles ?? []);
+  const [groups, setGroups] = useState<Option[]>(user?.groups ?? []);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  useEffect(() => {
+    fetchRoleOptions().then(setRoles, (err: unknown) => setError(toApiError(err)));
+    // Without permission to list groups the field simply offers none.
+    fetchGroupOptions().then(setGroups, () => undefined);
+  }, []);
+
+  /** A controlled text field whose error clears as soon as it is edited. */
+  const field = (name: keyof typeof values) => ({
+    value: values[name],
+    error: errors[name],
+    onChange: (event: ChangeEvent<HTMLInputElement>) => {
+      const value = event.currentTarget.value;
+      setValues((current) => ({
+        ...current,
+        [name]: value,
+        // Until someone types a username, suggest the start of the email address.
+        ...(name === 'email' && !usernameTouched ? { username: usernameFrom(value) } : {}),
+      }));
+      if (name === 'username') setUsernameTouched(true);
+      setErrors((current) => ({ ...current, [name]: undefined }));
+    },
+  });
+
+  async function save() {
+    const problem = values.password ? passwordProblem(values.password) : undefined;
+    if (problem) {
+      setErrors({ password: problem });
+      return;
+    }
+    setSaving(true);
+    setError(null);
+    setErrors({});
+    try {
+      const { name, password } = values;
+      const identity = { name, email: values.email, username: values.username };
+      const saved = editing
+        ? await updateUser(user.id, { ...identity, roleIds, groupIds })
+        : (
+            await api<{ user: AdminUserDetail }>('POST', '/api/v1/admin/users', {
+              ...identity,
+              ...(password ? { password } : {}),
+              roleIds,
+              groupIds,
+              profile,
+            })
+          ).user;
+      notifications.show({ color: 'green', message: editing ? `${saved.name} was saved.` : `${saved.name}’s account was created.` });
+      onSaved(saved);
+    } catch (err) {
+      const apiError = toApiError(err);
+      const known = Object.entries(apiError.fields).filter(([name]) => name in values || name === 'roleIds' || name === 'groupIds');
+      setErrors(Object.fromEntries(known));
+      if (known.length === 0) setError(apiError);
+      setSaving(false);
+    }
+  }
+
+  return (
+    <Modal opened onClose={onClose} title={editing ? `Edit ${user.name}` : 'Add user'} size="lg">
+      <form
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          void save();
+        }}
+      >
+        <Stack>
+          <TextInput label="Name" required maxLength={200} autoComplete="off" data-autofocus {...field('name')} />
+          <TextInput
+            label="Email"
+            type="email"
+            required
+            maxLength={320}
+            autoComplete="off"
+            description={editing ? 'A new address is unvalidated until its owner confirms it.' : undefined}
+            {...field('email')}
+          />
+          <TextInput label="Username" required maxLength={64} autoComplete="off" {...field('username')} />
+          {!editing && (
+            <PasswordInput
+              label="Password"
+              autoComplete="new-password"
+              description="Optional. Without one the account is Pending Setup until the person sets their own password."
+              {...field('password')}
+            />
+          )}
+          <MultiSelect
+            label="Roles"
+            placeholder={roleIds.length === 0 ? 'No roles' : undefined}
+            data={roles.map((r) => ({ value: r.id, label: r.name }))}
+            value={roleIds}
+            onChange={setRoleIds}
+            error={errors.roleIds}
+            searchable
+            clearable
+          />
+          <MultiSelect
+            label="Groups"
+            placeholder={groupIds.length === 0 ? 'No groups' : undefined}
+            data={groups.map((g) => ({ value: g.id, label: g.name }))}
+            value={groupIds}
+            onChange={setGroupIds}
+            error={errors.groupIds}
+            searchable
+            clearable
+          />
+          {editing ? (
+            <Text size="sm" c="dimmed">
+              Profile: {PROFILE_LABELS[user.profile]}. A profile is set when the account is created and cannot change.
+            </Text>
+          ) : (
+            <Stack gap={4}>
+              <Text size="sm" fw={500} id="profile-label">
+                Profile
+              </Text>
+              <SegmentedControl
+                aria-labelledby="profile-label"
+                value={profile}
+                onChange={(value) => setProfile(value as UserProfile)}
+                data={[
+                  { value: 'member', label: PROFILE_LABELS.member },
+                  { value: 'external', label: PROFILE_LABELS.external },
+                ]}
+                w="fit-content"
+              />
+              <Text size="xs" c="dimmed">
+                External people use what they are given but never see other people. The profile cannot change later.
+              </Text>
+            </Stack>
+          )}
+          {error && <ErrorAlert title={editing ? 'The changes were not saved' : 'The account was not created'}>{error.message}</ErrorAlert>}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={saving}>
+              {editing ? 'Save changes' : 'Create user'}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
