@@ -75,13 +75,19 @@ export function authMethodIs(method: AuthMethod): SQL {
   }
 }
 
+// The directly held roles, ordered by name, as JSON in the same statement: /me is the hottest read in the console.
+const directRoles = sql<RoleRef[]>`coalesce((
+    select json_agg(json_build_object('id', r.id, 'name', r.name) order by r.name)
+    from user_roles ur join roles r on r.id = ur.role_id
+    where ur.user_id = "users"."id"), '[]'::json)`;
+
 export async function loadMe(db: Database, userId: string): Promise<Me> {
   const [row] = await db
-    .select({ user: users, permissions: userPermissions })
+    .select({ user: users, permissions: userPermissions, roles: directRoles })
     .from(users)
     .where(eq(users.id, userId));
   if (!row) throw new Error(`user ${userId} vanished`);
-  const roles = (await rolesOfUsers(db, [userId])).get(userId) ?? [];
+  const { roles } = row;
   const u = row.user;
   return {
     id: u.id,

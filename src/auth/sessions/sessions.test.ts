@@ -193,3 +193,20 @@ describe('CSRF', () => {
     expect(loginCsrf.json().error.code).toBe('csrf_rejected');
   });
 });
+
+describe('cost of a session check', () => {
+  it('answers GET /me in two statements: the session with permissions, then the user with roles', async () => {
+    const statements: string[] = [];
+    const counted = await createTestApp({}, { onQuery: (sql) => statements.push(sql) });
+    try {
+      const user = await seedUser(counted.handle, { roles: ['viewer', 'member'] });
+      const cookie = await signIn(counted.app, user.email);
+      statements.length = 0;
+      const me = await counted.app.inject({ url: '/api/v1/me', headers: { cookie } });
+      expect(me.json().user.roles.map((r: { name: string }) => r.name)).toEqual(['Member', 'Viewer']);
+      expect(statements).toHaveLength(2);
+    } finally {
+      await counted.close();
+    }
+  });
+});
