@@ -8,11 +8,7 @@ import { withAdminGuard } from '../users/admin-guard.js';
 import { users } from '../users/schema.js';
 import { isPermission } from './catalogue.js';
 import { roles, userRoles, type RoleRow } from './schema.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Ids arrive from clients; anything that is not a uuid cannot name a row, and must not reach a uuid column. */
-export const isUuid = (value: string) => UUID.test(value);
+import { isUuid } from '../platform/ids.js';
 
 export const unknownIds = (field: string, what: string, ids: string[]) =>
   new FoyerError(400, 'validation_failed', `Some ${what} do not exist.`, {

@@ -4,10 +4,12 @@ import { recordAudit, type AuditContext } from '../audit/record.js';
 import { authorizeGrant, userPermissions, type Actor } from '../auth/actor.js';
 import { oneTimeTokens } from '../auth/one-time-tokens/schema.js';
 import { sessions } from '../auth/sessions/schema.js';
-import { groupMembers, groupRoles, groups } from '../groups/schema.js';
+import { groupMembers } from '../groups/schema.js';
+import { groupsByIds } from '../groups/service.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError, notFound } from '../platform/errors.js';
-import { roles, userRoles } from '../roles/schema.js';
+import { userRoles } from '../roles/schema.js';
+import { rolesByIds } from '../roles/service.js';
 import { withAdminGuard } from './admin-guard.js';
 import { users, type UserProfile, type UserRow } from './schema.js';
 import {
@@ -21,6 +23,7 @@ import {
   type NewUser,
   type RoleRef,
 } from './service.js';
+import { isUuid } from '../platform/ids.js';
 
 /** The name a deleted account keeps, so audit events that mention it still read as a person. */
 export const DELETED_USER_NAME = 'Deleted user';
@@ -33,9 +36,6 @@ export const tombstoneOf = (kind: 'revoked' | 'deleted', userId: string) => ({
   email: `${kind}+${userId}@invalid`,
   username: `${kind}-${userId}`,
 });
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (value: string) => UUID.test(value);
 
 export const userNotFound = () => notFound('The user');
 
@@ -89,36 +89,13 @@ interface Grantable {
   permissions: string[];
 }
 
-const unknownIds = (what: 'role' | 'group', field: string, ids: string[]) =>
-  new FoyerError(400, 'validation_failed', `Some ${what}s do not exist.`, {
-    details: { fields: { [field]: `unknown ${what} ${ids.join(', ')}` } },
-  });
-
 /** The roles with these ids and what they grant; 400 naming `field` when one does not exist. */
-export async function rolesById(db: Database, ids: string[], field = 'roleIds'): Promise<Grantable[]> {
-  if (ids.length === 0) return [];
-  const bad = ids.filter((id) => !isUuid(id));
-  if (bad.length) throw unknownIds('role', field, bad);
-  const rows = await db.select({ id: roles.id, name: roles.name, permissions: roles.permissions }).from(roles).where(inArray(roles.id, ids));
-  const missing = ids.filter((id) => !rows.some((r) => r.id === id));
-  if (missing.length > 0) throw unknownIds('role', field, missing);
-  return rows;
-}
+export const rolesById = (db: Database, ids: string[], field = 'roleIds'): Promise<Grantable[]> => rolesByIds(db, ids, field);
 
 /** The groups with these ids and what membership grants (the union of their roles); 400 naming `field` when one does not exist. */
 export async function groupsById(db: Database, ids: string[], field = 'groupIds'): Promise<Grantable[]> {
-  if (ids.length === 0) return [];
-  const bad = ids.filter((id) => !isUuid(id));
-  if (bad.length) throw unknownIds('group', field, bad);
-  const rows = await db.select({ id: groups.id, name: groups.name }).from(groups).where(inArray(groups.id, ids));
-  const missing = ids.filter((id) => !rows.some((r) => r.id === id));
-  if (missing.length > 0) throw unknownIds('group', field, missing);
-  const carried = await db
-    .select({ groupId: groupRoles.groupId, permissions: roles.permissions })
-    .from(groupRoles)
-    .innerJoin(roles, eq(roles.id, groupRoles.roleId))
-    .where(inArray(groupRoles.groupId, ids));
-  return rows.map((g) => ({ ...g, permissions: carried.filter((c) => c.groupId === g.id).flatMap((c) => c.permissions) }));
+  const found = await groupsByIds(db, ids, field);
+  return found.map((g) => ({ id: g.id, name: g.name, permissions: g.roles.flatMap((r) => r.permissions) }));
 }
 
 const permissionsOf = (...sets: Grantable[][]) => sets.flat().flatMap((g) => g.permissions);

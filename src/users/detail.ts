@@ -8,7 +8,8 @@ import { auditEvents, type AuditEventRow } from '../audit/schema.js';
 import type { Database } from '../platform/db.js';
 import { isoDate } from '../platform/http.js';
 import { decodeCursor, pageOf, paginate } from '../platform/paging.js';
-import { isUuid, userNotFound } from './admin.js';
+import { isUuid } from '../platform/ids.js';
+import { userNotFound } from './admin.js';
 import { users } from './schema.js';
 import { adminUserDetailSchema, loadAdminUser } from './views.js';
 
