@@ -105,5 +105,5 @@ export async function resolveApiToken(db: Database, token: string, context: Omit
     });
   }
   const { permissions, ...user } = row.user;
-  return { via: 'api_token', sessionId: null, apiTokenId: parts.id, user, permissions: new Set(permissions) };
+  return { via: 'api_token', sessionId: null, apiTokenId: parts.id, authenticatedAt: null, user, permissions: new Set(permissions) };
 }

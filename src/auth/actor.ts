@@ -8,6 +8,8 @@ export interface Actor {
   via: 'session' | 'api_token';
   sessionId: string | null;
   apiTokenId: string | null;
+  /** When the session's holder last proved who they are; null for API tokens, which never count as a fresh sign-in. */
+  authenticatedAt: Date | null;
   user: { id: string; name: string; email: string; username: string; status: UserStatus; profile: UserProfile };
   permissions: ReadonlySet<string>;
 }

@@ -48,6 +48,7 @@ const actorFor = (user: UserRow, permissions: readonly string[]): Actor => ({
   via: 'session',
   sessionId: null,
   apiTokenId: null,
+  authenticatedAt: null,
   user: { id: user.id, name: user.name, email: user.email, username: user.username, status: user.status, profile: user.profile },
   permissions: new Set(permissions),
 });

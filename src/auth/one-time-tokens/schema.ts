@@ -9,7 +9,9 @@ export const oneTimeTokens = pgTable(
   'one_time_tokens',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    purpose: text('purpose', { enum: ['setup', 'set_password'] }).notNull(),
+    purpose: text('purpose', {
+      enum: ['setup', 'set_password', 'password_reset', 'login_link', 'email_verification'],
+    }).notNull(),
     tokenHash: text('token_hash').notNull().unique(),
     userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),

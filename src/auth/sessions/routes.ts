@@ -5,7 +5,8 @@ import { errorResponses, type AppDeps, type FoyerApp } from '../../platform/http
 import { users } from '../../users/schema.js';
 import { loadMe, meSchema } from '../../users/views.js';
 import { PASSWORD_MAX_LENGTH } from '../passwords/hashing.js';
-import { auditContext, clearSessionCookie, requireActor, setSessionCookie } from '../request.js';
+import { auditContext, clearSessionCookie, requireActor } from '../request.js';
+import { replyToSignIn, signInReplySchema } from './complete-sign-in.js';
 import { endSession } from './service.js';
 import { signInWithPassword } from './sign-in.js';
 
@@ -20,14 +21,11 @@ export function sessionRoutes(app: FoyerApp, deps: AppDeps): void {
           identifier: z.string().min(1).max(320),
           password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
         }),
-        response: { 200: z.object({ user: meSchema }), ...errorResponses(400, 401, 403, 429) },
+        response: { 200: signInReplySchema, ...errorResponses(400, 401, 403, 429) },
       },
     },
-    async (request, reply) => {
-      const { userId, token } = await signInWithPassword(deps.db, auditContext(request), deps.config.signInLimits, request.body);
-      setSessionCookie(reply, deps, token);
-      return { user: await loadMe(deps.db, userId) };
-    },
+    async (request, reply) =>
+      replyToSignIn(reply, deps, await signInWithPassword(deps.db, auditContext(request), deps.config.signInLimits, request.body)),
   );
 
   app.post(

@@ -26,6 +26,7 @@ export async function createSession(db: Database, userId: string, client: Client
     userId,
     createdAt: now,
     lastSeenAt: now,
+    authenticatedAt: now,
     idleExpiresAt: new Date(now.getTime() + SESSION_IDLE_MS),
     absoluteExpiresAt: new Date(now.getTime() + SESSION_ABSOLUTE_MS),
     ip: client.ip,
@@ -45,6 +46,7 @@ export async function resolveSession(db: Database, token: string, now: Date): Pr
     .select({
       secretHash: sessions.secretHash,
       lastSeenAt: sessions.lastSeenAt,
+      authenticatedAt: sessions.authenticatedAt,
       idleExpiresAt: sessions.idleExpiresAt,
       absoluteExpiresAt: sessions.absoluteExpiresAt,
       user: actorUserColumns,
@@ -66,7 +68,14 @@ export async function resolveSession(db: Database, token: string, now: Date): Pr
       .where(eq(sessions.id, parts.id));
   }
   const { permissions, ...user } = row.user;
-  return { via: 'session', sessionId: parts.id, apiTokenId: null, user, permissions: new Set(permissions) };
+  return {
+    via: 'session',
+    sessionId: parts.id,
+    apiTokenId: null,
+    authenticatedAt: row.authenticatedAt,
+    user,
+    permissions: new Set(permissions),
+  };
 }
 
 export async function endSession(db: Database, sessionId: string): Promise<void> {

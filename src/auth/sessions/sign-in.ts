@@ -1,12 +1,10 @@
-import { eq } from 'drizzle-orm';
 import { recordAudit, type AuditContext } from '../../audit/record.js';
 import type { Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';
 import { consumeRateLimit } from '../../platform/rate-limits/limiter.js';
 import { findUserByIdentifier } from '../../users/service.js';
-import { users } from '../../users/schema.js';
 import { verifyPassword } from '../passwords/hashing.js';
-import { createSession } from './service.js';
+import { completeSignIn, type SignInResult } from './complete-sign-in.js';
 
 const invalidCredentials = () =>
   new FoyerError(401, 'invalid_credentials', 'The email, username or password is not correct.');
@@ -26,7 +24,7 @@ export async function signInWithPassword(
   context: AuditContext,
   limits: SignInLimits,
   input: { identifier: string; password: string },
-): Promise<{ userId: string; token: string }> {
+): Promise<SignInResult> {
   const identifier = input.identifier.trim().toLowerCase();
   const minute = { windowMs: 60_000 };
   try {
@@ -58,15 +56,5 @@ export async function signInWithPassword(
     throw new FoyerError(403, 'account_disabled', 'This account is disabled. Contact your administrator.');
   }
 
-  return db.transaction(async (tx) => {
-    const token = await createSession(tx, user.id, context, context.now);
-    await tx.update(users).set({ lastLoginAt: context.now }).where(eq(users.id, user.id));
-    await recordAudit(tx, { ...context, actorType: 'user', actorId: user.id }, {
-      action: 'auth.login.succeeded',
-      targetType: 'user',
-      targetId: user.id,
-      details: { method: 'password' },
-    });
-    return { userId: user.id, token };
-  });
+  return db.transaction((tx) => completeSignIn(tx, context, user, { method: 'password' }));
 }
