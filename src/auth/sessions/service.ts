@@ -93,3 +93,8 @@ export async function pruneExpiredSessions(db: Database, now: Date): Promise<voi
     .delete(sessions)
     .where(sql`${sessions.idleExpiresAt} <= ${now} or ${sessions.absoluteExpiresAt} <= ${now}`);
 }
+
+/** Records a successful re-authentication, which opens the recent-sign-in window for credential changes. */
+export async function markSessionReauthenticated(db: Database, sessionId: string, now: Date): Promise<void> {
+  await db.update(sessions).set({ authenticatedAt: now }).where(eq(sessions.id, sessionId));
+}
