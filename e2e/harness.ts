@@ -16,7 +16,8 @@ import { test } from 'vitest';
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const resultsDir = join(repoRoot, 'test-results');
 
-const READY_TIMEOUT_MS = 30_000;
+// Generous because CI machines may be busy; a healthy start takes about a second.
+const READY_TIMEOUT_MS = 90_000;
 const STOP_GRACE_MS = 5_000;
 const MAX_LOG_CHARS = 1_000_000;
 
@@ -321,4 +322,23 @@ export function flowSteps(prefix: string, current: () => { page?: Page; foyer?: 
         throw error;
       }
     });
+}
+
+/**
+ * Chromium's DevTools virtual authenticator stands in for Touch ID or a security key: it holds discoverable
+ * credentials and reports user verification, like a real platform authenticator.
+ */
+export async function addVirtualAuthenticator(page: Page): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
 }

@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { buildApp, prepareDatabase } from './app.js';
+import { pruneExpiredChallenges } from './auth/passkeys/challenges.js';
 import { pruneExpiredSessions } from './auth/sessions/service.js';
+import { pruneSignInThrottles } from './auth/throttling/service.js';
 import { ConfigError, loadConfig, type Config } from './platform/config.js';
 import { openDatabase, type DatabaseHandle } from './platform/db.js';
 import { FoyerError } from './platform/errors.js';
@@ -32,7 +34,9 @@ async function serve(config: Config, handle: DatabaseHandle): Promise<void> {
     const now = new Date();
     Promise.all([
       pruneExpiredSessions(handle.db, now),
+      pruneExpiredChallenges(handle.db, now),
       pruneRateLimits(handle.db, new Date(now.getTime() - 60 * 60 * 1000)),
+      pruneSignInThrottles(handle.db, now),
     ]).catch((error: unknown) => app.log.error({ err: error }, 'housekeeping failed'));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();

@@ -8,6 +8,9 @@ import pg from 'pg';
 export interface Cluster {
   url(database?: string): string;
   createDatabase(name: string): Promise<string>;
+  serverVersion(): Promise<string>;
+  /** Where the server writes its log, plans logged by auto_explain included. */
+  logFile: string;
   stop(): void;
 }
 
@@ -29,6 +32,7 @@ export function startCluster(port: number): Cluster {
   const url = (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`;
   return {
     url,
+    logFile: `${dir}/log`,
     async createDatabase(name) {
       const client = new pg.Client({ connectionString: url() });
       await client.connect();
@@ -36,6 +40,15 @@ export function startCluster(port: number): Cluster {
       await client.query(`create database ${name}`);
       await client.end();
       return url(name);
+    },
+    async serverVersion() {
+      const client = new pg.Client({ connectionString: url() });
+      await client.connect();
+      try {
+        return (await client.query<{ server_version: string }>('show server_version')).rows[0]!.server_version;
+      } finally {
+        await client.end();
+      }
     },
     stop() {
       try {

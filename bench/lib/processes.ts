@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -15,19 +15,32 @@ export function freePort(): Promise<number> {
   });
 }
 
+let ticks: number | undefined;
+const clockTicks = () => (ticks ??= Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()));
+
 export interface Running {
   process: ChildProcess;
   url: string;
   /** Milliseconds from spawn until the readiness URL answered 200. */
   startMs: number;
   rssMb(): number;
+  /** CPU time (user and system) the process has used so far, in seconds. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
+
+const children = new Set<ChildProcess>();
+// Whatever way the benchmark ends, interrupted included, the servers it started end with it.
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
 
 /** Starts a server process and waits until `readyPath` answers 200. */
 export async function startProcess(args: string[], env: Record<string, string>, port: number, readyPath: string): Promise<Running> {
   const started = performance.now();
   const child = spawn(process.execPath, args, { cwd: repoRoot, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   let output = '';
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
@@ -48,6 +61,13 @@ export async function startProcess(args: string[], env: Record<string, string>, 
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
     },
+    cpuSeconds: () => {
+      // utime and stime are fields 14 and 15 of /proc/<pid>/stat; counting starts after the command name, which
+      // is in parentheses and may itself contain spaces.
+      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / clockTicks();
+    },
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -56,4 +76,18 @@ export async function startProcess(args: string[], env: Record<string, string>, 
         setTimeout(() => child.kill('SIGKILL'), 5000).unref();
       }),
   };
+}
+
+/**
+ * Waits until `running` stops using the CPU (at most 30 s). A load run that ends leaves requests in flight, such as
+ * a hundred argon2 verifications, which would otherwise eat into the next measurement.
+ */
+export async function settle(running: Running): Promise<void> {
+  const until = performance.now() + 30_000;
+  for (let last = running.cpuSeconds(); performance.now() < until; ) {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = running.cpuSeconds();
+    if (now - last < 0.025) return;
+    last = now;
+  }
 }

@@ -131,7 +131,8 @@ export const templates: Templates = {
         `${d.requesterName} <${d.requesterEmail}> asked for access to ${i.name}.`,
         ...(d.message.trim() ? [`Their message: “${d.message.trim().slice(0, 1000)}”`] : []),
       ],
-      action: { label: 'Review access requests', url: linkTo(i, '/admin/access-requests') },
+      // Opens the review list filtered to this request.
+      action: { label: 'Review the request', url: linkTo(i, `/admin/access-requests?q=${encodeURIComponent(d.requesterEmail)}`) },
       closing: ['You receive this because you can approve access requests. Turn it off under My account → Email notifications.'],
     }),
 

@@ -24,8 +24,6 @@ const environmentVariables = z.object({
     FOYER_PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).optional(),
     FOYER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     FOYER_TRUST_PROXY: booleanFlag.default(false),
-    FOYER_SIGNIN_LIMIT_PER_IP: z.coerce.number({ message: 'must be a number' }).int().positive().default(30),
-    FOYER_SIGNIN_LIMIT_PER_ACCOUNT: z.coerce.number({ message: 'must be a number' }).int().positive().default(10),
     FOYER_BOOTSTRAP_ADMIN_EMAIL: z.email({ message: 'must be an email address' }).optional(),
     FOYER_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(8, { message: 'must be at least 8 characters' }).optional(),
     FOYER_BOOTSTRAP_ADMIN_NAME: z.string().min(1).default('Administrator'),
@@ -68,7 +66,6 @@ export interface Config {
   /** Cookies are `Secure` and `__Host-` prefixed everywhere except plain-http localhost development. */
   secureCookies: boolean;
   /** Sign-in attempts allowed per minute, from one IP and against one identifier. */
-  signInLimits: { perIp: number; perAccount: number };
   bootstrapAdmin: { email: string; password: string; name: string; username: string } | undefined;
   /** SMTP from the environment; when set it takes precedence over the console's Settings → Email. */
   mail: { smtpUrl: string | undefined; from: string | undefined };
@@ -124,7 +121,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.FOYER_LOG_LEVEL,
     trustProxy: e.FOYER_TRUST_PROXY,
     secureCookies: publicUrl.protocol === 'https:',
-    signInLimits: { perIp: e.FOYER_SIGNIN_LIMIT_PER_IP, perAccount: e.FOYER_SIGNIN_LIMIT_PER_ACCOUNT },
     bootstrapAdmin:
       e.FOYER_BOOTSTRAP_ADMIN_EMAIL && e.FOYER_BOOTSTRAP_ADMIN_PASSWORD
         ? {

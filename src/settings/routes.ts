@@ -1,14 +1,19 @@
 import { z } from 'zod';
+import { mfaSettingsSection } from '../auth/mfa/settings.js';
+import { registrationSettingsSection } from '../access-requests/settings.js';
+import { passwordSettingsSection } from '../auth/passwords/settings.js';
 import { auditContext, requireActor } from '../auth/request.js';
 import { authorize } from '../auth/actor.js';
+import { invitationSettingsSection } from '../invitations/settings.js';
 import { mailSettingsSection } from '../mail/settings.js';
 import { forbidden } from '../platform/errors.js';
+import { ssoSettingsSection } from '../sso/settings.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { allowedDomainsSection } from './allowed-domains.js';
 import type { SettingsSection } from './sections.js';
 
 /** Every part of the instance settings. A feature with settings of its own adds its section here. */
-const SECTIONS: readonly SettingsSection[] = [allowedDomainsSection, mailSettingsSection];
+const SECTIONS: readonly SettingsSection[] = [allowedDomainsSection, mailSettingsSection, registrationSettingsSection, passwordSettingsSection, ssoSettingsSection, mfaSettingsSection, invitationSettingsSection];
 
 export function settingsRoutes(app: FoyerApp, deps: AppDeps, sections: readonly SettingsSection[] = SECTIONS): void {
   const view = z.object(Object.fromEntries(sections.map((s) => [s.field, s.view.optional()]))).meta({ id: 'Settings' });

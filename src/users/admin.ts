@@ -9,6 +9,7 @@ import { groupsByIds } from '../groups/service.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError, notFound } from '../platform/errors.js';
 import { userRoles } from '../roles/schema.js';
+import { ssoIdentities } from '../sso/schema.js';
 import { rolesByIds } from '../roles/service.js';
 import { withAdminGuard } from './admin-guard.js';
 import { users, type UserProfile, type UserRow } from './schema.js';
@@ -286,7 +287,7 @@ export async function disableUser(db: Database, context: AuditContext, actor: Ac
       action: 'user.disabled',
       targetType: 'user',
       targetId: userId,
-      details: { status: { from: 'active', to: 'disabled' }, sessionsEnded },
+      details: { status: { from: target.row.status, to: 'disabled' }, sessionsEnded },
     });
     return { changed: true };
   });
@@ -303,7 +304,7 @@ export async function enableUser(db: Database, context: AuditContext, actor: Act
       action: 'user.enabled',
       targetType: 'user',
       targetId: userId,
-      details: { status: { from: 'disabled', to: 'active' } },
+      details: { status: { from: target.row.status, to: 'active' } },
     });
     return { changed: true };
   });
@@ -326,6 +327,8 @@ export async function revokeUser(db: Database, context: AuditContext, actor: Act
       .set({ status: 'revoked', ...tombstone, updatedAt: context.now })
       .where(eq(users.id, userId));
     const ended = await endAllAccess(tx, userId, context.now);
+    // The person may join again as a new account, also through the same single sign-on identity.
+    await tx.delete(ssoIdentities).where(eq(ssoIdentities.userId, userId));
     await recordAudit(tx, context, {
       action: 'user.revoked',
       targetType: 'user',
@@ -368,6 +371,7 @@ export async function deleteUser(db: Database, context: AuditContext, actor: Act
       .where(eq(users.id, userId));
     await tx.delete(userRoles).where(eq(userRoles.userId, userId));
     await tx.delete(groupMembers).where(eq(groupMembers.userId, userId));
+    await tx.delete(ssoIdentities).where(eq(ssoIdentities.userId, userId));
     const ended = await endAllAccess(tx, userId, context.now);
     await recordAudit(tx, context, {
       action: 'user.deleted',

@@ -4,6 +4,9 @@ import { apiTokens } from '../api-tokens/schema.js';
 import { groups } from '../groups/schema.js';
 import { userPermissions } from '../auth/actor.js';
 import { sessions } from '../auth/sessions/schema.js';
+import { confirmedMethodsOf } from '../auth/mfa/methods.js';
+import { MFA_METHODS } from '../auth/mfa/schema.js';
+import { countPasskeys } from '../auth/passkeys/service.js';
 import { auditEvents, type AuditEventRow } from '../audit/schema.js';
 import type { Database } from '../platform/db.js';
 import { isoDate } from '../platform/http.js';
@@ -49,10 +52,16 @@ export const userAuditTrailSchema = pageOf(userAuditEventSchema);
 
 export const userDetailSchema = z
   .object({
-    user: adminUserDetailSchema.extend({ updatedAt: z.string(), permissions: z.array(z.string()) }),
+    user: adminUserDetailSchema.extend({
+      updatedAt: z.string(),
+      permissions: z.array(z.string()),
+      passkeyCount: z.number().int(),
+    }),
     sessions: z.array(userSessionSchema),
     /** The first page of the user's audit trail; null when the reader may not read the audit log. */
     auditTrail: userAuditTrailSchema.nullable(),
+    /** The second factors the user has set up (two-factor status); empty when none. */
+    mfaMethods: z.array(z.enum(MFA_METHODS)),
   })
   .meta({ id: 'AdminUserDetailPage' });
 
@@ -76,7 +85,12 @@ export async function loadUserDetail(
     .where(and(eq(sessions.userId, userId), gt(sessions.idleExpiresAt, options.now), gt(sessions.absoluteExpiresAt, options.now)))
     .orderBy(desc(sessions.lastSeenAt));
   return {
-    user: { ...user, updatedAt: isoDate(extra!.updatedAt), permissions: [...extra!.permissions].sort() },
+    user: {
+      ...user,
+      updatedAt: isoDate(extra!.updatedAt),
+      permissions: [...extra!.permissions].sort(),
+      passkeyCount: await countPasskeys(db, userId),
+    },
     sessions: open.map((s) => ({
       id: s.id,
       createdAt: isoDate(s.createdAt),
@@ -87,6 +101,7 @@ export async function loadUserDetail(
       current: s.id === options.currentSessionId,
     })),
     auditTrail: options.withAuditTrail ? await userAuditTrail(db, userId, { limit: 20 }) : null,
+    mfaMethods: (await confirmedMethodsOf(db, userId)).map((m) => m.kind),
   };
 }
 

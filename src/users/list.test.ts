@@ -5,7 +5,9 @@ import { groupMembers } from '../groups/schema.js';
 import { builtinRoleId } from '../roles/builtin.js';
 import { users } from './schema.js';
 import { seedGroup } from './testing.js';
-import { AUTH_METHODS, authMethodOf } from './views.js';
+import { ssoIdentities, ssoProviders, ssoSwitchedAccounts } from '../sso/schema.js';
+import { passkeys } from '../auth/passkeys/schema.js';
+import { adminUserColumns, AUTH_METHODS, authMethodOf } from './views.js';
 
 let t: TestApp;
 let cookie: string;
@@ -76,12 +78,33 @@ describe('filters', () => {
   it('labels and filters auth methods by the same rule', async () => {
     await seedQuietly({ name: 'No Password' });
     await seedUser(t.handle, { name: 'Has Password' });
+    const linked = await seedUser(t.handle, { name: 'Linked With Password' });
+    const switched = await seedQuietly({ name: 'Switched To SSO' });
+    const now = new Date();
+    const [provider] = await t.handle.db
+      .insert(ssoProviders)
+      .values({ name: 'Corp', issuer: 'https://id.example.com', clientId: 'foyer', scopes: ['openid'], createdAt: now, updatedAt: now })
+      .returning();
+    await t.handle.db.insert(ssoIdentities).values({ providerId: provider!.id, subject: 'sub-1', userId: linked.id, linkedAt: now });
+    await t.handle.db.insert(ssoSwitchedAccounts).values({ userId: switched.id, switchedAt: now });
+    const passkeyOnly = await seedQuietly({ name: 'Passkey Only' });
+    await t.handle.db.insert(passkeys).values({
+      userId: passkeyOnly.id,
+      credentialId: 'credential-1',
+      publicKey: 'key',
+      backedUp: false,
+      deviceType: 'singleDevice',
+      name: 'Laptop',
+      createdAt: now,
+    });
     const everyone = await walk({}, 50);
+    expect(everyone.find((u) => u.id === passkeyOnly.id)?.authMethod).toBe('local');
     for (const method of AUTH_METHODS) {
       const filtered = await walk({ authMethod: method }, 50);
       expect(filtered.map((u) => u.id).sort()).toEqual(everyone.filter((u) => u.authMethod === method).map((u) => u.id).sort());
     }
-    const rows = await t.handle.db.select().from(users);
+    expect(new Set(everyone.map((u) => u.authMethod))).toEqual(new Set(AUTH_METHODS));
+    const rows = await t.handle.db.select(adminUserColumns).from(users);
     expect(everyone.map((u) => u.authMethod).sort()).toEqual(rows.map((r) => authMethodOf(r)).sort());
   });
 

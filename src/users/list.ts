@@ -1,10 +1,10 @@
-import { and, asc, desc, eq, getTableColumns, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../platform/db.js';
 import { decodeCursor, paginate } from '../platform/paging.js';
-import { userSearchText, users, type UserRow, type UserStatus } from './schema.js';
+import { userSearchText, users, type UserStatus } from './schema.js';
 import { groupsOfUsers, rolesOfUsers } from './service.js';
-import { authMethodIs, toAdminUserDetail, type AdminUserDetail, type AuthMethod } from './views.js';
+import { adminUserColumns, authMethodIs, toAdminUserDetail, type AdminUserDetail, type AdminUserRow, type AuthMethod } from './views.js';
 
 export const USER_SORTS = ['name', 'email', 'createdAt', 'lastLoginAt'] as const;
 export type UserSort = (typeof USER_SORTS)[number];
@@ -71,7 +71,7 @@ function filtersOf(query: UserListQuery): SQL[] {
   return conditions;
 }
 
-type Ranked = UserRow & { sortKey: string | null };
+type Ranked = AdminUserRow & { sortKey: string | null };
 
 /**
  * One page of the admin user list in a constant number of queries whatever the page size or table size: the page
@@ -96,7 +96,7 @@ function pageBy(db: Database, query: UserListQuery, filters: SQL[], after: Posit
   const op = query.direction === 'asc' ? sql`>` : sql`<`;
   const position = after && after.key !== null ? sort.after(after, op) : undefined;
   return db
-    .select({ ...getTableColumns(users), sortKey: sql<string | null>`${sort.key}`.as('sort_key') })
+    .select({ ...adminUserColumns, sortKey: sql<string | null>`${sort.key}`.as('sort_key') })
     .from(users)
     .where(and(...filters, position))
     .orderBy(...sort.order(query.direction))
@@ -112,7 +112,7 @@ async function pageByLastLogin(db: Database, query: UserListQuery, filters: SQL[
   const ascending = query.direction === 'asc';
   const op = ascending ? sql`>` : sql`<`;
   const limit = query.limit + 1;
-  const columns = { ...getTableColumns(users), sortKey: sql<string | null>`${users.lastLoginAt}::text`.as('sort_key') };
+  const columns = { ...adminUserColumns, sortKey: sql<string | null>`${users.lastLoginAt}::text`.as('sort_key') };
 
   const neverHalf = (rank: number) => {
     if (after && after.key !== null && ascending) return undefined;

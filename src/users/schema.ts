@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { check, index, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 
-export const USER_STATUSES = ['active', 'disabled', 'revoked'] as const;
+/** `pending_approval`: signed up (through SSO registration) and waiting for an administrator; cannot sign in yet. */
+export const USER_STATUSES = ['active', 'disabled', 'revoked', 'pending_approval'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
 export const USER_PROFILES = ['member', 'external'] as const;
 export type UserProfile = (typeof USER_PROFILES)[number];
@@ -38,7 +39,7 @@ export const users = pgTable(
     index('users_status_idx').on(t.status),
     // Substring search over a million users needs trigrams; queries must use `userSearchText` to hit this index.
     index('users_search_trgm_idx').using('gin', sql`${userSearchText(t)} gin_trgm_ops`),
-    check('users_status_check', sql`${t.status} in ('active', 'disabled', 'revoked')`),
+    check('users_status_check', sql`${t.status} in ('active', 'disabled', 'revoked', 'pending_approval')`),
     check('users_profile_check', sql`${t.profile} in ('member', 'external')`),
   ],
 );

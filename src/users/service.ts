@@ -1,6 +1,7 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { recordAudit, type AuditContext } from '../audit/record.js';
 import { hashPassword } from '../auth/passwords/hashing.js';
+import { assertPasswordAllowed } from '../auth/passwords/policy.js';
 import { fieldError } from '../platform/errors.js';
 import { isUniqueViolation, type Database } from '../platform/db.js';
 import { groupMembers, groups } from '../groups/schema.js';
@@ -23,6 +24,7 @@ export const normaliseEmail = (email: string) => email.trim();
 
 /** Creates a user with roles and records it. Call inside the transaction of the flow that creates the account. */
 export async function createUser(db: Database, context: AuditContext, input: NewUser): Promise<UserRow> {
+  if (input.password !== undefined) assertPasswordAllowed(input.password);
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   await assertIdentityFree(db, { email: input.email, username: input.username });
   let row: UserRow | undefined;

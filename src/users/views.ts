@@ -1,4 +1,4 @@
-import { eq, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, isNotNull, isNull, not, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { userPermissions } from '../auth/actor.js';
 import type { Database } from '../platform/db.js';
@@ -23,6 +23,8 @@ export const meSchema = z
     permissions: z.array(z.string()),
     createdAt: z.string(),
     lastLoginAt: z.string().nullable(),
+    /** False until the person confirms their address (code from sign-up, invitation link, SSO). */
+    emailVerified: z.boolean(),
   })
   .meta({ id: 'Me' });
 
@@ -55,9 +57,33 @@ export type AdminUser = z.infer<typeof adminUserSchema>;
 
 export type AuthMethod = (typeof AUTH_METHODS)[number];
 
-/** Derived from the credentials the account really has; SSO links join this when that feature lands. */
-export const authMethodOf = (user: Pick<UserRow, 'passwordHash'>): AuthMethod =>
-  user.passwordHash ? 'local' : 'pending_setup';
+/**
+ * Whether the account signs in through single sign-on: linked to a provider, or switched to SSO by an administrator
+ * and waiting to be linked at its next SSO sign-in (src/sso).
+ */
+const usesSsoCondition = sql<boolean>`(exists (select 1 from sso_identities si where si.user_id = "users"."id")
+  or exists (select 1 from sso_switched_accounts ss where ss.user_id = "users"."id"))`;
+
+/** A passkey is a local credential as good as a password: a passkey-only account is set up, not pending. */
+const hasPasskeyCondition = sql<boolean>`exists (select 1 from passkeys pk where pk.user_id = "users"."id")`;
+
+/** The columns every admin view of a user is built from: the row, whether it uses SSO and whether it has a passkey. */
+export const adminUserColumns = {
+  ...getTableColumns(users),
+  usesSso: usesSsoCondition.as('uses_sso'),
+  hasPasskey: hasPasskeyCondition.as('has_passkey'),
+};
+export type AdminUserRow = UserRow & { usesSso: boolean; hasPasskey: boolean };
+
+/** Derived from the credentials the account really has. "Password" in `sso_password` means exactly a password. */
+export const authMethodOf = (user: Pick<UserRow, 'passwordHash'> & { usesSso: boolean; hasPasskey: boolean }): AuthMethod =>
+  user.usesSso
+    ? user.passwordHash
+      ? 'sso_password'
+      : 'sso'
+    : user.passwordHash || user.hasPasskey
+      ? 'local'
+      : 'pending_setup';
 
 /**
  * The same rule as `authMethodOf`, as a condition the user list filters on. The two must change together: a test
@@ -66,12 +92,13 @@ export const authMethodOf = (user: Pick<UserRow, 'passwordHash'>): AuthMethod =>
 export function authMethodIs(method: AuthMethod): SQL {
   switch (method) {
     case 'local':
-      return isNotNull(users.passwordHash);
+      return and(or(isNotNull(users.passwordHash), hasPasskeyCondition), not(usesSsoCondition))!;
     case 'pending_setup':
-      return isNull(users.passwordHash);
+      return and(isNull(users.passwordHash), not(hasPasskeyCondition), not(usesSsoCondition))!;
     case 'sso':
+      return and(isNull(users.passwordHash), usesSsoCondition)!;
     case 'sso_password':
-      return sql`false`;
+      return and(isNotNull(users.passwordHash), usesSsoCondition)!;
   }
 }
 
@@ -100,10 +127,11 @@ export async function loadMe(db: Database, userId: string): Promise<Me> {
     permissions: [...row.permissions].sort(),
     createdAt: isoDate(u.createdAt),
     lastLoginAt: isoOrNull(u.lastLoginAt),
+    emailVerified: u.emailVerifiedAt !== null,
   };
 }
 
-export const toAdminUser = (u: UserRow, roles: RoleRef[]): AdminUser => ({
+export const toAdminUser = (u: AdminUserRow, roles: RoleRef[]): AdminUser => ({
   id: u.id,
   name: u.name,
   email: u.email,
@@ -115,7 +143,7 @@ export const toAdminUser = (u: UserRow, roles: RoleRef[]): AdminUser => ({
   lastLoginAt: isoOrNull(u.lastLoginAt),
 });
 
-export const toAdminUserDetail = (u: UserRow, roles: RoleRef[], groups: GroupRef[]): AdminUserDetail => ({
+export const toAdminUserDetail = (u: AdminUserRow, roles: RoleRef[], groups: GroupRef[]): AdminUserDetail => ({
   ...toAdminUser(u, roles),
   groups,
   emailVerified: u.emailVerifiedAt !== null,
@@ -124,7 +152,7 @@ export const toAdminUserDetail = (u: UserRow, roles: RoleRef[], groups: GroupRef
 
 /** One user as the admin screens show them; undefined for an unknown or deleted account. */
 export async function loadAdminUser(db: Database, userId: string): Promise<AdminUserDetail | undefined> {
-  const [row] = await db.select().from(users).where(eq(users.id, userId));
+  const [row] = await db.select(adminUserColumns).from(users).where(eq(users.id, userId));
   if (!row || row.deletedAt) return undefined;
   const [roles, groups] = [await rolesOfUsers(db, [userId]), await groupsOfUsers(db, [userId])];
   return toAdminUserDetail(row, roles.get(userId) ?? [], groups.get(userId) ?? []);

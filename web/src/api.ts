@@ -1,4 +1,4 @@
-export type UserStatus = 'active' | 'disabled' | 'revoked';
+export type UserStatus = 'active' | 'disabled' | 'revoked' | 'pending_approval';
 export type UserProfile = 'member' | 'external';
 export type AuthMethod = 'local' | 'sso' | 'sso_password' | 'pending_setup';
 
@@ -15,6 +15,7 @@ export type Me = {
   permissions: string[];
   createdAt: string;
   lastLoginAt: string | null;
+  emailVerified: boolean;
 };
 
 export type AdminUser = {

@@ -11,14 +11,17 @@ export const hashPassword = (password: string): Promise<string> => hash(password
 let decoyHash: Promise<string> | undefined;
 const decoy = () => (decoyHash ??= hash('foyer-decoy-password-never-matches', ARGON2_PARAMS));
 
+/** How a password is checked; injectable so tests can count the argon2 work without spying. */
+export type PasswordVerifier = (storedHash: string | null, password: string) => Promise<boolean>;
+
 /** Verifies `password` against `storedHash`, or burns the same work against a decoy when there is none. */
-export async function verifyPassword(storedHash: string | null, password: string): Promise<boolean> {
+export const verifyPassword: PasswordVerifier = async (storedHash, password) => {
   if (!storedHash) {
     await verify(await decoy(), password).catch(() => false);
     return false;
   }
   return verify(storedHash, password).catch(() => false);
-}
+};
 
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 256;

@@ -6,6 +6,15 @@ import type { Database } from '../../platform/db.js';
 import type { AppDeps } from '../../platform/http.js';
 import { users } from '../../users/schema.js';
 import { loadMe, meSchema } from '../../users/views.js';
+import {
+  clearPendingCookie,
+  hasPendingCookie,
+  PENDING_CHALLENGE_MS,
+  PENDING_ENROLMENT_MS,
+  secondFactorStep,
+  setPendingCookie,
+  startPendingSignIn,
+} from '../mfa/pending.js';
 import { setSessionCookie } from '../request.js';
 import { createSession } from './service.js';
 
@@ -14,7 +23,7 @@ export type FirstFactor = 'password' | 'passkey' | 'login_link' | 'password_link
 
 export type SignInResult =
   | { kind: 'signed_in'; userId: string; sessionToken: string }
-  | { kind: 'mfa_required'; userId: string; pendingToken: string; methods: string[] };
+  | { kind: 'mfa_required'; userId: string; pendingToken: string; methods: string[]; enrolmentRequired: boolean };
 
 /**
  * Every way into Foyer ends here once the first factor is proven and the account is known to be active, so the
@@ -27,29 +36,71 @@ export async function completeSignIn(
   user: { id: string },
   factor: { method: FirstFactor },
 ): Promise<SignInResult> {
-  const sessionToken = await createSession(tx, user.id, context, context.now);
-  await tx.update(users).set({ lastLoginAt: context.now }).where(eq(users.id, user.id));
+  const step = await secondFactorStep(tx, user.id, factor.method);
+  if (step.kind === 'none') return startSignedInSession(tx, context, user.id, { method: factor.method });
+  const stage = step.kind === 'enrol' ? 'enrol' : 'challenge';
+  const pendingToken = await startPendingSignIn(tx, { userId: user.id, firstFactor: factor.method, stage, now: context.now });
   await recordAudit(tx, { ...context, actorType: 'user', actorId: user.id }, {
-    action: 'auth.login.succeeded',
+    action: stage === 'enrol' ? 'auth.mfa.enrolment_required' : 'auth.mfa.challenged',
     targetType: 'user',
     targetId: user.id,
     details: { method: factor.method },
   });
-  return { kind: 'signed_in', userId: user.id, sessionToken };
+  return {
+    kind: 'mfa_required',
+    userId: user.id,
+    pendingToken,
+    methods: step.kind === 'challenge' ? step.methods : [],
+    enrolmentRequired: stage === 'enrol',
+  };
+}
+
+/**
+ * The session itself, once every factor the policy asks for is proven. Only this module and the second-factor
+ * routes call it; a new way of signing in calls `completeSignIn`.
+ */
+export async function startSignedInSession(
+  tx: Database,
+  context: AuditContext,
+  userId: string,
+  details: { method: string; secondFactor?: string },
+): Promise<SignInResult> {
+  const sessionToken = await createSession(tx, userId, context, context.now);
+  await tx.update(users).set({ lastLoginAt: context.now }).where(eq(users.id, userId));
+  await recordAudit(tx, { ...context, actorType: 'user', actorId: userId }, {
+    action: 'auth.login.succeeded',
+    targetType: 'user',
+    targetId: userId,
+    details,
+  });
+  return { kind: 'signed_in', userId, sessionToken };
 }
 
 export const signInReplySchema = z.union([
   z.object({ user: meSchema }),
-  z.object({ mfaRequired: z.literal(true), methods: z.array(z.string()) }),
+  z.object({
+    mfaRequired: z.literal(true),
+    methods: z.array(z.string()).describe('Second factors that complete this sign-in: totp, email, sms, recovery_code'),
+    enrolmentRequired: z
+      .boolean()
+      .describe('Two-factor is required and the person has none: they must set one up (under /api/v1/me/mfa) to finish signing in'),
+  }),
 ]);
 
-/** Shapes the reply of any sign-in route: the session cookie and the user, or the second-factor challenge. */
+/**
+ * Shapes the reply of any sign-in route: the session cookie and the user, or the second-factor step with its
+ * short-lived pending cookie.
+ */
 export async function replyToSignIn(
   reply: FastifyReply,
   deps: AppDeps,
   result: SignInResult,
 ): Promise<z.infer<typeof signInReplySchema>> {
-  if (result.kind === 'mfa_required') return { mfaRequired: true, methods: result.methods };
+  if (result.kind === 'mfa_required') {
+    setPendingCookie(reply, deps, result.pendingToken, result.enrolmentRequired ? PENDING_ENROLMENT_MS : PENDING_CHALLENGE_MS);
+    return { mfaRequired: true, methods: result.methods, enrolmentRequired: result.enrolmentRequired };
+  }
+  if (hasPendingCookie(reply.request, deps)) clearPendingCookie(reply, deps);
   setSessionCookie(reply, deps, result.sessionToken);
   return { user: await loadMe(deps.db, result.userId) };
 }

@@ -25,7 +25,7 @@ export function sessionRoutes(app: FoyerApp, deps: AppDeps): void {
       },
     },
     async (request, reply) =>
-      replyToSignIn(reply, deps, await signInWithPassword(deps.db, auditContext(request), deps.config.signInLimits, request.body)),
+      replyToSignIn(reply, deps, await signInWithPassword(deps.db, auditContext(request), request.body)),
   );
 
   app.post(

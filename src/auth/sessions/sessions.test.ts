@@ -7,7 +7,7 @@ import { sessions } from './schema.js';
 
 let t: TestApp;
 beforeEach(async () => {
-  t = await createTestApp({ FOYER_SIGNIN_LIMIT_PER_ACCOUNT: '5', FOYER_SIGNIN_LIMIT_PER_IP: '8' });
+  t = await createTestApp();
 });
 afterEach(async () => {
   vi.useRealTimers();
@@ -82,26 +82,6 @@ describe('password sign-in', () => {
     expect(ok).toMatchObject({ actorType: 'user', actorId: user.id, userAgent: 'TestBrowser/1' });
     const [row] = await t.handle.db.select().from(users).where(eq(users.id, user.id));
     expect(row!.lastLoginAt).toBeInstanceOf(Date);
-  });
-
-  it('throttles one account even from many IPs, unknown accounts alike, with Retry-After', async () => {
-    for (const identifier of [(await seedUser(t.handle)).email, 'ghost@example.com']) {
-      const replies = [];
-      for (let i = 0; i < 6; i += 1) {
-        replies.push(await login(identifier, 'wrong password', {}, `10.0.${identifier.length}.${i}`));
-      }
-      expect(replies.slice(0, 5).map((r) => r.statusCode)).toEqual([401, 401, 401, 401, 401]);
-      expect(replies[5]!.statusCode).toBe(429);
-      expect(replies[5]!.json().error.code).toBe('rate_limited');
-      expect(Number(replies[5]!.headers['retry-after'])).toBeGreaterThan(0);
-    }
-  });
-
-  it('throttles one IP across many accounts', async () => {
-    const codes = [];
-    for (let i = 0; i < 9; i += 1) codes.push((await login(`someone${i}@example.com`, 'wrong password')).statusCode);
-    expect(codes.slice(0, 8).every((c) => c === 401)).toBe(true);
-    expect(codes[8]).toBe(429);
   });
 });
 

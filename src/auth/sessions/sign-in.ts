@@ -1,48 +1,50 @@
 import { recordAudit, type AuditContext } from '../../audit/record.js';
 import type { Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';
-import { consumeRateLimit } from '../../platform/rate-limits/limiter.js';
 import { findUserByIdentifier } from '../../users/service.js';
-import { verifyPassword } from '../passwords/hashing.js';
+import { verifyPassword, type PasswordVerifier } from '../passwords/hashing.js';
+import { assertPasswordsEnabled } from '../passwords/settings.js';
+import { guardAttempt, recordFailedAttempt, recordSuccessfulAttempt, type Attempt } from '../throttling/service.js';
 import { completeSignIn, type SignInResult } from './complete-sign-in.js';
 
 const invalidCredentials = () =>
   new FoyerError(401, 'invalid_credentials', 'The email, username or password is not correct.');
 
-export interface SignInLimits {
-  perIp: number;
-  perAccount: number;
-}
-
 /**
- * Password sign-in. Unknown identifiers, accounts without a password and wrong passwords all cost one argon2
- * verification and give the same 401, so the reply never tells whether an account exists. Only someone who knows
- * the password learns that the account is disabled.
+ * Password sign-in. Unknown identifiers, accounts without a password and wrong passwords all pass the same throttle
+ * (keyed by the identifier typed, never by whether it exists), cost one argon2 verification and give the same 401,
+ * so the reply never tells whether an account exists. Only someone who knows the password learns that the account
+ * is disabled or awaiting approval.
  */
 export async function signInWithPassword(
   db: Database,
   context: AuditContext,
-  limits: SignInLimits,
   input: { identifier: string; password: string },
+  verify: PasswordVerifier = verifyPassword,
 ): Promise<SignInResult> {
+  await assertPasswordsEnabled(db);
   const identifier = input.identifier.trim().toLowerCase();
-  const minute = { windowMs: 60_000 };
+  const attempt: Attempt = { accountKey: identifier, ip: context.ip, method: 'password', now: context.now };
   try {
-    await consumeRateLimit(db, `signin:ip:${context.ip ?? 'unknown'}`, { ...minute, limit: limits.perIp }, context.now);
-    await consumeRateLimit(db, `signin:id:${identifier}`, { ...minute, limit: limits.perAccount }, context.now);
+    await guardAttempt(db, attempt);
   } catch (error) {
-    await recordAudit(db, context, { action: 'auth.login.throttled', details: { identifier } });
+    if (error instanceof FoyerError) {
+      await recordAudit(db, context, { action: 'auth.login.throttled', details: { identifier, reason: error.code } });
+    }
     throw error;
   }
 
   const user = await findUserByIdentifier(db, identifier);
-  const passwordOk = await verifyPassword(user?.passwordHash ?? null, input.password);
+  const passwordOk = await verify(user?.passwordHash ?? null, input.password);
   if (!user || !passwordOk) {
-    await recordAudit(db, context, {
-      action: 'auth.login.failed',
-      targetType: user ? 'user' : undefined,
-      targetId: user?.id,
-      details: { identifier, reason: 'invalid_credentials' },
+    await db.transaction(async (tx) => {
+      await recordAudit(tx, context, {
+        action: 'auth.login.failed',
+        targetType: user ? 'user' : undefined,
+        targetId: user?.id,
+        details: { identifier, reason: 'invalid_credentials' },
+      });
+      await recordFailedAttempt(tx, context, { ...attempt, userId: user?.id ?? null });
     });
     throw invalidCredentials();
   }
@@ -53,8 +55,14 @@ export async function signInWithPassword(
       targetId: user.id,
       details: { identifier, reason: `account_${user.status}` },
     });
+    if (user.status === 'pending_approval') {
+      throw new FoyerError(403, 'account_pending_approval', 'Your account is awaiting administrator approval.');
+    }
     throw new FoyerError(403, 'account_disabled', 'This account is disabled. Contact your administrator.');
   }
 
-  return db.transaction((tx) => completeSignIn(tx, context, user, { method: 'password' }));
+  return db.transaction(async (tx) => {
+    await recordSuccessfulAttempt(tx, attempt);
+    return completeSignIn(tx, context, user, { method: 'password' });
+  });
 }

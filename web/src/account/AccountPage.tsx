@@ -7,6 +7,8 @@ import { PageHeader } from '../ui/PageHeader';
 import { RoleBadges } from '../ui/RoleBadges';
 import { StatusBadge } from '../ui/StatusBadge';
 import { NotificationPreferences } from './NotificationPreferences';
+import { SecuritySection } from './security/SecuritySection';
+import { VerifyEmailCard } from '../email-verification/VerifyEmailCard';
 
 export function AccountPage() {
   const { user } = useSession();
@@ -25,6 +27,7 @@ export function AccountPage() {
   return (
     <>
       <PageHeader title="My account" description="The details Foyer holds about you." />
+      <VerifyEmailCard />
       <Paper withBorder radius="md" p="lg" maw={720}>
         <DataList withDivider labelWidth={160} aria-label="Account details">
           {rows.map(([label, value]) => (
@@ -35,6 +38,7 @@ export function AccountPage() {
           ))}
         </DataList>
       </Paper>
+      <SecuritySection />
       <NotificationPreferences />
     </>
   );

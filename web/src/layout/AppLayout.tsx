@@ -1,7 +1,11 @@
 import { AppShell, Burger, Button, Group, NavLink, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconLogout, IconShieldLock, IconUser, IconUsers, IconUsersGroup } from '@tabler/icons-react';
-import { IconMail, IconSettings } from '@tabler/icons-react';
+import { IconKey, IconMail, IconSettings } from '@tabler/icons-react';
+import { IconUserQuestion } from '@tabler/icons-react';
+import { IconUserShield } from '@tabler/icons-react';
+import { IconShieldCheck } from '@tabler/icons-react';
+import { IconLink } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { Link, Navigate, Outlet, useLocation } from 'react-router-dom';
 import type { Me } from '../api';
@@ -58,6 +62,15 @@ function Navigation({ user, onNavigate }: { user: Me; onNavigate: () => void }) 
       {user.permissions.includes('users.read') && (
         <NavItem to="/admin/users" label="Users" icon={<IconUsers size={18} />} onNavigate={onNavigate} />
       )}
+      {user.permissions.includes('invitations.manage') && (
+        <NavItem to="/admin/signup-links" label="Sign-up links" icon={<IconLink size={18} />} onNavigate={onNavigate} />
+      )}
+      {user.permissions.includes('users.create') && (
+        <NavItem to="/admin/verified-invitations" label="Verified invitations" icon={<IconUserShield size={18} />} onNavigate={onNavigate} />
+      )}
+      {user.permissions.includes('access_requests.read') && (
+        <NavItem to="/admin/access-requests" label="Access requests" icon={<IconUserQuestion size={18} />} onNavigate={onNavigate} />
+      )}
       {user.permissions.includes('roles.manage') && (
         <NavItem to="/admin/roles" label="Roles" icon={<IconShieldLock size={18} />} onNavigate={onNavigate} />
       )}
@@ -68,6 +81,8 @@ function Navigation({ user, onNavigate }: { user: Me; onNavigate: () => void }) 
         <>
           <NavItem to="/admin/mail" label="Mail" icon={<IconMail size={18} />} onNavigate={onNavigate} />
           <NavItem to="/admin/settings/email" label="Settings" icon={<IconSettings size={18} />} onNavigate={onNavigate} />
+          <NavItem to="/admin/settings/authentication" label="Authentication" icon={<IconShieldCheck size={18} />} onNavigate={onNavigate} />
+          <NavItem to="/admin/settings/sso" label="SSO providers" icon={<IconKey size={18} />} onNavigate={onNavigate} />
         </>
       )}
     </nav>

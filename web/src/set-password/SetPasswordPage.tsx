@@ -8,7 +8,23 @@ import { ErrorAlert } from '../ui/ErrorAlert';
 import { MIN_PASSWORD_LENGTH, passwordProblem } from '../ui/passwords';
 import { useFormFields } from '../ui/useFormFields';
 
-const TITLE = 'Set your password';
+/** The same page serves new accounts' set-password links and forgotten-password links; only the words differ. */
+const WORDS = {
+  set: {
+    title: 'Set your password',
+    subtitle: 'Choose the password you will use to sign in to Foyer.',
+    action: 'Set password',
+    newLink: 'Ask an administrator for a new link',
+  },
+  reset: {
+    title: 'Choose a new password',
+    subtitle: 'Your other sessions will be signed out.',
+    action: 'Save new password',
+    newLink: 'Request a new link',
+  },
+} as const;
+
+type SignInReply = { user: Me } | { mfaRequired: true; methods: string[] };
 
 type Values = { password: string; confirm: string };
 
@@ -19,7 +35,8 @@ function localProblems({ password, confirm }: Values): Partial<Values> {
   };
 }
 
-export function SetPasswordPage() {
+export function SetPasswordPage({ purpose = 'set' }: { purpose?: keyof typeof WORDS }) {
+  const words = WORDS[purpose];
   const [params] = useSearchParams();
   const token = params.get('token');
   const { setUser } = useSession();
@@ -30,7 +47,7 @@ export function SetPasswordPage() {
 
   if (!token) {
     return (
-      <AuthCard title={TITLE}>
+      <AuthCard title={words.title}>
         <ErrorAlert title="This link is incomplete">
           Open the full link you were sent, including its token, or ask an administrator for a new one.
         </ErrorAlert>
@@ -47,10 +64,15 @@ export function SetPasswordPage() {
 
     setSubmitting(true);
     try {
-      const reply = await api<{ user: Me }>('POST', '/api/v1/auth/password/reset', {
+      const reply = await api<SignInReply>('POST', '/api/v1/auth/password/reset', {
         token,
         password: form.values.password,
       });
+      // A new password proves the first factor only: a second factor, when due, is still asked for.
+      if ('mfaRequired' in reply) {
+        navigate('/login/mfa', { replace: true });
+        return;
+      }
       setUser(reply.user);
       navigate('/', { replace: true });
     } catch (err) {
@@ -63,21 +85,21 @@ export function SetPasswordPage() {
   const linkDead = failure?.status === 410;
 
   return (
-    <AuthCard title={TITLE} subtitle="Choose the password you will use to sign in to Foyer.">
-      {failure && <ResetFailure error={failure} />}
+    <AuthCard title={words.title} subtitle={words.subtitle}>
+      {failure && <ResetFailure error={failure} purpose={purpose} />}
       {!linkDead && (
         <form onSubmit={submit} noValidate>
           <Stack>
             <PasswordInput
               label="New password"
-              description={`At least ${MIN_PASSWORD_LENGTH} characters.`}
+              description={`At least ${MIN_PASSWORD_LENGTH} characters. Very common passwords are refused.`}
               autoComplete="new-password"
               autoFocus
               {...form.field('password')}
             />
             <PasswordInput label="Confirm password" autoComplete="new-password" {...form.field('confirm')} />
             <Button type="submit" fullWidth loading={submitting}>
-              Set password
+              {words.action}
             </Button>
           </Stack>
         </form>
@@ -86,13 +108,20 @@ export function SetPasswordPage() {
   );
 }
 
-function ResetFailure({ error }: { error: ApiError }) {
+function ResetFailure({ error, purpose }: { error: ApiError; purpose: keyof typeof WORDS }) {
   if (error.status !== 410) return <ErrorAlert title="Could not set your password">{error.message}</ErrorAlert>;
   return (
     <ErrorAlert title="This link no longer works">
       <Text size="sm">{error.message}</Text>
       <Text size="sm">
-        Ask an administrator for a new link, or{' '}
+        {purpose === 'reset' ? (
+          <Anchor component={Link} to="/forgot-password" inherit>
+            {WORDS.reset.newLink}
+          </Anchor>
+        ) : (
+          WORDS.set.newLink
+        )}
+        , or{' '}
         <Anchor component={Link} to="/login" inherit>
           go to sign in
         </Anchor>

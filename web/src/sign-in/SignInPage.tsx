@@ -2,10 +2,16 @@ import { Alert, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useEffect, useState, type FormEvent } from 'react';
 import { Navigate, useNavigate } from 'react-router-dom';
-import { api, toApiError, type Me } from '../api';
+import { api, toApiError } from '../api';
+import { ForgotPasswordLink, PasswordsOnly } from '../forgot-password/PasswordSignInParts';
+import { RequestAccessLink } from '../request-access/RequestAccessLink';
 import { useSession } from '../session';
+import { continueSignIn } from '../two-factor/continueSignIn';
+import type { SignInReply } from '../two-factor/mfaApi';
+import { SsoSignIn, SsoSignInNotices } from '../sso/SsoSignIn';
 import { AuthCard } from '../ui/AuthCard';
 import { ErrorAlert } from '../ui/ErrorAlert';
+import { PasskeySignIn } from './PasskeySignIn';
 import { useFormFields } from '../ui/useFormFields';
 
 type Values = { identifier: string; password: string };
@@ -33,9 +39,7 @@ export function SignInPage() {
 
     setSubmitting(true);
     try {
-      const reply = await api<{ user: Me }>('POST', '/api/v1/auth/login', { identifier, password });
-      setUser(reply.user);
-      navigate('/', { replace: true });
+      continueSignIn(await api<SignInReply>('POST', '/api/v1/auth/login', { identifier, password }), setUser, navigate);
     } catch (err) {
       setError(toApiError(err).message);
       setSubmitting(false);
@@ -45,14 +49,21 @@ export function SignInPage() {
   return (
     <AuthCard title="Sign in" subtitle="Use your Foyer account to continue.">
       <SetupNotice />
+      <SsoSignInNotices />
+      <PasskeySignIn />
+      <SsoSignIn />
       <form onSubmit={submit} noValidate>
         <Stack>
-          {error && <ErrorAlert title="Sign-in failed">{error}</ErrorAlert>}
-          <TextInput label="Email or username" autoComplete="username" autoFocus {...form.field('identifier')} />
-          <PasswordInput label="Password" autoComplete="current-password" {...form.field('password')} />
-          <Button type="submit" fullWidth loading={submitting}>
-            Sign in
-          </Button>
+          <PasswordsOnly>
+            {error && <ErrorAlert title="Sign-in failed">{error}</ErrorAlert>}
+            <TextInput label="Email or username" autoComplete="username" autoFocus {...form.field('identifier')} />
+            <PasswordInput label="Password" autoComplete="current-password" {...form.field('password')} />
+            <Button type="submit" fullWidth loading={submitting}>
+              Sign in
+            </Button>
+            <ForgotPasswordLink />
+          </PasswordsOnly>
+          <RequestAccessLink />
         </Stack>
       </form>
     </AuthCard>

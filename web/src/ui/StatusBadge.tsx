@@ -5,6 +5,7 @@ const look: Record<UserStatus, { label: string; color: string }> = {
   active: { label: 'Active', color: 'green' },
   disabled: { label: 'Disabled', color: 'gray' },
   revoked: { label: 'Revoked', color: 'red' },
+  pending_approval: { label: 'Awaiting approval', color: 'yellow' },
 };
 
 export function StatusBadge({ status }: { status: UserStatus }) {

@@ -6,6 +6,8 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, toApiError, type ApiError } from '../api';
 import { EMPTY, formatDate, formatDateTime } from '../format';
 import { useSession } from '../session';
+import { UserSsoSection } from '../sso/UserSsoSection';
+import { UserTwoFactorSection } from '../two-factor/UserTwoFactorSection';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { LastLogin } from '../ui/LastLogin';
 import { PageHeader } from '../ui/PageHeader';
@@ -17,6 +19,8 @@ import { PROFILE_LABELS } from '../users/labels';
 import { UserActionsMenu } from '../users/UserActionsMenu';
 import { UserFormDialog } from '../users/UserFormDialog';
 import { describeDetails, describeParty, eventLabel } from './describeEvent';
+import { SignInLockAlert } from './SignInLockAlert';
+import { UserLoginLinksSection } from '../login-links/UserLoginLinksSection';
 import type { AuditPage, UserDetail, UserSession } from './types';
 
 export function UserDetailPage() {
@@ -83,7 +87,11 @@ export function UserDetailPage() {
         </Group>
       </Group>
       <Stack gap="lg">
+        <SignInLockAlert userId={user.id} canUnlock={canUpdate} />
         <Profile user={user} />
+        <UserTwoFactorSection userId={user.id} userName={user.name} methods={detail.mfaMethods} canIssue={canUpdate} onIssued={changed} />
+        <UserSsoSection key={user.updatedAt} userId={user.id} userName={user.name} canRemove={canUpdate} />
+        <UserLoginLinksSection key={user.updatedAt} user={user} canUpdate={canUpdate} canInvite={me?.permissions.includes('invitations.manage') ?? false} />
         <Sessions userId={user.id} userName={user.name} sessions={detail.sessions} canEnd={canUpdate} onChanged={() => void load()} />
         {detail.auditTrail && <AuditTrail key={user.updatedAt} userId={user.id} first={detail.auditTrail} />}
       </Stack>
@@ -139,6 +147,7 @@ function Profile({ user }: { user: UserDetail['user'] }) {
     ['Profile', PROFILE_LABELS[user.profile]],
     ['Status', <StatusBadge status={user.status} />],
     ['Auth', <AuthBadge method={user.authMethod} />],
+    ['Passkeys', user.passkeyCount === 0 ? 'None' : `${user.passkeyCount} registered`],
     ['Roles', <RoleBadges roles={user.roles} />],
     ['Groups', <RoleBadges roles={user.groups} />],
     [

@@ -1,3 +1,4 @@
+import type { MfaKind } from '../two-factor/mfaApi';
 import type { AdminUserDetail } from '../users/types';
 
 export type UserSession = {
@@ -25,7 +26,8 @@ export type UserAuditEvent = {
 export type AuditPage = { items: UserAuditEvent[]; nextCursor: string | null };
 
 export type UserDetail = {
-  user: AdminUserDetail & { updatedAt: string; permissions: string[] };
+  user: AdminUserDetail & { updatedAt: string; permissions: string[]; passkeyCount: number };
   sessions: UserSession[];
   auditTrail: AuditPage | null;
+  mfaMethods: MfaKind[];
 };

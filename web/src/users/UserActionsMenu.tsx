@@ -4,6 +4,7 @@ import { IconBan, IconDots, IconEye, IconPencil, IconPlayerPlay, IconTrash, Icon
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useSession } from '../session';
+import { JoiningMenuItems } from '../login-links/JoiningMenuItems';
 import { ConfirmDialog } from './ConfirmDialog';
 import type { AdminUserDetail } from './types';
 import { changeStatus, deleteUser, type StatusAction } from './usersApi';
@@ -78,6 +79,7 @@ export function UserActionsMenu({ user, onEdit, onChanged, onDeleted, showDetail
               )}
             </>
           )}
+          <JoiningMenuItems user={user} />
           {can('users.delete') && (
             <Menu.Item color="red" leftSection={<IconTrash size={16} />} onClick={() => setPending('delete')} disabled={self}>
               Delete…

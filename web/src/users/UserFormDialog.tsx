@@ -7,6 +7,7 @@ import { passwordProblem } from '../ui/passwords';
 import { PROFILE_LABELS } from './labels';
 import type { AdminUserDetail, Option } from './types';
 import { fetchGroupOptions, fetchRoleOptions, updateUser } from './usersApi';
+import { useAuthMethodChoice } from '../sso/useAuthMethodChoice';
 
 type Props = {
   /** Absent: the "Add user" dialog. */
@@ -34,6 +35,7 @@ export function UserFormDialog({ user, onClose, onSaved }: Props) {
   const [groups, setGroups] = useState<Option[]>(user?.groups ?? []);
   const [error, setError] = useState<ApiError | null>(null);
   const [saving, setSaving] = useState(false);
+  const authMethod = useAuthMethodChoice(user?.id);
 
   useEffect(() => {
     fetchRoleOptions().then(setRoles, (err: unknown) => setError(toApiError(err)));
@@ -71,7 +73,7 @@ export function UserFormDialog({ user, onClose, onSaved }: Props) {
       const { name, password } = values;
       const identity = { name, email: values.email, username: values.username };
       const saved = editing
-        ? await updateUser(user.id, { ...identity, roleIds, groupIds })
+        ? await updateUser(user.id, { ...identity, roleIds, groupIds }).then(authMethod.save)
         : (
             await api<{ user: AdminUserDetail }>('POST', '/api/v1/admin/users', {
               ...identity,
@@ -113,6 +115,7 @@ export function UserFormDialog({ user, onClose, onSaved }: Props) {
             {...field('email')}
           />
           <TextInput label="Username" required maxLength={64} autoComplete="off" {...field('username')} />
+          {authMethod.field}
           {!editing && (
             <PasswordInput
               label="Password"

@@ -1,9 +1,11 @@
 import { Button, Center, CloseButton, Group, Loader, Paper, Select, Stack, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconFileImport, IconPlus, IconSearch } from '@tabler/icons-react';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { AuthMethod, UserStatus } from '../api';
+import { InviteButton } from '../invitations/InviteButton';
+import { PendingInvitations } from '../invitations/PendingInvitations';
 import { UsersRolesTabs } from '../roles/UsersRolesTabs';
 import { useSession } from '../session';
 import { ErrorAlert } from '../ui/ErrorAlert';
@@ -37,6 +39,7 @@ export function UsersPage() {
   const [groups, setGroups] = useState<Option[]>([]);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [editing, setEditing] = useState<AdminUserDetail | 'new' | null>(null);
+  const [invitationsVersion, invitationsChanged] = useReducer((n: number) => n + 1, 0);
 
   useEffect(() => {
     // The dropdowns are a convenience: without them the table still works.
@@ -100,6 +103,14 @@ export function UsersPage() {
             <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing('new')}>
               Add user
             </Button>
+            {can('invitations.manage') && (
+              <InviteButton
+                onInvited={() => {
+                  reload();
+                  invitationsChanged();
+                }}
+              />
+            )}
           </Group>
         )}
       </Group>
@@ -154,6 +165,7 @@ export function UsersPage() {
           </Group>
         )}
       </Stack>
+      {can('invitations.manage') && <PendingInvitations version={invitationsVersion} />}
       {editing && (
         <UserFormDialog
           user={editing === 'new' ? undefined : editing}

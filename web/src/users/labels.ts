@@ -7,7 +7,12 @@ export const AUTH_LABELS: Record<AuthMethod, string> = {
   pending_setup: 'Pending Setup',
 };
 
-export const STATUS_LABELS: Record<UserStatus, string> = { active: 'Active', disabled: 'Disabled', revoked: 'Revoked' };
+export const STATUS_LABELS: Record<UserStatus, string> = {
+  active: 'Active',
+  disabled: 'Disabled',
+  revoked: 'Revoked',
+  pending_approval: 'Awaiting approval',
+};
 
 export const PROFILE_LABELS: Record<UserProfile, string> = { member: 'Member', external: 'External' };
 

@@ -1,0 +1,432 @@
+import { and, desc, eq, getTableColumns, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { recordAudit, type AuditContext } from '../audit/record.js';
+import { authorize, type Actor } from '../auth/actor.js';
+import { inviteUser } from '../invitations/service.js';
+import { enqueueMail } from '../mail/outbox.js';
+import { notifyAdmins } from '../notifications/service.js';
+import type { Config } from '../platform/config.js';
+import { isUniqueViolation, type Database } from '../platform/db.js';
+import { FoyerError, notFound } from '../platform/errors.js';
+import { isoDate, isoOrNull } from '../platform/http.js';
+import { isUuid } from '../platform/ids.js';
+import { decodeCursor, paginate } from '../platform/paging.js';
+import { consumeRateLimit } from '../platform/rate-limits/limiter.js';
+import { domainOf, isEmailDomainAllowed } from '../settings/allowed-domains.js';
+import { users } from '../users/schema.js';
+import {
+  ACCESS_REQUEST_SOURCES,
+  ACCESS_REQUEST_STATUSES,
+  accessRequests,
+  accessRequestSearchText,
+  type AccessRequestRow,
+  type AccessRequestStatus,
+} from './schema.js';
+import { readRegistrationSettings } from './settings.js';
+
+export { readRegistrationSettings } from './settings.js';
+
+export interface AccessRequestDeps {
+  config: Config;
+}
+
+/** Per IP address: enough for a few typos, too few to flood the review list or anyone's inbox. */
+export const SUBMISSIONS_PER_IP = { limit: 10, windowMs: 60 * 60 * 1000 };
+
+/** A resubmission thanks the requester (and tells the administrators) again only after this long. */
+const CONFIRMATION_INTERVAL_MS = 60 * 60 * 1000;
+
+export const emailKeyOf = (email: string) => email.trim().toLowerCase();
+
+export const domainNotAllowed = () =>
+  new FoyerError(422, 'email_domain_not_allowed', 'This email domain is not approved — contact your administrator', {
+    details: { fields: { email: 'This email domain is not approved — contact your administrator' } },
+  });
+
+export const accessRequestNotFound = () => notFound('The access request');
+
+export interface AccessRequestInput {
+  email: string;
+  name: string;
+  message: string;
+}
+
+/**
+ * The public form. The reply never depends on whether the email has an account or an earlier request, so it tells
+ * a visitor nothing about anyone; only the allowed domains, which are the instance's policy, are refused openly.
+ * One upsert makes "one live request per email" hold under any concurrency.
+ */
+export async function submitAccessRequest(
+  db: Database,
+  context: AuditContext,
+  deps: AccessRequestDeps,
+  input: AccessRequestInput,
+): Promise<void> {
+  const settings = await readRegistrationSettings(db);
+  if (!settings.accessRequestsEnabled) {
+    throw new FoyerError(404, 'access_requests_disabled', 'This instance does not take access requests. Ask your administrator for an invitation.');
+  }
+  if (settings.ssoVerifiedRequestsRequired) {
+    throw new FoyerError(403, 'sso_verification_required', 'Request access by signing in with your organisation’s single sign-on.');
+  }
+  await consumeRateLimit(db, `access-request:ip:${context.ip ?? 'unknown'}`, SUBMISSIONS_PER_IP, context.now);
+  if (!(await isEmailDomainAllowed(db, input.email))) {
+    // Refusals are recorded without the address: nothing about the visitor is kept.
+    await recordAudit(db, context, { action: 'access_request.refused', details: { reason: 'email_domain_not_allowed', domain: domainOf(input.email) } });
+    throw domainNotAllowed();
+  }
+  await db.transaction(async (tx) => {
+    const { request, created, confirm } = await upsertRequest(tx, context, { ...input, source: 'form', userId: null, ssoProviderId: null });
+    await recordAudit(tx, context, {
+      action: created ? 'access_request.created' : 'access_request.resubmitted',
+      targetType: 'access_request',
+      targetId: request.id,
+      details: { email: request.email, source: 'form' },
+    });
+    if (confirm) {
+      await enqueueMail(tx, deps.config, { to: request.email, template: 'access_request_received', data: { name: request.name } });
+      await notifyAdmins(tx, deps.config, 'access_request.created', {
+        requesterName: request.name,
+        requesterEmail: request.email,
+        message: request.message,
+      });
+    }
+  });
+}
+
+/**
+ * Registration through SSO (the SSO feature calls this inside the transaction that created the account in
+ * `pending_approval`): the request that lets an administrator approve that account. Administrators are told, the
+ * requester is not: the sign-in page already says the account awaits approval.
+ */
+export async function createSsoRegistrationRequest(
+  tx: Database,
+  context: AuditContext,
+  input: { userId: string; email: string; name: string; providerId: string },
+  deps: AccessRequestDeps,
+): Promise<{ id: string }> {
+  const { request, created } = await upsertRequest(tx, context, {
+    email: input.email,
+    name: input.name,
+    message: '',
+    source: 'sso',
+    userId: input.userId,
+    ssoProviderId: input.providerId,
+  });
+  await recordAudit(tx, context, {
+    action: created ? 'access_request.created' : 'access_request.resubmitted',
+    targetType: 'access_request',
+    targetId: request.id,
+    details: { email: request.email, source: 'sso', userId: input.userId, providerId: input.providerId },
+  });
+  await notifyAdmins(tx, deps.config, 'access_request.created', { requesterName: request.name, requesterEmail: request.email, message: '' });
+  return { id: request.id };
+}
+
+async function upsertRequest(
+  tx: Database,
+  context: AuditContext,
+  input: AccessRequestInput & Pick<AccessRequestRow, 'source' | 'userId' | 'ssoProviderId'>,
+) {
+  const now = context.now;
+  const confirmBefore = new Date(now.getTime() - CONFIRMATION_INTERVAL_MS);
+  const [row] = await tx
+    .insert(accessRequests)
+    .values({
+      email: input.email.trim(),
+      emailKey: emailKeyOf(input.email),
+      name: input.name.trim(),
+      message: input.message.trim(),
+      source: input.source,
+      userId: input.userId,
+      ssoProviderId: input.ssoProviderId,
+      createdAt: now,
+      requestedAt: now,
+    })
+    .onConflictDoUpdate({
+      target: accessRequests.emailKey,
+      targetWhere: sql`${accessRequests.deletedAt} is null`,
+      set: {
+        email: sql`excluded.email`,
+        name: sql`excluded.name`,
+        message: sql`excluded.message`,
+        requestedAt: now,
+        status: 'pending',
+        decidedAt: null,
+        decidedBy: null,
+        // A form resubmission must not detach the account an SSO registration is waiting with.
+        source: sql`case when ${accessRequests.userId} is null then excluded.source else ${accessRequests.source} end`,
+        userId: sql`coalesce(excluded.user_id, ${accessRequests.userId})`,
+        ssoProviderId: sql`coalesce(excluded.sso_provider_id, ${accessRequests.ssoProviderId})`,
+      },
+    })
+    .returning({
+      ...getTableColumns(accessRequests),
+      // xmax is 0 exactly for a row this statement inserted rather than updated.
+      created: sql<boolean>`(xmax = 0)`,
+    });
+  const { created, ...request } = row!;
+  // The upsert holds the row's lock until commit, so concurrent submissions take turns here and one of them confirms.
+  const confirmed = await tx
+    .update(accessRequests)
+    .set({ confirmationSentAt: now })
+    .where(
+      and(
+        eq(accessRequests.id, request.id),
+        sql`(${accessRequests.confirmationSentAt} is null or ${accessRequests.confirmationSentAt} <= ${confirmBefore})`,
+      ),
+    )
+    .returning({ id: accessRequests.id });
+  return { request, created, confirm: confirmed.length > 0 };
+}
+
+export const accessRequestSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    message: z.string(),
+    source: z.enum(ACCESS_REQUEST_SOURCES),
+    status: z.enum(ACCESS_REQUEST_STATUSES),
+    accountExists: z.boolean().describe('An account with this email exists (someone was invited meanwhile, or an SSO registration).'),
+    requestedAt: z.string(),
+    createdAt: z.string(),
+    decidedAt: z.string().nullable(),
+    deletedAt: z.string().nullable(),
+  })
+  .meta({ id: 'AccessRequest' });
+
+export type AccessRequestView = z.infer<typeof accessRequestSchema>;
+
+const accountExists = sql<boolean>`exists (select 1 from ${users} u where lower(u.email) = ${accessRequests.emailKey} and u.deleted_at is null)`;
+
+const toView = (r: AccessRequestRow, hasAccount: boolean): AccessRequestView => ({
+  id: r.id,
+  email: r.email,
+  name: r.name,
+  message: r.message,
+  source: r.source,
+  status: r.status,
+  accountExists: hasAccount,
+  requestedAt: isoDate(r.requestedAt),
+  createdAt: isoDate(r.createdAt),
+  decidedAt: isoOrNull(r.decidedAt),
+  deletedAt: isoOrNull(r.deletedAt),
+});
+
+export interface AccessRequestListQuery {
+  deleted: boolean;
+  status?: AccessRequestStatus;
+  q?: string;
+  limit: number;
+  cursor?: string;
+}
+
+const cursorShape = z.tuple([z.string().max(100), z.uuid()]);
+
+/** Newest first, one keyset page; `deleted` lists the declined requests instead of the live ones. */
+export async function listAccessRequests(db: Database, query: AccessRequestListQuery) {
+  const conditions: SQL[] = [query.deleted ? isNotNull(accessRequests.deletedAt) : isNull(accessRequests.deletedAt)];
+  if (query.status) conditions.push(eq(accessRequests.status, query.status));
+  if (query.q) {
+    const literal = query.q.replace(/[\\%_]/g, (c) => `\\${c}`);
+    conditions.push(sql`${accessRequestSearchText(accessRequests)} like '%' || lower(${literal}) || '%'`);
+  }
+  const after = decodeCursor(query.cursor, cursorShape);
+  if (after) conditions.push(sql`(${accessRequests.requestedAt}, ${accessRequests.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)`);
+  const rows = await db
+    .select({ request: accessRequests, accountExists, position: sql<string>`${accessRequests.requestedAt}::text` })
+    .from(accessRequests)
+    .where(and(...conditions))
+    .orderBy(desc(accessRequests.requestedAt), desc(accessRequests.id))
+    .limit(query.limit + 1);
+  const page = paginate(rows, query.limit, (r) => [r.position, r.request.id]);
+  return { items: page.items.map((r) => toView(r.request, r.accountExists)), nextCursor: page.nextCursor };
+}
+
+/** One request, live or declined; declined ones only for those who may see them. */
+export async function loadAccessRequest(db: Database, id: string, canSeeDeleted: boolean): Promise<AccessRequestView> {
+  if (!isUuid(id)) throw accessRequestNotFound();
+  const [row] = await db.select({ request: accessRequests, accountExists }).from(accessRequests).where(eq(accessRequests.id, id));
+  if (!row || (row.request.deletedAt && !canSeeDeleted)) throw accessRequestNotFound();
+  return toView(row.request, row.accountExists);
+}
+
+export const APPROVAL_OUTCOMES = ['created_and_invited', 'existing_account_approved', 'blocked_domain', 'failed'] as const;
+export type ApprovalOutcome = (typeof APPROVAL_OUTCOMES)[number];
+
+export interface DecisionResult<O extends string> {
+  id: string;
+  outcome: O;
+  /** An error code, for `failed` and `blocked_domain`. */
+  reason?: string;
+}
+
+export interface ApprovalHooks {
+  /** Runs inside a request's transaction after all its work, before the commit: tests use it to crash mid-batch. */
+  beforeCommit?: (requestId: string) => Promise<void> | void;
+  /** Something unexpected failed one request; the batch goes on. */
+  onUnexpectedError?: (error: unknown, requestId: string) => void;
+}
+
+class Blocked extends Error {}
+
+/**
+ * Approves each request in its own transaction, so one failure never undoes or holds up the others, and a crash
+ * leaves each request either fully approved (account, queued mail, audit event) or untouched. Every id gets exactly
+ * one result.
+ */
+export async function approveAccessRequests(
+  db: Database,
+  context: () => AuditContext,
+  deps: AccessRequestDeps,
+  actor: Actor,
+  ids: string[],
+  hooks: ApprovalHooks = {},
+): Promise<DecisionResult<ApprovalOutcome>[]> {
+  authorize(actor, 'users.create');
+  authorize(actor, 'access_requests.approve');
+  const results: DecisionResult<ApprovalOutcome>[] = [];
+  for (const id of [...new Set(ids)]) {
+    try {
+      const outcome = await db.transaction(async (tx) => {
+        const result = await approveOne(tx, context(), deps, actor, id);
+        await hooks.beforeCommit?.(id);
+        return result;
+      });
+      results.push({ id, outcome });
+    } catch (error) {
+      if (error instanceof Blocked) {
+        results.push({ id, outcome: 'blocked_domain', reason: 'email_domain_not_allowed' });
+      } else if (error instanceof FoyerError) {
+        results.push({ id, outcome: 'failed', reason: error.code });
+      } else {
+        hooks.onUnexpectedError?.(error, id);
+        results.push({ id, outcome: 'failed', reason: 'internal_error' });
+      }
+    }
+  }
+  return results;
+}
+
+async function lockLiveRequest(tx: Database, id: string): Promise<AccessRequestRow> {
+  if (!isUuid(id)) throw accessRequestNotFound();
+  const [row] = await tx
+    .select()
+    .from(accessRequests)
+    .where(and(eq(accessRequests.id, id), isNull(accessRequests.deletedAt)))
+    .for('update');
+  if (!row) throw accessRequestNotFound();
+  return row;
+}
+
+async function approveOne(tx: Database, context: AuditContext, deps: AccessRequestDeps, actor: Actor, id: string): Promise<ApprovalOutcome> {
+  const request = await lockLiveRequest(tx, id);
+  if (request.status === 'approved') {
+    throw new FoyerError(409, 'already_approved', 'This access request was already approved.');
+  }
+  if (!(await isEmailDomainAllowed(tx, request.email))) throw new Blocked();
+
+  const [account] = await tx
+    .select({ id: users.id, name: users.name, email: users.email, status: users.status })
+    .from(users)
+    .where(and(sql`lower(${users.email}) = ${request.emailKey}`, isNull(users.deletedAt)))
+    .for('update');
+
+  let outcome: ApprovalOutcome;
+  let userId: string;
+  if (account) {
+    if (account.status === 'disabled' || account.status === 'revoked') {
+      throw new FoyerError(409, 'account_disabled', 'An account with this email exists and is disabled. Enable it from Users instead.');
+    }
+    if (account.status === 'pending_approval') {
+      await tx.update(users).set({ status: 'active', updatedAt: context.now }).where(eq(users.id, account.id));
+      await recordAudit(tx, context, {
+        action: 'user.approved',
+        targetType: 'user',
+        targetId: account.id,
+        details: { status: { from: 'pending_approval', to: 'active' }, accessRequestId: id },
+      });
+    }
+    await enqueueMail(tx, deps.config, { to: account.email, template: 'account_approved', data: { name: account.name } });
+    outcome = 'existing_account_approved';
+    userId = account.id;
+  } else {
+    const invited = await inviteUser(tx, context, deps, {
+      name: request.name,
+      email: request.email,
+      roleIds: [],
+      groupIds: [],
+      sendEmail: true,
+      actor,
+    });
+    if (invited.mail === 'blocked') throw new Blocked();
+    outcome = 'created_and_invited';
+    userId = invited.userId;
+  }
+
+  await tx
+    .update(accessRequests)
+    .set({ status: 'approved', decidedAt: context.now, decidedBy: context.actorId, userId })
+    .where(eq(accessRequests.id, id));
+  await recordAudit(tx, context, {
+    action: 'access_request.approved',
+    targetType: 'access_request',
+    targetId: id,
+    details: { email: request.email, outcome, userId },
+  });
+  return outcome;
+}
+
+/**
+ * Declining soft-deletes the request and tells the requester nothing: silence is deliberate (seed 002). It also
+ * clears requests left over after their person got an account another way.
+ */
+export async function declineAccessRequests(
+  db: Database,
+  context: () => AuditContext,
+  actor: Actor,
+  ids: string[],
+): Promise<DecisionResult<'declined' | 'failed'>[]> {
+  authorize(actor, 'access_requests.approve');
+  const results: DecisionResult<'declined' | 'failed'>[] = [];
+  for (const id of [...new Set(ids)]) {
+    const at = context();
+    const declined = await db.transaction(async (tx) => {
+      if (!isUuid(id)) return null;
+      const [row] = await tx
+        .update(accessRequests)
+        .set({ deletedAt: at.now, deletedBy: at.actorId })
+        .where(and(eq(accessRequests.id, id), isNull(accessRequests.deletedAt)))
+        .returning({ email: accessRequests.email, status: accessRequests.status });
+      if (!row) return null;
+      await recordAudit(tx, at, { action: 'access_request.declined', targetType: 'access_request', targetId: id, details: { email: row.email, status: row.status } });
+      return row;
+    });
+    results.push(declined ? { id, outcome: 'declined' } : { id, outcome: 'failed', reason: 'not_found' });
+  }
+  return results;
+}
+
+/** Brings a declined request back to the live list, unless the same email has asked again since. */
+export async function restoreAccessRequest(db: Database, context: AuditContext, actor: Actor, id: string): Promise<AccessRequestView> {
+  authorize(actor, 'access_requests.restore');
+  if (!isUuid(id)) throw accessRequestNotFound();
+  try {
+    await db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(accessRequests)
+        .set({ deletedAt: null, deletedBy: null })
+        .where(and(eq(accessRequests.id, id), isNotNull(accessRequests.deletedAt)))
+        .returning({ email: accessRequests.email });
+      if (!row) throw accessRequestNotFound();
+      await recordAudit(tx, context, { action: 'access_request.restored', targetType: 'access_request', targetId: id, details: { email: row.email } });
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, 'access_requests_email_key_live_key')) {
+      throw new FoyerError(409, 'access_request_exists', 'This email has a newer access request. Decide on that one instead.');
+    }
+    throw error;
+  }
+  return loadAccessRequest(db, id, true);
+}

@@ -1,0 +1,66 @@
+import type { Database } from '../../platform/db.js';
+import { FoyerError } from '../../platform/errors.js';
+import { mailOutbox } from '../../mail/schema.js';
+import { escapeHtml } from '../../mail/templates.js';
+
+export interface SmsMessage {
+  /** E.164 phone number. */
+  to: string;
+  text: string;
+  /** The code the message carries. */
+  secret: string;
+}
+
+/** Where SMS go. Foyer ships two: the dev mailbox (default) and an HTTP webhook that a gateway of your choice serves. */
+export interface SmsSender {
+  send(message: SmsMessage): Promise<void>;
+}
+
+/**
+ * Without a gateway, messages land in the dev mailbox (Mail page) next to captured email, so an instance can be tried
+ * out end to end before anyone wires up an SMS provider.
+ */
+export const capturedSmsSender = (db: Database): SmsSender => ({
+  async send(message) {
+    const now = new Date();
+    await db.insert(mailOutbox).values({
+      recipient: message.to,
+      template: 'sms',
+      subject: `SMS to ${message.to}`,
+      textBody: message.text,
+      htmlBody: `<p>${escapeHtml(message.text)}</p>`,
+      secret: message.secret,
+      status: 'captured',
+      nextAttemptAt: now,
+      createdAt: now,
+    });
+  },
+});
+
+const WEBHOOK_TIMEOUT_MS = 10_000;
+
+const notSent = () =>
+  new FoyerError(502, 'sms_not_sent', 'The text message could not be sent. Try again in a moment, or use another method.');
+
+/** POSTs `{to, text}` as JSON; any 2xx counts as accepted. The gateway's reply is never passed on to the client. */
+export const webhookSmsSender = (url: string): SmsSender => ({
+  async send(message) {
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ to: message.to, text: message.text }),
+        signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+        redirect: 'error',
+      });
+    } catch {
+      throw notSent();
+    }
+    await response.body?.cancel();
+    if (!response.ok) throw notSent();
+  },
+});
+
+export const smsSenderFor = (db: Database, settings: { smsWebhookUrl: string | null }): SmsSender =>
+  settings.smsWebhookUrl ? webhookSmsSender(settings.smsWebhookUrl) : capturedSmsSender(db);

@@ -1,0 +1,465 @@
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { groupMembers, groups } from '../groups/schema.js';
+import { roles, userRoles } from '../roles/schema.js';
+import { alias } from 'drizzle-orm/pg-core';
+import { recordAudit, type AuditContext } from '../audit/record.js';
+import { authorizeGrant, type Actor } from '../auth/actor.js';
+import { hashPassword } from '../auth/passwords/hashing.js';
+import { assertPasswordAllowed } from '../auth/passwords/policy.js';
+import { completeSignIn, type SignInResult } from '../auth/sessions/complete-sign-in.js';
+import { enqueueMail } from '../mail/outbox.js';
+import { assertMailConfigured } from '../mail/settings.js';
+import { hashSecret, randomSecret } from '../platform/crypto.js';
+import type { Database } from '../platform/db.js';
+import { FoyerError, notFound } from '../platform/errors.js';
+import type { AppDeps } from '../platform/http.js';
+import { isUuid } from '../platform/ids.js';
+import { decodeCursor, paginate } from '../platform/paging.js';
+import { groupsById, rolesById } from '../users/admin.js';
+import { users, type UserProfile } from '../users/schema.js';
+import { createUser } from '../users/service.js';
+import { z } from 'zod';
+import { invitations, type InvitationRow } from './schema.js';
+import { readInvitationSettings } from './settings.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** What happened to the invitation email: `blocked` when the address is outside the allowed domains. */
+export type InvitationMail = 'queued' | 'blocked' | 'not_sent';
+
+export interface InviteInput {
+  name: string;
+  email: string;
+  /** Derived from the email address when omitted. */
+  username?: string;
+  /** Set by the administrator: the account can sign in with it at once. Without one the account is Pending Setup. */
+  password?: string;
+  roleIds: string[];
+  groupIds: string[];
+  profile?: UserProfile;
+  sendEmail: boolean;
+  /** Who hands out the roles and groups; null when Foyer itself acts on a grant authorised earlier. */
+  actor: Actor | null;
+}
+
+export interface InviteResult {
+  userId: string;
+  invitationId: string;
+  mail: InvitationMail;
+  /** Why the mail was not sent, in words, when it was blocked. */
+  mailReason: string | null;
+  /** The invitation link, for the administrator to hand over themselves. Only ever returned here. */
+  link: string;
+  expiresAt: Date;
+}
+
+type MailDeps = Pick<AppDeps, 'config'>;
+
+export const invitationPath = (token: string) => `/invitation?token=${token}`;
+
+/** A username nobody holds yet, from the part of the email before the @: `ann.lee@x` → `ann.lee`, then `ann.lee-2`… */
+async function freeUsernameFor(db: Database, email: string): Promise<string> {
+  const local = email.slice(0, email.lastIndexOf('@')).replace(/[^a-zA-Z0-9._-]/g, '').slice(0, 56);
+  const base = local.length >= 2 ? local : `user${local}`;
+  for (let n = 1; n <= 20; n += 1) {
+    const candidate = n === 1 ? base : `${base}-${n}`;
+    const [taken] = await db.select({ id: users.id }).from(users).where(sql`lower(${users.username}) = lower(${candidate})`).limit(1);
+    if (!taken) return candidate;
+  }
+  return `${base}-${randomSecret().slice(0, 6).toLowerCase()}`;
+}
+
+async function newInvitationLink(db: Database, ttlDays?: number) {
+  const token = randomSecret();
+  const days = ttlDays ?? (await readInvitationSettings(db)).invitationTtlDays;
+  return { token, tokenHash: hashSecret(token), path: invitationPath(token), days };
+}
+
+async function mailInvitation(
+  tx: Database,
+  deps: MailDeps,
+  to: { name: string; email: string },
+  path: string,
+  expiresAt: Date,
+): Promise<{ mail: InvitationMail; mailReason: string | null }> {
+  const enqueued = await enqueueMail(tx, deps.config, { to: to.email, template: 'invitation', data: { name: to.name, link: path, expiresAt } });
+  return { mail: enqueued.status, mailReason: enqueued.reason };
+}
+
+/**
+ * Invites someone (seeds 002, 004): creates their account — Pending Setup unless a password is given — with the roles
+ * and groups, records the invitation (which single sign-on reads again through `claimInvitationForSso`), issues its
+ * link and, when asked, queues the invitation email. Runs in the caller's transaction; call `wakeMailWorkers()` after
+ * the commit. With `sendEmail` in production, refuses with 409 `mail_not_configured` when mail goes nowhere.
+ */
+export async function inviteUser(tx: Database, context: AuditContext, deps: MailDeps, input: InviteInput): Promise<InviteResult> {
+  if (input.sendEmail) await assertMailConfigured(tx, deps.config);
+  const roleIds = [...new Set(input.roleIds)];
+  const groupIds = [...new Set(input.groupIds)];
+  const [grantedRoles, grantedGroups] = [await rolesById(tx, roleIds), await groupsById(tx, groupIds)];
+  if (input.actor) authorizeGrant(input.actor, [...grantedRoles, ...grantedGroups].flatMap((g) => g.permissions));
+  if (input.password !== undefined) assertPasswordAllowed(input.password);
+  const user = await createUser(tx, context, {
+    name: input.name,
+    email: input.email,
+    username: input.username ?? (await freeUsernameFor(tx, input.email)),
+    password: input.password,
+    roleIds,
+    groupIds,
+    profile: input.profile,
+    emailVerified: false,
+  });
+  const link = await newInvitationLink(tx);
+  const expiresAt = new Date(context.now.getTime() + link.days * DAY_MS);
+  const [invitation] = await tx
+    .insert(invitations)
+    .values({
+      userId: user.id,
+      email: user.email,
+      roleIds,
+      groupIds,
+      invitedBy: context.actorType === 'user' ? context.actorId : (input.actor?.user.id ?? null),
+      tokenHash: link.tokenHash,
+      createdAt: context.now,
+      sentAt: input.sendEmail ? context.now : null,
+      expiresAt,
+    })
+    .returning({ id: invitations.id });
+  const sent = input.sendEmail ? await mailInvitation(tx, deps, user, link.path, expiresAt) : { mail: 'not_sent' as const, mailReason: null };
+  await recordAudit(tx, context, {
+    action: 'invitation.created',
+    targetType: 'user',
+    targetId: user.id,
+    details: { invitationId: invitation!.id, email: user.email, roleIds, groupIds, mail: sent.mail, expiresAt: expiresAt.toISOString() },
+  });
+  return {
+    userId: user.id,
+    invitationId: invitation!.id,
+    ...sent,
+    link: new URL(link.path, deps.config.publicUrl).toString(),
+    expiresAt,
+  };
+}
+
+export const invitationNotFound = () => notFound('The invitation');
+
+const emailAlreadyVerified = () =>
+  new FoyerError(
+    409,
+    'email_already_verified',
+    'This person has already confirmed their email address, so there is nothing to invite them to. They can use "Forgot password" on the sign-in page.',
+  );
+
+const accountNotActive = () =>
+  new FoyerError(409, 'account_not_active', 'This account is not active. Enable it before sending an invitation.');
+
+/**
+ * Sends an open invitation again with a fresh link: the old link stops working in the same statement. Only while the
+ * person has not confirmed their email (seed 002); afterwards they use Forgot password. The invitation row is locked,
+ * so two resends cannot both leave a working link.
+ */
+async function resendLocked(tx: Database, context: AuditContext, deps: MailDeps, invitation: InvitationRow) {
+  const [user] = await tx
+    .select({ name: users.name, email: users.email, status: users.status, emailVerifiedAt: users.emailVerifiedAt })
+    .from(users)
+    .where(eq(users.id, invitation.userId))
+    .for('update');
+  if (!user) throw invitationNotFound();
+  if (user.emailVerifiedAt) throw emailAlreadyVerified();
+  if (user.status !== 'active') throw accountNotActive();
+  await assertMailConfigured(tx, deps.config);
+  const link = await newInvitationLink(tx);
+  const expiresAt = new Date(context.now.getTime() + link.days * DAY_MS);
+  // The address may have been corrected since: the invitation follows the account.
+  await tx
+    .update(invitations)
+    .set({ tokenHash: link.tokenHash, expiresAt, sentAt: context.now, email: user.email })
+    .where(eq(invitations.id, invitation.id));
+  const sent = await mailInvitation(tx, deps, user, link.path, expiresAt);
+  await recordAudit(tx, context, {
+    action: 'invitation.resent',
+    targetType: 'user',
+    targetId: invitation.userId,
+    details: { invitationId: invitation.id, email: user.email, mail: sent.mail, expiresAt: expiresAt.toISOString() },
+  });
+  return { invitationId: invitation.id, userId: invitation.userId, ...sent, expiresAt };
+}
+
+async function lockOpenInvitation(tx: Database, where: ReturnType<typeof eq>) {
+  const [row] = await tx
+    .select()
+    .from(invitations)
+    .where(and(where, isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
+    .for('update');
+  return row;
+}
+
+export async function resendInvitation(db: Database, context: AuditContext, deps: MailDeps, invitationId: string) {
+  if (!isUuid(invitationId)) throw invitationNotFound();
+  return db.transaction(async (tx) => {
+    const open = await lockOpenInvitation(tx, eq(invitations.id, invitationId));
+    if (!open) throw invitationNotFound();
+    return resendLocked(tx, context, deps, open);
+  });
+}
+
+/**
+ * "Send invite" on a user's row (seed 002): resends their open invitation, or opens one for an account created
+ * without (directly, by CSV import). Refused once the email is confirmed.
+ */
+export async function sendInviteToUser(db: Database, context: AuditContext, deps: MailDeps, userId: string) {
+  if (!isUuid(userId)) throw notFound('The user');
+  return db.transaction(async (tx) => {
+    const [user] = await tx
+      .select()
+      .from(users)
+      .where(and(eq(users.id, userId), isNull(users.deletedAt)))
+      .for('update');
+    if (!user) throw notFound('The user');
+    if (user.emailVerifiedAt) throw emailAlreadyVerified();
+    const open = await lockOpenInvitation(tx, eq(invitations.userId, userId));
+    if (open) return resendLocked(tx, context, deps, open);
+    if (user.status !== 'active') throw accountNotActive();
+    await assertMailConfigured(tx, deps.config);
+    const link = await newInvitationLink(tx);
+    const expiresAt = new Date(context.now.getTime() + link.days * DAY_MS);
+    const [invitation] = await tx
+      .insert(invitations)
+      .values({
+        userId,
+        email: user.email,
+        invitedBy: context.actorType === 'user' ? context.actorId : null,
+        tokenHash: link.tokenHash,
+        createdAt: context.now,
+        sentAt: context.now,
+        expiresAt,
+      })
+      .returning({ id: invitations.id });
+    const sent = await mailInvitation(tx, deps, user, link.path, expiresAt);
+    await recordAudit(tx, context, {
+      action: 'invitation.created',
+      targetType: 'user',
+      targetId: userId,
+      details: { invitationId: invitation!.id, email: user.email, roleIds: [], groupIds: [], mail: sent.mail, expiresAt: expiresAt.toISOString() },
+    });
+    return { invitationId: invitation!.id, userId, ...sent, expiresAt };
+  });
+}
+
+/** Withdraws an open invitation: its link stops working at once. The account it created stays (delete it separately). */
+export async function revokeInvitation(db: Database, context: AuditContext, invitationId: string): Promise<void> {
+  if (!isUuid(invitationId)) throw invitationNotFound();
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(invitations)
+      .set({ revokedAt: context.now })
+      .where(and(eq(invitations.id, invitationId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
+      .returning();
+    if (!row) {
+      const [existing] = await tx.select({ id: invitations.id }).from(invitations).where(eq(invitations.id, invitationId));
+      if (!existing) throw invitationNotFound();
+      throw new FoyerError(409, 'invitation_closed', 'This invitation was already accepted or withdrawn.');
+    }
+    await recordAudit(tx, context, {
+      action: 'invitation.revoked',
+      targetType: 'user',
+      targetId: row.userId,
+      details: { invitationId: row.id, email: row.email },
+    });
+  });
+}
+
+/** Why a link no longer works, or 404 when it never did (or was replaced by a newer one). */
+async function explainUnusableLink(db: Database, tokenHash: string, now: Date): Promise<never> {
+  const [row] = await db.select().from(invitations).where(eq(invitations.tokenHash, tokenHash));
+  if (!row) throw new FoyerError(404, 'invitation_not_found', 'This invitation link is not valid. If you received a newer one, use that.');
+  if (row.revokedAt) throw new FoyerError(410, 'invitation_revoked', 'This invitation was withdrawn. Contact your administrator.');
+  if (row.acceptedAt) throw new FoyerError(410, 'invitation_used', 'This invitation was already used. Sign in instead.');
+  if (row.expiresAt <= now) throw new FoyerError(410, 'invitation_expired', 'This invitation has expired. Ask your administrator to send a new one.');
+  throw invitationOutdated();
+}
+
+const invitationOutdated = () =>
+  new FoyerError(410, 'invitation_outdated', 'This invitation no longer matches the account. Ask your administrator to send a new one.');
+
+/** What the accept page shows before the person chooses a password or a passkey. */
+export async function readInvitation(db: Database, token: string, now: Date) {
+  const tokenHash = hashSecret(token);
+  const [row] = await db
+    .select({ name: users.name, email: users.email, expiresAt: invitations.expiresAt, passwordHash: users.passwordHash })
+    .from(invitations)
+    .innerJoin(users, eq(users.id, invitations.userId))
+    .where(
+      and(
+        eq(invitations.tokenHash, tokenHash),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+        sql`${invitations.expiresAt} > ${now}`,
+        sql`lower(${users.email}) = lower(${invitations.email})`,
+      ),
+    );
+  if (!row) return explainUnusableLink(db, tokenHash, now);
+  return { name: row.name, email: row.email, expiresAt: row.expiresAt, hasPassword: row.passwordHash !== null };
+}
+
+export type AcceptChoice = { password: string } | { passkey: true };
+
+/**
+ * Accepts an invitation: the link arrived by email, so using it confirms the address in the same step; with a
+ * password it becomes the account's password, with `passkey` the person is signed in to register one at once.
+ * The link is spent by the UPDATE that checks it, so it works exactly once under any concurrency.
+ */
+export async function acceptInvitation(db: Database, context: AuditContext, token: string, choice: AcceptChoice): Promise<SignInResult> {
+  if ('password' in choice) assertPasswordAllowed(choice.password);
+  const passwordHash = 'password' in choice ? await hashPassword(choice.password) : undefined;
+  const tokenHash = hashSecret(token);
+  const via = passwordHash ? 'password' : 'passkey';
+  return db.transaction(async (tx) => {
+    const [spent] = await tx
+      .update(invitations)
+      .set({ acceptedAt: context.now, acceptedVia: via })
+      .where(
+        and(
+          eq(invitations.tokenHash, tokenHash),
+          isNull(invitations.acceptedAt),
+          isNull(invitations.revokedAt),
+          sql`${invitations.expiresAt} > ${context.now}`,
+        ),
+      )
+      .returning();
+    if (!spent) return explainUnusableLink(tx, tokenHash, context.now);
+    // The link proves the address it was sent to, and nothing else: if the account's email changed since, refuse.
+    const [user] = await tx
+      .update(users)
+      .set({ emailVerifiedAt: context.now, updatedAt: context.now, ...(passwordHash ? { passwordHash } : {}) })
+      .where(and(eq(users.id, spent.userId), sql`lower(${users.email}) = lower(${spent.email})`, isNull(users.deletedAt)))
+      .returning({ id: users.id, status: users.status });
+    if (!user) throw invitationOutdated();
+    if (user.status !== 'active') throw new FoyerError(403, 'account_disabled', 'This account is disabled. Contact your administrator.');
+    const personal = { ...context, actorType: 'user' as const, actorId: user.id };
+    await recordAudit(tx, personal, {
+      action: 'invitation.accepted',
+      targetType: 'user',
+      targetId: user.id,
+      details: { invitationId: spent.id, via, emailVerified: true },
+    });
+    return completeSignIn(tx, context, user, { method: 'invitation' });
+  });
+}
+
+/**
+ * First single sign-on of an invited person (seed 004): the provider proved the invited address, so the invitation
+ * is accepted, the address confirmed, and its pre-assigned roles and groups (those that still exist) are held.
+ * Runs in the caller's transaction. Returns null when the account has no open invitation for that address.
+ */
+export async function claimInvitationForSso(
+  tx: Database,
+  context: AuditContext,
+  input: { userId: string; email: string },
+): Promise<{ invitationId: string; roleIds: string[]; groupIds: string[] } | null> {
+  const [claimed] = await tx
+    .update(invitations)
+    .set({ acceptedAt: context.now, acceptedVia: 'sso' })
+    .where(
+      and(
+        eq(invitations.userId, input.userId),
+        sql`lower(${invitations.email}) = lower(${input.email.trim()})`,
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+      ),
+    )
+    .returning();
+  if (!claimed) return null;
+  // Roles or groups deleted since the invitation are simply gone; the grant itself was authorised when inviting.
+  const roleIds = claimed.roleIds.length
+    ? (await tx.select({ id: roles.id }).from(roles).where(inArray(roles.id, claimed.roleIds))).map((r) => r.id)
+    : [];
+  const groupIds = claimed.groupIds.length
+    ? (await tx.select({ id: groups.id }).from(groups).where(inArray(groups.id, claimed.groupIds))).map((g) => g.id)
+    : [];
+  const addedRoles = roleIds.length
+    ? await tx
+        .insert(userRoles)
+        .values(roleIds.map((roleId) => ({ userId: input.userId, roleId })))
+        .onConflictDoNothing()
+        .returning({ id: userRoles.roleId })
+    : [];
+  const addedGroups = groupIds.length
+    ? await tx
+        .insert(groupMembers)
+        .values(groupIds.map((groupId) => ({ groupId, userId: input.userId, addedAt: context.now })))
+        .onConflictDoNothing()
+        .returning({ id: groupMembers.groupId })
+    : [];
+  await tx
+    .update(users)
+    .set({ emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${context.now})`, updatedAt: context.now })
+    .where(eq(users.id, input.userId));
+  const result = {
+    invitationId: claimed.id,
+    roleIds: addedRoles.map((r) => r.id),
+    groupIds: addedGroups.map((r) => r.id),
+  };
+  await recordAudit(tx, context, { action: 'invitation.claimed_by_sso', targetType: 'user', targetId: input.userId, details: result });
+  return result;
+}
+
+export const invitationItemSchema = z
+  .object({
+    id: z.string(),
+    userId: z.string(),
+    name: z.string(),
+    email: z.string(),
+    roles: z.array(z.object({ id: z.string(), name: z.string() })).describe('The pre-assigned roles'),
+    invitedBy: z.object({ id: z.string(), name: z.string() }).nullable(),
+    createdAt: z.string(),
+    sentAt: z.string().nullable(),
+    expiresAt: z.string(),
+    status: z.enum(['pending', 'expired']).describe('expired: the link no longer works; "Send invite" issues a fresh one'),
+  })
+  .meta({ id: 'PendingInvitation' });
+
+const cursorShape = z.tuple([z.iso.datetime(), z.uuid()]);
+
+/** Invitations not yet accepted nor withdrawn, newest first (the Pending Invitations section, seed 004). */
+export async function listPendingInvitations(db: Database, query: { limit: number; cursor?: string }, now: Date) {
+  const after = decodeCursor(query.cursor, cursorShape);
+  const inviter = alias(users, 'inviter');
+  const rows = await db
+    .select({
+      invitation: invitations,
+      name: users.name,
+      inviterName: inviter.name,
+      roles: sql<{ id: string; name: string }[]>`coalesce((
+        select json_agg(json_build_object('id', r.id, 'name', r.name) order by r.name)
+        from roles r where r.id = any(${invitations.roleIds})), '[]'::json)`,
+    })
+    .from(invitations)
+    .innerJoin(users, eq(users.id, invitations.userId))
+    .leftJoin(inviter, eq(inviter.id, invitations.invitedBy))
+    .where(
+      and(
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+        after ? sql`(${invitations.createdAt}, ${invitations.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
+      ),
+    )
+    .orderBy(desc(invitations.createdAt), desc(invitations.id))
+    .limit(query.limit + 1);
+  const page = paginate(rows, query.limit, (r) => [r.invitation.createdAt.toISOString(), r.invitation.id]);
+  return {
+    items: page.items.map((r) => ({
+      id: r.invitation.id,
+      userId: r.invitation.userId,
+      name: r.name,
+      email: r.invitation.email,
+      roles: r.roles,
+      invitedBy: r.invitation.invitedBy && r.inviterName ? { id: r.invitation.invitedBy, name: r.inviterName } : null,
+      createdAt: r.invitation.createdAt.toISOString(),
+      sentAt: r.invitation.sentAt?.toISOString() ?? null,
+      expiresAt: r.invitation.expiresAt.toISOString(),
+      status: r.invitation.expiresAt > now ? ('pending' as const) : ('expired' as const),
+    })),
+    nextCursor: page.nextCursor,
+  };
+}

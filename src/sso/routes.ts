@@ -1,0 +1,416 @@
+import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { authorizeSeeingPeople } from '../auth/actor.js';
+import { requireRecentSignIn } from '../auth/recent-sign-in.js';
+import { auditContext, requireActor, requirePermission } from '../auth/request.js';
+import { replyToSignIn } from '../auth/sessions/complete-sign-in.js';
+import { FoyerError } from '../platform/errors.js';
+import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
+import { decodeCursor, pageOf, pageQuery, paginate } from '../platform/paging.js';
+import { userNotFound } from '../users/admin.js';
+import { adminUserDetailSchema, loadAdminUser } from '../users/views.js';
+import {
+  linkedProviderSchema,
+  linkedProvidersOf,
+  linkSsoToUser,
+  signInWithSso,
+  SIGN_IN_METHODS,
+  switchAuthMethod,
+  unlinkSso,
+  unlinkSsoAsAdmin,
+  type SsoOutcome,
+} from './accounts.js';
+import { completeSsoFlow, consumeSsoFlow, SSO_FLOW_TTL_MS, startSsoFlow } from './flow.js';
+import {
+  connectionTestSchema,
+  createSsoProvider,
+  deleteSsoProvider,
+  getSsoProvider,
+  settingsOf,
+  ssoProviderInput,
+  ssoProviderPatch,
+  ssoProviderSchema,
+  testProviderConnection,
+  toSsoProvider,
+  updateSsoProvider,
+} from './providers.js';
+import { ssoProviders, ssoSwitchedAccounts, type SsoFlowMode } from './schema.js';
+
+const adminTags = ['SSO providers'];
+const authTags = ['Single sign-on'];
+const providerParams = z.object({ id: z.string().max(100) });
+const providerReply = z.object({ provider: ssoProviderSchema });
+
+/** Where each kind of round trip sends the browser back to, with `sso_error` or `sso_notice` for the page to explain. */
+const RETURN_PATHS: Record<SsoFlowMode, string> = { sign_in: '/login', link: '/', verify: '/signup' };
+
+const withParams = (path: string, params: Record<string, string>) => `${path}?${new URLSearchParams(params).toString()}`;
+
+export function ssoRoutes(app: FoyerApp, deps: AppDeps): void {
+  const { db, config } = deps;
+  // The round trip's id lives only in this cookie. Lax, because the provider sends the browser back with a top-level GET.
+  const flowCookie = config.secureCookies ? '__Host-foyer_sso_flow' : 'foyer_sso_flow';
+  const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: config.secureCookies };
+
+  const setFlowCookie = (reply: FastifyReply, flowId: string) =>
+    reply.setCookie(flowCookie, flowId, { ...cookieOptions, maxAge: SSO_FLOW_TTL_MS / 1000 });
+
+  /** A signed-in browser session recent enough to add a sign-in method; null otherwise. */
+  const linkingUser = (request: FastifyRequest): string | null => {
+    const actor = request.actor;
+    if (!actor || actor.via !== 'session') return null;
+    try {
+      requireRecentSignIn(actor, new Date());
+    } catch {
+      return null;
+    }
+    return actor.user.id;
+  };
+
+  app.get(
+    '/api/v1/auth/sso/:id/start',
+    {
+      schema: {
+        tags: authTags,
+        summary: 'Start single sign-on with a provider (browser navigation; redirects to the provider)',
+        description:
+          'Redirects (302) to the provider. Someone already signed in, recently enough, links the provider to their account ' +
+          'instead. `intent=verify` comes from the join request form: an unknown person with a provider-verified email gets an ' +
+          'account awaiting approval and an access request (when the instance takes access requests). Failures redirect to the page they came from with ' +
+          '`?sso_error=<code>`.',
+        params: providerParams,
+        querystring: z.object({ intent: z.enum(['sign_in', 'verify']).default('sign_in') }),
+        response: { 302: z.null().describe('To the provider, or back with sso_error') },
+      },
+    },
+    async (request, reply) => {
+      const userId = request.query.intent === 'verify' ? null : linkingUser(request);
+      const mode: SsoFlowMode = request.query.intent === 'verify' ? 'verify' : userId ? 'link' : 'sign_in';
+      try {
+        const flow = await startSsoFlow(db, config, { providerId: request.params.id, mode, userId, now: new Date() });
+        setFlowCookie(reply, flow.flowId);
+        return reply.redirect(flow.authorizationUrl, 302);
+      } catch (error) {
+        return reply.redirect(withParams(RETURN_PATHS[mode], { sso_error: errorCode(request, error) }), 302);
+      }
+    },
+  );
+
+  app.get(
+    '/api/v1/auth/sso/callback',
+    {
+      schema: {
+        tags: authTags,
+        summary: 'Where providers send the browser back (redirect URI to register at the provider)',
+        description:
+          'Finishes the round trip and redirects: to the console when signed in, to My account after linking, to ' +
+          '`/login?sso_notice=awaiting_approval` after registration, and otherwise back with `?sso_error=<code>`.',
+        querystring: z.record(z.string(), z.string()),
+        response: { 302: z.null() },
+      },
+    },
+    async (request, reply) => {
+      const now = new Date();
+      reply.clearCookie(flowCookie, cookieOptions);
+      let mode: SsoFlowMode = 'sign_in';
+      try {
+        const flow = await consumeSsoFlow(db, request.cookies[flowCookie], now);
+        mode = flow.mode;
+        const { provider, claims } = await completeSsoFlow(db, config, flow, request.query);
+        const context = auditContext(request, now);
+        const outcome: SsoOutcome = await db.transaction(async (tx) => {
+          if (flow.mode === 'link') {
+            if (request.actor?.user.id !== flow.userId) {
+              throw new FoyerError(400, 'sso_flow_expired', 'This single sign-on attempt expired or was already used. Please start again.');
+            }
+            return linkSsoToUser(tx, context, provider, claims, flow.userId);
+          }
+          return signInWithSso(tx, context, config, provider, claims, flow.mode === 'verify' ? 'join_request' : 'sign_in');
+        });
+        if (outcome.kind === 'linked') return reply.redirect(withParams('/', { sso_linked: provider.name }), 302);
+        if (outcome.kind === 'awaiting_approval') {
+          return reply.redirect(withParams(RETURN_PATHS[flow.mode === 'verify' ? 'verify' : 'sign_in'], { sso_notice: 'awaiting_approval' }), 302);
+        }
+        await replyToSignIn(reply, deps, outcome.result);
+        return reply.redirect(outcome.result.kind === 'mfa_required' ? '/login/mfa' : '/', 302);
+      } catch (error) {
+        return reply.redirect(withParams(RETURN_PATHS[mode], { sso_error: errorCode(request, error) }), 302);
+      }
+    },
+  );
+
+  app.post(
+    '/api/v1/me/sso/:id/link',
+    {
+      schema: {
+        tags: authTags,
+        summary: 'Begin linking a provider to my account; answers the address to send the browser to',
+        description: 'Needs a browser session that signed in within the last ten minutes (403 reauthentication_required).',
+        params: providerParams,
+        response: { 200: z.object({ url: z.string() }), ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActor(request);
+      if (actor.via !== 'session') throw new FoyerError(403, 'forbidden', 'Only a signed-in browser can link a sign-in method.');
+      requireRecentSignIn(actor, new Date());
+      const flow = await startSsoFlow(db, config, { providerId: request.params.id, mode: 'link', userId: actor.user.id, now: new Date() });
+      setFlowCookie(reply, flow.flowId);
+      return { url: flow.authorizationUrl };
+    },
+  );
+
+  app.get(
+    '/api/v1/me/sso',
+    {
+      schema: {
+        tags: authTags,
+        summary: 'The providers my account is linked to',
+        response: { 200: z.object({ items: z.array(linkedProviderSchema), nextCursor: z.null() }), ...errorResponses(401) },
+      },
+    },
+    async (request) => ({ items: await linkedProvidersOf(db, requireActor(request).user.id), nextCursor: null }),
+  );
+
+  app.delete(
+    '/api/v1/me/sso/:id',
+    {
+      schema: {
+        tags: authTags,
+        summary: 'Unlink a provider from my account',
+        params: providerParams,
+        response: { 204: z.null(), ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActor(request);
+      requireRecentSignIn(actor, new Date());
+      await unlinkSso(db, auditContext(request), { userId: actor.user.id, providerId: request.params.id, by: 'self' });
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/admin/users/:id/sso',
+    {
+      schema: {
+        tags: ['Users'],
+        summary: "A user's sign-in method and linked providers (needs users.read); provider-side details stay hidden",
+        params: providerParams,
+        response: {
+          200: z.object({ method: z.enum(SIGN_IN_METHODS), items: z.array(linkedProviderSchema), nextCursor: z.null() }),
+          ...errorResponses(401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      authorizeSeeingPeople(requirePermission(request, 'users.read'));
+      const user = await loadAdminUser(db, request.params.id);
+      if (!user) throw userNotFound();
+      const items = await linkedProvidersOf(db, user.id);
+      const [switched] = await db.select().from(ssoSwitchedAccounts).where(eq(ssoSwitchedAccounts.userId, user.id));
+      return { method: switched || items.length > 0 ? ('sso' as const) : ('local' as const), items, nextCursor: null };
+    },
+  );
+
+  app.delete(
+    '/api/v1/admin/users/:id/sso/:providerId',
+    {
+      schema: {
+        tags: ['Users'],
+        summary: "Remove a user's link to a provider (needs users.update)",
+        params: z.object({ id: z.string().max(100), providerId: z.string().max(100) }),
+        response: { 204: z.null(), ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requirePermission(request, 'users.update');
+      authorizeSeeingPeople(actor);
+      await unlinkSsoAsAdmin(db, auditContext(request), actor, request.params.id, request.params.providerId);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.patch(
+    '/api/v1/admin/users/:id/auth-method',
+    {
+      schema: {
+        tags: ['Users'],
+        summary: 'Switch an account between Local and SSO sign-in (needs users.update)',
+        description:
+          'To `sso`: the password stops working, and the next SSO sign-in whose provider-verified email is the account’s ' +
+          'links it. To `local`: every SSO link is removed. 409 `sso_not_configured` when no provider is enabled.',
+        params: providerParams,
+        body: z.object({ method: z.enum(SIGN_IN_METHODS) }),
+        response: { 200: z.object({ user: adminUserDetailSchema }), ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const actor = requirePermission(request, 'users.update');
+      authorizeSeeingPeople(actor);
+      if (request.body.method === 'sso') {
+        const [enabled] = await db.select({ id: ssoProviders.id }).from(ssoProviders).where(eq(ssoProviders.enabled, true)).limit(1);
+        if (!enabled) {
+          throw new FoyerError(409, 'sso_not_configured', 'Set up and enable a single sign-on provider first (Settings → SSO providers).');
+        }
+      }
+      await switchAuthMethod(db, auditContext(request), actor, request.params.id, request.body.method);
+      const user = await loadAdminUser(db, request.params.id);
+      if (!user) throw userNotFound();
+      return { user };
+    },
+  );
+
+  ssoProviderAdminRoutes(app, deps);
+}
+
+/** The code to show on the page a failed round trip lands on; unexpected failures are logged, never shown. */
+function errorCode(request: FastifyRequest, error: unknown): string {
+  if (error instanceof FoyerError) return error.code;
+  request.log.error({ err: error }, 'single sign-on failed');
+  return 'internal_error';
+}
+
+const providerCursor = z.tuple([z.string().max(100), z.uuid()]);
+
+function ssoProviderAdminRoutes(app: FoyerApp, deps: AppDeps): void {
+  const { db, config } = deps;
+
+  app.get(
+    '/api/v1/admin/sso-providers',
+    {
+      schema: {
+        tags: adminTags,
+        summary: 'List single sign-on providers (needs settings.manage)',
+        querystring: z.object(pageQuery),
+        response: { 200: pageOf(ssoProviderSchema), ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      requirePermission(request, 'settings.manage');
+      const after = decodeCursor(request.query.cursor, providerCursor);
+      const rows = await db
+        .select({ provider: ssoProviders, position: sql<string>`${ssoProviders.createdAt}::text` })
+        .from(ssoProviders)
+        .where(
+          after
+            ? or(
+                gt(ssoProviders.createdAt, sql`${after[0]}::timestamptz`),
+                and(sql`${ssoProviders.createdAt} = ${after[0]}::timestamptz`, gt(ssoProviders.id, after[1])),
+              )
+            : undefined,
+        )
+        .orderBy(asc(ssoProviders.createdAt), asc(ssoProviders.id))
+        .limit(request.query.limit + 1);
+      const page = paginate(rows, request.query.limit, (r) => [r.position, r.provider.id]);
+      return { items: page.items.map((r) => toSsoProvider(r.provider)), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.post(
+    '/api/v1/admin/sso-providers',
+    {
+      schema: {
+        tags: adminTags,
+        summary: 'Add a single sign-on provider (needs settings.manage)',
+        description: `Register ${new URL('/api/v1/auth/sso/callback', config.publicUrl).toString()} as the redirect URI at the provider.`,
+        body: ssoProviderInput,
+        response: { 201: providerReply, ...errorResponses(400, 401, 403, 409) },
+      },
+    },
+    async (request, reply) => {
+      requirePermission(request, 'settings.manage');
+      const context = auditContext(request);
+      const row = await db.transaction((tx) => createSsoProvider(tx, context, config, request.body));
+      return reply.status(201).send({ provider: toSsoProvider(row) });
+    },
+  );
+
+  app.get(
+    '/api/v1/admin/sso-providers/:id',
+    {
+      schema: {
+        tags: adminTags,
+        summary: 'One single sign-on provider (needs settings.manage)',
+        params: providerParams,
+        response: { 200: providerReply, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      requirePermission(request, 'settings.manage');
+      return { provider: toSsoProvider(await getSsoProvider(db, request.params.id)) };
+    },
+  );
+
+  app.patch(
+    '/api/v1/admin/sso-providers/:id',
+    {
+      schema: {
+        tags: adminTags,
+        summary: 'Change a single sign-on provider, or enable or disable it (needs settings.manage)',
+        params: providerParams,
+        body: ssoProviderPatch,
+        response: { 200: providerReply, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      requirePermission(request, 'settings.manage');
+      const context = auditContext(request);
+      const row = await db.transaction((tx) => updateSsoProvider(tx, context, config, request.params.id, request.body));
+      return { provider: toSsoProvider(row) };
+    },
+  );
+
+  app.delete(
+    '/api/v1/admin/sso-providers/:id',
+    {
+      schema: {
+        tags: adminTags,
+        summary: 'Remove a single sign-on provider and every link to it (needs settings.manage)',
+        params: providerParams,
+        response: { 204: z.null(), ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      requirePermission(request, 'settings.manage');
+      const context = auditContext(request);
+      await db.transaction((tx) => deleteSsoProvider(tx, context, request.params.id));
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/v1/admin/sso-providers/:id/test',
+    {
+      schema: {
+        tags: adminTags,
+        summary: 'Test connection: fetch discovery for a saved provider and report problems in words (needs settings.manage)',
+        params: providerParams,
+        response: { 200: connectionTestSchema, ...errorResponses(401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      requirePermission(request, 'settings.manage');
+      const row = await getSsoProvider(db, request.params.id);
+      return testProviderConnection(settingsOf(config, row), row.scopes);
+    },
+  );
+
+  app.post(
+    '/api/v1/admin/sso-providers/test',
+    {
+      schema: {
+        tags: adminTags,
+        summary: 'Test connection for a provider not saved yet (needs settings.manage)',
+        body: ssoProviderInput.pick({ issuer: true, clientId: true, scopes: true }).extend({ clientSecret: z.string().max(2000).nullable().optional() }),
+        response: { 200: connectionTestSchema, ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      requirePermission(request, 'settings.manage');
+      const { issuer, clientId, clientSecret, scopes } = request.body;
+      return testProviderConnection({ issuer, clientId, clientSecret: clientSecret || null }, scopes);
+    },
+  );
+}

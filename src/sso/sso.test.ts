@@ -1,0 +1,434 @@
+import { and, eq } from 'drizzle-orm';
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { accessRequests } from '../access-requests/schema.js';
+import { auditEvents } from '../audit/schema.js';
+import { sessions } from '../auth/sessions/schema.js';
+import { systemContext } from '../audit/record.js';
+import { inviteUser } from '../invitations/service.js';
+import { asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, type TestApp } from '../platform/testing.js';
+import { builtinRoleId } from '../roles/builtin.js';
+import { users } from '../users/schema.js';
+import { callbackUrl } from './flow.js';
+import { ssoFlows, ssoIdentities, ssoProviders } from './schema.js';
+import { startTestProvider, type TestProvider } from './test-provider.js';
+
+const SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
+
+let idp: TestProvider;
+let t: TestApp;
+let adminCookie: string;
+let providerId: string;
+
+beforeAll(async () => {
+  idp = await startTestProvider({
+    redirectUri: 'http://localhost:3000/api/v1/auth/sso/callback',
+    accounts: [
+      { login: 'alice', subject: 'alice-sub', email: 'alice@example.com', emailVerified: true, name: 'Alice Example' },
+      { login: 'bob', subject: 'bob-sub', email: 'bob@example.com', emailVerified: false, name: 'Bob Unverified' },
+      { login: 'carol', subject: 'carol-sub', email: 'carol@example.com', emailVerified: true, name: 'Carol Newcomer' },
+    ],
+  });
+});
+afterAll(() => idp.stop());
+
+beforeEach(async () => {
+  t = await createTestApp({ FOYER_SECRET_KEY: SECRET_KEY });
+  const admin = await seedUser(t.handle, { roles: ['admin'] });
+  adminCookie = await signIn(t.app, admin.email);
+  const created = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/admin/sso-providers',
+    headers: asBrowser(adminCookie),
+    payload: { name: 'Corp ID', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret },
+  });
+  expect(created.statusCode).toBe(201);
+  providerId = created.json().provider.id;
+});
+afterEach(() => t.close());
+
+const flowCookieOf = (response: LightMyRequestResponse) => {
+  const cookie = response.cookies.find((c) => c.name === 'foyer_sso_flow' && c.value);
+  if (!cookie) throw new Error(`no flow cookie: ${response.statusCode} ${String(response.headers.location)}`);
+  return `foyer_sso_flow=${cookie.value}`;
+};
+const cookies = (...pairs: (string | undefined)[]) => pairs.filter(Boolean).join('; ');
+const sessionOf = (response: LightMyRequestResponse) => response.cookies.find((c) => c.name === 'foyer_session' && c.value);
+
+/** A browser's whole round trip: Foyer's start, the provider's sign-in page, and Foyer's callback. */
+async function roundTrip(login: string, options: { session?: string; tamper?: (url: URL) => void; intent?: 'verify' } = {}) {
+  const start = await t.app.inject({
+    url: `/api/v1/auth/sso/${providerId}/start${options.intent ? `?intent=${options.intent}` : ''}`,
+    headers: options.session ? { cookie: options.session } : {},
+  });
+  expect(start.statusCode).toBe(302);
+  const flow = flowCookieOf(start);
+  const back = await idp.signInAt(String(start.headers.location), login);
+  options.tamper?.(back);
+  return t.app.inject({ url: `${back.pathname}${back.search}`, headers: { cookie: cookies(options.session, flow) } });
+}
+
+const locationOf = (response: LightMyRequestResponse) => new URL(String(response.headers.location), TEST_ORIGIN);
+
+async function linkViaAccount(cookie: string, login: string) {
+  const begun = await t.app.inject({ method: 'POST', url: `/api/v1/me/sso/${providerId}/link`, headers: asBrowser(cookie) });
+  expect(begun.statusCode).toBe(200);
+  const back = await idp.signInAt(begun.json().url, login);
+  return t.app.inject({ url: `${back.pathname}${back.search}`, headers: { cookie: cookies(cookie, flowCookieOf(begun)) } });
+}
+
+const identitiesOf = (userId: string) => t.handle.db.select().from(ssoIdentities).where(eq(ssoIdentities.userId, userId));
+
+async function authMethodOf(userId: string) {
+  const res = await t.app.inject({ url: `/api/v1/admin/users/${userId}`, headers: { cookie: adminCookie } });
+  return res.json().user.authMethod as string;
+}
+
+describe('SSO providers (admin)', () => {
+  it('keep the client secret sealed and never show it, and appear on the sign-in page only while enabled', async () => {
+    const [row] = await t.handle.db.select().from(ssoProviders).where(eq(ssoProviders.id, providerId));
+    expect(row!.clientSecretSealed).not.toContain(idp.clientSecret);
+    const list = await t.app.inject({ url: '/api/v1/admin/sso-providers', headers: { cookie: adminCookie } });
+    expect(list.body).not.toContain(idp.clientSecret);
+    expect(list.json().items).toEqual([
+      expect.objectContaining({ id: providerId, name: 'Corp ID', clientSecretSet: true, scopes: ['openid', 'email', 'profile'], enabled: true }),
+    ]);
+
+    const options = async () => (await t.app.inject({ url: '/api/v1/auth/sign-in-options' })).json();
+    expect((await options()).ssoProviders).toEqual([{ id: providerId, name: 'Corp ID' }]);
+    const disabled = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/admin/sso-providers/${providerId}`,
+      headers: asBrowser(adminCookie),
+      payload: { enabled: false },
+    });
+    expect(disabled.json().provider).toMatchObject({ enabled: false, clientSecretSet: true });
+    expect((await options()).ssoProviders).toEqual([]);
+    const start = await t.app.inject({ url: `/api/v1/auth/sso/${providerId}/start` });
+    expect(locationOf(start).searchParams.get('sso_error')).toBe('not_found');
+
+    const removed = await t.app.inject({ method: 'DELETE', url: `/api/v1/admin/sso-providers/${providerId}`, headers: asBrowser(adminCookie) });
+    expect(removed.statusCode).toBe(204);
+    const actions = (await t.handle.db.select().from(auditEvents).where(eq(auditEvents.targetId, providerId))).map((e) => e.action);
+    expect(actions).toEqual(['sso_provider.created', 'sso_provider.updated', 'sso_provider.deleted']);
+  });
+
+  it('and every single sign-on path are described in the OpenAPI document', async () => {
+    const doc = (await t.app.inject({ url: '/api/v1/openapi.json' })).json();
+    for (const path of [
+      '/api/v1/admin/sso-providers',
+      '/api/v1/admin/sso-providers/{id}',
+      '/api/v1/admin/sso-providers/{id}/test',
+      '/api/v1/auth/sso/{id}/start',
+      '/api/v1/auth/sso/callback',
+      '/api/v1/me/sso',
+      '/api/v1/admin/users/{id}/sso/{providerId}',
+      '/api/v1/admin/users/{id}/auth-method',
+    ]) {
+      expect(doc.paths).toHaveProperty([path]);
+    }
+  });
+
+  it('need settings.manage, and refuse plain-http issuers that are not on this machine', async () => {
+    const viewer = await seedUser(t.handle, { roles: ['viewer'] });
+    const viewerCookie = await signIn(t.app, viewer.email);
+    expect((await t.app.inject({ url: '/api/v1/admin/sso-providers', headers: { cookie: viewerCookie } })).statusCode).toBe(403);
+    const insecure = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/sso-providers',
+      headers: asBrowser(adminCookie),
+      payload: { name: 'Plain', issuer: 'http://id.example.com', clientId: 'x' },
+    });
+    expect(insecure.statusCode).toBe(400);
+    expect(insecure.json().error.details.fields).toHaveProperty('issuer');
+  });
+
+  it('test the connection and say what is wrong in words', async () => {
+    const ok = await t.app.inject({ method: 'POST', url: `/api/v1/admin/sso-providers/${providerId}/test`, headers: asBrowser(adminCookie) });
+    expect(ok.json()).toMatchObject({ ok: true, problems: [], issuer: idp.issuer });
+
+    const wrongPath = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/sso-providers/test',
+      headers: asBrowser(adminCookie),
+      payload: { issuer: `${idp.issuer}/realms/none`, clientId: 'foyer' },
+    });
+    expect(wrongPath.json().ok).toBe(false);
+    expect(wrongPath.json().problems[0]).toMatch(/openid-configuration answered with an error status/);
+
+    const gone = await startTestProvider({ redirectUri: callbackUrl(t.config), accounts: [] });
+    await gone.stop();
+    const nobody = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/sso-providers/test',
+      headers: asBrowser(adminCookie),
+      payload: { issuer: gone.issuer, clientId: 'foyer' },
+    });
+    expect(nobody.json().ok).toBe(false);
+    expect(nobody.json().problems[0]).toMatch(/connection refused/);
+  });
+});
+
+describe('Signing in with SSO', () => {
+  it('signs in a linked user with a session, linked earlier from My account', async () => {
+    const alice = await seedUser(t.handle, { email: 'someone.else@example.com' });
+    const aliceCookie = await signIn(t.app, alice.email);
+    const linked = await linkViaAccount(aliceCookie, 'alice');
+    expect(locationOf(linked).pathname).toBe('/');
+    expect(locationOf(linked).searchParams.get('sso_linked')).toBe('Corp ID');
+    expect(await authMethodOf(alice.id)).toBe('sso_password');
+
+    const mine = await t.app.inject({ url: '/api/v1/me/sso', headers: { cookie: aliceCookie } });
+    expect(mine.json().items).toEqual([expect.objectContaining({ providerId, name: 'Corp ID', enabled: true })]);
+    expect(mine.body).not.toContain('alice-sub');
+
+    const signedIn = await roundTrip('alice');
+    expect(signedIn.statusCode).toBe(302);
+    expect(String(signedIn.headers.location)).toBe('/');
+    const session = sessionOf(signedIn)!;
+    const me = await t.app.inject({ url: '/api/v1/me', headers: { cookie: `${session.name}=${session.value}` } });
+    expect(me.json().user.id).toBe(alice.id);
+    const logins = await t.handle.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'auth.login.succeeded'), eq(auditEvents.actorId, alice.id)));
+    expect(logins.map((e) => (e.details as { method: string }).method)).toEqual(['password', 'sso']);
+  });
+
+  it('links the provider when someone signs in through SSO while holding a valid session', async () => {
+    const alice = await seedUser(t.handle, { email: 'alice.local@example.com' });
+    const aliceCookie = await signIn(t.app, alice.email);
+    const linked = await roundTrip('alice', { session: aliceCookie });
+    expect(locationOf(linked).searchParams.get('sso_linked')).toBe('Corp ID');
+    expect(await identitiesOf(alice.id)).toHaveLength(1);
+  });
+
+  it('refuses an unlinked sign-in whose verified email belongs to a local account', async () => {
+    const alice = await seedUser(t.handle, { email: 'Alice@Example.com' });
+    const refused = await roundTrip('alice');
+    expect(locationOf(refused).pathname).toBe('/login');
+    expect(locationOf(refused).searchParams.get('sso_error')).toBe('local_account_exists');
+    expect(sessionOf(refused)).toBeUndefined();
+    expect(await identitiesOf(alice.id)).toEqual([]);
+  });
+
+  it('links automatically after an administrator switched the account to SSO, and switches back', async () => {
+    const alice = await seedUser(t.handle, { email: 'alice@example.com' });
+    const switched = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/admin/users/${alice.id}/auth-method`,
+      headers: asBrowser(adminCookie),
+      payload: { method: 'sso' },
+    });
+    expect(switched.statusCode).toBe(200);
+    expect(switched.json().user.authMethod).toBe('sso');
+    // The password stops working once the account signs in through SSO.
+    const password = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { origin: TEST_ORIGIN },
+      payload: { identifier: alice.email, password: 'correct horse battery' },
+    });
+    expect(password.statusCode).toBe(401);
+
+    const signedIn = await roundTrip('alice');
+    expect(String(signedIn.headers.location)).toBe('/');
+    expect(sessionOf(signedIn)).toBeDefined();
+    expect(await identitiesOf(alice.id)).toHaveLength(1);
+    const detail = await t.app.inject({ url: `/api/v1/admin/users/${alice.id}/sso`, headers: { cookie: adminCookie } });
+    expect(detail.json()).toMatchObject({ method: 'sso', items: [{ providerId, name: 'Corp ID' }] });
+
+    const back = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/admin/users/${alice.id}/auth-method`,
+      headers: asBrowser(adminCookie),
+      payload: { method: 'local' },
+    });
+    expect(back.json().user.authMethod).toBe('pending_setup');
+    expect(await identitiesOf(alice.id)).toEqual([]);
+    expect(locationOf(await roundTrip('alice')).searchParams.get('sso_error')).toBe('local_account_exists');
+  });
+
+  it('never links on an email the provider has not verified', async () => {
+    const bob = await seedUser(t.handle, { email: 'bob@example.com' });
+    await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/admin/users/${bob.id}/auth-method`,
+      headers: asBrowser(adminCookie),
+      payload: { method: 'sso' },
+    });
+    const refused = await roundTrip('bob');
+    expect(locationOf(refused).searchParams.get('sso_error')).toBe('sso_email_not_verified');
+    expect(sessionOf(refused)).toBeUndefined();
+    expect(await identitiesOf(bob.id)).toEqual([]);
+  });
+
+  it('refuses an unknown person unless registration is allowed, which creates an account awaiting approval and a request', async () => {
+    const refused = await roundTrip('carol');
+    expect(locationOf(refused).searchParams.get('sso_error')).toBe('sso_account_not_found');
+    expect(await t.handle.db.select().from(users).where(eq(users.email, 'carol@example.com'))).toEqual([]);
+
+    const on = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/admin/settings',
+      headers: asBrowser(adminCookie),
+      payload: { registration: { ssoRegistrationEnabled: true } },
+    });
+    expect(on.statusCode).toBe(200);
+    const registered = await roundTrip('carol');
+    expect(locationOf(registered).pathname).toBe('/login');
+    expect(locationOf(registered).searchParams.get('sso_notice')).toBe('awaiting_approval');
+    expect(sessionOf(registered)).toBeUndefined();
+
+    const [carol] = await t.handle.db.select().from(users).where(eq(users.email, 'carol@example.com'));
+    expect(carol).toMatchObject({ status: 'pending_approval', passwordHash: null, name: 'Carol Newcomer' });
+    expect(carol!.emailVerifiedAt).not.toBeNull();
+    const roles = await t.app.inject({ url: `/api/v1/admin/users/${carol!.id}`, headers: { cookie: adminCookie } });
+    expect(roles.json().user.roles).toEqual([]);
+    const [request] = await t.handle.db.select().from(accessRequests).where(eq(accessRequests.userId, carol!.id));
+    expect(request).toMatchObject({ email: 'carol@example.com', source: 'sso', status: 'pending' });
+
+    // Until an administrator approves, every SSO sign-in lands on the same notice.
+    const again = await roundTrip('carol');
+    expect(locationOf(again).searchParams.get('sso_notice')).toBe('awaiting_approval');
+    expect(await identitiesOf(carol!.id)).toHaveLength(1);
+  });
+
+  it('turns a join request verified by the provider into an account awaiting approval, within the allowed domains', async () => {
+    const settings = (registration: Record<string, boolean>, allowedDomains?: string[]) =>
+      t.app.inject({ method: 'PATCH', url: '/api/v1/admin/settings', headers: asBrowser(adminCookie), payload: { registration, allowedDomains } });
+    const closed = await roundTrip('carol', { intent: 'verify' });
+    expect(locationOf(closed).pathname).toBe('/signup');
+    expect(locationOf(closed).searchParams.get('sso_error')).toBe('sso_account_not_found');
+
+    await settings({ accessRequestsEnabled: true, ssoVerifiedRequestsRequired: true }, ['other.example']);
+    const offList = await roundTrip('carol', { intent: 'verify' });
+    expect(locationOf(offList).searchParams.get('sso_error')).toBe('email_domain_not_allowed');
+    expect(await t.handle.db.select().from(users).where(eq(users.email, 'carol@example.com'))).toEqual([]);
+
+    await settings({}, []);
+    const requested = await roundTrip('carol', { intent: 'verify' });
+    expect(locationOf(requested).pathname).toBe('/signup');
+    expect(locationOf(requested).searchParams.get('sso_notice')).toBe('awaiting_approval');
+    const [carol] = await t.handle.db.select().from(users).where(eq(users.email, 'carol@example.com'));
+    expect(carol).toMatchObject({ status: 'pending_approval' });
+    const [request] = await t.handle.db.select().from(accessRequests).where(eq(accessRequests.userId, carol!.id));
+    expect(request).toMatchObject({ source: 'sso', status: 'pending' });
+  });
+
+  it('gives an invited person the invitation’s roles at their first SSO sign-in', async () => {
+    const viewer = await builtinRoleId(t.handle.db, 'viewer');
+    const invited = await t.handle.db.transaction((tx) =>
+      inviteUser(tx, systemContext(), { config: t.config }, {
+        name: 'Alice Invited',
+        email: 'alice@example.com',
+        roleIds: [viewer],
+        groupIds: [],
+        sendEmail: false,
+        actor: null,
+      }),
+    );
+    const signedIn = await roundTrip('alice');
+    expect(String(signedIn.headers.location)).toBe('/');
+    const session = sessionOf(signedIn)!;
+    const me = (await t.app.inject({ url: '/api/v1/me', headers: { cookie: `${session.name}=${session.value}` } })).json().user;
+    expect(me.id).toBe(invited.userId);
+    expect(me.roles.map((r: { id: string }) => r.id)).toEqual([viewer]);
+    expect(await identitiesOf(invited.userId)).toHaveLength(1);
+    const claimed = await t.handle.db.select().from(auditEvents).where(eq(auditEvents.action, 'invitation.claimed_by_sso'));
+    expect(claimed).toHaveLength(1);
+  });
+});
+
+describe('The SSO round trip', () => {
+  beforeEach(async () => {
+    await seedUser(t.handle, { email: 'alice@example.com' }).then((alice) =>
+      t.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/admin/users/${alice.id}/auth-method`,
+        headers: asBrowser(adminCookie),
+        payload: { method: 'sso' },
+      }),
+    );
+  });
+
+  it('refuses a tampered state, a tampered nonce and a replayed callback', async () => {
+    const tamperedState = await roundTrip('alice', { tamper: (url) => url.searchParams.set('state', 'forged') });
+    expect(locationOf(tamperedState).searchParams.get('sso_error')).toBe('sso_response_rejected');
+    expect(sessionOf(tamperedState)).toBeUndefined();
+
+    const start = await t.app.inject({ url: `/api/v1/auth/sso/${providerId}/start` });
+    await t.handle.db.update(ssoFlows).set({ nonce: 'a-nonce-from-another-attempt' });
+    const back = await idp.signInAt(String(start.headers.location), 'alice');
+    const tamperedNonce = await t.app.inject({ url: `${back.pathname}${back.search}`, headers: { cookie: flowCookieOf(start) } });
+    expect(locationOf(tamperedNonce).searchParams.get('sso_error')).toBe('sso_response_rejected');
+    expect(sessionOf(tamperedNonce)).toBeUndefined();
+
+    const start2 = await t.app.inject({ url: `/api/v1/auth/sso/${providerId}/start` });
+    const back2 = await idp.signInAt(String(start2.headers.location), 'alice');
+    const callback = `${back2.pathname}${back2.search}`;
+    const first = await t.app.inject({ url: callback, headers: { cookie: flowCookieOf(start2) } });
+    expect(sessionOf(first)).toBeDefined();
+    const replay = await t.app.inject({ url: callback, headers: { cookie: flowCookieOf(start2) } });
+    expect(locationOf(replay).searchParams.get('sso_error')).toBe('sso_flow_expired');
+
+    const withoutCookie = await t.app.inject({ url: callback });
+    expect(locationOf(withoutCookie).searchParams.get('sso_error')).toBe('sso_flow_expired');
+  });
+
+  it('sends the browser back with a clear error when the provider is down', async () => {
+    const [row] = await t.handle.db.select().from(ssoProviders);
+    const down = await startTestProvider({ redirectUri: callbackUrl(t.config), accounts: [] });
+    await t.handle.db.update(ssoProviders).set({ issuer: down.issuer }).where(eq(ssoProviders.id, row!.id));
+    const begun = await t.app.inject({ url: `/api/v1/auth/sso/${providerId}/start` });
+    expect(begun.statusCode).toBe(302);
+    await down.stop();
+    const callback = await t.app.inject({ url: '/api/v1/auth/sso/callback?code=x&state=y', headers: { cookie: flowCookieOf(begun) } });
+    expect(locationOf(callback).pathname).toBe('/login');
+    expect(locationOf(callback).searchParams.get('sso_error')).toBe('sso_provider_unreachable');
+
+    const start = await t.app.inject({ url: `/api/v1/auth/sso/${providerId}/start` });
+    expect(locationOf(start).pathname).toBe('/login');
+    expect(locationOf(start).searchParams.get('sso_error')).toBe('sso_provider_unreachable');
+  });
+});
+
+describe('Linked providers of a user (admin)', () => {
+  it('are listed without provider-side details, and removed only by holders of users.update', async () => {
+    const alice = await seedUser(t.handle, { email: 'alice.local@example.com' });
+    await linkViaAccount(await signIn(t.app, alice.email), 'alice');
+
+    const viewer = await seedUser(t.handle, { roles: ['viewer'] });
+    const viewerCookie = await signIn(t.app, viewer.email);
+    const seen = await t.app.inject({ url: `/api/v1/admin/users/${alice.id}/sso`, headers: { cookie: viewerCookie } });
+    expect(seen.json()).toMatchObject({ method: 'sso', items: [{ providerId, name: 'Corp ID', enabled: true }] });
+    expect(seen.body).not.toContain('alice-sub');
+    expect(seen.body).not.toContain('alice@example.com');
+
+    const url = `/api/v1/admin/users/${alice.id}/sso/${providerId}`;
+    expect((await t.app.inject({ method: 'DELETE', url, headers: asBrowser(viewerCookie) })).statusCode).toBe(403);
+    expect((await t.app.inject({ method: 'DELETE', url, headers: asBrowser(adminCookie) })).statusCode).toBe(204);
+    expect(await identitiesOf(alice.id)).toEqual([]);
+    expect((await t.app.inject({ method: 'DELETE', url, headers: asBrowser(adminCookie) })).statusCode).toBe(404);
+    const [event] = await t.handle.db.select().from(auditEvents).where(eq(auditEvents.action, 'sso.identity_unlinked'));
+    expect(event).toMatchObject({ targetId: alice.id, details: { providerId, by: 'admin' } });
+  });
+
+  it('are released when the account is revoked, so the person can join again', async () => {
+    const alice = await seedUser(t.handle, { email: 'alice.local@example.com' });
+    await linkViaAccount(await signIn(t.app, alice.email), 'alice');
+    const revoked = await t.app.inject({ method: 'POST', url: `/api/v1/admin/users/${alice.id}/revoke`, headers: asBrowser(adminCookie) });
+    expect(revoked.statusCode).toBe(200);
+    expect(await identitiesOf(alice.id)).toEqual([]);
+    expect(locationOf(await roundTrip('alice')).searchParams.get('sso_error')).toBe('sso_account_not_found');
+  });
+
+  it('linking from My account needs a recent sign-in', async () => {
+    const alice = await seedUser(t.handle);
+    const aliceCookie = await signIn(t.app, alice.email);
+    await t.handle.db.update(sessions).set({ authenticatedAt: new Date(Date.now() - 11 * 60_000) }).where(eq(sessions.userId, alice.id));
+    const refused = await t.app.inject({ method: 'POST', url: `/api/v1/me/sso/${providerId}/link`, headers: asBrowser(aliceCookie) });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.code).toBe('reauthentication_required');
+  });
+});

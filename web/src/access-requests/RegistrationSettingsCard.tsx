@@ -1,0 +1,76 @@
+import { Loader, Paper, Stack, Switch, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useEffect, useState } from 'react';
+import { toApiError } from '../api';
+import { ErrorAlert } from '../ui/ErrorAlert';
+import { readRegistrationSettings, saveRegistrationSettings, type RegistrationSettings } from './accessRequestsApi';
+
+const SWITCHES: { key: keyof RegistrationSettings; label: string; description: string }[] = [
+  {
+    key: 'accessRequestsEnabled',
+    label: 'Accept access requests',
+    description: 'The sign-in page links to a form at /signup where people from the allowed domains can ask for access.',
+  },
+  {
+    key: 'ssoRegistrationEnabled',
+    label: 'Allow registration through single sign-on',
+    description: 'Someone unknown who signs in through SSO gets an account awaiting approval and an access request.',
+  },
+  {
+    key: 'ssoVerifiedRequestsRequired',
+    label: 'Only take requests verified by single sign-on',
+    description: 'Closes the public form: people must sign in through SSO to ask for access.',
+  },
+];
+
+/** The `registration` settings, saved as soon as a switch is flipped. */
+export function RegistrationSettingsCard() {
+  const [settings, setSettings] = useState<RegistrationSettings | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState<keyof RegistrationSettings | null>(null);
+
+  useEffect(() => {
+    readRegistrationSettings().then(setSettings, (err: unknown) => setError(toApiError(err).message));
+  }, []);
+
+  async function change(key: keyof RegistrationSettings, value: boolean) {
+    setSaving(key);
+    setError(null);
+    try {
+      setSettings(await saveRegistrationSettings({ [key]: value }));
+      notifications.show({ color: 'green', message: 'Registration settings saved.' });
+    } catch (err) {
+      setError(toApiError(err).message);
+    } finally {
+      setSaving(null);
+    }
+  }
+
+  return (
+    <Paper withBorder radius="md" p="lg" aria-labelledby="registration-title">
+      <Stack gap="md">
+        <div>
+          <Title order={2} fz="h4" id="registration-title">
+            Registration
+          </Title>
+          <Text size="sm" c="dimmed">
+            How people can join without an invitation.
+          </Text>
+        </div>
+        {error && <ErrorAlert title="Could not save">{error}</ErrorAlert>}
+        {!settings && !error && <Loader size="sm" />}
+        {settings &&
+          SWITCHES.map(({ key, label, description }) => (
+            <Switch
+              key={key}
+              label={label}
+              description={description}
+              checked={settings[key]}
+              disabled={saving !== null}
+              onChange={(event) => void change(key, event.currentTarget.checked)}
+            />
+          ))}
+      </Stack>
+    </Paper>
+  );
+}

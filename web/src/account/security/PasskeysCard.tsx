@@ -1,0 +1,269 @@
+import { Alert, Badge, Button, Group, Modal, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconAlertTriangle, IconFingerprint, IconPlus } from '@tabler/icons-react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { api, toApiError, type ApiError } from '../../api';
+import { EMPTY, formatDate, formatDateTime } from '../../format';
+import { registerPasskey } from '../../passkeys/registerPasskey';
+import { browserSupportsWebAuthn, isPasskeyPromptDismissed, passkeyErrorMessage } from '../../passkeys/webauthn';
+import { ErrorAlert } from '../../ui/ErrorAlert';
+import { ConfirmDialog } from '../../users/ConfirmDialog';
+import { isIdentityNotConfirmed, useConfirmIdentity } from './ConfirmIdentity';
+import { SecurityCard } from './SecurityCard';
+
+export type Passkey = {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  deviceType: 'singleDevice' | 'multiDevice';
+  backedUp: boolean;
+  transports: string[];
+  signCountRegressedAt: string | null;
+};
+
+export function PasskeysCard() {
+  const [passkeys, setPasskeys] = useState<Passkey[] | null>(null);
+  const [loadError, setLoadError] = useState<ApiError | null>(null);
+  const [adding, setAdding] = useState(false);
+  const [renaming, setRenaming] = useState<Passkey | null>(null);
+  const [removing, setRemoving] = useState<Passkey | null>(null);
+  const { withConfirmation, prompt } = useConfirmIdentity();
+
+  const load = useCallback(async () => {
+    try {
+      setPasskeys((await api<{ items: Passkey[] }>('GET', '/api/v1/me/passkeys')).items);
+      setLoadError(null);
+    } catch (err) {
+      setLoadError(toApiError(err));
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  async function remove(passkey: Passkey) {
+    try {
+      await withConfirmation(() => api<void>('DELETE', `/api/v1/me/passkeys/${passkey.id}`));
+    } catch (err) {
+      if (isIdentityNotConfirmed(err)) return;
+      throw err;
+    }
+    notifications.show({ color: 'green', message: `“${passkey.name}” was removed.` });
+    setRemoving(null);
+    await load();
+  }
+
+  const supported = browserSupportsWebAuthn();
+
+  return (
+    <SecurityCard
+      title="Passkeys"
+      description="Sign in with your fingerprint, face or device PIN instead of a password. Passkeys cannot be phished or guessed."
+      action={
+        supported && (
+          <Button leftSection={<IconPlus size={16} />} onClick={() => setAdding(true)}>
+            Add a passkey
+          </Button>
+        )
+      }
+    >
+      {!supported && (
+        <Alert color="yellow" icon={<IconAlertTriangle />} mb="md" title="This browser cannot use passkeys">
+          Open Foyer in a current version of Chrome, Edge, Firefox or Safari to add a passkey.
+        </Alert>
+      )}
+      {loadError && <ErrorAlert title="Could not load your passkeys">{loadError.message}</ErrorAlert>}
+      {passkeys && passkeys.length === 0 && (
+        <Text c="dimmed" size="sm">
+          You have no passkeys yet.
+        </Text>
+      )}
+      {passkeys && passkeys.length > 0 && (
+        <Table.ScrollContainer minWidth={560}>
+          <Table verticalSpacing="xs" aria-label="Your passkeys">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>Added</Table.Th>
+                <Table.Th>Last used</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {passkeys.map((p) => (
+                <Table.Tr key={p.id}>
+                  <Table.Td>
+                    <Group gap="xs" wrap="nowrap">
+                      <IconFingerprint size={16} color="var(--mantine-color-dimmed)" />
+                      <Text size="sm" fw={500}>
+                        {p.name}
+                      </Text>
+                      {p.backedUp && (
+                        <Tooltip label="Synced across your devices by your passkey provider">
+                          <Badge variant="light" color="gray" tt="none">
+                            Synced
+                          </Badge>
+                        </Tooltip>
+                      )}
+                      {p.signCountRegressedAt && (
+                        <Tooltip label="This passkey reported an unexpected use count and may have been copied. It can no longer sign in: remove it and add it again.">
+                          <Badge variant="light" color="red" tt="none">
+                            Blocked
+                          </Badge>
+                        </Tooltip>
+                      )}
+                    </Group>
+                  </Table.Td>
+                  <Table.Td>{formatDate(p.createdAt)}</Table.Td>
+                  <Table.Td>{p.lastUsedAt ? formatDateTime(p.lastUsedAt) : EMPTY}</Table.Td>
+                  <Table.Td>
+                    <Group gap={4} justify="flex-end" wrap="nowrap">
+                      <Button size="compact-sm" variant="subtle" onClick={() => setRenaming(p)} aria-label={`Rename ${p.name}`}>
+                        Rename
+                      </Button>
+                      <Button size="compact-sm" variant="subtle" color="red" onClick={() => setRemoving(p)} aria-label={`Remove ${p.name}`}>
+                        Remove
+                      </Button>
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {adding && (
+        <AddPasskeyDialog
+          register={(name) => withConfirmation(() => registerPasskey(name))}
+          onClose={() => setAdding(false)}
+          onAdded={() => {
+            setAdding(false);
+            notifications.show({ color: 'green', message: 'Your passkey was added. You can use it to sign in now.' });
+            void load();
+          }}
+        />
+      )}
+      {renaming && (
+        <RenamePasskeyDialog
+          passkey={renaming}
+          onClose={() => setRenaming(null)}
+          onRenamed={() => {
+            setRenaming(null);
+            void load();
+          }}
+        />
+      )}
+      {removing && (
+        <ConfirmDialog
+          title={`Remove “${removing.name}”?`}
+          confirmLabel="Remove passkey"
+          color="red"
+          onConfirm={() => remove(removing)}
+          onClose={() => setRemoving(null)}
+        >
+          You will no longer be able to sign in with this passkey. The copy on your device stays there until you delete it
+          in your device’s settings.
+        </ConfirmDialog>
+      )}
+      {prompt}
+    </SecurityCard>
+  );
+}
+
+type AddProps = { register: (name: string | undefined) => Promise<void>; onClose: () => void; onAdded: () => void };
+
+function AddPasskeyDialog({ register, onClose, onAdded }: AddProps) {
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setError(null);
+    setBusy(true);
+    try {
+      await register(name.trim() || undefined);
+      onAdded();
+    } catch (err) {
+      if (!isIdentityNotConfirmed(err) && !isPasskeyPromptDismissed(err)) setError(passkeyErrorMessage(err));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Modal opened onClose={onClose} title="Add a passkey" centered>
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          <Text size="sm">Your browser will ask you to create the passkey with your fingerprint, face, device PIN or security key.</Text>
+          {error && <ErrorAlert title="The passkey was not added">{error}</ErrorAlert>}
+          <TextInput
+            label="Passkey name"
+            description="So you can tell your passkeys apart. Leave empty to name it after this browser."
+            placeholder="Work laptop"
+            maxLength={100}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            data-autofocus
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={busy} leftSection={<IconFingerprint size={16} />}>
+              Create passkey
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+type RenameProps = { passkey: Passkey; onClose: () => void; onRenamed: () => void };
+
+function RenamePasskeyDialog({ passkey, onClose, onRenamed }: RenameProps) {
+  const [name, setName] = useState(passkey.name);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setError(null);
+    setBusy(true);
+    try {
+      await api<unknown>('PATCH', `/api/v1/me/passkeys/${passkey.id}`, { name: name.trim() });
+      onRenamed();
+    } catch (err) {
+      setError(toApiError(err));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Modal opened onClose={onClose} title="Rename passkey" centered>
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          {error && !error.fields.name && <ErrorAlert title="Not renamed">{error.message}</ErrorAlert>}
+          <TextInput
+            label="Passkey name"
+            maxLength={100}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            error={error?.fields.name}
+            data-autofocus
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={busy}>
+              Save
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

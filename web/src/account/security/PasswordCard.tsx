@@ -1,0 +1,154 @@
+import { Alert, Button, Group, PasswordInput, Stack, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconKey } from '@tabler/icons-react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { api, toApiError, type ApiError } from '../../api';
+import { ErrorAlert } from '../../ui/ErrorAlert';
+import { MIN_PASSWORD_LENGTH, passwordProblem } from '../../ui/passwords';
+import { useFormFields } from '../../ui/useFormFields';
+import { isIdentityNotConfirmed, useConfirmIdentity } from './ConfirmIdentity';
+import { SecurityCard } from './SecurityCard';
+
+type Status = { hasPassword: boolean; passwordsEnabled: boolean };
+type Values = { currentPassword: string; newPassword: string; confirm: string };
+
+const plural = (n: number) => `${n} other ${n === 1 ? 'session' : 'sessions'}`;
+
+/** My account → Security → Password: change it (or set a first one), then offer to sign out everywhere else. */
+export function PasswordCard() {
+  const [status, setStatus] = useState<Status | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [otherSessions, setOtherSessions] = useState(0);
+
+  const load = useCallback(async () => {
+    try {
+      setStatus(await api<Status>('GET', '/api/v1/me/password'));
+    } catch (err) {
+      setError(toApiError(err));
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  async function endOtherSessions() {
+    try {
+      const { ended } = await api<{ ended: number }>('DELETE', '/api/v1/me/sessions');
+      notifications.show({ color: 'green', message: `Signed out of ${plural(ended)}.` });
+      setOtherSessions(0);
+    } catch (err) {
+      setError(toApiError(err));
+    }
+  }
+
+  const description = !status
+    ? undefined
+    : !status.passwordsEnabled
+      ? 'Passwords are turned off on this instance: sign in with a passkey.'
+      : status.hasPassword
+        ? 'Sign in with your email or username and this password.'
+        : 'You have no password yet. Set one to sign in without a passkey.';
+
+  const action =
+    status?.passwordsEnabled && !editing ? (
+      <Button variant="default" leftSection={<IconKey size={16} />} onClick={() => setEditing(true)}>
+        {status.hasPassword ? 'Change password' : 'Set a password'}
+      </Button>
+    ) : null;
+
+  return (
+    <SecurityCard title="Password" description={description} action={action}>
+      {error && <ErrorAlert title="Something went wrong">{error.message}</ErrorAlert>}
+      {otherSessions > 0 && (
+        <Alert color="blue" title="Sign out elsewhere?">
+          <Stack gap="xs" align="flex-start">
+            <Text size="sm">Your password is changed. You are still signed in on {plural(otherSessions)}.</Text>
+            <Button size="xs" color="red" variant="light" onClick={() => void endOtherSessions()}>
+              Sign out of other sessions
+            </Button>
+          </Stack>
+        </Alert>
+      )}
+      {status && editing && (
+        <PasswordForm
+          hasPassword={status.hasPassword}
+          onCancel={() => setEditing(false)}
+          onChanged={(others) => {
+            setEditing(false);
+            setOtherSessions(others);
+            notifications.show({ color: 'green', message: 'Your password is changed.' });
+            void load();
+          }}
+        />
+      )}
+    </SecurityCard>
+  );
+}
+
+function PasswordForm({ hasPassword, onCancel, onChanged }: { hasPassword: boolean; onCancel: () => void; onChanged: (others: number) => void }) {
+  const form = useFormFields<Values>({ currentPassword: '', newPassword: '', confirm: '' });
+  const { withConfirmation, prompt } = useConfirmIdentity();
+  const [failure, setFailure] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setFailure(null);
+    const { currentPassword, newPassword, confirm } = form.values;
+    const problems = {
+      currentPassword: hasPassword && !currentPassword ? 'Enter your current password.' : undefined,
+      newPassword: passwordProblem(newPassword),
+      confirm: confirm === newPassword ? undefined : 'The passwords do not match.',
+    };
+    form.setErrors(problems);
+    if (Object.values(problems).some(Boolean)) return;
+
+    setBusy(true);
+    try {
+      const reply = await withConfirmation(() =>
+        api<{ otherSessionCount: number }>('POST', '/api/v1/me/password', {
+          ...(hasPassword ? { currentPassword } : {}),
+          newPassword,
+        }),
+      );
+      onChanged(reply.otherSessionCount);
+    } catch (err) {
+      if (!isIdentityNotConfirmed(err)) {
+        const error = toApiError(err);
+        if (!form.showServerErrors(error.fields)) setFailure(error);
+      }
+      setBusy(false);
+    }
+  }
+
+  // The prompt stays outside the form: its own form's submit event would otherwise bubble into this one.
+  return (
+    <>
+      <form onSubmit={submit} noValidate>
+        <Stack maw={420}>
+          {failure && <ErrorAlert title="Password not changed">{failure.message}</ErrorAlert>}
+          {hasPassword && <PasswordInput label="Current password" autoComplete="current-password" autoFocus {...form.field('currentPassword')} />}
+          <PasswordInput
+            label="New password"
+            description={`At least ${MIN_PASSWORD_LENGTH} characters. Very common passwords are refused.`}
+            autoComplete="new-password"
+            autoFocus={!hasPassword}
+            {...form.field('newPassword')}
+          />
+          <PasswordInput label="Confirm new password" autoComplete="new-password" {...form.field('confirm')} />
+          <Group>
+            <Button type="submit" loading={busy}>
+              Save password
+            </Button>
+            <Button variant="default" onClick={onCancel} disabled={busy}>
+              Cancel
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+      {prompt}
+    </>
+  );
+}

@@ -1,0 +1,84 @@
+import { Button, Group, NumberInput, Paper, Stack, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useEffect, useState, type FormEvent } from 'react';
+import { api, toApiError, type ApiError } from '../api';
+import { ErrorAlert } from '../ui/ErrorAlert';
+
+type InvitationSettings = { invitationTtlDays: number; loginLinkTtlMinutes: number };
+
+/** Settings → Authentication → Invitations and login links: how long their links stay valid. */
+export function JoiningSettingsCard() {
+  const [settings, setSettings] = useState<InvitationSettings | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  useEffect(() => {
+    api<{ invitations?: InvitationSettings }>('GET', '/api/v1/admin/settings')
+      .then((reply) => setSettings(reply.invitations ?? null))
+      .catch((err: unknown) => setError(toApiError(err)));
+  }, []);
+
+  async function save(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!settings) return;
+    setSaving(true);
+    setError(null);
+    try {
+      const reply = await api<{ invitations: InvitationSettings }>('PATCH', '/api/v1/admin/settings', { invitations: settings });
+      setSettings(reply.invitations);
+      notifications.show({ color: 'green', title: 'Saved', message: 'The new validity applies to links issued from now on.' });
+    } catch (err) {
+      setError(toApiError(err));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  if (!settings && !error) return null;
+
+  return (
+    <Paper withBorder radius="md" p="lg" component="section" aria-labelledby="joining-settings-title">
+      <form onSubmit={save} noValidate>
+        <Stack>
+          <div>
+            <Title order={2} fz="h4" id="joining-settings-title">
+              Invitations and login links
+            </Title>
+            <Text size="sm" c="dimmed">
+              How long the links Foyer emails stay valid. Each works once.
+            </Text>
+          </div>
+          {error && <ErrorAlert title="Could not save">{error.fields.invitations ?? error.message}</ErrorAlert>}
+          {settings && (
+            <Group align="flex-start">
+              <NumberInput
+                label="Invitation links valid for (days)"
+                min={1}
+                max={90}
+                allowDecimal={false}
+                value={settings.invitationTtlDays}
+                onChange={(value) => setSettings({ ...settings, invitationTtlDays: Number(value) })}
+                w={240}
+              />
+              <NumberInput
+                label="Login links valid for (minutes)"
+                description="At most 1440 (24 hours)."
+                min={5}
+                max={1440}
+                allowDecimal={false}
+                value={settings.loginLinkTtlMinutes}
+                onChange={(value) => setSettings({ ...settings, loginLinkTtlMinutes: Number(value) })}
+                w={240}
+              />
+            </Group>
+          )}
+          <Group>
+            <Button type="submit" loading={saving} disabled={!settings}>
+              Save
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Paper>
+  );
+}

@@ -1,0 +1,172 @@
+import { Anchor, Button, Center, Loader, PasswordInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { useEffect, useState, type FormEvent } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { api, toApiError, type ApiError, type Me } from '../api';
+import { usePasswordsEnabled } from '../forgot-password/usePasswordsEnabled';
+import { useSession } from '../session';
+import { AuthCard } from '../ui/AuthCard';
+import { ErrorAlert } from '../ui/ErrorAlert';
+import { MIN_PASSWORD_LENGTH, passwordProblem } from '../ui/passwords';
+import { useFormFields } from '../ui/useFormFields';
+import { RegisterPasskeyStep } from './RegisterPasskeyStep';
+
+type SignInReply = { user: Me } | { mfaRequired: true; methods: string[] };
+type Values = { name: string; email: string; username: string; password: string };
+
+/** The page behind a sign-up link (seed 000): name, email, username, then a passkey (or a password), then the dashboard. */
+export function JoinPage() {
+  const [params] = useSearchParams();
+  const token = params.get('token') ?? '';
+  const [check, setCheck] = useState<'loading' | 'usable' | ApiError>('loading');
+
+  useEffect(() => {
+    api<{ expiresAt: string }>('GET', `/api/v1/signup-links/${encodeURIComponent(token)}`).then(
+      () => setCheck('usable'),
+      (err: unknown) => setCheck(toApiError(err)),
+    );
+  }, [token]);
+
+  if (check === 'loading') {
+    return (
+      <AuthCard title="Create your account">
+        <Center py="md">
+          <Loader />
+        </Center>
+      </AuthCard>
+    );
+  }
+  if (check !== 'usable') return <LinkProblem error={check} />;
+  return <JoinForm token={token} />;
+}
+
+const PROBLEM_TITLES: Record<string, string> = {
+  signup_link_expired: 'This sign-up link has expired',
+  signup_link_used_up: 'This sign-up link has been used up',
+  signup_link_revoked: 'This sign-up link was withdrawn',
+  signup_link_not_found: 'This sign-up link does not exist',
+};
+
+export function LinkProblem({ error }: { error: ApiError }) {
+  const title = PROBLEM_TITLES[error.code] ?? 'This sign-up link cannot be used';
+  return (
+    <AuthCard title={title}>
+      <Text size="sm">{error.message}</Text>
+      <Text size="sm">
+        Already have an account?{' '}
+        <Anchor component={Link} to="/login" inherit>
+          Sign in
+        </Anchor>
+      </Text>
+    </AuthCard>
+  );
+}
+
+function JoinForm({ token }: { token: string }) {
+  const passwordsEnabled = usePasswordsEnabled();
+  const { setUser } = useSession();
+  const navigate = useNavigate();
+  const form = useFormFields<Values>({ name: '', email: '', username: '', password: '' });
+  const [method, setMethod] = useState<'passkey' | 'password'>('passkey');
+  const [failure, setFailure] = useState<ApiError | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+  const [joined, setJoined] = useState(false);
+  const usePassword = passwordsEnabled === true && method === 'password';
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setFailure(null);
+    const { name, email, username, password } = form.values;
+    const problems: Partial<Values> = {
+      name: name.trim() ? undefined : 'Enter your name.',
+      email: email.includes('@') ? undefined : 'Enter your email address.',
+      username: username.trim().length >= 2 ? undefined : 'Use at least 2 characters.',
+      password: usePassword ? passwordProblem(password) : undefined,
+    };
+    form.setErrors(problems);
+    if (Object.values(problems).some(Boolean)) return;
+
+    setSubmitting(true);
+    try {
+      const reply = await api<SignInReply>('POST', `/api/v1/signup-links/${encodeURIComponent(token)}/redeem`, {
+        name: name.trim(),
+        email: email.trim(),
+        username: username.trim(),
+        ...(usePassword ? { password } : {}),
+      });
+      if ('mfaRequired' in reply) {
+        navigate('/login/mfa', { replace: true });
+        return;
+      }
+      if (usePassword) {
+        setUser(reply.user);
+        navigate('/', { replace: true });
+        return;
+      }
+      // The session exists now, but the console only switches to the dashboard once the passkey is there.
+      setJoined(true);
+    } catch (err) {
+      const error = toApiError(err);
+      if (!form.showServerErrors(error.fields) || error.status === 410) setFailure(error);
+      setSubmitting(false);
+    }
+  }
+
+  async function finish() {
+    const me = await api<{ user: Me }>('GET', '/api/v1/me');
+    setUser(me.user);
+    navigate('/', { replace: true });
+  }
+
+  if (failure?.status === 410) return <LinkProblem error={failure} />;
+
+  if (joined) {
+    return (
+      <AuthCard title="Register a passkey" subtitle="Your account is ready.">
+        <RegisterPasskeyStep
+          intro="Your browser or device will ask you to create a passkey: Face ID, Touch ID, your fingerprint, a PIN or a security key. You will use it to sign in from now on, no password needed."
+          onDone={() => void finish()}
+        />
+      </AuthCard>
+    );
+  }
+
+  return (
+    <AuthCard title="Create your account" subtitle="You were invited to join. This takes about two minutes.">
+      {failure && <ErrorAlert title="Could not create your account">{failure.message}</ErrorAlert>}
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          <TextInput label="Name" autoComplete="name" autoFocus {...form.field('name')} />
+          <TextInput label="Email" type="email" autoComplete="email" {...form.field('email')} />
+          <TextInput
+            label="Username"
+            description="Letters, digits, dots, dashes and underscores."
+            autoComplete="username"
+            {...form.field('username')}
+          />
+          {passwordsEnabled && (
+            <SegmentedControl
+              aria-label="How you will sign in"
+              value={method}
+              onChange={(value) => setMethod(value as 'passkey' | 'password')}
+              data={[
+                { value: 'passkey', label: 'Passkey (recommended)' },
+                { value: 'password', label: 'Password' },
+              ]}
+            />
+          )}
+          {usePassword && (
+            <PasswordInput
+              label="Password"
+              description={`At least ${MIN_PASSWORD_LENGTH} characters. Very common passwords are refused.`}
+              autoComplete="new-password"
+              {...form.field('password')}
+            />
+          )}
+          <Button type="submit" fullWidth loading={submitting}>
+            {usePassword ? 'Create account' : 'Continue'}
+          </Button>
+        </Stack>
+      </form>
+    </AuthCard>
+  );
+}

@@ -1,0 +1,190 @@
+import { Alert, Badge, Button, CopyButton, Group, Modal, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useCallback, useEffect, useState } from 'react';
+import { api, toApiError, type ApiError } from '../api';
+import { formatDateTime } from '../format';
+import { describeMail, sendInviteToUser } from '../invitations/invitationsApi';
+import { ErrorAlert } from '../ui/ErrorAlert';
+
+type LoginLink = {
+  id: string;
+  createdBy: { id: string; name: string } | null;
+  sentTo: string | null;
+  createdAt: string;
+  expiresAt: string;
+  usedAt: string | null;
+  revokedAt: string | null;
+  status: 'active' | 'used' | 'expired' | 'revoked';
+};
+
+type Issued = { id: string; expiresAt: string; url: string | null; mail: 'queued' | 'blocked' | 'not_sent'; mailReason: string | null };
+
+type Props = {
+  user: { id: string; name: string; email: string; status: string; emailVerified: boolean };
+  canUpdate: boolean;
+  canInvite: boolean;
+};
+
+const STATUS_COLORS: Record<LoginLink['status'], string> = { active: 'green', used: 'blue', expired: 'gray', revoked: 'red' };
+const STATUS_LABELS: Record<LoginLink['status'], string> = { active: 'Active', used: 'Used', expired: 'Expired', revoked: 'Revoked' };
+
+/** A user's page → Getting in: "Send invite" while unconfirmed, one-time login links (send, copy, list, revoke). */
+export function UserLoginLinksSection({ user, canUpdate, canInvite }: Props) {
+  const [links, setLinks] = useState<LoginLink[] | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState<'send' | 'copy' | 'invite' | null>(null);
+  const [copyUrl, setCopyUrl] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      setLinks((await api<{ items: LoginLink[] }>('GET', `/api/v1/admin/users/${user.id}/login-links`)).items);
+    } catch (err) {
+      setError(toApiError(err));
+    }
+  }, [user.id]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  async function issue(send: boolean) {
+    setBusy(send ? 'send' : 'copy');
+    try {
+      const issued = await api<Issued>('POST', `/api/v1/admin/users/${user.id}/login-link`, { send });
+      if (issued.url) setCopyUrl(issued.url);
+      else if (issued.mail === 'blocked') notifications.show({ color: 'orange', title: 'The login link was not sent', message: issued.mailReason ?? '' });
+      else notifications.show({ color: 'green', message: `A one-time login link is on its way to ${user.email}.` });
+      await load();
+    } catch (err) {
+      notifications.show({ color: 'red', title: 'No login link was issued', message: toApiError(err).message });
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function invite() {
+    setBusy('invite');
+    try {
+      const sent = await sendInviteToUser(user.id);
+      notifications.show(describeMail(user.email, sent.mail, sent.mailReason));
+    } catch (err) {
+      notifications.show({ color: 'red', title: 'The invitation was not sent', message: toApiError(err).message });
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function revoke(link: LoginLink) {
+    try {
+      await api<void>('DELETE', `/api/v1/admin/users/${user.id}/login-links/${link.id}`);
+      notifications.show({ color: 'green', message: 'The login link was revoked.' });
+      await load();
+    } catch (err) {
+      notifications.show({ color: 'red', title: 'The login link was not revoked', message: toApiError(err).message });
+    }
+  }
+
+  const active = user.status === 'active';
+
+  return (
+    <Paper withBorder radius="md" p="lg" component="section" aria-label="Getting in">
+      <Group justify="space-between" mb="md">
+        <Title order={2} fz="h4">
+          Getting in
+        </Title>
+        <Group gap="xs">
+          {canInvite && (
+            <Button
+              variant="default"
+              size="xs"
+              onClick={() => void invite()}
+              loading={busy === 'invite'}
+              disabled={user.emailVerified || !active}
+              title={user.emailVerified ? 'Their email is confirmed: they use Forgot password instead.' : undefined}
+            >
+              Send invite
+            </Button>
+          )}
+          {canUpdate && (
+            <>
+              <Button variant="default" size="xs" onClick={() => void issue(false)} loading={busy === 'copy'} disabled={!active}>
+                Copy login link
+              </Button>
+              <Button size="xs" onClick={() => void issue(true)} loading={busy === 'send'} disabled={!active}>
+                Send login link
+              </Button>
+            </>
+          )}
+        </Group>
+      </Group>
+      <Text size="sm" c="dimmed" mb="sm">
+        A one-time login link lets {user.name} in once, for example after losing their passkey; they are then asked to register a
+        new one.
+      </Text>
+      {error && <ErrorAlert title="Could not load the login links">{error.message}</ErrorAlert>}
+      {links && links.length === 0 && (
+        <Text size="sm" c="dimmed">
+          No login links were issued.
+        </Text>
+      )}
+      {links && links.length > 0 && (
+        <Table.ScrollContainer minWidth={640}>
+          <Table aria-label="Login links">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Issued</Table.Th>
+                <Table.Th>By</Table.Th>
+                <Table.Th>Delivery</Table.Th>
+                <Table.Th>Expires</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {links.map((link) => (
+                <Table.Tr key={link.id}>
+                  <Table.Td>{formatDateTime(link.createdAt)}</Table.Td>
+                  <Table.Td>{link.createdBy?.name ?? '—'}</Table.Td>
+                  <Table.Td>{link.sentTo ? `Emailed to ${link.sentTo}` : 'Copied'}</Table.Td>
+                  <Table.Td>{formatDateTime(link.expiresAt)}</Table.Td>
+                  <Table.Td>
+                    <Badge variant="light" color={STATUS_COLORS[link.status]} tt="none">
+                      {STATUS_LABELS[link.status]}
+                    </Badge>
+                  </Table.Td>
+                  <Table.Td>
+                    {canUpdate && link.status === 'active' && (
+                      <Button variant="subtle" color="red" size="xs" onClick={() => void revoke(link)}>
+                        Revoke
+                      </Button>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {copyUrl && (
+        <Modal opened onClose={() => setCopyUrl(null)} title="One-time login link">
+          <Stack>
+            <Alert color="yellow">Whoever opens this link is signed in as {user.name}. Hand it over only to them. It is shown only now.</Alert>
+            <TextInput label="Login link" value={copyUrl} readOnly onFocus={(e) => e.currentTarget.select()} />
+            <Group justify="flex-end">
+              <CopyButton value={copyUrl}>
+                {({ copied, copy }) => (
+                  <Button color={copied ? 'green' : undefined} onClick={copy}>
+                    {copied ? 'Copied' : 'Copy link'}
+                  </Button>
+                )}
+              </CopyButton>
+              <Button variant="default" onClick={() => setCopyUrl(null)}>
+                Done
+              </Button>
+            </Group>
+          </Stack>
+        </Modal>
+      )}
+    </Paper>
+  );
+}

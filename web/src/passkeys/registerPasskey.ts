@@ -1,0 +1,14 @@
+import { startRegistration, type PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/browser';
+import { api } from '../api';
+
+/**
+ * Registers a passkey for the signed-in person: asks the server for options, lets the browser create the key, and
+ * sends it back. Used after sign-up, invitations and from My account → Security. Throws an `ApiError` from the
+ * server or the browser's error; `passkeyErrorMessage` (./webauthn) turns either into a sentence. Without a name,
+ * the server names the passkey after the browser and system.
+ */
+export async function registerPasskey(name?: string): Promise<void> {
+  const { options } = await api<{ options: PublicKeyCredentialCreationOptionsJSON }>('POST', '/api/v1/me/passkeys/options');
+  const response = await startRegistration({ optionsJSON: options });
+  await api<unknown>('POST', '/api/v1/me/passkeys', name ? { name, response } : { response });
+}

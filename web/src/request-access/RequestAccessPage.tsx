@@ -1,0 +1,89 @@
+import { Alert, Anchor, Button, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { IconCircleCheck } from '@tabler/icons-react';
+import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router-dom';
+import { api, toApiError } from '../api';
+import { SsoJoinRequest } from '../sso/SsoJoinRequest';
+import { AuthCard } from '../ui/AuthCard';
+import { ErrorAlert } from '../ui/ErrorAlert';
+import { useFormFields } from '../ui/useFormFields';
+
+type Values = { name: string; email: string };
+
+/** The public form at /signup: anyone may ask; an administrator decides. */
+export function RequestAccessPage() {
+  const form = useFormFields<Values>({ name: '', email: '' });
+  const [message, setMessage] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+  const [sent, setSent] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setError(null);
+    const name = form.values.name.trim();
+    const email = form.values.email.trim();
+    const problems = {
+      name: name ? undefined : 'Enter your name.',
+      email: /^[^\s@]+@[^\s@]+$/.test(email) ? undefined : 'Enter your email address.',
+    };
+    form.setErrors(problems);
+    if (Object.values(problems).some(Boolean)) return;
+
+    setSubmitting(true);
+    try {
+      await api('POST', '/api/v1/access-requests', { name, email, message });
+      setSent(true);
+    } catch (err) {
+      const failure = toApiError(err);
+      // The domain refusal belongs under the email field; everything else above the form.
+      if (!form.showServerErrors(failure.fields)) setError(failure.message);
+    } finally {
+      setSubmitting(false);
+    }
+  }
+
+  if (sent) {
+    return (
+      <AuthCard title="Thank you">
+        <Alert color="green" icon={<IconCircleCheck />} title="Request received">
+          If your request can be considered, an administrator will review it and you will hear from us by email.
+        </Alert>
+        <Anchor component={Link} to="/login" size="sm">
+          Back to sign in
+        </Anchor>
+      </AuthCard>
+    );
+  }
+
+  return (
+    <AuthCard title="Request access" subtitle="Tell us who you are. An administrator will review your request.">
+      <SsoJoinRequest />
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          {error && <ErrorAlert title="Your request was not sent">{error}</ErrorAlert>}
+          <TextInput label="Name" autoComplete="name" autoFocus {...form.field('name')} />
+          <TextInput label="Email" type="email" autoComplete="email" {...form.field('email')} />
+          <Textarea
+            label="Message"
+            description="Optional: why you need access, or who sent you."
+            autosize
+            minRows={3}
+            maxLength={2000}
+            value={message}
+            onChange={(event) => setMessage(event.currentTarget.value)}
+          />
+          <Button type="submit" fullWidth loading={submitting}>
+            Send request
+          </Button>
+          <Text size="sm" ta="center">
+            Already have an account?{' '}
+            <Anchor component={Link} to="/login">
+              Sign in
+            </Anchor>
+          </Text>
+        </Stack>
+      </form>
+    </AuthCard>
+  );
+}

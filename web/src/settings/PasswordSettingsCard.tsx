@@ -1,0 +1,78 @@
+import { Paper, Stack, Switch, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useEffect, useState } from 'react';
+import { api, toApiError, type ApiError } from '../api';
+import { ErrorAlert } from '../ui/ErrorAlert';
+import { ConfirmDialog } from '../users/ConfirmDialog';
+
+type PasswordSettings = { enabled: boolean };
+
+/** Settings → Authentication → Passwords: turning them off makes a passkey-only instance. */
+export function PasswordSettingsCard() {
+  const [settings, setSettings] = useState<PasswordSettings | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [confirmingOff, setConfirmingOff] = useState(false);
+  const [saving, setSaving] = useState(false);
+
+  useEffect(() => {
+    api<{ passwords?: PasswordSettings }>('GET', '/api/v1/admin/settings')
+      .then((reply) => setSettings(reply.passwords ?? null))
+      .catch((err: unknown) => setError(toApiError(err)));
+  }, []);
+
+  async function save(enabled: boolean) {
+    setSaving(true);
+    setError(null);
+    try {
+      const reply = await api<{ passwords: PasswordSettings }>('PATCH', '/api/v1/admin/settings', { passwords: { enabled } });
+      setSettings(reply.passwords);
+      notifications.show({ color: 'green', title: 'Saved', message: enabled ? 'Passwords are turned on.' : 'Passwords are turned off: passkeys only.' });
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  return (
+    <Paper withBorder radius="md" p="lg" component="section" aria-labelledby="password-settings-title">
+      <Stack>
+        <div>
+          <Title order={2} fz="h4" id="password-settings-title">
+            Passwords
+          </Title>
+          <Text size="sm" c="dimmed">
+            New passwords need 8 to 256 characters and may not be one of the most common passwords. After 100 wrong
+            attempts in a row, password sign-in to that account locks until an administrator unlocks it or its owner resets
+            the password.
+          </Text>
+        </div>
+        {error && <ErrorAlert title="Could not change the setting">{error.message}</ErrorAlert>}
+        {settings && (
+          <Switch
+            label="Allow sign-in with a password"
+            description="Off: everyone signs in with a passkey, and forgot-password links are not sent. You need a passkey yourself first."
+            checked={settings.enabled}
+            disabled={saving}
+            onChange={(event) => {
+              if (event.currentTarget.checked) save(true).catch((err: unknown) => setError(toApiError(err)));
+              else setConfirmingOff(true);
+            }}
+          />
+        )}
+      </Stack>
+      {confirmingOff && (
+        <ConfirmDialog
+          title="Turn passwords off?"
+          confirmLabel="Turn passwords off"
+          color="red"
+          onConfirm={async () => {
+            await save(false);
+            setConfirmingOff(false);
+          }}
+          onClose={() => setConfirmingOff(false)}
+        >
+          <Text size="sm">People who have no passkey will not be able to sign in until passwords are turned on again.</Text>
+        </ConfirmDialog>
+      )}
+    </Paper>
+  );
+}

@@ -1,0 +1,214 @@
+import { Anchor, Button, Center, Loader, Radio, Stack, Text, TextInput } from '@mantine/core';
+import { useEffect, useState, type FormEvent } from 'react';
+import { Link, Navigate, useLocation, useNavigate } from 'react-router-dom';
+import { api, toApiError, type ApiError, type Me } from '../api';
+import { useSession } from '../session';
+import { continueSignIn } from '../two-factor/continueSignIn';
+import { EnrolTwoFactor } from '../two-factor/EnrolTwoFactor';
+import { METHOD_LABELS, type Confirmed, type MfaKind, type MfaStatus, type SignInMethod, type SignInReply } from '../two-factor/mfaApi';
+import { RecoveryCodesList } from '../two-factor/RecoveryCodesList';
+import { AuthCard } from '../ui/AuthCard';
+import { ErrorAlert } from '../ui/ErrorAlert';
+
+type Pending = { methods: SignInMethod[]; enrolmentRequired: boolean };
+
+/** /login/mfa: the second step of a sign-in, or setting up a first second factor when the instance requires one. */
+export function MfaChallengePage() {
+  const { user } = useSession();
+  const location = useLocation();
+  const to = (location.state as { to?: string } | null)?.to ?? '/';
+  const [pending, setPending] = useState<Pending | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  useEffect(() => {
+    api<Pending>('GET', '/api/v1/auth/mfa')
+      .then(setPending)
+      .catch((err: unknown) => setError(toApiError(err)));
+  }, []);
+
+  if (user) return <Navigate to={to} replace />;
+  if (error) {
+    return (
+      <AuthCard title="Sign in again">
+        <ErrorAlert title="This sign-in has expired">{error.status === 401 ? 'It was not completed within a few minutes, or it was already completed.' : error.message}</ErrorAlert>
+        <Anchor component={Link} to="/login">
+          Back to sign in
+        </Anchor>
+      </AuthCard>
+    );
+  }
+  if (!pending) {
+    return (
+      <AuthCard title="Two-factor authentication">
+        <Center>
+          <Loader />
+        </Center>
+      </AuthCard>
+    );
+  }
+  if (pending.enrolmentRequired) return <EnrolAtSignIn to={to} />;
+  return <Challenge methods={pending.methods} to={to} onEnrolmentRequired={() => setPending({ methods: [], enrolmentRequired: true })} />;
+}
+
+const CODE_LABELS: Record<SignInMethod, string> = {
+  totp: 'Code from your authenticator app',
+  email: 'Code from the email',
+  sms: 'Code from the text message',
+  recovery_code: 'Recovery code',
+};
+
+function Challenge({ methods, to, onEnrolmentRequired }: { methods: SignInMethod[]; to: string; onEnrolmentRequired: () => void }) {
+  const { setUser } = useSession();
+  const navigate = useNavigate();
+  const [method, setMethod] = useState<SignInMethod>(methods[0] ?? 'recovery_code');
+  const [code, setCode] = useState('');
+  const [codeError, setCodeError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [sentTo, setSentTo] = useState<string | null>(null);
+  const [busy, setBusy] = useState<'send' | 'verify' | null>(null);
+  const lockedOut = methods.length === 1 && methods[0] === 'recovery_code';
+
+  function pick(value: string) {
+    setMethod(value as SignInMethod);
+    setCode('');
+    setCodeError(null);
+    setError(null);
+    setSentTo(null);
+  }
+
+  async function send() {
+    setError(null);
+    setBusy('send');
+    try {
+      setSentTo((await api<{ sentTo: string }>('POST', '/api/v1/auth/mfa/send', { method })).sentTo);
+    } catch (err) {
+      setError(toApiError(err).message);
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function verify(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!code.trim()) {
+      setCodeError(method === 'recovery_code' ? 'Enter a recovery code.' : 'Enter the code.');
+      return;
+    }
+    setCodeError(null);
+    setError(null);
+    setBusy('verify');
+    try {
+      const reply = await api<SignInReply>('POST', '/api/v1/auth/mfa', { method, code: code.trim() });
+      if ('mfaRequired' in reply && reply.enrolmentRequired) {
+        onEnrolmentRequired();
+        return;
+      }
+      continueSignIn(reply, setUser, navigate, to);
+    } catch (err) {
+      const apiError = toApiError(err);
+      if (apiError.code === 'invalid_mfa_code') setCodeError(apiError.message);
+      else setError(apiError.message);
+      setBusy(null);
+    }
+  }
+
+  return (
+    <AuthCard
+      title="Two-factor authentication"
+      subtitle={
+        lockedOut
+          ? 'Your organisation requires two-factor authentication and you have not set it up. Ask an administrator for a one-time recovery code.'
+          : 'Confirm it is you with your second factor.'
+      }
+    >
+      {error && <ErrorAlert title="Not signed in">{error}</ErrorAlert>}
+      {methods.length > 1 && (
+        <Radio.Group label="Verify with" value={method} onChange={pick}>
+          <Stack gap="xs" mt="xs">
+            {methods.map((m) => (
+              <Radio key={m} value={m} label={METHOD_LABELS[m]} />
+            ))}
+          </Stack>
+        </Radio.Group>
+      )}
+      {(method === 'email' || method === 'sms') && (
+        <Stack gap={4} align="flex-start">
+          <Button variant="light" onClick={() => void send()} loading={busy === 'send'}>
+            {sentTo ? 'Send a new code' : 'Send code'}
+          </Button>
+          {sentTo && (
+            <Text size="sm" c="dimmed">
+              We sent a code to {sentTo}. It works for 10 minutes.
+            </Text>
+          )}
+        </Stack>
+      )}
+      <form onSubmit={verify} noValidate>
+        <Stack gap="sm">
+          <TextInput
+            label={CODE_LABELS[method]}
+            autoFocus
+            autoComplete="one-time-code"
+            inputMode={method === 'recovery_code' ? 'text' : 'numeric'}
+            value={code}
+            error={codeError}
+            onChange={(e) => setCode(e.currentTarget.value)}
+          />
+          <Button type="submit" fullWidth loading={busy === 'verify'}>
+            Verify
+          </Button>
+        </Stack>
+      </form>
+      <Anchor component={Link} to="/login" size="sm">
+        Cancel and sign in again
+      </Anchor>
+    </AuthCard>
+  );
+}
+
+function EnrolAtSignIn({ to }: { to: string }) {
+  const { setUser } = useSession();
+  const navigate = useNavigate();
+  const [status, setStatus] = useState<MfaStatus | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<(Confirmed & { user: Me }) | null>(null);
+
+  useEffect(() => {
+    api<MfaStatus>('GET', '/api/v1/me/mfa')
+      .then(setStatus)
+      .catch((err: unknown) => setError(toApiError(err).message));
+  }, []);
+
+  function finish() {
+    if (!done) return;
+    setUser(done.user);
+    navigate(to, { replace: true });
+  }
+
+  function confirmed(result: Confirmed) {
+    if (!result.user) return;
+    const signedIn = { ...result, user: result.user };
+    if (result.recoveryCodes) setDone(signedIn);
+    else {
+      setUser(signedIn.user);
+      navigate(to, { replace: true });
+    }
+  }
+
+  return (
+    <AuthCard
+      title="Set up two-factor authentication"
+      subtitle="Your organisation requires a second factor. Set one up to finish signing in."
+    >
+      {error && <ErrorAlert title="Could not continue">{error}</ErrorAlert>}
+      {done?.recoveryCodes ? (
+        <Stack>
+          <RecoveryCodesList codes={done.recoveryCodes} />
+          <Button onClick={finish}>Continue</Button>
+        </Stack>
+      ) : (
+        status && <EnrolTwoFactor kinds={status.allowedMethods as MfaKind[]} email={null} onDone={confirmed} />
+      )}
+    </AuthCard>
+  );
+}

@@ -1,0 +1,194 @@
+import { Alert, Button, CopyButton, Group, List, Modal, MultiSelect, NumberInput, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { toApiError, type ApiError } from '../api';
+import { formatDateTime } from '../format';
+import { ErrorAlert } from '../ui/ErrorAlert';
+import type { Option } from '../users/types';
+import { fetchGroupOptions, fetchRoleOptions } from '../users/usersApi';
+import { createSignupLink, sendSignupLink, type CreatedSignupLink, type SendResult } from './signupLinksApi';
+
+type Props = { onClose: () => void; onCreated: () => void };
+
+const DAY_MS = 86_400_000;
+const dateInput = (date: Date) =>
+  `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+
+/** Create a sign-up link (seed 000), then show it once with a copy button and a way to email it. */
+export function CreateSignupLinkDialog({ onClose, onCreated }: Props) {
+  const [expiresOn, setExpiresOn] = useState(dateInput(new Date(Date.now() + 7 * DAY_MS)));
+  const [maxUses, setMaxUses] = useState<string | number>('');
+  const [roleIds, setRoleIds] = useState<string[]>([]);
+  const [groupIds, setGroupIds] = useState<string[]>([]);
+  const [roles, setRoles] = useState<Option[]>([]);
+  const [groups, setGroups] = useState<Option[]>([]);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [saving, setSaving] = useState(false);
+  const [created, setCreated] = useState<CreatedSignupLink | null>(null);
+
+  useEffect(() => {
+    fetchRoleOptions().then(setRoles, () => undefined);
+    fetchGroupOptions().then(setGroups, () => undefined);
+  }, []);
+
+  async function create() {
+    setError(null);
+    if (!expiresOn) {
+      setFieldErrors({ expiresAt: 'Choose the last day the link works.' });
+      return;
+    }
+    setSaving(true);
+    try {
+      // The link works until the end of the chosen day, in the administrator's time zone.
+      const expiresAt = new Date(`${expiresOn}T23:59:59`).toISOString();
+      const link = await createSignupLink({ expiresAt, maxUses: maxUses === '' ? null : Number(maxUses), roleIds, groupIds });
+      setCreated(link);
+      onCreated();
+    } catch (err) {
+      const failure = toApiError(err);
+      setFieldErrors(failure.fields);
+      if (Object.keys(failure.fields).length === 0) setError(failure);
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  if (created) return <CreatedLink link={created} onClose={onClose} />;
+
+  return (
+    <Modal opened onClose={onClose} title="Create a sign-up link">
+      <form
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          void create();
+        }}
+      >
+        <Stack>
+          <TextInput
+            type="date"
+            label="Expires on"
+            description="The link stops working after this day."
+            required
+            min={dateInput(new Date())}
+            value={expiresOn}
+            onChange={(event) => setExpiresOn(event.currentTarget.value)}
+            error={fieldErrors.expiresAt}
+            data-autofocus
+          />
+          <NumberInput
+            label="Usage limit"
+            description="1 for one specific person; leave empty for any number of people."
+            min={1}
+            allowDecimal={false}
+            value={maxUses}
+            onChange={setMaxUses}
+            error={fieldErrors.maxUses}
+          />
+          <MultiSelect
+            label="Groups"
+            description="Everyone who signs up with this link joins these groups."
+            data={groups.map((g) => ({ value: g.id, label: g.name }))}
+            value={groupIds}
+            onChange={setGroupIds}
+            error={fieldErrors.groupIds}
+            searchable
+            clearable
+          />
+          <MultiSelect
+            label="Roles"
+            description="And receives these roles."
+            data={roles.map((r) => ({ value: r.id, label: r.name }))}
+            value={roleIds}
+            onChange={setRoleIds}
+            error={fieldErrors.roleIds}
+            searchable
+            clearable
+          />
+          {error && <ErrorAlert title="No link was created">{error.message}</ErrorAlert>}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={saving}>
+              Create
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+function CreatedLink({ link, onClose }: { link: CreatedSignupLink; onClose: () => void }) {
+  const [emails, setEmails] = useState('');
+  const [sending, setSending] = useState(false);
+  const [results, setResults] = useState<SendResult[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  async function send() {
+    const list = emails.split(/[\s,;]+/).filter(Boolean);
+    if (list.length === 0) {
+      setError('Enter at least one address.');
+      return;
+    }
+    setSending(true);
+    setError(null);
+    try {
+      setResults(await sendSignupLink(link.id, link.token, list));
+      setEmails('');
+    } catch (err) {
+      const failure = toApiError(err);
+      setError(Object.values(failure.fields)[0] ?? failure.message);
+    } finally {
+      setSending(false);
+    }
+  }
+
+  return (
+    <Modal opened onClose={onClose} title="Sign-up link created" size="lg">
+      <Stack>
+        <Text size="sm">
+          Copy the link and share it however suits you. It is shown only now. It works until {formatDateTime(link.expiresAt)}
+          {link.maxUses === null ? ', for any number of people.' : `, for ${link.maxUses === 1 ? 'one person' : `${link.maxUses} people`}.`}
+        </Text>
+        <Group align="flex-end" wrap="nowrap">
+          <TextInput label="Sign-up link" value={link.url} readOnly onFocus={(e) => e.currentTarget.select()} style={{ flex: 1 }} />
+          <CopyButton value={link.url}>
+            {({ copied, copy }) => (
+              <Button color={copied ? 'green' : undefined} onClick={copy}>
+                {copied ? 'Copied' : 'Copy link'}
+              </Button>
+            )}
+          </CopyButton>
+        </Group>
+        <Textarea
+          label="Email it to"
+          description="Addresses separated by commas or new lines."
+          autosize
+          minRows={2}
+          value={emails}
+          onChange={(event) => setEmails(event.currentTarget.value)}
+          error={error}
+        />
+        {results && (
+          <Alert color={results.some((r) => r.outcome === 'blocked') ? 'orange' : 'green'} title="Emails">
+            <List size="sm">
+              {results.map((r) => (
+                <List.Item key={r.email}>
+                  {r.email}: {r.outcome === 'queued' ? 'on its way' : r.reason}
+                </List.Item>
+              ))}
+            </List>
+          </Alert>
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={() => void send()} loading={sending}>
+            Send email
+          </Button>
+          <Button onClick={onClose}>Done</Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}

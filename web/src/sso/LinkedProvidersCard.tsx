@@ -1,0 +1,166 @@
+import { Alert, Button, Group, Stack, Table, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconAlertCircle, IconCircleCheck, IconInfoCircle, IconKey } from '@tabler/icons-react';
+import { useCallback, useEffect, useState } from 'react';
+import { api, toApiError, type ApiError } from '../api';
+import { formatDate, formatDateTime } from '../format';
+import { isIdentityNotConfirmed, useConfirmIdentity } from '../account/security/ConfirmIdentity';
+import { SecurityCard } from '../account/security/SecurityCard';
+import { ErrorAlert } from '../ui/ErrorAlert';
+import { ConfirmDialog } from '../users/ConfirmDialog';
+import { ssoErrorMessage, takeSsoOutcome, type SsoProviderRef } from './messages';
+
+export type LinkedProvider = { providerId: string; name: string; enabled: boolean; linkedAt: string; lastUsedAt: string | null };
+
+/** My account → Security → Single sign-on: the providers this account is linked to, and linking another one. */
+export function LinkedProvidersCard() {
+  const [links, setLinks] = useState<LinkedProvider[] | null>(null);
+  const [available, setAvailable] = useState<SsoProviderRef[]>([]);
+  const [linkHint, setLinkHint] = useState(false);
+  const [loadError, setLoadError] = useState<ApiError | null>(null);
+  const [linkError, setLinkError] = useState<string | null>(null);
+  const [starting, setStarting] = useState<string | null>(null);
+  const [removing, setRemoving] = useState<LinkedProvider | null>(null);
+  const [outcome] = useState(takeSsoOutcome);
+  const { withConfirmation, prompt } = useConfirmIdentity();
+
+  const load = useCallback(async () => {
+    try {
+      const [mine, options] = await Promise.all([
+        api<{ items: LinkedProvider[] }>('GET', '/api/v1/me/sso'),
+        api<{ ssoProviders?: SsoProviderRef[]; ssoLinkHint?: boolean }>('GET', '/api/v1/auth/sign-in-options'),
+      ]);
+      setLinks(mine.items);
+      setAvailable(options.ssoProviders ?? []);
+      setLinkHint(options.ssoLinkHint === true);
+      setLoadError(null);
+    } catch (err) {
+      setLoadError(toApiError(err));
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  async function link(provider: SsoProviderRef) {
+    setLinkError(null);
+    setStarting(provider.id);
+    try {
+      const { url } = await withConfirmation(() => api<{ url: string }>('POST', `/api/v1/me/sso/${provider.id}/link`));
+      window.location.assign(url);
+    } catch (err) {
+      if (!isIdentityNotConfirmed(err)) setLinkError(toApiError(err).message);
+      setStarting(null);
+    }
+  }
+
+  async function unlink(link: LinkedProvider) {
+    try {
+      await withConfirmation(() => api<void>('DELETE', `/api/v1/me/sso/${link.providerId}`));
+    } catch (err) {
+      if (isIdentityNotConfirmed(err)) return;
+      throw err;
+    }
+    notifications.show({ color: 'green', message: `${link.name} is no longer linked to your account.` });
+    setRemoving(null);
+    await load();
+  }
+
+  const linkedIds = new Set((links ?? []).map((l) => l.providerId));
+  const unlinked = available.filter((p) => !linkedIds.has(p.id));
+  if (links && links.length === 0 && available.length === 0 && !outcome.error) return null;
+
+  return (
+    <SecurityCard
+      title="Single sign-on"
+      description="Sign in with your organisation’s account. Foyer only learns that it is you; what you may do stays set in Foyer."
+    >
+      <Stack gap="sm">
+        {outcome.linked && (
+          <Alert color="green" icon={<IconCircleCheck />} title="Linked">
+            {outcome.linked} is now linked: you can use it to sign in.
+          </Alert>
+        )}
+        {outcome.error && (
+          <Alert color="red" icon={<IconAlertCircle />} title="Linking failed">
+            {ssoErrorMessage(outcome.error)}
+          </Alert>
+        )}
+        {loadError && <ErrorAlert title="Could not load your single sign-on links">{loadError.message}</ErrorAlert>}
+        {linkError && <ErrorAlert title="Could not start linking">{linkError}</ErrorAlert>}
+        {linkHint && links?.length === 0 && unlinked.length > 0 && (
+          <Alert color="blue" icon={<IconInfoCircle />} title="Add SSO">
+            Link your organisation’s sign-in to this account, then use it to sign in next time.
+          </Alert>
+        )}
+        {links && links.length === 0 && (
+          <Text c="dimmed" size="sm">
+            No provider is linked to your account.
+          </Text>
+        )}
+        {links && links.length > 0 && (
+          <Table verticalSpacing="sm" aria-label="Linked providers">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Provider</Table.Th>
+                <Table.Th>Linked</Table.Th>
+                <Table.Th>Last used</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {links.map((l) => (
+                <Table.Tr key={l.providerId}>
+                  <Table.Td>
+                    <Text fw={500}>{l.name}</Text>
+                    {!l.enabled && (
+                      <Text size="xs" c="dimmed">
+                        Switched off by an administrator
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td>{formatDate(l.linkedAt)}</Table.Td>
+                  <Table.Td>{formatDateTime(l.lastUsedAt)}</Table.Td>
+                  <Table.Td ta="right">
+                    <Button variant="subtle" color="red" size="xs" onClick={() => setRemoving(l)} aria-label={`Unlink ${l.name}`}>
+                      Unlink
+                    </Button>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+        {unlinked.length > 0 && (
+          <Group gap="sm">
+            {unlinked.map((p) => (
+              <Button
+                key={p.id}
+                variant="default"
+                leftSection={<IconKey size={16} />}
+                loading={starting === p.id}
+                onClick={() => void link(p)}
+              >
+                Link {p.name}
+              </Button>
+            ))}
+          </Group>
+        )}
+      </Stack>
+      {removing && (
+        <ConfirmDialog
+          title={`Unlink ${removing.name}?`}
+          confirmLabel="Unlink"
+          color="red"
+          onConfirm={() => unlink(removing)}
+          onClose={() => setRemoving(null)}
+        >
+          You will no longer be able to sign in with {removing.name} until you link it again. Make sure you have another
+          way to sign in, such as a password or a passkey.
+        </ConfirmDialog>
+      )}
+      {prompt}
+    </SecurityCard>
+  );
+}

@@ -1,0 +1,221 @@
+import { Badge, Button, Center, Group, Loader, Menu, Paper, Stack, Switch, Table, Text, ActionIcon, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconDots, IconPencil, IconPlugConnected, IconPlus, IconTrash } from '@tabler/icons-react';
+import { useCallback, useEffect, useState } from 'react';
+import { api, toApiError, type ApiError } from '../api';
+import { ErrorAlert } from '../ui/ErrorAlert';
+import { PageHeader } from '../ui/PageHeader';
+import { ConfirmDialog } from '../users/ConfirmDialog';
+import { ConnectionTestResult } from './ConnectionTestResult';
+import { SsoProviderDialog } from './SsoProviderDialog';
+import type { ConnectionTest, SsoProvider } from './types';
+
+/** Settings → SSO providers: the OpenID Connect providers people may sign in with. */
+export function SsoProvidersPage() {
+  const [providers, setProviders] = useState<SsoProvider[] | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [editing, setEditing] = useState<SsoProvider | 'new' | null>(null);
+  const [removing, setRemoving] = useState<SsoProvider | null>(null);
+  const [tests, setTests] = useState<Record<string, ConnectionTest | 'running'>>({});
+  const [linkHint, setLinkHint] = useState<boolean | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const [list, settings] = await Promise.all([
+        api<{ items: SsoProvider[] }>('GET', '/api/v1/admin/sso-providers?limit=500'),
+        api<{ sso?: { linkHint: boolean } }>('GET', '/api/v1/admin/settings'),
+      ]);
+      setProviders(list.items);
+      setLinkHint(settings.sso?.linkHint ?? false);
+      setError(null);
+    } catch (err) {
+      setError(toApiError(err));
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  async function setEnabled(provider: SsoProvider, enabled: boolean) {
+    try {
+      await api('PATCH', `/api/v1/admin/sso-providers/${provider.id}`, { enabled });
+      notifications.show({ color: 'green', message: `${provider.name} is ${enabled ? 'enabled' : 'disabled'}.` });
+      await load();
+    } catch (err) {
+      notifications.show({ color: 'red', title: 'Not changed', message: toApiError(err).message });
+    }
+  }
+
+  async function test(provider: SsoProvider) {
+    setTests((t) => ({ ...t, [provider.id]: 'running' }));
+    try {
+      const result = await api<ConnectionTest>('POST', `/api/v1/admin/sso-providers/${provider.id}/test`);
+      setTests((t) => ({ ...t, [provider.id]: result }));
+    } catch (err) {
+      setTests((t) => ({ ...t, [provider.id]: { ok: false, problems: [toApiError(err).message], issuer: null, authorizationEndpoint: null } }));
+    }
+  }
+
+  async function saveLinkHint(value: boolean) {
+    setLinkHint(value);
+    try {
+      await api('PATCH', '/api/v1/admin/settings', { sso: { linkHint: value } });
+    } catch (err) {
+      setLinkHint(!value);
+      notifications.show({ color: 'red', title: 'Not saved', message: toApiError(err).message });
+    }
+  }
+
+  const header = (
+    <PageHeader
+      title="SSO providers"
+      description="OpenID Connect providers people can sign in with. Providers prove who someone is; what they may do is always set in Foyer."
+    />
+  );
+  if (error) {
+    return (
+      <>
+        {header}
+        <ErrorAlert title={error.status === 403 ? 'You cannot change settings' : 'Could not load the providers'}>{error.message}</ErrorAlert>
+      </>
+    );
+  }
+  if (!providers) {
+    return (
+      <>
+        {header}
+        <Center py="xl">
+          <Loader />
+        </Center>
+      </>
+    );
+  }
+
+  return (
+    <>
+      {header}
+      <Stack maw={960} gap="lg">
+        <Paper withBorder radius="md" p="lg">
+          <Group justify="space-between" mb="md">
+            <Title order={2} fz="h4">
+              Providers
+            </Title>
+            <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing('new')}>
+              Add provider
+            </Button>
+          </Group>
+          {providers.length === 0 ? (
+            <Text c="dimmed" size="sm">
+              No provider yet. Add one with the issuer URL, client ID and client secret your identity provider gives you.
+            </Text>
+          ) : (
+            <Table verticalSpacing="sm" aria-label="SSO providers">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Name</Table.Th>
+                  <Table.Th>Issuer</Table.Th>
+                  <Table.Th>Client secret</Table.Th>
+                  <Table.Th>Enabled</Table.Th>
+                  <Table.Th />
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {providers.map((p) => {
+                  const result = tests[p.id];
+                  return [
+                    <Table.Tr key={p.id}>
+                      <Table.Td fw={500}>{p.name}</Table.Td>
+                      <Table.Td>
+                        <Text size="sm" ff="monospace">
+                          {p.issuer}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>{p.clientSecretSet ? <Badge variant="light" tt="none">Stored</Badge> : <Badge variant="light" color="gray" tt="none">None</Badge>}</Table.Td>
+                      <Table.Td>
+                        <Switch checked={p.enabled} onChange={(e) => void setEnabled(p, e.currentTarget.checked)} aria-label={`Enable ${p.name}`} />
+                      </Table.Td>
+                      <Table.Td ta="right">
+                        <Group gap="xs" justify="flex-end" wrap="nowrap">
+                          <Button
+                            variant="default"
+                            size="xs"
+                            leftSection={<IconPlugConnected size={14} />}
+                            loading={result === 'running'}
+                            onClick={() => void test(p)}
+                          >
+                            Test connection
+                          </Button>
+                          <Menu position="bottom-end">
+                            <Menu.Target>
+                              <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${p.name}`}>
+                                <IconDots size={18} />
+                              </ActionIcon>
+                            </Menu.Target>
+                            <Menu.Dropdown>
+                              <Menu.Item leftSection={<IconPencil size={16} />} onClick={() => setEditing(p)}>
+                                Edit
+                              </Menu.Item>
+                              <Menu.Item color="red" leftSection={<IconTrash size={16} />} onClick={() => setRemoving(p)}>
+                                Remove
+                              </Menu.Item>
+                            </Menu.Dropdown>
+                          </Menu>
+                        </Group>
+                      </Table.Td>
+                    </Table.Tr>,
+                    result && result !== 'running' && (
+                      <Table.Tr key={`${p.id}-test`}>
+                        <Table.Td colSpan={5}>
+                          <ConnectionTestResult result={result} />
+                        </Table.Td>
+                      </Table.Tr>
+                    ),
+                  ];
+                })}
+              </Table.Tbody>
+            </Table>
+          )}
+        </Paper>
+        <Paper withBorder radius="md" p="lg">
+          <Switch
+            label="Offer “Add SSO” to people who have not linked a provider yet"
+            description="They see it under My account → Security, and can link their organisation’s sign-in in one step."
+            checked={linkHint ?? false}
+            disabled={linkHint === null}
+            onChange={(e) => void saveLinkHint(e.currentTarget.checked)}
+          />
+        </Paper>
+      </Stack>
+      {editing && (
+        <SsoProviderDialog
+          provider={editing === 'new' ? null : editing}
+          onClose={() => setEditing(null)}
+          onSaved={(saved) => {
+            notifications.show({ color: 'green', message: `${saved.name} was saved.` });
+            setEditing(null);
+            void load();
+          }}
+        />
+      )}
+      {removing && (
+        <ConfirmDialog
+          title={`Remove ${removing.name}?`}
+          confirmLabel="Remove provider"
+          color="red"
+          irreversible
+          onConfirm={async () => {
+            await api('DELETE', `/api/v1/admin/sso-providers/${removing.id}`);
+            notifications.show({ color: 'green', message: `${removing.name} was removed.` });
+            setRemoving(null);
+            await load();
+          }}
+          onClose={() => setRemoving(null)}
+        >
+          Everyone linked to {removing.name} loses that link. People who only signed in through it will need another way
+          in, such as a password set through Forgot password.
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}

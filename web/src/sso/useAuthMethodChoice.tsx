@@ -1,0 +1,74 @@
+import { SegmentedControl, Stack, Text } from '@mantine/core';
+import { useEffect, useState, type ReactNode } from 'react';
+import { api } from '../api';
+import type { AdminUserDetail } from '../users/types';
+
+type Method = 'local' | 'sso';
+
+/**
+ * Edit User → Authentication method (seed 004), shown only once a provider is enabled. The dialog renders `field` and
+ * passes its saved user through `save`; switching to SSO links the account at the person's next SSO sign-in.
+ */
+export function useAuthMethodChoice(userId: string | undefined): {
+  field: ReactNode;
+  save: (saved: AdminUserDetail) => Promise<AdminUserDetail>;
+} {
+  const [current, setCurrent] = useState<Method | null>(null);
+  const [chosen, setChosen] = useState<Method | null>(null);
+  const [ssoOn, setSsoOn] = useState(false);
+
+  useEffect(() => {
+    if (!userId) return;
+    let live = true;
+    Promise.all([
+      api<{ ssoProviders?: unknown[] }>('GET', '/api/v1/auth/sign-in-options'),
+      api<{ method: Method }>('GET', `/api/v1/admin/users/${userId}/sso`),
+    ])
+      .then(([options, sso]) => {
+        if (!live) return;
+        setSsoOn((options.ssoProviders ?? []).length > 0);
+        setCurrent(sso.method);
+        setChosen(sso.method);
+      })
+      // Without SSO details the dialog simply does not offer the choice.
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [userId]);
+
+  /** Applies the choice after the dialog's own save, and answers the user as they are afterwards. */
+  const save = async (saved: AdminUserDetail) => {
+    if (!userId || !chosen || chosen === current) return saved;
+    const reply = await api<{ user: AdminUserDetail }>('PATCH', `/api/v1/admin/users/${userId}/auth-method`, { method: chosen });
+    setCurrent(chosen);
+    return reply.user;
+  };
+
+  if (!userId || !ssoOn || !chosen) return { field: null, save };
+  return {
+    save,
+    field: (
+      <Stack gap={4}>
+        <Text size="sm" fw={500} id="auth-method-label">
+          Authentication method
+        </Text>
+        <SegmentedControl
+          aria-labelledby="auth-method-label"
+          value={chosen}
+          onChange={(value) => setChosen(value as Method)}
+          data={[
+            { value: 'local', label: 'Local' },
+            { value: 'sso', label: 'SSO' },
+          ]}
+          w="fit-content"
+        />
+        <Text size="xs" c="dimmed">
+          {chosen === 'sso'
+            ? 'The password stops working. The account is linked automatically at the person’s next SSO sign-in, if the provider has verified their email.'
+            : 'The person signs in with a password. Switching from SSO removes their provider links.'}
+        </Text>
+      </Stack>
+    ),
+  };
+}

@@ -1,0 +1,16 @@
+import type { NavigateFunction } from 'react-router-dom';
+import type { Me } from '../api';
+import type { SignInReply } from './mfaApi';
+
+/**
+ * Every sign-in form ends here: with a session it goes home; when a second factor is due (or must be set up first)
+ * it goes to the challenge page, which reads the pending sign-in from the server.
+ */
+export function continueSignIn(reply: SignInReply, setUser: (user: Me) => void, navigate: NavigateFunction, to = '/'): void {
+  if ('user' in reply) {
+    setUser(reply.user);
+    navigate(to, { replace: true });
+    return;
+  }
+  navigate('/login/mfa', { replace: true, state: { to } });
+}

@@ -1,0 +1,69 @@
+import { Alert, Button, Stack, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconLock } from '@tabler/icons-react';
+import { useCallback, useEffect, useState } from 'react';
+import { api, toApiError } from '../api';
+import { formatDateTime } from '../format';
+
+type Lock = { method: string; lockedAt: string | null };
+
+const METHOD_LABELS: Record<string, string> = { password: 'Password sign-in' };
+const labelOf = (method: string) => METHOD_LABELS[method] ?? `Sign-in with ${method.replace(/_/g, ' ')}`;
+
+/** Shown on a user's page only while a sign-in method is locked after 100 failed attempts; "Unlock sign-in" lifts it. */
+export function SignInLockAlert({ userId, canUnlock }: { userId: string; canUnlock: boolean }) {
+  const [locks, setLocks] = useState<Lock[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const load = useCallback(async () => {
+    try {
+      setLocks((await api<{ items: Lock[] }>('GET', `/api/v1/admin/users/${encodeURIComponent(userId)}/sign-in-locks`)).items);
+    } catch {
+      // The lock notice is an extra: the rest of the page works without it.
+      setLocks([]);
+    }
+  }, [userId]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  async function unlock() {
+    setBusy(true);
+    setError(null);
+    try {
+      await api<{ unlockedMethods: string[] }>('POST', `/api/v1/admin/users/${encodeURIComponent(userId)}/unlock-sign-in`);
+      notifications.show({ color: 'green', message: 'Sign-in is unlocked.' });
+      setLocks([]);
+    } catch (err) {
+      setError(toApiError(err).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (locks.length === 0) return null;
+  return (
+    <Alert color="orange" icon={<IconLock />} title="Sign-in is locked">
+      <Stack gap="xs" align="flex-start">
+        {locks.map((lock) => (
+          <Text size="sm" key={lock.method}>
+            {labelOf(lock.method)} locked after 100 failed attempts in a row{lock.lockedAt ? `, on ${formatDateTime(lock.lockedAt)}` : ''}.
+          </Text>
+        ))}
+        <Text size="sm">Make sure the person asking is who they say before unlocking. A password reset also unlocks it.</Text>
+        {error && (
+          <Text size="sm" c="red">
+            {error}
+          </Text>
+        )}
+        {canUnlock && (
+          <Button size="xs" color="orange" loading={busy} onClick={() => void unlock()}>
+            Unlock sign-in
+          </Button>
+        )}
+      </Stack>
+    </Alert>
+  );
+}
