@@ -98,7 +98,8 @@ async function createStorage(): Promise<Storage> {
     };
     await runSql(`create database ${name}`);
     return {
-      env: { DATABASE_URL: withDatabaseName(serverUrl, name) },
+      // On PostgreSQL, as in production, stored secrets (TOTP seeds, SMTP and SSO client secrets) need a key.
+      env: { DATABASE_URL: withDatabaseName(serverUrl, name), FOYER_SECRET_KEY: randomBytes(32).toString('base64') },
       describe: `PostgreSQL database ${name}`,
       remove: () => runSql(`drop database if exists ${name} with (force)`),
     };

@@ -286,6 +286,17 @@ describe('disable and enable', () => {
     expect((await rowOf(admin.id)).status).toBe('active');
   });
 
+  it('leaves an account awaiting approval to its access request: neither enabled nor disabled directly', async () => {
+    const user = await seedUser(t.handle);
+    await t.handle.db.update(users).set({ status: 'pending_approval' }).where(eq(users.id, user.id));
+    for (const action of ['enable', 'disable']) {
+      const res = await call('POST', `/api/v1/admin/users/${user.id}/${action}`);
+      expect(res.statusCode).toBe(409);
+      expect(res.json().error.code).toBe('account_pending_approval');
+    }
+    expect((await rowOf(user.id)).status).toBe('pending_approval');
+  });
+
   it('answers last_admin when the change would leave no active administrator', async () => {
     // Someone holding every permission, but not through the Admin role, is not an administrator.
     const everything = await seedRole(t.handle, 'Everything but Admin', [...ALL_PERMISSIONS]);

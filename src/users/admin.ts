@@ -43,6 +43,10 @@ export const userNotFound = () => notFound('The user');
 export const accountRevoked = () =>
   new FoyerError(409, 'account_revoked', 'This account was revoked. Revoking cannot be undone; the person can join again as a new account.');
 
+/** Approval belongs to the access request, so it is audited there and the requester gets the approval mail. */
+const awaitingApproval = () =>
+  new FoyerError(409, 'account_pending_approval', 'This account is awaiting approval: approve or decline its access request instead.');
+
 export const profileChangeRefused = () =>
   new FoyerError(409, 'profile_change_refused', 'A profile cannot be changed from or to External. Create a new account with the other profile instead.', {
     details: { fields: { profile: 'cannot be changed from or to External' } },
@@ -280,6 +284,7 @@ export async function disableUser(db: Database, context: AuditContext, actor: Ac
     if (target.row.id === actor.user.id) throw selfActionRefused('disable');
     authorizeManaging(actor, target);
     if (target.row.status === 'revoked') throw accountRevoked();
+    if (target.row.status === 'pending_approval') throw awaitingApproval();
     if (target.row.status === 'disabled') return { changed: false };
     await tx.update(users).set({ status: 'disabled', updatedAt: context.now }).where(eq(users.id, userId));
     const sessionsEnded = await endAllSessions(tx, userId);
@@ -298,6 +303,7 @@ export async function enableUser(db: Database, context: AuditContext, actor: Act
     const target = await lockUser(tx, userId);
     authorizeManaging(actor, target);
     if (target.row.status === 'revoked') throw accountRevoked();
+    if (target.row.status === 'pending_approval') throw awaitingApproval();
     if (target.row.status === 'active') return { changed: false };
     await tx.update(users).set({ status: 'active', updatedAt: context.now }).where(eq(users.id, userId));
     await recordAudit(tx, context, {
