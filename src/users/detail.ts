@@ -4,6 +4,7 @@ import { apiTokens } from '../api-tokens/schema.js';
 import { groups } from '../groups/schema.js';
 import { userPermissions } from '../auth/actor.js';
 import { sessions } from '../auth/sessions/schema.js';
+import { sessionViewSchema, toSessionView } from '../auth/sessions/session-list.js';
 import { confirmedMethodsOf } from '../auth/mfa/methods.js';
 import { MFA_METHODS } from '../auth/mfa/schema.js';
 import { countPasskeys } from '../auth/passkeys/service.js';
@@ -15,19 +16,6 @@ import { isUuid } from '../platform/ids.js';
 import { userNotFound } from './admin.js';
 import { users } from './schema.js';
 import { adminUserDetailSchema, loadAdminUser } from './views.js';
-
-export const userSessionSchema = z
-  .object({
-    id: z.string(),
-    createdAt: z.string(),
-    lastSeenAt: z.string(),
-    expiresAt: z.string(),
-    ip: z.string().nullable(),
-    userAgent: z.string().nullable(),
-    /** The session the request itself came with. */
-    current: z.boolean(),
-  })
-  .meta({ id: 'UserSession' });
 
 const partySchema = z.object({
   type: z.string(),
@@ -57,7 +45,7 @@ export const userDetailSchema = z
       permissions: z.array(z.string()),
       passkeyCount: z.number().int(),
     }),
-    sessions: z.array(userSessionSchema),
+    sessions: z.array(sessionViewSchema),
     /** The first page of the user's audit trail; null when the reader may not read the audit log. */
     auditTrail: userAuditTrailSchema.nullable(),
     /** The second factors the user has set up (two-factor status); empty when none. */
@@ -91,15 +79,7 @@ export async function loadUserDetail(
       permissions: [...extra!.permissions].sort(),
       passkeyCount: await countPasskeys(db, userId),
     },
-    sessions: open.map((s) => ({
-      id: s.id,
-      createdAt: isoDate(s.createdAt),
-      lastSeenAt: isoDate(s.lastSeenAt),
-      expiresAt: isoDate(s.idleExpiresAt < s.absoluteExpiresAt ? s.idleExpiresAt : s.absoluteExpiresAt),
-      ip: s.ip,
-      userAgent: s.userAgent,
-      current: s.id === options.currentSessionId,
-    })),
+    sessions: open.map((s) => toSessionView(s, options.currentSessionId)),
     auditTrail: options.withAuditTrail ? await userAuditTrail(db, userId, { limit: 20 }) : null,
     mfaMethods: (await confirmedMethodsOf(db, userId)).map((m) => m.kind),
   };

@@ -51,20 +51,20 @@ export async function listSessionsOf(
     .orderBy(desc(sessions.createdAt), desc(sessions.id))
     .limit(options.limit + 1);
   const { items, nextCursor } = paginate(rows, options.limit, (s) => [isoDate(s.createdAt), s.id]);
-  return {
-    items: items.map((s) => ({
-      id: s.id,
-      createdAt: isoDate(s.createdAt),
-      lastSeenAt: isoDate(s.lastSeenAt),
-      expiresAt: isoDate(s.idleExpiresAt < s.absoluteExpiresAt ? s.idleExpiresAt : s.absoluteExpiresAt),
-      ip: s.ip,
-      userAgent: s.userAgent,
-      ...describeUserAgent(s.userAgent),
-      current: s.id === options.currentSessionId,
-    })),
-    nextCursor,
-  };
+  return { items: items.map((s) => toSessionView(s, options.currentSessionId)), nextCursor };
 }
+
+/** What people and administrators see of a session; `current` marks the one the request itself came with. */
+export const toSessionView = (s: typeof sessions.$inferSelect, currentSessionId: string | null): z.infer<typeof sessionViewSchema> => ({
+  id: s.id,
+  createdAt: isoDate(s.createdAt),
+  lastSeenAt: isoDate(s.lastSeenAt),
+  expiresAt: isoDate(s.idleExpiresAt < s.absoluteExpiresAt ? s.idleExpiresAt : s.absoluteExpiresAt),
+  ip: s.ip,
+  userAgent: s.userAgent,
+  ...describeUserAgent(s.userAgent),
+  current: s.id === currentSessionId,
+});
 
 /** Ends one of the actor's own sessions (possibly the current one); another person's session is simply not found. */
 export async function endOwnSession(db: Database, context: AuditContext, actor: Actor, sessionId: string): Promise<void> {

@@ -239,7 +239,7 @@ function Sessions({ userId, userName, sessions, canEnd, onChanged }: SessionsPro
                   <Table.Td>{s.ip ?? EMPTY}</Table.Td>
                   <Table.Td maw={280}>
                     <Text size="sm" truncate="end" title={s.userAgent ?? undefined}>
-                      {s.userAgent ?? EMPTY}
+                      {s.label}
                     </Text>
                   </Table.Td>
                   {canEnd && (

@@ -8,6 +8,8 @@ export type UserSession = {
   expiresAt: string;
   ip: string | null;
   userAgent: string | null;
+  /** "Firefox on Windows", parsed by the server from the User-Agent header. */
+  label: string;
   current: boolean;
 };
 
