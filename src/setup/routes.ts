@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../auth/passwords/hashing.js';
-import { auditContext, setSessionCookie } from '../auth/request.js';
+import { auditContext } from '../auth/request.js';
+import { replyToSignIn, signInReplySchema } from '../auth/sessions/complete-sign-in.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
-import { loadMe, meSchema } from '../users/views.js';
 import { newUserFields } from '../users/fields.js';
 import { completeSetup, instanceHasUsers } from './service.js';
 
@@ -30,13 +30,12 @@ export function setupRoutes(app: FoyerApp, deps: AppDeps): void {
           ...newUserFields,
           password: z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH),
         }),
-        response: { 201: z.object({ user: meSchema }), ...errorResponses(400, 409, 410) },
+        response: { 201: signInReplySchema, ...errorResponses(400, 409, 410) },
       },
     },
     async (request, reply) => {
-      const { userId, sessionToken } = await completeSetup(deps.db, auditContext(request), request.body);
-      setSessionCookie(reply, deps, sessionToken);
-      return reply.status(201).send({ user: await loadMe(deps.db, userId) });
+      const result = await completeSetup(deps.db, auditContext(request), request.body);
+      return reply.status(201).send(await replyToSignIn(reply, deps, result));
     },
   );
 }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { recordAudit, systemContext, type AuditContext } from '../audit/record.js';
 import { consumeOneTimeToken, issueOneTimeToken } from '../auth/one-time-tokens/service.js';
-import { createSession } from '../auth/sessions/service.js';
+import { completeSignIn } from '../auth/sessions/complete-sign-in.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
@@ -58,7 +58,7 @@ export interface SetupInput {
   password: string;
 }
 
-/** Creates the first administrator through the setup link and signs them in. */
+/** Creates the first administrator through the setup link and signs them in like every other way in. */
 export async function completeSetup(db: Database, context: AuditContext, input: SetupInput) {
   return db.transaction(async (tx) => {
     await lockSetup(tx);
@@ -78,7 +78,6 @@ export async function completeSetup(db: Database, context: AuditContext, input: 
       emailVerified: true,
     });
     await recordAudit(tx, { ...context, actorType: 'user', actorId: admin.id }, { action: 'setup.completed', targetType: 'user', targetId: admin.id });
-    const sessionToken = await createSession(tx, admin.id, context, context.now);
-    return { userId: admin.id, sessionToken };
+    return completeSignIn(tx, context, admin, { method: 'setup' });
   });
 }

@@ -60,6 +60,10 @@ describe('setup link', () => {
     expect(first.json().user.permissions).toContain('settings.manage');
     const me = await t.app.inject({ url: '/api/v1/me', headers: { cookie: sessionCookieFrom(first) } });
     expect(me.json().user.email).toBe('admin1@example.com');
+    // Setup signs in like every other way in: last-login time and the sign-in event.
+    expect(me.json().user.lastLoginAt).not.toBeNull();
+    const [signedIn] = await t.handle.db.select().from(auditEvents).where(eq(auditEvents.action, 'auth.login.succeeded'));
+    expect(signedIn).toMatchObject({ actorId: me.json().user.id, details: { method: 'setup' } });
 
     const again = await t.app.inject({ method: 'POST', url: '/api/v1/setup', headers: { origin: TEST_ORIGIN }, payload: setupBody(tokenOf(outcome.url), 2) });
     expect(again.statusCode).toBe(409);
