@@ -9,8 +9,8 @@ import { AuthCard } from '../ui/AuthCard';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { MIN_PASSWORD_LENGTH, passwordProblem } from '../ui/passwords';
 import { useFormFields } from '../ui/useFormFields';
+import type { SignInReply } from '../two-factor/mfaApi';
 
-type SignInReply = { user: Me } | { mfaRequired: true; methods: string[] };
 type Invitation = { name: string; email: string; expiresAt: string; hasPassword: boolean };
 type Values = { password: string; confirm: string };
 

@@ -9,8 +9,8 @@ import { ErrorAlert } from '../ui/ErrorAlert';
 import { MIN_PASSWORD_LENGTH, passwordProblem } from '../ui/passwords';
 import { useFormFields } from '../ui/useFormFields';
 import { RegisterPasskeyStep } from './RegisterPasskeyStep';
+import type { SignInReply } from '../two-factor/mfaApi';
 
-type SignInReply = { user: Me } | { mfaRequired: true; methods: string[] };
 type Values = { name: string; email: string; username: string; password: string };
 
 /** The page behind a sign-up link (seed 000): name, email, username, then a passkey (or a password), then the dashboard. */

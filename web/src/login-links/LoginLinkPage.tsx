@@ -6,8 +6,7 @@ import { RegisterPasskeyStep } from '../join/RegisterPasskeyStep';
 import { useSession } from '../session';
 import { AuthCard } from '../ui/AuthCard';
 import { ErrorAlert } from '../ui/ErrorAlert';
-
-type SignInReply = { user: Me } | { mfaRequired: true; methods: string[] };
+import type { SignInReply } from '../two-factor/mfaApi';
 
 /**
  * A one-time login link from an administrator (seed 000): signs in on a click (not on page load, so a mail scanner

@@ -1,12 +1,14 @@
 import { Anchor, Button, PasswordInput, Stack, Text } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import { api, toApiError, type ApiError, type Me } from '../api';
+import { api, toApiError, type ApiError } from '../api';
 import { useSession } from '../session';
+import { continueSignIn } from '../two-factor/continueSignIn';
 import { AuthCard } from '../ui/AuthCard';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { MIN_PASSWORD_LENGTH, passwordProblem } from '../ui/passwords';
 import { useFormFields } from '../ui/useFormFields';
+import type { SignInReply } from '../two-factor/mfaApi';
 
 /** The same page serves new accounts' set-password links and forgotten-password links; only the words differ. */
 const WORDS = {
@@ -23,8 +25,6 @@ const WORDS = {
     newLink: 'Request a new link',
   },
 } as const;
-
-type SignInReply = { user: Me } | { mfaRequired: true; methods: string[] };
 
 type Values = { password: string; confirm: string };
 
@@ -69,12 +69,7 @@ export function SetPasswordPage({ purpose = 'set' }: { purpose?: keyof typeof WO
         password: form.values.password,
       });
       // A new password proves the first factor only: a second factor, when due, is still asked for.
-      if ('mfaRequired' in reply) {
-        navigate('/login/mfa', { replace: true });
-        return;
-      }
-      setUser(reply.user);
-      navigate('/', { replace: true });
+      continueSignIn(reply, setUser, navigate);
     } catch (err) {
       const error = toApiError(err);
       if (!form.showServerErrors(error.fields)) setFailure(error);
