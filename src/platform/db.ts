@@ -89,6 +89,25 @@ export async function openDatabase(
   return config.databaseUrl ? openPostgres(config.databaseUrl, options) : openEmbedded(config.dataDir, options);
 }
 
+/**
+ * A hot query PostgreSQL parses and plans once per connection instead of on every call. Planning the permission
+ * subqueries costs several times their execution (bench/ figure 3), and a statement name makes node-postgres send
+ * Parse once per pooled connection and only Bind/Execute after that. The query is built once per database handle;
+ * `name` must be unique across Foyer, since PostgreSQL keys prepared statements by name on each connection.
+ * Behind PgBouncer, transaction pooling needs version 1.21 or later (`max_prepared_statements`).
+ */
+export function preparedQuery<Q>(name: string, build: (db: Database, name: string) => Q): (db: Database) => Q {
+  const built = new WeakMap<Database, Q>();
+  return (db) => {
+    let query = built.get(db);
+    if (!query) {
+      query = build(db, name);
+      built.set(db, query);
+    }
+    return query;
+  };
+}
+
 /** node-postgres and PGlite both report SQLSTATE in `code`; drizzle wraps it in `cause`. */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   let current: unknown = error;

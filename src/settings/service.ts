@@ -1,14 +1,22 @@
 import { eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { recordAudit, type AuditContext } from '../audit/record.js';
-import type { Database } from '../platform/db.js';
+import { preparedQuery, type Database } from '../platform/db.js';
 import { instanceSettings } from './schema.js';
 
 /**
  * Reads one settings area. The schema's defaults fill anything never saved, so a new setting needs no migration.
  */
+const settingsRow = preparedQuery('foyer_read_settings', (db, name) =>
+  db
+    .select({ value: instanceSettings.value })
+    .from(instanceSettings)
+    .where(eq(instanceSettings.key, sql.placeholder('key')))
+    .prepare(name),
+);
+
 export async function readSettings<S extends z.ZodType>(db: Database, key: string, schema: S): Promise<z.output<S>> {
-  const [row] = await db.select({ value: instanceSettings.value }).from(instanceSettings).where(eq(instanceSettings.key, key));
+  const [row] = await settingsRow(db).execute({ key });
   return schema.parse(row?.value ?? {});
 }
 

@@ -3,7 +3,7 @@ import { recordAudit, type AuditContext } from '../audit/record.js';
 import { hashPassword } from '../auth/passwords/hashing.js';
 import { assertPasswordAllowed } from '../auth/passwords/policy.js';
 import { fieldError } from '../platform/errors.js';
-import { isUniqueViolation, type Database } from '../platform/db.js';
+import { isUniqueViolation, preparedQuery, type Database } from '../platform/db.js';
 import { groupMembers, groups } from '../groups/schema.js';
 import { roles, userRoles } from '../roles/schema.js';
 import { users, type UserProfile, type UserRow } from './schema.js';
@@ -103,13 +103,18 @@ export async function assertIdentityFree(
   if (clash.length > 0) throw usernameTaken();
 }
 
-export async function findUserByIdentifier(db: Database, identifier: string): Promise<UserRow | undefined> {
-  const value = identifier.trim();
-  const [row] = await db
+const userByIdentifier = preparedQuery('foyer_user_by_identifier', (db, name) => {
+  const value = sql.placeholder('identifier');
+  return db
     .select()
     .from(users)
     .where(sql`lower(${users.email}) = lower(${value}) or lower(${users.username}) = lower(${value})`)
-    .limit(1);
+    .limit(1)
+    .prepare(name);
+});
+
+export async function findUserByIdentifier(db: Database, identifier: string): Promise<UserRow | undefined> {
+  const [row] = await userByIdentifier(db).execute({ identifier: identifier.trim() });
   return row;
 }
 

@@ -1,7 +1,7 @@
 import { and, eq, getTableColumns, isNotNull, isNull, not, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { userPermissions } from '../auth/actor.js';
-import type { Database } from '../platform/db.js';
+import { preparedQuery, type Database } from '../platform/db.js';
 import { isoDate, isoOrNull } from '../platform/http.js';
 import { USER_PROFILES, USER_STATUSES, users, type UserRow } from './schema.js';
 import { groupsOfUsers, rolesOfUsers, type GroupRef, type RoleRef } from './service.js';
@@ -108,11 +108,16 @@ const directRoles = sql<RoleRef[]>`coalesce((
     from user_roles ur join roles r on r.id = ur.role_id
     where ur.user_id = "users"."id"), '[]'::json)`;
 
-export async function loadMe(db: Database, userId: string): Promise<Me> {
-  const [row] = await db
+const meRow = preparedQuery('foyer_load_me', (db, name) =>
+  db
     .select({ user: users, permissions: userPermissions, roles: directRoles })
     .from(users)
-    .where(eq(users.id, userId));
+    .where(eq(users.id, sql.placeholder('userId')))
+    .prepare(name),
+);
+
+export async function loadMe(db: Database, userId: string): Promise<Me> {
+  const [row] = await meRow(db).execute({ userId });
   if (!row) throw new Error(`user ${userId} vanished`);
   const { roles } = row;
   const u = row.user;

@@ -1,6 +1,6 @@
-import { and, eq, lte } from 'drizzle-orm';
+import { and, eq, lte, sql } from 'drizzle-orm';
 import type { Config } from '../../platform/config.js';
-import type { Database } from '../../platform/db.js';
+import { preparedQuery, type Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';
 import { webauthnChallenges, type WebAuthnPurpose } from './schema.js';
 
@@ -23,11 +23,34 @@ export const relyingPartyOf = (config: Config): RelyingParty => ({
 export const challengeInvalid = () =>
   new FoyerError(400, 'passkey_challenge_invalid', 'This passkey request expired or was already used. Please try again.');
 
+// Every passkey sign-in stores one challenge and spends it: both statements are prepared once per connection.
+const insertChallenge = preparedQuery('foyer_store_webauthn_challenge', (db, name) =>
+  db
+    .insert(webauthnChallenges)
+    .values({
+      challenge: sql.placeholder('challenge'),
+      purpose: sql.placeholder('purpose'),
+      userId: sql.placeholder('userId'),
+      sessionId: sql.placeholder('sessionId'),
+      createdAt: sql.placeholder('createdAt'),
+      expiresAt: sql.placeholder('expiresAt'),
+    })
+    .prepare(name),
+);
+
+const deleteChallenge = preparedQuery('foyer_consume_webauthn_challenge', (db, name) =>
+  db
+    .delete(webauthnChallenges)
+    .where(and(eq(webauthnChallenges.challenge, sql.placeholder('challenge')), eq(webauthnChallenges.purpose, sql.placeholder('purpose'))))
+    .returning()
+    .prepare(name),
+);
+
 export async function storeChallenge(
   db: Database,
   input: { challenge: string; purpose: WebAuthnPurpose; userId: string | null; sessionId: string | null; now: Date },
 ): Promise<void> {
-  await db.insert(webauthnChallenges).values({
+  await insertChallenge(db).execute({
     challenge: input.challenge,
     purpose: input.purpose,
     userId: input.userId,
@@ -56,10 +79,7 @@ export async function consumeChallenge(
   db: Database,
   input: { clientDataJSON: string; purpose: WebAuthnPurpose; now: Date },
 ): Promise<{ challenge: string; userId: string | null; sessionId: string | null }> {
-  const [row] = await db
-    .delete(webauthnChallenges)
-    .where(and(eq(webauthnChallenges.challenge, challengeOf(input.clientDataJSON)), eq(webauthnChallenges.purpose, input.purpose)))
-    .returning();
+  const [row] = await deleteChallenge(db).execute({ challenge: challengeOf(input.clientDataJSON), purpose: input.purpose });
   if (!row || row.expiresAt <= input.now) throw challengeInvalid();
   return { challenge: row.challenge, userId: row.userId, sessionId: row.sessionId };
 }

@@ -6,7 +6,7 @@ import {
 } from '@simplewebauthn/server';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { recordAudit, type AuditContext } from '../../audit/record.js';
-import type { Database } from '../../platform/db.js';
+import { preparedQuery, type Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';
 import { users, type UserRow } from '../../users/schema.js';
 import type { Actor } from '../actor.js';
@@ -105,12 +105,17 @@ async function advanceSignCount(tx: Database, context: AuditContext, passkey: Pa
   return false;
 }
 
-async function findPasskey(db: Database, credentialId: string): Promise<{ passkey: PasskeyRow; user: UserRow } | undefined> {
-  const [row] = await db
+const passkeyWithUser = preparedQuery('foyer_find_passkey', (db, name) =>
+  db
     .select({ passkey: passkeys, user: users })
     .from(passkeys)
     .innerJoin(users, eq(users.id, passkeys.userId))
-    .where(eq(passkeys.credentialId, credentialId));
+    .where(eq(passkeys.credentialId, sql.placeholder('credentialId')))
+    .prepare(name),
+);
+
+async function findPasskey(db: Database, credentialId: string): Promise<{ passkey: PasskeyRow; user: UserRow } | undefined> {
+  const [row] = await passkeyWithUser(db).execute({ credentialId });
   return row && !row.user.deletedAt ? row : undefined;
 }
 

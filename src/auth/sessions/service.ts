@@ -1,5 +1,5 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
-import type { Database } from '../../platform/db.js';
+import { preparedQuery, type Database } from '../../platform/db.js';
 import { hashSecret, randomId, randomSecret, secretMatches } from '../../platform/crypto.js';
 import { users } from '../../users/schema.js';
 import { actorUserColumns, splitToken, type Actor } from '../actor.js';
@@ -39,10 +39,8 @@ export async function createSession(db: Database, userId: string, client: Client
  * Returns the actor of a session token, or null when the token is unknown, expired or its user is no longer active.
  * The user's status is read on every call, so disabling someone takes effect on their very next request.
  */
-export async function resolveSession(db: Database, token: string, now: Date): Promise<Actor | null> {
-  const parts = splitToken(token);
-  if (!parts) return null;
-  const [row] = await db
+const sessionWithActor = preparedQuery('foyer_resolve_session', (db, name) =>
+  db
     .select({
       secretHash: sessions.secretHash,
       lastSeenAt: sessions.lastSeenAt,
@@ -53,7 +51,14 @@ export async function resolveSession(db: Database, token: string, now: Date): Pr
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.id, parts.id));
+    .where(eq(sessions.id, sql.placeholder('id')))
+    .prepare(name),
+);
+
+export async function resolveSession(db: Database, token: string, now: Date): Promise<Actor | null> {
+  const parts = splitToken(token);
+  if (!parts) return null;
+  const [row] = await sessionWithActor(db).execute({ id: parts.id });
   if (!row || !secretMatches(parts.secret, row.secretHash)) return null;
   if (row.idleExpiresAt <= now || row.absoluteExpiresAt <= now) {
     await endSession(db, parts.id);

@@ -1,6 +1,6 @@
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { recordAudit, type AuditContext } from '../../audit/record.js';
-import type { Database } from '../../platform/db.js';
+import { preparedQuery, type Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';
 import { signInThrottles } from './schema.js';
 
@@ -50,32 +50,50 @@ export async function guardAttempt(db: Database, attempt: Attempt): Promise<void
   await claim(db, 'account', attempt);
 }
 
+/**
+ * One upsert per scope that counts the attempt and admits it unless the subject is delayed or locked, prepared once:
+ * it runs twice on every sign-in, and planning it cost more than running it.
+ */
+const claimStatement = (scope: Scope) =>
+  preparedQuery(`foyer_throttle_claim_${scope}`, (db, name) => {
+    const t = signInThrottles;
+    const now = sql.placeholder('now');
+    const free = FREE_FAILURES[scope];
+    const next =
+      scope === 'ip'
+        ? sql`case when ${t.lastAttemptAt} < ${sql.placeholder('forgetBefore')} then 1 else ${t.failures} + 1 end`
+        : sql`${t.failures} + 1`;
+    const blockedUntil = sql`case when ${next} >= ${free}
+      then ${now}::timestamptz + make_interval(secs => least(power(2, ${next} - ${free}), ${MAX_DELAY_SECONDS}))
+      end`;
+    const admitted = and(
+      sql`(${t.blockedUntil} is null or ${t.blockedUntil} <= ${now})`,
+      scope === 'account' ? sql`${t.failures} < ${ACCOUNT_FAILURE_LIMIT}` : undefined,
+    );
+    return db
+      .insert(t)
+      .values({ scope, method: sql.placeholder('method'), subject: sql.placeholder('subject'), failures: 1, lastAttemptAt: now })
+      .onConflictDoUpdate({
+        target: [t.scope, t.method, t.subject],
+        set: { failures: next, lastAttemptAt: sql`${now}`, blockedUntil },
+        setWhere: admitted,
+      })
+      .returning({ failures: t.failures })
+      .prepare(name);
+  });
+const claimIp = claimStatement('ip');
+const claimAccount = claimStatement('account');
+
 async function claim(db: Database, scope: Scope, attempt: Attempt): Promise<void> {
   const t = signInThrottles;
   const now = attempt.now;
   const subject = subjectOf(scope, attempt);
-  const free = FREE_FAILURES[scope];
-  const next =
-    scope === 'ip'
-      ? sql`case when ${t.lastAttemptAt} < ${new Date(now.getTime() - IP_MEMORY_MS)} then 1 else ${t.failures} + 1 end`
-      : sql`${t.failures} + 1`;
-  const blockedUntil = (failures: SQL) =>
-    sql`case when ${failures} >= ${free}
-      then ${now}::timestamptz + make_interval(secs => least(power(2, ${failures} - ${free}), ${MAX_DELAY_SECONDS}))
-      end`;
-  const admitted = and(
-    sql`(${t.blockedUntil} is null or ${t.blockedUntil} <= ${now})`,
-    scope === 'account' ? sql`${t.failures} < ${ACCOUNT_FAILURE_LIMIT}` : undefined,
-  );
-  const [row] = await db
-    .insert(t)
-    .values({ scope, method: attempt.method, subject, failures: 1, lastAttemptAt: now })
-    .onConflictDoUpdate({
-      target: [t.scope, t.method, t.subject],
-      set: { failures: next, lastAttemptAt: now, blockedUntil: blockedUntil(next) },
-      setWhere: admitted,
-    })
-    .returning({ failures: t.failures });
+  const [row] = await (scope === 'ip' ? claimIp : claimAccount)(db).execute({
+    now,
+    method: attempt.method,
+    subject,
+    forgetBefore: new Date(now.getTime() - IP_MEMORY_MS),
+  });
   if (row) return;
 
   const [current] = await db
