@@ -2,11 +2,10 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemContext } from '../audit/record.js';
 import { auditEvents } from '../audit/schema.js';
-import type { Actor } from '../auth/actor.js';
 import { mailOutbox } from '../mail/schema.js';
 import { createTestSmtpServer, type TestSmtpServer } from '../mail/test-smtp-server.js';
 import { createMailWorker } from '../mail/worker.js';
-import { asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, type TestApp } from '../platform/testing.js';
+import { actorFor, asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, type TestApp } from '../platform/testing.js';
 import { ALL_PERMISSIONS } from '../roles/catalogue.js';
 import { roles, userRoles } from '../roles/schema.js';
 import { users } from '../users/schema.js';
@@ -254,14 +253,7 @@ describe('reviewing requests', () => {
     for (const email of emails) await submit({ email, name: email.split('@')[0]! });
     const ids = await Promise.all(emails.map(requestIdOf));
     const before = await outbox();
-    const actor: Actor = {
-      via: 'session',
-      sessionId: null,
-      apiTokenId: null,
-      authenticatedAt: null,
-      user: { id: admin.id, name: admin.name, email: admin.email, username: admin.username, status: 'active', profile: 'member' },
-      permissions: new Set(ALL_PERMISSIONS),
-    };
+    const actor = actorFor(admin, ALL_PERMISSIONS);
     const unexpected: string[] = [];
     const results = await approveAccessRequests(t.handle.db, () => ({ ...systemContext(), actorType: 'user', actorId: admin.id }), { config: t.config }, actor, ids, {
       beforeCommit: (id) => {

@@ -2,6 +2,25 @@ import { sql, type SQL } from 'drizzle-orm';
 import { FoyerError, forbidden } from '../platform/errors.js';
 import type { Permission } from '../roles/catalogue.js';
 import { users, type UserProfile, type UserStatus } from '../users/schema.js';
+import type { RoleRef } from '../users/service.js';
+
+/**
+ * The account behind a request, with everything `GET /api/v1/me` shows: the session check reads it in the same
+ * statement, so the console's most frequent request costs one query.
+ */
+export interface ActorUser {
+  id: string;
+  name: string;
+  email: string;
+  username: string;
+  status: UserStatus;
+  profile: UserProfile;
+  createdAt: Date;
+  lastLoginAt: Date | null;
+  emailVerifiedAt: Date | null;
+  /** The roles held directly, ordered by name (group roles count in `permissions`, not here). */
+  roles: RoleRef[];
+}
 
 /** The signed-in person behind a request, through a browser session or an API token they created. */
 export interface Actor {
@@ -10,7 +29,7 @@ export interface Actor {
   apiTokenId: string | null;
   /** When the session's holder last proved who they are; null for API tokens, which never count as a fresh sign-in. */
   authenticatedAt: Date | null;
-  user: { id: string; name: string; email: string; username: string; status: UserStatus; profile: UserProfile };
+  user: ActorUser;
   permissions: ReadonlySet<string>;
 }
 
@@ -28,6 +47,12 @@ export const userPermissions: SQL<string[]> = sql<string[]>`coalesce((
     join roles r on r.id = held.role_id
     cross join lateral unnest(r.permissions) as p), '{}'::text[])`;
 
+/** The roles the `users` row in the surrounding query holds directly, ordered by name, as JSON. */
+export const directRoles: SQL<RoleRef[]> = sql<RoleRef[]>`coalesce((
+    select json_agg(json_build_object('id', r.id, 'name', r.name) order by r.name)
+    from user_roles ur join roles r on r.id = ur.role_id
+    where ur.user_id = "users"."id"), '[]'::json)`;
+
 export const actorUserColumns = {
   id: users.id,
   name: users.name,
@@ -35,6 +60,10 @@ export const actorUserColumns = {
   username: users.username,
   status: users.status,
   profile: users.profile,
+  createdAt: users.createdAt,
+  lastLoginAt: users.lastLoginAt,
+  emailVerifiedAt: users.emailVerifiedAt,
+  roles: directRoles,
   permissions: userPermissions,
 };
 

@@ -2,8 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemContext } from '../audit/record.js';
 import { auditEvents } from '../audit/schema.js';
-import type { Actor } from '../auth/actor.js';
-import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../platform/testing.js';
+import { actorFor, asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../platform/testing.js';
 import { builtinRoleId } from '../roles/builtin.js';
 import { ALL_PERMISSIONS } from '../roles/catalogue.js';
 import { roles, userRoles } from '../roles/schema.js';
@@ -47,14 +46,6 @@ async function signedInWith(permissions: string[], profile: 'member' | 'external
   return { user, cookie: await signIn(t.app, user.email) };
 }
 
-const actorFor = (user: UserRow, permissions: readonly string[]): Actor => ({
-  via: 'session',
-  sessionId: null,
-  apiTokenId: null,
-  authenticatedAt: null,
-  user: { id: user.id, name: user.name, email: user.email, username: user.username, status: user.status, profile: user.profile },
-  permissions: new Set(permissions),
-});
 
 const permissionsOfMe = async (cookie: string): Promise<string[]> => (await get(cookie, '/api/v1/me')).json().user.permissions;
 

@@ -7,6 +7,8 @@ import { withDatabase } from '../../test/global-setup.js';
 import { buildApp } from '../app.js';
 import { systemContext } from '../audit/record.js';
 import { builtinRoleId } from '../roles/builtin.js';
+import type { Actor } from '../auth/actor.js';
+import type { UserRow } from '../users/schema.js';
 import { createUser, type NewUser } from '../users/service.js';
 import { loadConfig, type Config } from './config.js';
 import { createPglite, openPostgres, wrapPglite, type DatabaseHandle, type OpenOptions } from './db.js';
@@ -104,3 +106,12 @@ export async function signIn(app: FoyerApp, identifier: string, password = 'corr
 /** Same-origin browser-like request headers for a signed-in cookie session. */
 export const asBrowser = (cookie: string) => ({ cookie, origin: TEST_ORIGIN });
 
+/** An actor for calling a service directly, as a signed-in `user` holding exactly `permissions`. */
+export const actorFor = (user: UserRow, permissions: Iterable<string>): Actor => ({
+  via: 'session',
+  sessionId: null,
+  apiTokenId: null,
+  authenticatedAt: null,
+  user: { ...user, roles: [] },
+  permissions: new Set(permissions),
+});

@@ -2,9 +2,8 @@ import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemContext } from '../audit/record.js';
 import { auditEvents } from '../audit/schema.js';
-import type { Actor } from '../auth/actor.js';
 import { groupRoles, groups } from '../groups/schema.js';
-import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../platform/testing.js';
+import { actorFor, asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../platform/testing.js';
 import type { UserRow } from '../users/schema.js';
 import { builtinRoleId } from './builtin.js';
 import { ALL_PERMISSIONS } from './catalogue.js';
@@ -44,14 +43,6 @@ async function signedInWith(permissions: string[]) {
   return { user, cookie: await signIn(t.app, user.email) };
 }
 
-const actorFor = (user: UserRow, permissions: readonly string[]): Actor => ({
-  via: 'session',
-  sessionId: null,
-  apiTokenId: null,
-  authenticatedAt: null,
-  user: { id: user.id, name: user.name, email: user.email, username: user.username, status: user.status, profile: user.profile },
-  permissions: new Set(permissions),
-});
 
 const roleIdsOf = async (userId: string) =>
   (await t.handle.db.select().from(userRoles).where(eq(userRoles.userId, userId))).map((r) => r.roleId).sort();

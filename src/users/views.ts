@@ -1,6 +1,6 @@
 import { and, eq, getTableColumns, isNotNull, isNull, not, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { userPermissions } from '../auth/actor.js';
+import { actorUserColumns, type ActorUser } from '../auth/actor.js';
 import { preparedQuery, type Database } from '../platform/db.js';
 import { isoDate, isoOrNull } from '../platform/http.js';
 import { USER_PROFILES, USER_STATUSES, users, type UserRow } from './schema.js';
@@ -102,38 +102,31 @@ export function authMethodIs(method: AuthMethod): SQL {
   }
 }
 
-// The directly held roles, ordered by name, as JSON in the same statement: /me is the hottest read in the console.
-const directRoles = sql<RoleRef[]>`coalesce((
-    select json_agg(json_build_object('id', r.id, 'name', r.name) order by r.name)
-    from user_roles ur join roles r on r.id = ur.role_id
-    where ur.user_id = "users"."id"), '[]'::json)`;
+/** What `GET /api/v1/me` shows of an account: the actor of the request already holds all of it. */
+export const toMe = (user: ActorUser, permissions: Iterable<string>): Me => ({
+  id: user.id,
+  name: user.name,
+  email: user.email,
+  username: user.username,
+  status: user.status,
+  profile: user.profile,
+  roles: user.roles,
+  permissions: [...permissions].sort(),
+  createdAt: isoDate(user.createdAt),
+  lastLoginAt: isoOrNull(user.lastLoginAt),
+  emailVerified: user.emailVerifiedAt !== null,
+});
 
 const meRow = preparedQuery('foyer_load_me', (db, name) =>
-  db
-    .select({ user: users, permissions: userPermissions, roles: directRoles })
-    .from(users)
-    .where(eq(users.id, sql.placeholder('userId')))
-    .prepare(name),
+  db.select(actorUserColumns).from(users).where(eq(users.id, sql.placeholder('userId'))).prepare(name),
 );
 
+/** The same view for a user who is not (or not yet) the actor of the request, such as someone who just signed in. */
 export async function loadMe(db: Database, userId: string): Promise<Me> {
   const [row] = await meRow(db).execute({ userId });
   if (!row) throw new Error(`user ${userId} vanished`);
-  const { roles } = row;
-  const u = row.user;
-  return {
-    id: u.id,
-    name: u.name,
-    email: u.email,
-    username: u.username,
-    status: u.status,
-    profile: u.profile,
-    roles,
-    permissions: [...row.permissions].sort(),
-    createdAt: isoDate(u.createdAt),
-    lastLoginAt: isoOrNull(u.lastLoginAt),
-    emailVerified: u.emailVerifiedAt !== null,
-  };
+  const { permissions, ...user } = row;
+  return toMe(user, permissions);
 }
 
 export const toAdminUser = (u: AdminUserRow, roles: RoleRef[]): AdminUser => ({

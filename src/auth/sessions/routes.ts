@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { recordAudit } from '../../audit/record.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../../platform/http.js';
 import { users } from '../../users/schema.js';
-import { loadMe, meSchema } from '../../users/views.js';
+import { loadMe, meSchema, toMe } from '../../users/views.js';
 import { PASSWORD_MAX_LENGTH } from '../passwords/hashing.js';
 import { auditContext, clearSessionCookie, requireActor } from '../request.js';
 import { replyToSignIn, signInReplySchema } from './complete-sign-in.js';
@@ -53,7 +53,10 @@ export function sessionRoutes(app: FoyerApp, deps: AppDeps): void {
         response: { 200: z.object({ user: meSchema }), ...errorResponses(401) },
       },
     },
-    async (request) => ({ user: await loadMe(deps.db, requireActor(request).user.id) }),
+    async (request) => {
+      const actor = requireActor(request);
+      return { user: toMe(actor.user, actor.permissions) };
+    },
   );
 
   app.patch(

@@ -175,7 +175,7 @@ describe('CSRF', () => {
 });
 
 describe('cost of a session check', () => {
-  it('answers GET /me in two statements: the session with permissions, then the user with roles', async () => {
+  it('answers GET /me in one statement: the session with the user, their roles and permissions', async () => {
     const statements: string[] = [];
     const counted = await createTestApp({}, { onQuery: (sql) => statements.push(sql) });
     try {
@@ -183,8 +183,10 @@ describe('cost of a session check', () => {
       const cookie = await signIn(counted.app, user.email);
       statements.length = 0;
       const me = await counted.app.inject({ url: '/api/v1/me', headers: { cookie } });
+      expect(me.json().user).toMatchObject({ id: user.id, email: user.email, emailVerified: false, lastLoginAt: expect.any(String) });
       expect(me.json().user.roles.map((r: { name: string }) => r.name)).toEqual(['Member', 'Viewer']);
-      expect(statements).toHaveLength(2);
+      expect(me.json().user.permissions).toContain('users.read');
+      expect(statements).toHaveLength(1);
     } finally {
       await counted.close();
     }
