@@ -44,7 +44,7 @@ async function main() {
       const foyer = await startFoyer('main', await cluster.createDatabase('foyer_bench'));
       try {
         await attempt('1, 3, 4, 8. Sign-in, session check, memory', () => measureSignIn(foyer, cluster));
-        if (measures(2)) await attempt('2. Passkey sign-in/s', () => measurePasskeySignIn(foyer));
+        if (measures(2)) await attempt('2. Passkey sign-in/s', () => measurePasskeySignIn(foyer, cluster));
         if (measures(7)) await attempt('7. Single-use sign-up link race', () => measureSignupLinkRace(foyer));
       } finally {
         await foyer.stop();

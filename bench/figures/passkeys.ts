@@ -1,7 +1,9 @@
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import type { AuthenticationResponseJSON, PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { cpuSplit, describeCpuPer } from '../lib/cpu.js';
 import { jsonHeaders, signInAdmin, type Foyer } from '../lib/foyer.js';
 import { load } from '../lib/load.js';
+import type { Cluster } from '../lib/postgres.js';
 import { SECONDS } from '../lib/options.js';
 import { settle } from '../lib/processes.js';
 import { describe, fmt, fmtRatio, notMeasured, ratioOf, record } from '../lib/report.js';
@@ -36,7 +38,7 @@ async function post(foyer: Foyer, path: string, body: unknown, cookie?: string):
  * authenticator of the passkeys feature. Judged per core Foyer used: sign-ins per CPU-second of the Foyer process,
  * so the load generator and PostgreSQL sharing this machine do not count against it.
  */
-export async function measurePasskeySignIn(foyer: Foyer): Promise<void> {
+export async function measurePasskeySignIn(foyer: Foyer, cluster: Cluster): Promise<void> {
   const module = await import('../../src/auth/passkeys/testing.js').catch(() => undefined);
   if (!module) return notMeasured(FIGURE, 'src/auth/passkeys/testing.ts (the software authenticator) is missing');
   const probe = await post(foyer, '/api/v1/auth/passkey/options', {});
@@ -58,6 +60,7 @@ export async function measurePasskeySignIn(foyer: Foyer): Promise<void> {
   const reference = es256VerifyPerSecond();
   let signIns = 0;
   let cpuBefore = 0;
+  let splitBefore = cpuSplit(foyer.process.pid!, cluster.postmasterPid());
   const result = await load({
     server: foyer,
     url: `${foyer.url}/api/v1/auth/passkey/options`,
@@ -67,6 +70,7 @@ export async function measurePasskeySignIn(foyer: Foyer): Promise<void> {
     onMeasure: () => {
       signIns = 0;
       cpuBefore = foyer.cpuSeconds();
+      splitBefore = cpuSplit(foyer.process.pid!, cluster.postmasterPid());
     },
     requests: [
       {
@@ -91,12 +95,13 @@ export async function measurePasskeySignIn(foyer: Foyer): Promise<void> {
     ],
   });
   const cpu = foyer.cpuSeconds() - cpuBefore;
+  const split = describeCpuPer('sign-in', splitBefore, cpuSplit(foyer.process.pid!, cluster.postmasterPid()), signIns);
   await settle(foyer);
   const perSecond = signIns / result.seconds;
   const perCore = cpu > 0 ? signIns / cpu : 0;
   record({
     figure: FIGURE,
-    foyer: `${fmt(perSecond)} sign-ins/s = ${fmt(perCore)} per Foyer CPU-second (${describe(result)} over both steps)`,
+    foyer: `${fmt(perSecond)} sign-ins/s = ${fmt(perCore)} per Foyer CPU-second (${describe(result)} over both steps); ${split}`,
     reference: `ES256 verify ${fmt(reference)}/s on one core`,
     ratio: fmtRatio(ratioOf(perCore, reference)),
     goal: `≥ ${fmt(GOAL_PER_CORE)}/s per core`,

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { cookieFrom, jsonHeaders, signInAdmin, type Foyer } from '../lib/foyer.js';
+import { cpuSplit, describeCpuPer } from '../lib/cpu.js';
 import { load, type LoadResult } from '../lib/load.js';
 import { SECONDS, measures } from '../lib/options.js';
 import type { Cluster } from '../lib/postgres.js';
@@ -39,12 +40,16 @@ async function createPeople(foyer: Foyer, count: number): Promise<string[]> {
  * hammering their own account from one address would instead measure the brute-force brakes, which are meant to
  * refuse exactly that.
  */
-async function passwordSignIns(foyer: Foyer): Promise<LoadResult> {
+async function passwordSignIns(foyer: Foyer, cluster: Cluster): Promise<{ result: LoadResult; cpu: string }> {
   const bodies = (await createPeople(foyer, CONCURRENT_SIGN_INS)).map((identifier) => JSON.stringify({ identifier, password: PASSWORD }));
   await cookieFrom(await fetch(`${foyer.url}/api/v1/auth/login`, { method: 'POST', headers: jsonHeaders(foyer), body: bodies[0] }));
   let next = 0;
-  return load({
+  let before = cpuSplit(foyer.process.pid!, cluster.postmasterPid());
+  const result = await load({
     server: foyer,
+    onMeasure: () => {
+      before = cpuSplit(foyer.process.pid!, cluster.postmasterPid());
+    },
     url: `${foyer.url}/api/v1/auth/login`,
     connections: CONCURRENT_SIGN_INS,
     seconds: SECONDS,
@@ -61,6 +66,7 @@ async function passwordSignIns(foyer: Foyer): Promise<LoadResult> {
       },
     ],
   });
+  return { result, cpu: describeCpuPer('sign-in', before, cpuSplit(foyer.process.pid!, cluster.postmasterPid()), result.ok) };
 }
 
 /**
@@ -76,16 +82,26 @@ export async function measureSignIn(foyer: Foyer, cluster: Cluster): Promise<voi
   }
   if (!measures(1) && !measures(3) && !measures(4) && !measures(8)) return;
 
-  const foyerLogin = await passwordSignIns(foyer);
+  const { result: foyerLogin, cpu: loginCpu } = await passwordSignIns(foyer, cluster);
   const loginRss = foyer.rssMb();
   await settle(foyer);
   if (measures(1)) {
     const argon = argon2Reference(CONCURRENT_SIGN_INS);
     const ratio = ratioOf(foyerLogin.rps, argon);
-    record({ figure: `1. Password sign-in/s, ${CONCURRENT_SIGN_INS} concurrent`, foyer: describe(foyerLogin), reference: `argon2id verify ${fmt(argon)}/s`, ratio: fmtRatio(ratio), goal: '≥ 0.9', met: ratio >= 0.9 });
+    record({ figure: `1. Password sign-in/s, ${CONCURRENT_SIGN_INS} concurrent`, foyer: `${describe(foyerLogin)}; ${loginCpu}`, reference: `argon2id verify ${fmt(argon)}/s`, ratio: fmtRatio(ratio), goal: '≥ 0.9', met: ratio >= 0.9 });
   }
 
-  const me = await load({ url: `${foyer.url}/api/v1/me`, headers: { cookie: await signInAdmin(foyer) }, connections: 10, seconds: SECONDS });
+  let meBefore = cpuSplit(foyer.process.pid!, cluster.postmasterPid());
+  const me = await load({
+    url: `${foyer.url}/api/v1/me`,
+    headers: { cookie: await signInAdmin(foyer) },
+    connections: 10,
+    seconds: SECONDS,
+    onMeasure: () => {
+      meBefore = cpuSplit(foyer.process.pid!, cluster.postmasterPid());
+    },
+  });
+  const meCpu = describeCpuPer('request', meBefore, cpuSplit(foyer.process.pid!, cluster.postmasterPid()), me.ok);
   const underLoadRss = Math.max(loginRss, foyer.rssMb());
   if (measures(8)) record({ figure: '8c. RSS under load', foyer: `${fmt(underLoadRss)} MB`, reference: '—', ratio: '—', goal: 'reported', met: null });
   if (measures(3)) {
@@ -94,7 +110,7 @@ export async function measureSignIn(foyer: Foyer, cluster: Cluster): Promise<voi
     try {
       const helloLoad = await load({ url: `${hello.url}/`, connections: 10, seconds: SECONDS });
       const ratio = ratioOf(me.rps, helloLoad.rps);
-      record({ figure: '3. GET /api/v1/me (session checked), 10 concurrent', foyer: describe(me), reference: `hello world ${describe(helloLoad)}`, ratio: fmtRatio(ratio), goal: '≥ 0.6, p99 < 5 ms', met: ratio >= 0.6 && me.p99 < 5 });
+      record({ figure: '3. GET /api/v1/me (session checked), 10 concurrent', foyer: `${describe(me)}; ${meCpu}`, reference: `hello world ${describe(helloLoad)}`, ratio: fmtRatio(ratio), goal: '≥ 0.6, p99 < 5 ms', met: ratio >= 0.6 && me.p99 < 5 });
     } finally {
       await hello.stop();
     }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -9,6 +9,8 @@ export interface Cluster {
   url(database?: string): string;
   createDatabase(name: string): Promise<string>;
   serverVersion(): Promise<string>;
+  /** The server's postmaster: it and the processes it started are the cluster's CPU. */
+  postmasterPid(): number;
   /** Where the server writes its log, plans logged by auto_explain included. */
   logFile: string;
   stop(): void;
@@ -33,6 +35,7 @@ export function startCluster(port: number): Cluster {
   return {
     url,
     logFile: `${dir}/log`,
+    postmasterPid: () => Number(readFileSync(`${dir}/data/postmaster.pid`, 'utf8').split('\n')[0]),
     async createDatabase(name) {
       const client = new pg.Client({ connectionString: url() });
       await client.connect();

@@ -18,6 +18,20 @@ export function freePort(): Promise<number> {
 let ticks: number | undefined;
 const clockTicks = () => (ticks ??= Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()));
 
+/** CPU seconds (user and system) a process or thread has used so far, read from its /proc stat file. */
+export function cpuSecondsOf(statFile: string): { parentPid: number; seconds: number } {
+  try {
+    const stat = readFileSync(statFile, 'utf8');
+    // utime and stime are fields 14 and 15; counting starts after the command name, which is in parentheses and
+    // may itself contain spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { parentPid: Number(fields[1]), seconds: (Number(fields[11]) + Number(fields[12])) / clockTicks() };
+  } catch {
+    // The process or thread ended between listing and reading: it uses nothing more.
+    return { parentPid: 0, seconds: 0 };
+  }
+}
+
 export interface Running {
   process: ChildProcess;
   url: string;
@@ -61,13 +75,7 @@ export async function startProcess(args: string[], env: Record<string, string>, 
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
     },
-    cpuSeconds: () => {
-      // utime and stime are fields 14 and 15 of /proc/<pid>/stat; counting starts after the command name, which
-      // is in parentheses and may itself contain spaces.
-      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / clockTicks();
-    },
+    cpuSeconds: () => cpuSecondsOf(`/proc/${child.pid}/stat`).seconds,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
