@@ -38,6 +38,9 @@ export const users = pgTable(
     index('users_last_login_at_id_idx').on(t.lastLoginAt, t.id),
     index('users_status_idx').on(t.status),
     // Substring search over a million users needs trigrams; queries must use `userSearchText` to hit this index.
+    // A migration raises the statistics target of its expression (`alter index … set statistics 1000`) so the planner
+    // sees how rare a searched name is; drizzle-kit does not know it, so an index re-created under another definition
+    // needs that statement again (list.test.ts checks it).
     index('users_search_trgm_idx').using('gin', sql`${userSearchText(t)} gin_trgm_ops`),
     check('users_status_check', sql`${t.status} in ('active', 'disabled', 'revoked', 'pending_approval')`),
     check('users_profile_check', sql`${t.profile} in ('member', 'external')`),
