@@ -239,6 +239,31 @@ describe('importing users from CSV', () => {
     expect(statements.length).toBeLessThan(40);
   });
 
+  it('skips everyone already imported when a file is run again, creating only the new people, with nothing twice', async () => {
+    const team = await createGroup('Team');
+    const rows = ['Ada,ada@example.com,ada,Member,Team', 'Grace,grace@example.com,grace,Member,Team'];
+    expect((await importCsv(csv(...rows))).json().summary).toMatchObject({ created: 2, skipped: 0 });
+    const res = await importCsv(csv(...rows, 'Alan,alan@example.com,alan,Member,Team'));
+    expect(res.statusCode).toBe(200);
+    expect(res.json().results).toMatchObject([
+      { row: 2, outcome: 'skipped', code: 'email_taken' },
+      { row: 3, outcome: 'skipped', code: 'email_taken' },
+      { row: 4, outcome: 'created' },
+    ]);
+    const people = await t.handle.db.select({ id: users.id }).from(users).where(inArray(users.username, ['ada', 'grace', 'alan']));
+    const ids = people.map((p) => p.id);
+    expect(ids).toHaveLength(3);
+    const memberships = await t.handle.db.select().from(groupMembers).where(eq(groupMembers.groupId, team.id));
+    expect(memberships.map((m) => m.userId).sort()).toEqual([...ids].sort());
+    const withRole = await t.handle.db.select({ n: sql<number>`count(*)` }).from(userRoles).where(inArray(userRoles.userId, ids));
+    expect(Number(withRole[0]!.n)).toBe(3);
+    const events = await t.handle.db
+      .select({ n: sql<number>`count(*)` })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'user.created'), inArray(auditEvents.targetId, ids)));
+    expect(Number(events[0]!.n)).toBe(3);
+  });
+
   it('lets concurrent imports of overlapping files create each person once', async () => {
     const rows = Array.from({ length: 1500 }, (_, i) => `Person ${i},person${i}@example.com,person${i},,`);
     const [first, second] = await Promise.all([importCsv(csv(...rows)), importCsv(csv(...rows.slice(500), 'Extra,extra@example.com,extra,,'))]);
