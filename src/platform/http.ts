@@ -106,8 +106,8 @@ const helmetOptions = (config: Config): HelmetOptions => ({
 
 /**
  * Helmet's headers, worked out once at start-up. They depend only on the configuration, and building them per
- * request (as @fastify/helmet does) parsed the CSP directives again on every response: a fifth of a session
- * check's own CPU time in the benchmark.
+ * request (as @fastify/helmet does) parsed the CSP directives again on every response, which showed in the
+ * session check's profile (bench/ figure 3).
  */
 function securityHeaders(config: Config): Record<string, string> {
   const headers: Record<string, string> = {};

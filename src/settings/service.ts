@@ -4,9 +4,6 @@ import { recordAudit, type AuditContext } from '../audit/record.js';
 import { preparedQuery, type Database } from '../platform/db.js';
 import { instanceSettings } from './schema.js';
 
-/**
- * Reads one settings area. The schema's defaults fill anything never saved, so a new setting needs no migration.
- */
 const settingsRow = preparedQuery('foyer_read_settings', (db, name) =>
   db
     .select({ value: instanceSettings.value })
@@ -15,6 +12,9 @@ const settingsRow = preparedQuery('foyer_read_settings', (db, name) =>
     .prepare(name),
 );
 
+/**
+ * Reads one settings area. The schema's defaults fill anything never saved, so a new setting needs no migration.
+ */
 export async function readSettings<S extends z.ZodType>(db: Database, key: string, schema: S): Promise<z.output<S>> {
   const [row] = await settingsRow(db).execute({ key });
   return schema.parse(row?.value ?? {});

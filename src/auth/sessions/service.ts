@@ -35,10 +35,6 @@ export async function createSession(db: Database, userId: string, client: Client
   return `${id}.${secret}`;
 }
 
-/**
- * Returns the actor of a session token, or null when the token is unknown, expired or its user is no longer active.
- * The user's status is read on every call, so disabling someone takes effect on their very next request.
- */
 const sessionWithActor = preparedQuery('foyer_resolve_session', (db, name) =>
   db
     .select({
@@ -55,6 +51,10 @@ const sessionWithActor = preparedQuery('foyer_resolve_session', (db, name) =>
     .prepare(name),
 );
 
+/**
+ * Returns the actor of a session token, or null when the token is unknown, expired or its user is no longer active.
+ * The user's status is read on every call, so disabling someone takes effect on their very next request.
+ */
 export async function resolveSession(db: Database, token: string, now: Date): Promise<Actor | null> {
   const parts = splitToken(token);
   if (!parts) return null;
