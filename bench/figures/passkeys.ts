@@ -1,6 +1,6 @@
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import type { AuthenticationResponseJSON, PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
-import { cpuSplit, describeCpuPer } from '../lib/cpu.js';
+import { cpuMeter } from '../lib/cpu.js';
 import { jsonHeaders, signInAdmin, type Foyer } from '../lib/foyer.js';
 import { load } from '../lib/load.js';
 import type { Cluster } from '../lib/postgres.js';
@@ -60,7 +60,7 @@ export async function measurePasskeySignIn(foyer: Foyer, cluster: Cluster): Prom
   const reference = es256VerifyPerSecond();
   let signIns = 0;
   let cpuBefore = 0;
-  let splitBefore = cpuSplit(foyer.process.pid!, cluster.postmasterPid());
+  const split = cpuMeter(foyer, cluster);
   const result = await load({
     server: foyer,
     url: `${foyer.url}/api/v1/auth/passkey/options`,
@@ -70,7 +70,7 @@ export async function measurePasskeySignIn(foyer: Foyer, cluster: Cluster): Prom
     onMeasure: () => {
       signIns = 0;
       cpuBefore = foyer.cpuSeconds();
-      splitBefore = cpuSplit(foyer.process.pid!, cluster.postmasterPid());
+      split.restart();
     },
     requests: [
       {
@@ -95,13 +95,13 @@ export async function measurePasskeySignIn(foyer: Foyer, cluster: Cluster): Prom
     ],
   });
   const cpu = foyer.cpuSeconds() - cpuBefore;
-  const split = describeCpuPer('sign-in', splitBefore, cpuSplit(foyer.process.pid!, cluster.postmasterPid()), signIns);
+  const splitPerSignIn = split.describePer('sign-in', signIns);
   await settle(foyer);
   const perSecond = signIns / result.seconds;
   const perCore = cpu > 0 ? signIns / cpu : 0;
   record({
     figure: FIGURE,
-    foyer: `${fmt(perSecond)} sign-ins/s = ${fmt(perCore)} per Foyer CPU-second (${describe(result)} over both steps); ${split}`,
+    foyer: `${fmt(perSecond)} sign-ins/s = ${fmt(perCore)} per Foyer CPU-second (${describe(result)} over both steps); ${splitPerSignIn}`,
     reference: `ES256 verify ${fmt(reference)}/s on one core`,
     ratio: fmtRatio(ratioOf(perCore, reference)),
     goal: `≥ ${fmt(GOAL_PER_CORE)}/s per core`,

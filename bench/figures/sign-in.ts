@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { cookieFrom, jsonHeaders, signInAdmin, type Foyer } from '../lib/foyer.js';
-import { cpuSplit, describeCpuPer } from '../lib/cpu.js';
+import { cpuMeter } from '../lib/cpu.js';
 import { load, type LoadResult } from '../lib/load.js';
 import { SECONDS, measures } from '../lib/options.js';
 import type { Cluster } from '../lib/postgres.js';
@@ -44,12 +44,10 @@ async function passwordSignIns(foyer: Foyer, cluster: Cluster): Promise<{ result
   const bodies = (await createPeople(foyer, CONCURRENT_SIGN_INS)).map((identifier) => JSON.stringify({ identifier, password: PASSWORD }));
   await cookieFrom(await fetch(`${foyer.url}/api/v1/auth/login`, { method: 'POST', headers: jsonHeaders(foyer), body: bodies[0] }));
   let next = 0;
-  let before = cpuSplit(foyer.process.pid!, cluster.postmasterPid());
+  const cpu = cpuMeter(foyer, cluster);
   const result = await load({
     server: foyer,
-    onMeasure: () => {
-      before = cpuSplit(foyer.process.pid!, cluster.postmasterPid());
-    },
+    onMeasure: cpu.restart,
     url: `${foyer.url}/api/v1/auth/login`,
     connections: CONCURRENT_SIGN_INS,
     seconds: SECONDS,
@@ -66,7 +64,7 @@ async function passwordSignIns(foyer: Foyer, cluster: Cluster): Promise<{ result
       },
     ],
   });
-  return { result, cpu: describeCpuPer('sign-in', before, cpuSplit(foyer.process.pid!, cluster.postmasterPid()), result.ok) };
+  return { result, cpu: cpu.describePer('sign-in', result.ok) };
 }
 
 /**
@@ -91,17 +89,15 @@ export async function measureSignIn(foyer: Foyer, cluster: Cluster): Promise<voi
     record({ figure: `1. Password sign-in/s, ${CONCURRENT_SIGN_INS} concurrent`, foyer: `${describe(foyerLogin)}; ${loginCpu}`, reference: `argon2id verify ${fmt(argon)}/s`, ratio: fmtRatio(ratio), goal: '≥ 0.9', met: ratio >= 0.9 });
   }
 
-  let meBefore = cpuSplit(foyer.process.pid!, cluster.postmasterPid());
+  const meCpuMeter = cpuMeter(foyer, cluster);
   const me = await load({
     url: `${foyer.url}/api/v1/me`,
     headers: { cookie: await signInAdmin(foyer) },
     connections: 10,
     seconds: SECONDS,
-    onMeasure: () => {
-      meBefore = cpuSplit(foyer.process.pid!, cluster.postmasterPid());
-    },
+    onMeasure: meCpuMeter.restart,
   });
-  const meCpu = describeCpuPer('request', meBefore, cpuSplit(foyer.process.pid!, cluster.postmasterPid()), me.ok);
+  const meCpu = meCpuMeter.describePer('request', me.ok);
   const underLoadRss = Math.max(loginRss, foyer.rssMb());
   if (measures(8)) record({ figure: '8c. RSS under load', foyer: `${fmt(underLoadRss)} MB`, reference: '—', ratio: '—', goal: 'reported', met: null });
   if (measures(3)) {
