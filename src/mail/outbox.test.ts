@@ -272,12 +272,12 @@ describe('the dev mailbox', () => {
     expect(sent.items).toEqual([]);
   });
 
-  it('is for settings managers only', async () => {
+  it('is for mail readers only', async () => {
     const { id } = await enqueueMail(dev.handle.db, dev.config, invitation('ann@example.com'));
     const viewer = await seedUser(dev.handle, { roles: ['viewer'] });
     const cookie = await signIn(dev.app, viewer.email);
     for (const url of ['/api/v1/admin/mail/outbox', `/api/v1/admin/mail/outbox/${id}`, '/api/v1/admin/mail/status']) {
-      expect((await dev.app.inject({ url, headers: { cookie } })).statusCode).toBe(403);
+      expect((await dev.app.inject({ url, headers: { cookie } })).statusCode, url).toBe(403);
     }
     const retry = await dev.app.inject({ method: 'POST', url: `/api/v1/admin/mail/outbox/${id}/retry`, headers: asBrowser(cookie) });
     expect(retry.statusCode).toBe(403);

@@ -1,6 +1,7 @@
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit, type AuditContext } from '../audit/record.js';
+import { authorize, authorizeSeeingPeople, type Actor } from '../auth/actor.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError, notFound } from '../platform/errors.js';
@@ -134,8 +135,19 @@ const toItem = (row: MailRow): z.infer<typeof outboxItemSchema> => ({
 
 const outboxCursor = z.tuple([z.iso.datetime(), z.uuid()]);
 
+/**
+ * The outbox names other people and holds their mail, some of it with a link that signs them in. It takes a
+ * permission of its own (`mail.read`, not `settings.manage`), and an External user never reads it whatever their
+ * roles say (seed 003: External users never see other people's names or emails).
+ */
+function authorizeReadingMail(actor: Actor): void {
+  authorize(actor, 'mail.read');
+  authorizeSeeingPeople(actor);
+}
+
 /** Newest first. */
-export async function listOutbox(db: Database, query: { status?: MailStatus; limit: number; cursor?: string }) {
+export async function listOutbox(db: Database, actor: Actor, query: { status?: MailStatus; limit: number; cursor?: string }) {
+  authorizeReadingMail(actor);
   const after = decodeCursor(query.cursor, outboxCursor);
   const conditions: (SQL | undefined)[] = [
     query.status ? eq(mailOutbox.status, query.status) : undefined,
@@ -153,16 +165,27 @@ export async function listOutbox(db: Database, query: { status?: MailStatus; lim
 
 const URL_IN_TEXT = /https?:\/\/[^\s<>"]+/g;
 
-export async function getOutboxMessage(db: Database, id: string): Promise<z.infer<typeof outboxDetailSchema>> {
+export const HIDDEN_MARK = '[link hidden: shown only in the dev mailbox of an instance in development mode]';
+
+/**
+ * A message as stored still carries its live link while it waits to be delivered (and when delivery failed, so it can
+ * be retried). Through the API that link shows only where it exists to be clicked: a captured message in the dev
+ * mailbox of an instance in development mode. Everywhere else the reader sees the message with the link cut out.
+ */
+export async function getOutboxMessage(db: Database, config: Config, actor: Actor, id: string): Promise<z.infer<typeof outboxDetailSchema>> {
+  authorizeReadingMail(actor);
   const row = z.uuid().safeParse(id).success ? (await db.select().from(mailOutbox).where(eq(mailOutbox.id, id)))[0] : undefined;
   if (!row) throw notFound('This message');
+  const stored = { text: row.textBody, html: row.htmlBody, secret: row.secret };
+  const shown = row.status === 'captured' && !config.production ? stored : redact(stored, HIDDEN_MARK);
   // Normalised, so the signature's bare origin and a button's "…/" count as one link.
-  const links = (row.textBody.match(URL_IN_TEXT) ?? []).filter((link) => URL.canParse(link)).map((link) => new URL(link).toString());
-  return { ...toItem(row), text: row.textBody, html: row.htmlBody, links: [...new Set(links)] };
+  const links = (shown.text.match(URL_IN_TEXT) ?? []).filter((link) => URL.canParse(link)).map((link) => new URL(link).toString());
+  return { ...toItem(row), text: shown.text, html: shown.html, links: [...new Set(links)] };
 }
 
 /** Puts a failed message back in the queue for a fresh round of attempts. */
-export async function retryMail(db: Database, context: AuditContext, id: string): Promise<MailRow> {
+export async function retryMail(db: Database, context: AuditContext, actor: Actor, id: string): Promise<MailRow> {
+  authorizeReadingMail(actor);
   if (!z.uuid().safeParse(id).success) throw notFound('This message');
   return db.transaction(async (tx) => {
     const [row] = await tx

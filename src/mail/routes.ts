@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { auditContext, requirePermission } from '../auth/request.js';
+import { auditContext, requireActor, requirePermission } from '../auth/request.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { pageOf, pageQuery } from '../platform/paging.js';
 import { CAPTURED_LOG_MESSAGE, sendTestMail } from './delivery.js';
@@ -8,11 +8,7 @@ import { MAIL_STATUSES } from './schema.js';
 import { mailDeliveryMode } from './settings.js';
 import { wakeMailWorkers } from './worker.js';
 
-/**
- * The outbox shows every message with its links, and the dev mailbox exists so they can be clicked. It needs
- * settings.manage: whoever holds it can point SMTP at a server of their own and read all mail anyway, so showing
- * them the outbox gives away nothing more.
- */
+/** Who may read the outbox, and which links it shows, is decided in ./outbox.ts, next to the rows it guards. */
 export function mailRoutes(app: FoyerApp, deps: AppDeps): void {
   app.get(
     '/api/v1/admin/mail/status',
@@ -39,15 +35,12 @@ export function mailRoutes(app: FoyerApp, deps: AppDeps): void {
     {
       schema: {
         tags: ['Mail'],
-        summary: 'The outbox, newest first (needs settings.manage)',
+        summary: 'The outbox, newest first (needs mail.read; never for External users)',
         querystring: z.object({ ...pageQuery, status: z.enum(MAIL_STATUSES).optional() }),
         response: { 200: pageOf(outboxItemSchema), ...errorResponses(400, 401, 403) },
       },
     },
-    async (request) => {
-      requirePermission(request, 'settings.manage');
-      return listOutbox(deps.db, request.query);
-    },
+    async (request) => listOutbox(deps.db, requireActor(request), request.query),
   );
 
   app.get(
@@ -55,15 +48,15 @@ export function mailRoutes(app: FoyerApp, deps: AppDeps): void {
     {
       schema: {
         tags: ['Mail'],
-        summary: 'One message as rendered, with its links (a delivered message no longer shows its secret link or code)',
+        summary: 'One message as rendered, with its links (needs mail.read)',
+        description:
+          'A live link or code shows only on a captured message of an instance in development mode (the dev mailbox); ' +
+          'on every other message it is replaced by a mark.',
         params: z.object({ id: z.string().max(64) }),
         response: { 200: outboxDetailSchema, ...errorResponses(401, 403, 404) },
       },
     },
-    async (request) => {
-      requirePermission(request, 'settings.manage');
-      return getOutboxMessage(deps.db, request.params.id);
-    },
+    async (request) => getOutboxMessage(deps.db, deps.config, requireActor(request), request.params.id),
   );
 
   app.post(
@@ -71,16 +64,16 @@ export function mailRoutes(app: FoyerApp, deps: AppDeps): void {
     {
       schema: {
         tags: ['Mail'],
-        summary: 'Queue a failed message again for a fresh round of attempts',
+        summary: 'Queue a failed message again for a fresh round of attempts (needs mail.read)',
         params: z.object({ id: z.string().max(64) }),
         response: { 200: outboxDetailSchema, ...errorResponses(401, 403, 404, 409) },
       },
     },
     async (request) => {
-      requirePermission(request, 'settings.manage');
-      const row = await retryMail(deps.db, auditContext(request), request.params.id);
+      const actor = requireActor(request);
+      const row = await retryMail(deps.db, auditContext(request), actor, request.params.id);
       wakeMailWorkers();
-      return getOutboxMessage(deps.db, row.id);
+      return getOutboxMessage(deps.db, deps.config, actor, row.id);
     },
   );
 

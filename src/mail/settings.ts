@@ -137,6 +137,7 @@ export async function resolveMailDelivery(db: Database, config: Config): Promise
 export const mailSettingsSection = defineSettingsSection({
   field: 'mail',
   permission: 'settings.manage',
+  routesPeoplesMessages: true,
   view: mailSettingsView,
   patch: mailSettingsPatch,
   async read(db, { config }) {

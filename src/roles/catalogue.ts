@@ -33,6 +33,10 @@ export const PERMISSION_AREAS = [
     area: 'Instance',
     permissions: [
       { key: 'settings.manage', description: 'Change instance settings' },
+      {
+        key: 'mail.read',
+        description: 'Read the mail outbox; live links and codes show only in the dev mailbox of an instance in development mode',
+      },
       { key: 'audit.read', description: 'Read the audit log' },
       { key: 'api_tokens.manage', description: 'Create and revoke API tokens' },
     ],

@@ -3,7 +3,7 @@ import { mfaSettingsSection } from '../auth/mfa/settings.js';
 import { registrationSettingsSection } from '../access-requests/settings.js';
 import { passwordSettingsSection } from '../auth/passwords/settings.js';
 import { auditContext, requireActor } from '../auth/request.js';
-import { authorize } from '../auth/actor.js';
+import { authorize, authorizeSeeingPeople } from '../auth/actor.js';
 import { invitationSettingsSection } from '../invitations/settings.js';
 import { mailSettingsSection } from '../mail/settings.js';
 import { forbidden } from '../platform/errors.js';
@@ -56,7 +56,10 @@ export function settingsRoutes(app: FoyerApp, deps: AppDeps, sections: readonly 
       const actor = requireActor(request);
       const body = request.body as Record<string, unknown>;
       const changing = sections.filter((s) => body[s.field] !== undefined);
-      for (const section of changing) authorize(actor, section.permission);
+      for (const section of changing) {
+        authorize(actor, section.permission);
+        if (section.routesPeoplesMessages) authorizeSeeingPeople(actor);
+      }
       const context = auditContext(request);
       await deps.db.transaction(async (tx) => {
         for (const section of changing) await section.write(tx, context, body[section.field], deps);

@@ -11,6 +11,11 @@ import type { Permission } from '../roles/catalogue.js';
 export interface SettingsSection<V extends z.ZodType = z.ZodType, P extends z.ZodType = z.ZodType> {
   field: string;
   permission: Permission;
+  /**
+   * The section decides where other people's mail or text messages go (an SMTP server, an SMS webhook): pointing it
+   * at a server of one's own reads everyone's sign-in links, so External users may never change it (seed 003).
+   */
+  routesPeoplesMessages?: boolean;
   /** What GET answers; secrets appear only as "is set" flags. */
   view: V;
   /** What PATCH accepts for this field. */

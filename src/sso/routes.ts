@@ -320,7 +320,8 @@ function ssoProviderAdminRoutes(app: FoyerApp, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      requirePermission(request, 'settings.manage');
+      // A provider of one's own could assert anyone's email: External users, who may not see people, may not add one.
+      authorizeSeeingPeople(requirePermission(request, 'settings.manage'));
       const context = auditContext(request);
       const row = await db.transaction((tx) => createSsoProvider(tx, context, config, request.body));
       return reply.status(201).send({ provider: toSsoProvider(row) });
@@ -355,7 +356,7 @@ function ssoProviderAdminRoutes(app: FoyerApp, deps: AppDeps): void {
       },
     },
     async (request) => {
-      requirePermission(request, 'settings.manage');
+      authorizeSeeingPeople(requirePermission(request, 'settings.manage'));
       const context = auditContext(request);
       const row = await db.transaction((tx) => updateSsoProvider(tx, context, config, request.params.id, request.body));
       return { provider: toSsoProvider(row) };

@@ -56,6 +56,7 @@ export const mfaSettingsPatch = z.object({
 export const mfaSettingsSection = defineSettingsSection({
   field: 'mfa',
   permission: 'settings.manage',
+  routesPeoplesMessages: true,
   view: mfaSettingsView,
   patch: mfaSettingsPatch,
   read: (db) => readMfaSettings(db),

@@ -77,9 +77,11 @@ function Navigation({ user, onNavigate }: { user: Me; onNavigate: () => void }) 
       {user.permissions.includes('groups.manage') && (
         <NavItem to="/admin/groups" label="Groups" icon={<IconUsersGroup size={18} />} onNavigate={onNavigate} />
       )}
+      {user.permissions.includes('mail.read') && user.profile !== 'external' && (
+        <NavItem to="/admin/mail" label="Mail" icon={<IconMail size={18} />} onNavigate={onNavigate} />
+      )}
       {user.permissions.includes('settings.manage') && (
         <>
-          <NavItem to="/admin/mail" label="Mail" icon={<IconMail size={18} />} onNavigate={onNavigate} />
           <NavItem to="/admin/settings/email" label="Settings" icon={<IconSettings size={18} />} onNavigate={onNavigate} />
           <NavItem to="/admin/settings/authentication" label="Authentication" icon={<IconShieldCheck size={18} />} onNavigate={onNavigate} />
           <NavItem to="/admin/settings/sso" label="SSO providers" icon={<IconKey size={18} />} onNavigate={onNavigate} />

@@ -33,7 +33,7 @@ export function MailPage() {
     <>
       <PageHeader
         title="Mail"
-        description="Every email Foyer has sent or will send. Once a message is delivered, its personal link or code is removed from the copy kept here."
+        description="Every email Foyer has sent or will send. Personal links and codes are shown only on captured messages (the dev mailbox) of an instance in development mode; everywhere else they are hidden."
       />
       <Stack>
         <Group justify="space-between" align="end">
