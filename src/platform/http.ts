@@ -188,15 +188,17 @@ function rejectingUnsafeText(route: Parameters<typeof validatorCompiler>[0]) {
 
 /**
  * A body the route stopped reading (a CSV upload refused mid-way) would otherwise sit in the socket, and the next
- * request on that keep-alive connection would wait behind it until the idle timeout. Node only discards what no
- * one started reading, so the rest is read and dropped here, up to the route's body limit; past it, the
- * connection is closed.
+ * request on that keep-alive connection would wait behind it until the idle timeout (issue 16: 73 s). Node only
+ * discards bodies no one started reading, so the rest is read and dropped here, up to the route's body limit; past
+ * it, the connection is closed.
  */
 function discardUnreadBody(request: FastifyRequest): void {
   const raw = request.raw;
   if (raw.readableEnded || raw.destroyed) return;
   const limit = request.routeOptions.bodyLimit ?? 1024 * 1024;
   let discarded = 0;
+  // An abandoned async iterator still listens for 'readable', which would keep the stream from flowing.
+  raw.removeAllListeners('readable');
   raw.on('data', (chunk: Buffer) => {
     discarded += chunk.length;
     if (discarded > limit) raw.socket.destroy();

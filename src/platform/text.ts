@@ -7,15 +7,15 @@ const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbf
  */
 export const isUnsafeText = (value: string) => value.includes('\0') || UNPAIRED_SURROGATE.test(value);
 
-const isPlainObject = (value: object): value is Record<string, unknown> => {
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
-};
+// Query and path parsers build their objects on prototypes of their own, so "parsed data" is told from a streamed
+// upload or a buffer by what it is not.
+const isParsedObject = (value: object): value is Record<string, unknown> =>
+  !ArrayBuffer.isView(value) && typeof (value as { pipe?: unknown }).pipe !== 'function';
 
 /**
  * The path (`a.b.0`) of the first string or key inside parsed input that is unsafe text, or null when there is none.
- * Walks only what JSON and query parsing produce (plain objects, arrays, strings), without recursion, so neither a
- * deeply nested body nor a streamed one (an upload) can trip it.
+ * Walks what JSON and query parsing produce (objects, arrays, strings) without recursion, so neither a deeply nested
+ * body nor a streamed one (an upload) can trip it.
  */
 export function unsafeTextPath(input: unknown): string | null {
   const pending: { value: unknown; path: string }[] = [{ value: input, path: '' }];
@@ -26,7 +26,7 @@ export function unsafeTextPath(input: unknown): string | null {
       if (isUnsafeText(value)) return path;
     } else if (Array.isArray(value)) {
       value.forEach((item, i) => pending.push({ value: item, path: at(path, i) }));
-    } else if (value !== null && typeof value === 'object' && isPlainObject(value)) {
+    } else if (value !== null && typeof value === 'object' && isParsedObject(value)) {
       for (const [key, item] of Object.entries(value)) {
         if (isUnsafeText(key)) return path || '(key)';
         pending.push({ value: item, path: at(path, key) });
