@@ -5,6 +5,7 @@ import { unauthenticated } from '../platform/errors.js';
 import { sessionCookieName, type AppDeps, type FoyerApp } from '../platform/http.js';
 import type { Permission } from '../roles/catalogue.js';
 import { authorize, type Actor } from './actor.js';
+import { hasPendingCookie } from './mfa/pending.js';
 import { SESSION_ABSOLUTE_MS, resolveSession, type ClientInfo } from './sessions/service.js';
 
 declare module 'fastify' {
@@ -12,7 +13,26 @@ declare module 'fastify' {
     /** Resolved once per request from the session cookie or the bearer token; null when anonymous. */
     actor: Actor | null;
   }
+  interface FastifyContextConfig {
+    /**
+     * A protected route that also serves a sign-in stopped at "set up a second factor first": it may be reached with
+     * that sign-in's cookie instead of a session, and checks the cookie itself.
+     */
+    acceptsPendingSignIn?: boolean;
+  }
 }
+
+/**
+ * Every route under these paths needs a signed-in caller. Refused in onRequest, before the body is read or
+ * validated, so an anonymous caller learns nothing about a route's fields, and a new route there is protected
+ * without saying so. The handlers' own requireActor/requirePermission stay: they say what the route needs.
+ */
+const PROTECTED_ROUTE = /^\/api\/v1\/(?:admin|me)(?:\/|$)/;
+
+const isProtected = (url: string) => PROTECTED_ROUTE.test(url);
+
+/** Names the credentials of every protected route in the OpenAPI document, so clients can tell them from public ones. */
+const PROTECTED_SECURITY: Record<string, string[]>[] = [{ session: [] }, { apiToken: [] }];
 
 export const clientInfo = (request: FastifyRequest): ClientInfo => ({
   ip: request.ip ?? null,
@@ -23,6 +43,10 @@ export const clientInfo = (request: FastifyRequest): ClientInfo => ({
 export function installActorResolution(app: FoyerApp, deps: AppDeps): void {
   const cookieName = sessionCookieName(deps.config);
   app.decorateRequest('actor', null);
+  app.addHook('onRoute', (route) => {
+    if (!isProtected(route.url) || route.schema?.hide) return;
+    route.schema = { ...route.schema, security: route.schema?.security ?? PROTECTED_SECURITY };
+  });
   app.addHook('onRequest', async (request) => {
     const authorization = request.headers.authorization;
     if (authorization?.startsWith('Bearer ')) {
@@ -30,10 +54,14 @@ export function installActorResolution(app: FoyerApp, deps: AppDeps): void {
         ...clientInfo(request),
         now: new Date(),
       });
-      return;
+    } else {
+      const token = request.cookies[cookieName];
+      if (token) request.actor = await resolveSession(deps.db, token, new Date());
     }
-    const token = request.cookies[cookieName];
-    if (token) request.actor = await resolveSession(deps.db, token, new Date());
+    const route = request.routeOptions.url;
+    if (request.actor || route === undefined || !isProtected(route)) return;
+    if (request.routeOptions.config.acceptsPendingSignIn && hasPendingCookie(request, deps)) return;
+    throw unauthenticated();
   });
 }
 

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
@@ -15,7 +16,6 @@ import Fastify, {
   type RawServerDefault,
 } from 'fastify';
 import {
-  hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
   jsonSchemaTransformObject,
   serializerCompiler,
@@ -27,7 +27,9 @@ import { z } from 'zod';
 import type { Config } from './config.js';
 import type { Database } from './db.js';
 import { FoyerError } from './errors.js';
+import { answerClientError, internalError, sendError, toFoyerError } from './http-errors.js';
 import { webDistFolder } from './paths.js';
+import { unsafeTextPath } from './text.js';
 
 export type FoyerApp = FastifyInstance<
   RawServerDefault,
@@ -88,12 +90,15 @@ function loggerOptions(config: Config, stream: NodeJS.WritableStream | undefined
   };
 }
 
+/** Stands for the per-response nonce in the CSP worked out at start-up; HTML responses fill it in. */
+const NONCE = '{nonce}';
+
 const helmetOptions = (config: Config): HelmetOptions => ({
   contentSecurityPolicy: {
     directives: {
       defaultSrc: ["'self'"],
-      // Mantine injects CSS variables at runtime.
-      styleSrc: ["'self'", "'unsafe-inline'"],
+      // Mantine injects its CSS variables in <style> elements, and gives them the nonce of the page (web/src/main.tsx).
+      styleSrc: ["'self'", `'nonce-${NONCE}'`],
       imgSrc: ["'self'", 'data:'],
       connectSrc: ["'self'"],
       frameAncestors: ["'none'"],
@@ -104,6 +109,21 @@ const helmetOptions = (config: Config): HelmetOptions => ({
   strictTransportSecurity: config.secureCookies,
 });
 
+// The console uses none of these; passkeys and copying links to the clipboard are the browser features it needs.
+const PERMISSIONS_POLICY = [
+  'camera=()',
+  'microphone=()',
+  'geolocation=()',
+  'payment=()',
+  'usb=()',
+  'serial=()',
+  'bluetooth=()',
+  'display-capture=()',
+  'publickey-credentials-create=(self)',
+  'publickey-credentials-get=(self)',
+  'clipboard-write=(self)',
+].join(', ');
+
 /**
  * Helmet's headers, worked out once at start-up. They depend only on the configuration, and building them per
  * request (as @fastify/helmet does) parsed the CSP directives again on every response, which showed in the
@@ -113,7 +133,7 @@ function securityHeaders(config: Config): Record<string, string> {
   const headers: Record<string, string> = {};
   const collector = {
     setHeader: (name: string, value: string | number | readonly string[]) => {
-      headers[name] = String(value);
+      headers[name.toLowerCase()] = String(value);
     },
     removeHeader: () => undefined,
   };
@@ -124,32 +144,66 @@ function securityHeaders(config: Config): Record<string, string> {
       if (error) throw error;
     },
   );
+  headers['permissions-policy'] = PERMISSIONS_POLICY;
   return headers;
 }
 
-function sendError(reply: FastifyReply, error: FoyerError) {
-  if (error.headers) reply.headers(error.headers);
-  return reply.status(error.status).send({
-    error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) },
-  });
+/** The public OpenAPI document is the one API reply without personal data; every other one must not be cached. */
+const isPersonalDataReply = (url: string) => url.startsWith('/api/') && !url.startsWith('/api/v1/openapi.json');
+
+/**
+ * The console's index.html, read once, with a fresh nonce per response: the CSP allows only <style> elements that
+ * carry it, and the page hands it to Mantine through a meta element.
+ */
+function webIndex(cspTemplate: string) {
+  const file = join(webDistFolder, 'index.html');
+  if (!existsSync(file)) return null;
+  const html = readFileSync(file, 'utf8');
+  return (reply: FastifyReply) => {
+    const nonce = randomBytes(16).toString('base64');
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .header('content-security-policy', cspTemplate.replace(NONCE, nonce))
+      .send(html.replace('<head>', `<head><meta name="csp-nonce" content="${nonce}">`));
+  };
 }
 
-function toFoyerError(error: FastifyError | FoyerError | Error): FoyerError | null {
-  if (error instanceof FoyerError) return error;
-  if (hasZodFastifySchemaValidationErrors(error)) {
-    const fields: Record<string, string> = {};
-    for (const issue of error.validation) {
-      const field = issue.instancePath.replace(/^\//, '').replace(/\//g, '.') || (error.validationContext ?? 'body');
-      fields[field] ??= issue.message ?? 'is invalid';
-    }
-    return new FoyerError(400, 'validation_failed', 'Some fields are missing or invalid.', { details: { fields } });
-  }
-  const status = (error as FastifyError).statusCode;
-  if (status && status >= 400 && status < 500) {
-    const code = (error as FastifyError).code?.replace(/^FST_(ERR_)?/, '').toLowerCase() || 'bad_request';
-    return new FoyerError(status, code, error.message);
-  }
-  return null;
+/**
+ * Input validation: before a route's own Zod schema looks at a part of the request, every string and key in it is
+ * checked for NUL and unpaired surrogates. This sits in the validator compiler rather than in a shared Zod string
+ * type so that it covers every route, present and future, whatever its schema uses (z.string, z.email, records,
+ * unions), and after the preValidation hooks, so authentication still answers first.
+ */
+function rejectingUnsafeText(route: Parameters<typeof validatorCompiler>[0]) {
+  const validate = validatorCompiler(route);
+  return (data: unknown) => {
+    const path = unsafeTextPath(data);
+    if (path === null) return validate(data);
+    const field = path || route.httpPart || 'body';
+    const message = 'must not contain NUL characters or unpaired surrogates';
+    return { error: new FoyerError(400, 'validation_failed', 'Some fields are missing or invalid.', { details: { fields: { [field]: message } } }) };
+  };
+}
+
+/**
+ * A body the route stopped reading (a CSV upload refused mid-way) would otherwise sit in the socket, and the next
+ * request on that keep-alive connection would wait behind it until the idle timeout (issue 16: 73 s). Node only
+ * discards bodies no one started reading, so the rest is read and dropped here, up to the route's body limit; past
+ * it, the connection is closed.
+ */
+function discardUnreadBody(request: FastifyRequest): void {
+  const raw = request.raw;
+  if (raw.readableEnded || raw.destroyed) return;
+  const limit = request.routeOptions.bodyLimit ?? 1024 * 1024;
+  let discarded = 0;
+  // An abandoned async iterator still listens for 'readable', which would keep the stream from flowing.
+  raw.removeAllListeners('readable');
+  raw.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > limit) raw.socket.destroy();
+  });
+  raw.resume();
 }
 
 /**
@@ -161,26 +215,43 @@ export async function createHttpServer(
   logStream: NodeJS.WritableStream | undefined,
   register: (app: FoyerApp) => Promise<void> | void,
 ): Promise<FoyerApp> {
+  const headers = securityHeaders(config);
+  const cspTemplate = headers['content-security-policy']!;
+  headers['content-security-policy'] = cspTemplate.replace(` 'nonce-${NONCE}'`, '');
+  const responseHeaders = (request: FastifyRequest, reply: FastifyReply) => {
+    reply.headers(headers);
+    if (isPersonalDataReply(request.url)) reply.header('cache-control', 'no-store');
+  };
+
   const app = Fastify({
     logger: loggerOptions(config, logStream),
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
+    // Refusals from the router itself (bad percent-encoding, a path segment over the length limit) skip the hooks.
+    frameworkErrors: (error, request, reply) => {
+      responseHeaders(request, reply);
+      return sendError(reply, toFoyerError(error) ?? internalError());
+    },
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<ZodTypeProvider>() as unknown as FoyerApp;
 
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(rejectingUnsafeText);
   app.setSerializerCompiler(serializerCompiler);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const known = toFoyerError(error);
     if (known) return sendError(reply, known);
     request.log.error({ err: error }, 'request failed');
-    return sendError(reply, new FoyerError(500, 'internal_error', 'Something went wrong on our side. Please try again.'));
+    return sendError(reply, internalError());
   });
 
   await app.register(fastifyCookie);
-  const headers = securityHeaders(config);
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(headers);
+  app.addHook('onRequest', (request, reply, done) => {
+    responseHeaders(request, reply);
+    done();
+  });
+  app.addHook('onResponse', (request, _reply, done) => {
+    discardUnreadBody(request);
     done();
   });
 
@@ -223,15 +294,16 @@ export async function createHttpServer(
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  const webIndex = join(webDistFolder, 'index.html');
-  if (existsSync(webIndex)) {
-    await app.register(fastifyStatic, { root: webDistFolder, wildcard: false, index: false });
+  const sendIndex = webIndex(cspTemplate);
+  if (sendIndex) {
+    // index.html itself is only ever sent with its nonce, by the not-found handler below.
+    await app.register(fastifyStatic, { root: webDistFolder, wildcard: false, index: false, allowedPath: (path) => path !== '/index.html' });
   }
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0]!;
-    if (request.method === 'GET' && !path.startsWith('/api/') && existsSync(webIndex)) {
+    if (request.method === 'GET' && !path.startsWith('/api/') && sendIndex) {
       // The console is a single-page app: every non-API path renders it and the client router takes over.
-      return reply.type('text/html').sendFile('index.html');
+      return sendIndex(reply);
     }
     return sendError(reply, new FoyerError(404, 'not_found', 'There is nothing at this address.'));
   });

@@ -38,16 +38,22 @@ export type SsoProvider = z.infer<typeof ssoProviderSchema>;
  * Issuers must be https, except on loopback where no one can sit in between: that is how a provider on the same
  * machine (and the tests' own provider) is reached.
  */
+const parsedUrl = (value: string) => (URL.canParse(value) ? new URL(value) : null);
+
 const issuerUrl = z
   .string()
   .trim()
   .max(2000)
   .pipe(z.url({ protocol: /^https?$/, message: 'must be an absolute https:// URL' }))
+  // Zod runs these even when z.url has refused the value, so they must not assume it parses: it is reported already.
   .refine((value) => {
-    const url = new URL(value);
-    return url.protocol === 'https:' || LOOPBACK_HOSTS.has(url.hostname);
+    const url = parsedUrl(value);
+    return !url || url.protocol === 'https:' || LOOPBACK_HOSTS.has(url.hostname);
   }, 'must use https:// (plain http only on localhost)')
-  .refine((value) => !new URL(value).search && !new URL(value).hash, 'must not carry a query or fragment');
+  .refine((value) => {
+    const url = parsedUrl(value);
+    return !url || (!url.search && !url.hash);
+  }, 'must not carry a query or fragment');
 
 const scopeList = z
   .array(z.string().trim().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'must be a scope name without spaces'))

@@ -2,6 +2,7 @@ import { and, eq, getTableColumns, isNotNull, isNull, not, or, sql, type SQL } f
 import { z } from 'zod';
 import { actorUserColumns, type ActorUser } from '../auth/actor.js';
 import { preparedQuery, type Database } from '../platform/db.js';
+import { isUuid } from '../platform/ids.js';
 import { isoDate, isoOrNull } from '../platform/http.js';
 import { USER_PROFILES, USER_STATUSES, users, type UserRow } from './schema.js';
 import { groupsOfUsers, rolesOfUsers, type GroupRef, type RoleRef } from './service.js';
@@ -150,6 +151,7 @@ export const toAdminUserDetail = (u: AdminUserRow, roles: RoleRef[], groups: Gro
 
 /** One user as the admin screens show them; undefined for an unknown or deleted account. */
 export async function loadAdminUser(db: Database, userId: string): Promise<AdminUserDetail | undefined> {
+  if (!isUuid(userId)) return undefined;
   const [row] = await db.select(adminUserColumns).from(users).where(eq(users.id, userId));
   if (!row || row.deletedAt) return undefined;
   const [roles, groups] = [await rolesOfUsers(db, [userId]), await groupsOfUsers(db, [userId])];

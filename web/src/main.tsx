@@ -12,9 +12,12 @@ import { theme } from './theme';
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html is missing the #root element');
 
+// The server's CSP admits only <style> elements carrying this page's nonce (src/platform/http.ts).
+const styleNonce = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content ?? '';
+
 createRoot(container).render(
   <StrictMode>
-    <MantineProvider theme={theme} defaultColorScheme="light">
+    <MantineProvider theme={theme} defaultColorScheme="light" getStyleNonce={() => styleNonce}>
       <Notifications position="bottom-right" />
       <BrowserRouter>
         <SessionProvider>

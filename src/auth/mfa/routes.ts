@@ -248,6 +248,7 @@ export function mfaRoutes(app: FoyerApp, deps: AppDeps): void {
   app.get(
     '/api/v1/me/mfa',
     {
+      config: { acceptsPendingSignIn: true },
       schema: {
         tags: ['Two-factor'],
         summary: 'Your second factors, recovery codes left, and what this instance allows and requires',
@@ -286,6 +287,7 @@ export function mfaRoutes(app: FoyerApp, deps: AppDeps): void {
   app.post(
     '/api/v1/me/mfa/totp',
     {
+      config: { acceptsPendingSignIn: true },
       schema: {
         tags: ['Two-factor'],
         summary: 'Start setting up an authenticator app: a new secret, its otpauth URI and a QR code',
@@ -307,6 +309,7 @@ export function mfaRoutes(app: FoyerApp, deps: AppDeps): void {
     app.post(
       `/api/v1/me/mfa/${channel}`,
       {
+        config: { acceptsPendingSignIn: true },
         schema: {
           tags: ['Two-factor'],
           summary: channel === 'email' ? 'Start setting up email codes: sends a code to your address' : 'Start setting up SMS codes: sends a code to this phone',
@@ -328,6 +331,7 @@ export function mfaRoutes(app: FoyerApp, deps: AppDeps): void {
   app.post(
     '/api/v1/me/mfa/:method/confirm',
     {
+      config: { acceptsPendingSignIn: true },
       schema: {
         tags: ['Two-factor'],
         summary: 'Finish setting up a second factor with a code from it',

@@ -6,10 +6,11 @@ import { authorizeGrant, type Actor } from '../../auth/actor.js';
 import { groupRoles, groups } from '../../groups/schema.js';
 import { isUniqueViolation, type Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';
+import { isUnsafeText } from '../../platform/text.js';
 import { roles } from '../../roles/schema.js';
 import { newUserFields } from '../fields.js';
 import { users } from '../schema.js';
-import { splitNames, type CsvRow } from './csv.js';
+import { IMPORT_COLUMNS, splitNames, type CsvRow } from './csv.js';
 
 export const ROW_OUTCOMES = ['created', 'skipped', 'failed'] as const;
 export type RowOutcome = (typeof ROW_OUTCOMES)[number];
@@ -118,6 +119,9 @@ function checkRow(input: CsvRow, seen: SeenInFile): Candidate | RowResult {
   if (emailKey && firstWithEmail === undefined) seen.emails.set(emailKey, input.row);
   if (usernameKey && firstWithUsername === undefined) seen.usernames.set(usernameKey, input.row);
 
+  // PostgreSQL cannot store a NUL: caught here, the row fails alone instead of its whole batch failing in the database.
+  const unsafe = IMPORT_COLUMNS.find((column) => isUnsafeText(input.values[column] ?? ''));
+  if (unsafe) return failed(input.row, 'invalid_row', `${unsafe}: must not contain NUL characters.`, email);
   if (input.extraValues > 0) {
     return failed(input.row, 'invalid_row', `Row ${input.row} has more values than the header has columns.`, email);
   }
