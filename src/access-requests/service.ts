@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { recordAudit, type AuditContext } from '../audit/record.js';
 import { authorize, type Actor } from '../auth/actor.js';
 import { inviteUser } from '../invitations/service.js';
-import { enqueueMail } from '../mail/outbox.js';
+import { enqueueDecoyMail, enqueueMail } from '../mail/outbox.js';
 import { notifyAdmins } from '../notifications/service.js';
 import type { Config } from '../platform/config.js';
 import { isUniqueViolation, type Database } from '../platform/db.js';
@@ -83,14 +83,17 @@ export async function submitAccessRequest(
       targetId: request.id,
       details: { email: request.email, source: 'form' },
     });
-    if (confirm) {
-      await enqueueMail(tx, deps.config, { to: request.email, template: 'access_request_received', data: { name: request.name } });
-      await notifyAdmins(tx, deps.config, 'access_request.created', {
-        requesterName: request.name,
-        requesterEmail: request.email,
-        message: request.message,
-      });
-    }
+    // A resubmission within the hour mails nobody, but does the same work (decoys), so a repeated request cannot be
+    // told from a first one by how long it takes.
+    const thanks = { to: request.email, template: 'access_request_received' as const, data: { name: request.name } };
+    await (confirm ? enqueueMail(tx, deps.config, thanks) : enqueueDecoyMail(tx, deps.config, thanks));
+    await notifyAdmins(
+      tx,
+      deps.config,
+      'access_request.created',
+      { requesterName: request.name, requesterEmail: request.email, message: request.message },
+      { decoy: !confirm },
+    );
   });
 }
 

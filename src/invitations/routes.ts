@@ -7,6 +7,7 @@ import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js
 import { pageOf, pageQuery } from '../platform/paging.js';
 import { newUserFields } from '../users/fields.js';
 import { USER_PROFILES } from '../users/schema.js';
+import { hashNewPassword } from '../users/service.js';
 import {
   acceptInvitation,
   invitationItemSchema,
@@ -77,7 +78,9 @@ export function invitationRoutes(app: FoyerApp, deps: AppDeps): void {
     async (request, reply) => {
       const actor = requirePermission(request, 'invitations.manage');
       authorizeSeeingPeople(actor);
-      const result = await db.transaction((tx) => inviteUser(tx, auditContext(request), deps, { ...request.body, actor }));
+      const { password, ...invite } = request.body;
+      const passwordHash = password === undefined ? undefined : await hashNewPassword(password);
+      const result = await db.transaction((tx) => inviteUser(tx, auditContext(request), deps, { ...invite, passwordHash, actor }));
       wakeMailWorkers();
       return reply.status(201).send({ ...result, expiresAt: result.expiresAt.toISOString() });
     },

@@ -32,8 +32,11 @@ export interface InviteInput {
   email: string;
   /** Derived from the email address when omitted. */
   username?: string;
-  /** Set by the administrator: the account can sign in with it at once. Without one the account is Pending Setup. */
-  password?: string;
+  /**
+   * Set by the administrator, hashed before the caller's transaction (`hashNewPassword`): the account can sign in
+   * with it at once. Without one the account is Pending Setup.
+   */
+  passwordHash?: string;
   roleIds: string[];
   groupIds: string[];
   profile?: UserProfile;
@@ -98,12 +101,11 @@ export async function inviteUser(tx: Database, context: AuditContext, deps: Mail
   const groupIds = [...new Set(input.groupIds)];
   const [grantedRoles, grantedGroups] = [await rolesById(tx, roleIds), await groupsById(tx, groupIds)];
   if (input.actor) authorizeGrant(input.actor, [...grantedRoles, ...grantedGroups].flatMap((g) => g.permissions));
-  if (input.password !== undefined) assertPasswordAllowed(input.password);
   const user = await createUser(tx, context, {
     name: input.name,
     email: input.email,
     username: input.username ?? (await freeUsernameFor(tx, input.email)),
-    password: input.password,
+    passwordHash: input.passwordHash,
     roleIds,
     groupIds,
     profile: input.profile,

@@ -30,16 +30,35 @@ export interface EnqueuedMail {
  * after the commit to have it go out at once. The caller reports `blocked` to whoever triggered the mail.
  */
 export async function enqueueMail<K extends TemplateName>(db: Database, config: Config, request: MailRequest<K>): Promise<EnqueuedMail> {
-  const to = request.to.trim();
-  const rendered = renderMail(request.template, request.data, await mailInstance(db, config));
+  const { to, rendered, allowed } = await prepareMail(db, config, request);
   const now = new Date();
-  if (!(await isEmailDomainAllowed(db, to))) {
+  if (!allowed) {
     const reason = blockedReason(to);
     const row = await insertMail(db, { to, template: request.template, rendered: redact(rendered, BLOCKED_MARK), status: 'blocked', now, lastError: reason });
     return { id: row.id, status: 'blocked', reason };
   }
   const row = await insertMail(db, { to, template: request.template, rendered, status: 'queued', now });
   return { id: row.id, status: 'queued', reason: null };
+}
+
+/**
+ * The work of `enqueueMail` without the mail: the same reads, the same rendering and an insert into the outbox that
+ * adds no row. Enumeration-sensitive paths (forgot password, a repeated access request) call it where the other
+ * answer would enqueue a message, so the database and the CPU see the same work whether or not anyone is mailed.
+ */
+export async function enqueueDecoyMail<K extends TemplateName>(db: Database, config: Config, request: MailRequest<K>): Promise<void> {
+  const { to, rendered } = await prepareMail(db, config, request);
+  const now = new Date();
+  await db.execute(sql`insert into ${mailOutbox}
+    (recipient, template, subject, text_body, html_body, secret, status, attempts, next_attempt_at, created_at)
+    select ${to}, ${request.template}, ${rendered.subject}, ${rendered.text}, ${rendered.html}, ${rendered.secret}, 'queued', 0, ${now}, ${now}
+    where false`);
+}
+
+async function prepareMail<K extends TemplateName>(db: Database, config: Config, request: MailRequest<K>) {
+  const to = request.to.trim();
+  const rendered = renderMail(request.template, request.data, await mailInstance(db, config));
+  return { to, rendered, allowed: await isEmailDomainAllowed(db, to) };
 }
 
 export const blockedReason = (to: string) =>

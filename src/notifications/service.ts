@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { recordAudit, type AuditContext } from '../audit/record.js';
-import { enqueueMail, type EnqueuedMail } from '../mail/outbox.js';
+import { enqueueDecoyMail, enqueueMail, type EnqueuedMail } from '../mail/outbox.js';
 import type { TemplateData } from '../mail/templates.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
@@ -119,12 +119,15 @@ export async function notifyAdmins<E extends NotificationEvent>(
   config: Config,
   event: E,
   data: TemplateData[NotificationTemplate<E>],
+  options: { decoy?: boolean } = {},
 ): Promise<(EnqueuedMail & { userId: string })[]> {
   const recipients = await notificationRecipients(db, event);
   const template = NOTIFICATION_EVENTS[event].template as NotificationTemplate<E>;
   const results: (EnqueuedMail & { userId: string })[] = [];
   for (const recipient of recipients) {
-    results.push({ ...(await enqueueMail(db, config, { to: recipient.email, template, data })), userId: recipient.id });
+    // A decoy does the same work and tells nobody (see enqueueDecoyMail).
+    if (options.decoy) await enqueueDecoyMail(db, config, { to: recipient.email, template, data });
+    else results.push({ ...(await enqueueMail(db, config, { to: recipient.email, template, data })), userId: recipient.id });
   }
   return results;
 }

@@ -7,7 +7,7 @@ import type { Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
 import { builtinRoleId } from '../roles/builtin.js';
 import { users } from '../users/schema.js';
-import { createUser } from '../users/service.js';
+import { createUser, hashNewPassword } from '../users/service.js';
 
 export const SETUP_LINK_TTL_MS = 60 * 60 * 1000;
 // Serialises first-administrator creation across instances starting together.
@@ -31,13 +31,18 @@ export type BootstrapOutcome =
  * so the bootstrap variables can never create a second administrator.
  */
 export async function bootstrapFirstAdmin(db: Database, config: Config, now = new Date()): Promise<BootstrapOutcome> {
+  // Hashed before the transaction that holds the setup lock, even though it is then thrown away on a set-up instance.
+  const bootstrap = config.bootstrapAdmin;
+  const passwordHash = bootstrap ? await hashNewPassword(bootstrap.password) : undefined;
   return db.transaction(async (tx) => {
     await lockSetup(tx);
     if (await instanceHasUsers(tx)) return { kind: 'already_set_up' };
     const context = systemContext(now);
-    if (config.bootstrapAdmin) {
+    if (bootstrap) {
+      const { password: _hashed, ...details } = bootstrap;
       const admin = await createUser(tx, context, {
-        ...config.bootstrapAdmin,
+        ...details,
+        passwordHash,
         roleIds: [await builtinRoleId(tx, 'admin')],
         emailVerified: true,
       });
@@ -60,6 +65,7 @@ export interface SetupInput {
 
 /** Creates the first administrator through the setup link and signs them in like every other way in. */
 export async function completeSetup(db: Database, context: AuditContext, input: SetupInput) {
+  const passwordHash = await hashNewPassword(input.password);
   return db.transaction(async (tx) => {
     await lockSetup(tx);
     if (await instanceHasUsers(tx)) {
@@ -73,7 +79,7 @@ export async function completeSetup(db: Database, context: AuditContext, input: 
       name: input.name,
       email: input.email,
       username: input.username,
-      password: input.password,
+      passwordHash,
       roleIds: [await builtinRoleId(tx, 'admin')],
       emailVerified: true,
     });

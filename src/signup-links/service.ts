@@ -19,7 +19,7 @@ import { roles } from '../roles/schema.js';
 import { isEmailDomainAllowed } from '../settings/allowed-domains.js';
 import { groupsById, rolesById } from '../users/admin.js';
 import { users } from '../users/schema.js';
-import { createUser } from '../users/service.js';
+import { createUser, hashNewPassword } from '../users/service.js';
 import { signupLinks, type SignupLinkRow } from './schema.js';
 
 type Deps = Pick<AppDeps, 'config'>;
@@ -282,6 +282,8 @@ export async function redeemSignupLink(
     const message = 'This email domain is not approved. Use your organisation address, or contact your administrator.';
     throw new FoyerError(422, 'email_domain_not_allowed', message, { details: { fields: { email: message } } });
   }
+  // Before the transaction: the link's row stays locked from its use count until the commit.
+  const passwordHash = input.password === undefined ? undefined : await hashNewPassword(input.password);
   const tokenHash = hashSecret(token);
   return db.transaction(async (tx) => {
     const [link] = await tx
@@ -308,7 +310,7 @@ export async function redeemSignupLink(
       name: input.name,
       email: input.email,
       username: input.username,
-      password: input.password,
+      passwordHash,
       roleIds,
       groupIds,
       emailVerified: false,

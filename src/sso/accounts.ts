@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { createSsoRegistrationRequest, domainNotAllowed, readRegistrationSettings } from '../access-requests/service.js';
 import { recordAudit, type AuditContext } from '../audit/record.js';
 import { userPermissions, type Actor } from '../auth/actor.js';
 import { completeSignIn, type SignInResult } from '../auth/sessions/complete-sign-in.js';
+import { sessions } from '../auth/sessions/schema.js';
 import { claimInvitationForSso } from '../invitations/service.js';
 import type { Config } from '../platform/config.js';
 import { isUniqueViolation, type Database } from '../platform/db.js';
@@ -86,10 +87,10 @@ async function linkIdentity(
   });
 }
 
-const signIn = async (tx: Database, context: AuditContext, userId: string, linked: boolean): Promise<SsoOutcome> => ({
+const signIn = async (tx: Database, context: AuditContext, userId: string, provider: SsoProviderRow, linked: boolean): Promise<SsoOutcome> => ({
   kind: 'signed_in',
   linked,
-  result: await completeSignIn(tx, context, { id: userId }, { method: 'sso' }),
+  result: await completeSignIn(tx, context, { id: userId }, { method: 'sso', ssoProviderId: provider.id }),
 });
 
 /** A known person may sign in only while their account is active; one awaiting approval is told so. */
@@ -123,7 +124,7 @@ export async function signInWithSso(
       .update(ssoIdentities)
       .set({ lastUsedAt: context.now })
       .where(and(eq(ssoIdentities.providerId, provider.id), eq(ssoIdentities.subject, claims.subject)));
-    return signIn(tx, context, owner.id, false);
+    return signIn(tx, context, owner.id, provider, false);
   }
 
   if (!claims.email || !claims.emailVerified) throw emailNotVerified();
@@ -139,13 +140,13 @@ export async function signInWithSso(
       if (admit(account) === 'awaiting_approval') return { kind: 'awaiting_approval' };
       await linkIdentity(tx, context, { userId: account.id, provider, subject: claims.subject, reason: 'switched' });
       await confirmEmail(tx, context, account.id);
-      return signIn(tx, context, account.id, true);
+      return signIn(tx, context, account.id, provider, true);
     }
     const invitation = await claimInvitationForSso(tx, context, { userId: account.id, email: claims.email });
     if (invitation) {
       if (admit(account) === 'awaiting_approval') return { kind: 'awaiting_approval' };
       await linkIdentity(tx, context, { userId: account.id, provider, subject: claims.subject, reason: 'invitation' });
-      return signIn(tx, context, account.id, true);
+      return signIn(tx, context, account.id, provider, true);
     }
     throw localAccountExists();
   }
@@ -246,11 +247,16 @@ export async function linkedProvidersOf(db: Database, userId: string): Promise<L
 
 const linkNotFound = () => new FoyerError(404, 'not_found', 'This account is not linked to that provider.');
 
-/** Removes one link; `by` says whether the person did it themselves or an administrator did. */
+/**
+ * Removes one link; `by` says whether the person did it themselves or an administrator did. Removing a link removes
+ * the SSO access it gave: sessions signed in through that provider end (the person's own current one excepted when
+ * they unlink it themselves). An administrator unlinking also withdraws their switch to SSO, so the next SSO sign-in
+ * cannot silently link the account again.
+ */
 export async function unlinkSso(
   db: Database,
   context: AuditContext,
-  input: { userId: string; providerId: string; by: 'self' | 'admin' },
+  input: { userId: string; providerId: string; by: 'self' | 'admin'; keepSessionId?: string | null },
 ): Promise<void> {
   if (!isUuid(input.providerId)) throw linkNotFound();
   await db.transaction(async (tx) => {
@@ -259,13 +265,35 @@ export async function unlinkSso(
       .where(and(eq(ssoIdentities.userId, input.userId), eq(ssoIdentities.providerId, input.providerId)))
       .returning({ providerId: ssoIdentities.providerId });
     if (!removed) throw linkNotFound();
+    const switched =
+      input.by === 'admin' ? await tx.delete(ssoSwitchedAccounts).where(eq(ssoSwitchedAccounts.userId, input.userId)).returning() : [];
+    const ended = await endSsoSessions(tx, input.userId, { providerId: input.providerId, keepSessionId: input.keepSessionId ?? null });
     await recordAudit(tx, context, {
       action: 'sso.identity_unlinked',
       targetType: 'user',
       targetId: input.userId,
-      details: { providerId: input.providerId, by: input.by },
+      details: { providerId: input.providerId, by: input.by, sessionsEnded: ended, switchWithdrawn: switched.length > 0 },
     });
   });
+}
+
+/** Ends the sessions a person signed in to through SSO (one provider's, or every provider's). Returns how many. */
+async function endSsoSessions(
+  tx: Database,
+  userId: string,
+  which: { providerId?: string; keepSessionId: string | null },
+): Promise<number> {
+  const ended = await tx
+    .delete(sessions)
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        which.providerId ? eq(sessions.ssoProviderId, which.providerId) : isNotNull(sessions.ssoProviderId),
+        which.keepSessionId ? ne(sessions.id, which.keepSessionId) : undefined,
+      ),
+    )
+    .returning({ id: sessions.id });
+  return ended.length;
 }
 
 async function lockManagedUser(tx: Database, actor: Actor, userId: string) {
@@ -316,6 +344,7 @@ export async function switchAuthMethod(
     } else {
       await tx.delete(ssoSwitchedAccounts).where(eq(ssoSwitchedAccounts.userId, userId));
       await tx.delete(ssoIdentities).where(eq(ssoIdentities.userId, userId));
+      await endSsoSessions(tx, userId, { keepSessionId: null });
     }
     await recordAudit(tx, context, {
       action: 'user.auth_method_changed',

@@ -89,14 +89,15 @@ const isNetworkFailure = (error: unknown) => {
 };
 
 /**
- * Exchanges the code and checks the ID token: openid-client verifies state, the token's signature, its exact issuer
- * and audience, its nonce, and the PKCE verifier. Anything off is refused without saying which check failed.
+ * Exchanges the code and checks the ID token: openid-client verifies state, the token's signature (switched on in
+ * `discoverProvider`: by default it trusts the TLS channel instead), its exact issuer and audience, its nonce, and
+ * the PKCE verifier. Anything off is refused without saying which check failed.
  */
 export async function completeSsoFlow(
   db: Database,
   config: Config,
   flow: SsoFlowRow,
-  query: Record<string, string>,
+  query: Record<string, string | undefined>,
 ): Promise<{ provider: SsoProviderRow; claims: SsoClaims }> {
   const provider = await findSsoProvider(db, flow.providerId);
   if (!provider || !provider.enabled) throw ssoProviderNotFound();
@@ -105,7 +106,7 @@ export async function completeSsoFlow(
   }
   const configuration = await discoverProvider(settingsOf(config, provider));
   const currentUrl = new URL(callbackUrl(config));
-  for (const [key, value] of Object.entries(query)) currentUrl.searchParams.set(key, value);
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) currentUrl.searchParams.set(key, value);
   let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
   try {
     tokens = await oidc.authorizationCodeGrant(configuration, currentUrl, {

@@ -205,7 +205,9 @@ export async function discoverProvider(settings: ProviderSettings): Promise<oidc
   try {
     return await oidc.discovery(issuer, settings.clientId, undefined, auth, {
       timeout: DISCOVERY_TIMEOUT_SECONDS,
-      execute: issuer.protocol === 'http:' ? [oidc.allowInsecureRequests] : [],
+      // ID token signatures are checked against the provider's published keys, not left to the TLS channel (which
+      // openid-client would otherwise trust): a plain-http loopback issuer has no such channel.
+      execute: [oidc.enableNonRepudiationChecks, ...(issuer.protocol === 'http:' ? [oidc.allowInsecureRequests] : [])],
     });
   } catch (error) {
     throw providerUnreachable(describeDiscoveryFailure(error, settings.issuer));

@@ -36,6 +36,7 @@ import {
   updateSsoProvider,
 } from './providers.js';
 import { ssoProviders, ssoSwitchedAccounts, type SsoFlowMode } from './schema.js';
+import { readSsoSettings } from './settings.js';
 
 const adminTags = ['SSO providers'];
 const authTags = ['Single sign-on'];
@@ -47,6 +48,17 @@ const RETURN_PATHS: Record<SsoFlowMode, string> = { sign_in: '/login', link: '/'
 
 const withParams = (path: string, params: Record<string, string>) => `${path}?${new URLSearchParams(params).toString()}`;
 
+const callbackParameter = (description: string) => z.string().max(4000).optional().describe(description);
+/** What an OpenID provider sends back (RFC 6749 §4.1.2, RFC 9207); anything else it adds is ignored. */
+const callbackQuery = z.object({
+  code: callbackParameter('The authorization code'),
+  state: callbackParameter('The state Foyer sent'),
+  iss: callbackParameter('The issuer of the answer (RFC 9207)'),
+  error: callbackParameter('Set instead of code when the provider did not sign the person in'),
+  error_description: callbackParameter('The provider’s explanation of error'),
+  error_uri: callbackParameter('A page about error'),
+});
+
 export function ssoRoutes(app: FoyerApp, deps: AppDeps): void {
   const { db, config } = deps;
   // The round trip's id lives only in this cookie. Lax, because the provider sends the browser back with a top-level GET.
@@ -56,17 +68,9 @@ export function ssoRoutes(app: FoyerApp, deps: AppDeps): void {
   const setFlowCookie = (reply: FastifyReply, flowId: string) =>
     reply.setCookie(flowCookie, flowId, { ...cookieOptions, maxAge: SSO_FLOW_TTL_MS / 1000 });
 
-  /** A signed-in browser session recent enough to add a sign-in method; null otherwise. */
-  const linkingUser = (request: FastifyRequest): string | null => {
-    const actor = request.actor;
-    if (!actor || actor.via !== 'session') return null;
-    try {
-      requireRecentSignIn(actor, new Date());
-    } catch {
-      return null;
-    }
-    return actor.user.id;
-  };
+  /** A bad query still ends the way the browser flow expects: back on a page, with a code it can explain. */
+  const badQuery = (reply: FastifyReply, mode: SsoFlowMode) =>
+    reply.redirect(withParams(RETURN_PATHS[mode], { sso_error: 'invalid_request' }), 302);
 
   app.get(
     '/api/v1/auth/sso/:id/start',
@@ -75,20 +79,22 @@ export function ssoRoutes(app: FoyerApp, deps: AppDeps): void {
         tags: authTags,
         summary: 'Start single sign-on with a provider (browser navigation; redirects to the provider)',
         description:
-          'Redirects (302) to the provider. Someone already signed in, recently enough, links the provider to their account ' +
-          'instead. `intent=verify` comes from the join request form: an unknown person with a provider-verified email gets an ' +
-          'account awaiting approval and an access request (when the instance takes access requests). Failures redirect to the page they came from with ' +
-          '`?sso_error=<code>`.',
+          'Redirects (302) to the provider to sign in. It never links a provider to the account already signed in: a ' +
+          'cross-site link could start that, so linking is `POST /api/v1/me/sso/{id}/link` from Foyer’s own page. ' +
+          '`intent=verify` comes from the join request form: an unknown person with a provider-verified email gets an ' +
+          'account awaiting approval and an access request (when the instance takes access requests). Failures, and a ' +
+          'query that is not one of these, redirect to the page they came from with `?sso_error=<code>`.',
         params: providerParams,
         querystring: z.object({ intent: z.enum(['sign_in', 'verify']).default('sign_in') }),
         response: { 302: z.null().describe('To the provider, or back with sso_error') },
       },
+      attachValidation: true,
     },
     async (request, reply) => {
-      const userId = request.query.intent === 'verify' ? null : linkingUser(request);
-      const mode: SsoFlowMode = request.query.intent === 'verify' ? 'verify' : userId ? 'link' : 'sign_in';
+      if (request.validationError) return badQuery(reply, 'sign_in');
+      const mode: SsoFlowMode = request.query.intent === 'verify' ? 'verify' : 'sign_in';
       try {
-        const flow = await startSsoFlow(db, config, { providerId: request.params.id, mode, userId, now: new Date() });
+        const flow = await startSsoFlow(db, config, { providerId: request.params.id, mode, userId: null, now: new Date() });
         setFlowCookie(reply, flow.flowId);
         return reply.redirect(flow.authorizationUrl, 302);
       } catch (error) {
@@ -105,10 +111,12 @@ export function ssoRoutes(app: FoyerApp, deps: AppDeps): void {
         summary: 'Where providers send the browser back (redirect URI to register at the provider)',
         description:
           'Finishes the round trip and redirects: to the console when signed in, to My account after linking, to ' +
-          '`/login?sso_notice=awaiting_approval` after registration, and otherwise back with `?sso_error=<code>`.',
-        querystring: z.record(z.string(), z.string()),
+          '`/login?sso_notice=awaiting_approval` after registration, and otherwise back with `?sso_error=<code>`. ' +
+          'The provider sends either `code` and `state` (and `iss`) or `error`.',
+        querystring: callbackQuery,
         response: { 302: z.null() },
       },
+      attachValidation: true,
     },
     async (request, reply) => {
       const now = new Date();
@@ -117,6 +125,7 @@ export function ssoRoutes(app: FoyerApp, deps: AppDeps): void {
       try {
         const flow = await consumeSsoFlow(db, request.cookies[flowCookie], now);
         mode = flow.mode;
+        if (request.validationError) return badQuery(reply, mode);
         const { provider, claims } = await completeSsoFlow(db, config, flow, request.query);
         const context = auditContext(request, now);
         const outcome: SsoOutcome = await db.transaction(async (tx) => {
@@ -146,7 +155,9 @@ export function ssoRoutes(app: FoyerApp, deps: AppDeps): void {
       schema: {
         tags: authTags,
         summary: 'Begin linking a provider to my account; answers the address to send the browser to',
-        description: 'Needs a browser session that signed in within the last ten minutes (403 reauthentication_required).',
+        description:
+          'Needs a browser session that signed in within the last ten minutes (403 reauthentication_required), and ' +
+          'self-linking switched on by an administrator (Settings → SSO, `sso.linkHint`; otherwise 403 sso_linking_disabled).',
         params: providerParams,
         response: { 200: z.object({ url: z.string() }), ...errorResponses(401, 403, 404) },
       },
@@ -155,6 +166,10 @@ export function ssoRoutes(app: FoyerApp, deps: AppDeps): void {
       const actor = requireActor(request);
       if (actor.via !== 'session') throw new FoyerError(403, 'forbidden', 'Only a signed-in browser can link a sign-in method.');
       requireRecentSignIn(actor, new Date());
+      // Seed 002: "Add SSO" must be activated by the administrator first; it is the switch for self-linking.
+      if (!(await readSsoSettings(db)).linkHint) {
+        throw new FoyerError(403, 'sso_linking_disabled', 'Linking single sign-on to your account is not switched on. Ask your administrator.');
+      }
       const flow = await startSsoFlow(db, config, { providerId: request.params.id, mode: 'link', userId: actor.user.id, now: new Date() });
       setFlowCookie(reply, flow.flowId);
       return { url: flow.authorizationUrl };
@@ -186,7 +201,12 @@ export function ssoRoutes(app: FoyerApp, deps: AppDeps): void {
     async (request, reply) => {
       const actor = requireActor(request);
       requireRecentSignIn(actor, new Date());
-      await unlinkSso(db, auditContext(request), { userId: actor.user.id, providerId: request.params.id, by: 'self' });
+      await unlinkSso(db, auditContext(request), {
+        userId: actor.user.id,
+        providerId: request.params.id,
+        by: 'self',
+        keepSessionId: actor.sessionId,
+      });
       return reply.status(204).send(null);
     },
   );

@@ -44,8 +44,14 @@ beforeEach(async () => {
   });
   expect(created.statusCode).toBe(201);
   providerId = created.json().provider.id;
+  await setLinkHint(true);
 });
 afterEach(() => t.close());
+
+const setLinkHint = async (linkHint: boolean) => {
+  const res = await t.app.inject({ method: 'PATCH', url: '/api/v1/admin/settings', headers: asBrowser(adminCookie), payload: { sso: { linkHint } } });
+  expect(res.statusCode).toBe(200);
+};
 
 const flowCookieOf = (response: LightMyRequestResponse) => {
   const cookie = response.cookies.find((c) => c.name === 'foyer_sso_flow' && c.value);
@@ -195,12 +201,26 @@ describe('Signing in with SSO', () => {
     expect(logins.map((e) => (e.details as { method: string }).method)).toEqual(['password', 'sso']);
   });
 
-  it('links the provider when someone signs in through SSO while holding a valid session', async () => {
+  it('never links from a start that any site can send a signed-in browser to; only the POST from My account links', async () => {
     const alice = await seedUser(t.handle, { email: 'alice.local@example.com' });
     const aliceCookie = await signIn(t.app, alice.email);
-    const linked = await roundTrip('alice', { session: aliceCookie });
-    expect(locationOf(linked).searchParams.get('sso_linked')).toBe('Corp ID');
-    expect(await identitiesOf(alice.id)).toHaveLength(1);
+    const crossSite = await roundTrip('alice', { session: aliceCookie });
+    expect(locationOf(crossSite).searchParams.get('sso_linked')).toBeNull();
+    expect(locationOf(crossSite).searchParams.get('sso_error')).toBe('sso_account_not_found');
+    expect(await identitiesOf(alice.id)).toEqual([]);
+    expect(locationOf(await linkViaAccount(aliceCookie, 'alice')).searchParams.get('sso_linked')).toBe('Corp ID');
+  });
+
+  it('lets people link a provider themselves only while the administrator has switched "Add SSO" on', async () => {
+    await setLinkHint(false);
+    const alice = await seedUser(t.handle, { email: 'alice.local@example.com' });
+    const aliceCookie = await signIn(t.app, alice.email);
+    const refused = await t.app.inject({ method: 'POST', url: `/api/v1/me/sso/${providerId}/link`, headers: asBrowser(aliceCookie) });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.code).toBe('sso_linking_disabled');
+    expect(refused.cookies.find((c) => c.name === 'foyer_sso_flow')).toBeUndefined();
+    await setLinkHint(true);
+    expect(locationOf(await linkViaAccount(aliceCookie, 'alice')).searchParams.get('sso_linked')).toBe('Corp ID');
   });
 
   it('refuses an unlinked sign-in whose verified email belongs to a local account', async () => {
@@ -376,6 +396,42 @@ describe('The SSO round trip', () => {
     expect(locationOf(withoutCookie).searchParams.get('sso_error')).toBe('sso_flow_expired');
   });
 
+  it('refuses an ID token whose signature does not match, though it came straight from the token endpoint', async () => {
+    idp.forgeIdTokenSignatures = true;
+    try {
+      const forged = await roundTrip('alice');
+      expect(locationOf(forged).searchParams.get('sso_error')).toBe('sso_response_rejected');
+      expect(sessionOf(forged)).toBeUndefined();
+    } finally {
+      idp.forgeIdTokenSignatures = false;
+    }
+    expect(sessionOf(await roundTrip('alice'))).toBeDefined();
+  });
+
+  it('answers a malformed start or callback query with the redirect the browser flow expects, never raw JSON', async () => {
+    const badIntent = await t.app.inject({ url: `/api/v1/auth/sso/${providerId}/start?intent=evil` });
+    expect(badIntent.statusCode).toBe(302);
+    expect(locationOf(badIntent).pathname).toBe('/login');
+    expect(locationOf(badIntent).searchParams.get('sso_error')).toBe('invalid_request');
+    expect(badIntent.cookies.find((c) => c.name === 'foyer_sso_flow' && c.value)).toBeUndefined();
+
+    const start = await t.app.inject({ url: `/api/v1/auth/sso/${providerId}/start?intent=verify` });
+    const doubled = await t.app.inject({ url: '/api/v1/auth/sso/callback?code=a&code=b&state=s', headers: { cookie: flowCookieOf(start) } });
+    expect(doubled.statusCode).toBe(302);
+    expect(locationOf(doubled).pathname).toBe('/signup');
+    expect(locationOf(doubled).searchParams.get('sso_error')).toBe('invalid_request');
+    // The attempt is spent: the same flow cannot be finished afterwards.
+    expect(await t.handle.db.select().from(ssoFlows)).toEqual([]);
+    const noFlow = await t.app.inject({ url: '/api/v1/auth/sso/callback?state=a&state=b' });
+    expect(locationOf(noFlow).searchParams.get('sso_error')).toBe('sso_flow_expired');
+  });
+
+  it('the callback documents only the parameters a provider sends', async () => {
+    const doc = (await t.app.inject({ url: '/api/v1/openapi.json' })).json();
+    const names = doc.paths['/api/v1/auth/sso/callback'].get.parameters.map((p: { name: string }) => p.name).sort();
+    expect(names).toEqual(['code', 'error', 'error_description', 'error_uri', 'iss', 'state']);
+  });
+
   it('sends the browser back with a clear error when the provider is down', async () => {
     const [row] = await t.handle.db.select().from(ssoProviders);
     const down = await startTestProvider({ redirectUri: callbackUrl(t.config), accounts: [] });
@@ -412,6 +468,34 @@ describe('Linked providers of a user (admin)', () => {
     expect((await t.app.inject({ method: 'DELETE', url, headers: asBrowser(adminCookie) })).statusCode).toBe(404);
     const [event] = await t.handle.db.select().from(auditEvents).where(eq(auditEvents.action, 'sso.identity_unlinked'));
     expect(event).toMatchObject({ targetId: alice.id, details: { providerId, by: 'admin' } });
+  });
+
+  it('removed by an administrator, take SSO access away: the switch to SSO and the sessions signed in through it end', async () => {
+    const alice = await seedUser(t.handle, { email: 'alice@example.com' });
+    await t.app.inject({ method: 'PATCH', url: `/api/v1/admin/users/${alice.id}/auth-method`, headers: asBrowser(adminCookie), payload: { method: 'sso' } });
+    const signedIn = sessionOf(await roundTrip('alice'))!;
+    const ssoSession = `${signedIn.name}=${signedIn.value}`;
+    expect((await t.app.inject({ url: '/api/v1/me', headers: { cookie: ssoSession } })).statusCode).toBe(200);
+
+    const url = `/api/v1/admin/users/${alice.id}/sso/${providerId}`;
+    expect((await t.app.inject({ method: 'DELETE', url, headers: asBrowser(adminCookie) })).statusCode).toBe(204);
+    expect((await t.app.inject({ url: '/api/v1/me', headers: { cookie: ssoSession } })).statusCode).toBe(401);
+    const again = await roundTrip('alice');
+    expect(locationOf(again).searchParams.get('sso_error')).toBe('local_account_exists');
+    expect(sessionOf(again)).toBeUndefined();
+    expect(await identitiesOf(alice.id)).toEqual([]);
+  });
+
+  it('switching back to Local ends the sessions signed in through SSO, and keeps the others', async () => {
+    const alice = await seedUser(t.handle, { email: 'alice.local@example.com' });
+    const passwordSession = await signIn(t.app, alice.email);
+    await linkViaAccount(passwordSession, 'alice');
+    const signedIn = sessionOf(await roundTrip('alice'))!;
+    const ssoSession = `${signedIn.name}=${signedIn.value}`;
+    const back = await t.app.inject({ method: 'PATCH', url: `/api/v1/admin/users/${alice.id}/auth-method`, headers: asBrowser(adminCookie), payload: { method: 'local' } });
+    expect(back.statusCode).toBe(200);
+    expect((await t.app.inject({ url: '/api/v1/me', headers: { cookie: ssoSession } })).statusCode).toBe(401);
+    expect((await t.app.inject({ url: '/api/v1/me', headers: { cookie: passwordSession } })).statusCode).toBe(200);
   });
 
   it('are released when the account is revoked, so the person can join again', async () => {

@@ -17,6 +17,8 @@ export interface TestProvider {
   clientId: string;
   clientSecret: string;
   accounts: Map<string, TestAccount>;
+  /** While true, every ID token the token endpoint answers carries a signature that does not match it. */
+  forgeIdTokenSignatures: boolean;
   /**
    * Plays the person at the provider: follows the authorization URL, submits the provider's own sign-in form as
    * `login`, and returns the URL the provider sends the browser back to (Foyer's callback with code and state).
@@ -77,6 +79,16 @@ export async function startTestProvider(input: { redirectUri: string; accounts: 
       return grant;
     },
   });
+  const state = { forgeIdTokenSignatures: false };
+  provider.use(async (ctx, next) => {
+    await next();
+    const body = ctx.body as { id_token?: string } | undefined;
+    if (state.forgeIdTokenSignatures && ctx.path === '/token' && typeof body?.id_token === 'string') {
+      const [header, payload, signature] = body.id_token.split('.');
+      const flipped = signature!.startsWith('A') ? `B${signature!.slice(1)}` : `A${signature!.slice(1)}`;
+      ctx.body = { ...body, id_token: `${header}.${payload}.${flipped}` };
+    }
+  });
   server.on('request', provider.callback());
 
   async function signInAt(authorizationUrl: string, login: string): Promise<URL> {
@@ -121,6 +133,12 @@ export async function startTestProvider(input: { redirectUri: string; accounts: 
     clientId,
     clientSecret,
     accounts,
+    get forgeIdTokenSignatures() {
+      return state.forgeIdTokenSignatures;
+    },
+    set forgeIdTokenSignatures(value: boolean) {
+      state.forgeIdTokenSignatures = value;
+    },
     signInAt,
     async stop() {
       server.closeAllConnections();

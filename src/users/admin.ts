@@ -15,7 +15,7 @@ import { withAdminGuard } from './admin-guard.js';
 import { users, type UserProfile, type UserRow } from './schema.js';
 import {
   assertIdentityFree,
-  createUser,
+  createUser, hashNewPassword,
   groupsOfUsers,
   identityClash,
   normaliseEmail,
@@ -115,11 +115,13 @@ export interface AdminNewUser extends Omit<NewUser, 'emailVerified'> {
  * without a password the account is "Pending Setup" until its person sets one.
  */
 export async function createUserAsAdmin(db: Database, context: AuditContext, actor: Actor, input: AdminNewUser): Promise<UserRow> {
+  const { password, ...rest } = input;
+  const passwordHash = password === undefined ? undefined : await hashNewPassword(password);
   return db.transaction(async (tx) => {
     const roleIds = [...new Set(input.roleIds)];
     const groupIds = [...new Set(input.groupIds)];
     authorizeGrant(actor, permissionsOf(await rolesById(tx, roleIds), await groupsById(tx, groupIds)));
-    return createUser(tx, context, { ...input, roleIds, groupIds, emailVerified: false });
+    return createUser(tx, context, { ...rest, passwordHash, roleIds, groupIds, emailVerified: false });
   });
 }
 

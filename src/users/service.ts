@@ -1,4 +1,5 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import { recordAudit, type AuditContext } from '../audit/record.js';
 import { hashPassword } from '../auth/passwords/hashing.js';
 import { assertPasswordAllowed } from '../auth/passwords/policy.js';
@@ -12,8 +13,12 @@ export interface NewUser {
   name: string;
   email: string;
   username: string;
-  /** Omitted: the account has no usable password until its person sets one ("Pending Setup"). */
+  /**
+   * Omitted: the account has no usable password until its person sets one ("Pending Setup"). Only outside a
+   * transaction: inside one, pass `passwordHash` from `hashNewPassword`, computed before the transaction began.
+   */
   password?: string;
+  passwordHash?: string;
   roleIds?: string[];
   groupIds?: string[];
   profile?: UserProfile;
@@ -22,10 +27,21 @@ export interface NewUser {
 
 export const normaliseEmail = (email: string) => email.trim();
 
+/**
+ * Checks the password policy and hashes: call before the transaction that creates or changes the account, because
+ * argon2 takes tens of milliseconds and memory that must never be spent while rows are locked.
+ */
+export async function hashNewPassword(password: string): Promise<string> {
+  assertPasswordAllowed(password);
+  return hashPassword(password);
+}
+
 /** Creates a user with roles and records it. Call inside the transaction of the flow that creates the account. */
 export async function createUser(db: Database, context: AuditContext, input: NewUser): Promise<UserRow> {
-  if (input.password !== undefined) assertPasswordAllowed(input.password);
-  const passwordHash = input.password ? await hashPassword(input.password) : null;
+  if (input.password !== undefined && db instanceof PgTransaction) {
+    throw new Error('createUser: hash the password with hashNewPassword before the transaction, then pass passwordHash');
+  }
+  const passwordHash = input.passwordHash ?? (input.password !== undefined ? await hashNewPassword(input.password) : null);
   await assertIdentityFree(db, { email: input.email, username: input.username });
   let row: UserRow | undefined;
   try {

@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, lt } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lt } from 'drizzle-orm';
 import { recordAudit, type AuditContext } from '../../audit/record.js';
 import { enqueueMail } from '../../mail/outbox.js';
 import { mailInstance } from '../../mail/settings.js';
@@ -82,6 +82,20 @@ export async function consumeChannelCode(
 const methodExists = () =>
   new FoyerError(409, 'mfa_method_exists', 'This second factor is already set up. Remove it first to set it up again.');
 
+/**
+ * Records (or restarts) an unconfirmed method in one conditional upsert: a method confirmed meanwhile, even by a
+ * request committing at this very moment, is never overwritten, and the caller gets 409 instead.
+ */
+async function recordPendingMethod(db: Database, values: typeof mfaMethods.$inferInsert): Promise<void> {
+  const { userId: _user, kind: _kind, ...restart } = values;
+  const written = await db
+    .insert(mfaMethods)
+    .values(values)
+    .onConflictDoUpdate({ target: [mfaMethods.userId, mfaMethods.kind], set: restart, setWhere: isNull(mfaMethods.confirmedAt) })
+    .returning({ id: mfaMethods.id });
+  if (written.length === 0) throw methodExists();
+}
+
 /** Starts (or restarts) TOTP enrolment: a new secret that counts only once a code from it is entered. */
 export async function startTotpEnrolment(
   db: Database,
@@ -91,14 +105,9 @@ export async function startTotpEnrolment(
 ): Promise<TotpEnrolment> {
   const settings = await readMfaSettings(db);
   if (!settings.allowedMethods.includes('totp')) throw methodNotAllowed();
-  const existing = await methodRow(db, user.id, 'totp');
-  if (existing?.confirmedAt) throw methodExists();
   const secret = newTotpSecret();
   const secretSealed = secretBox(config).seal(secret, totpPurpose(user.id));
-  await db
-    .insert(mfaMethods)
-    .values({ userId: user.id, kind: 'totp', secretSealed, createdAt: now })
-    .onConflictDoUpdate({ target: [mfaMethods.userId, mfaMethods.kind], set: { secretSealed, createdAt: now } });
+  await recordPendingMethod(db, { userId: user.id, kind: 'totp', secretSealed, createdAt: now });
   const issuer = (await mailInstance(db, config)).name;
   return describeTotpEnrolment(secret, user.email, issuer);
 }
@@ -175,16 +184,11 @@ export async function startChannelEnrolment(
 ): Promise<{ sentTo: string }> {
   const settings = await readMfaSettings(db);
   if (!settings.allowedMethods.includes(input.channel)) throw methodNotAllowed();
-  const existing = await methodRow(db, user.id, input.channel);
-  if (existing?.confirmedAt) throw methodExists();
   if (input.channel === 'sms' && config.production && !settings.smsWebhookUrl) {
     throw new FoyerError(409, 'sms_not_configured', 'Text messages are not set up on this instance. Ask your administrator.');
   }
   const phone = input.channel === 'sms' ? normalisePhone(input.phone ?? '') : null;
-  await db
-    .insert(mfaMethods)
-    .values({ userId: user.id, kind: input.channel, phone, createdAt: now })
-    .onConflictDoUpdate({ target: [mfaMethods.userId, mfaMethods.kind], set: { phone, createdAt: now } });
+  await recordPendingMethod(db, { userId: user.id, kind: input.channel, phone, createdAt: now });
   return sendCode(db, config, { userId: user.id, name: user.name, email: user.email, channel: input.channel, purpose: 'enrol', ...(phone ? { phone } : {}) }, now);
 }
 
@@ -213,7 +217,7 @@ export async function confirmEnrolment(
   const confirmed = await tx
     .update(mfaMethods)
     .set({ confirmedAt: context.now })
-    .where(and(eq(mfaMethods.id, row.id), eq(mfaMethods.userId, input.userId)))
+    .where(and(eq(mfaMethods.id, row.id), eq(mfaMethods.userId, input.userId), isNull(mfaMethods.confirmedAt)))
     .returning({ id: mfaMethods.id });
   if (confirmed.length === 0) throw nothingToConfirm();
   await recordAudit(tx, context, {

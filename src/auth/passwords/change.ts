@@ -29,7 +29,7 @@ export async function changeOwnPassword(
   assertPasswordAllowed(input.newPassword, 'newPassword');
 
   const [row] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, actor.user.id));
-  const attempt = { accountKey: actor.user.email.trim().toLowerCase(), ip: context.ip, method: 'password', now: context.now };
+  const attempt = { accountKey: actor.user.id, ip: context.ip, method: 'password', now: context.now };
   if (row?.passwordHash) {
     await guardAttempt(db, attempt);
     if (!(await verify(row.passwordHash, input.currentPassword ?? ''))) {

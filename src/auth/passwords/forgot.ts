@@ -4,7 +4,7 @@ import type { Config } from '../../platform/config.js';
 import type { Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';
 import { consumeRateLimit } from '../../platform/rate-limits/limiter.js';
-import { enqueueMail } from '../../mail/outbox.js';
+import { enqueueDecoyMail, enqueueMail } from '../../mail/outbox.js';
 import { users } from '../../users/schema.js';
 import { issueOneTimeToken } from '../one-time-tokens/service.js';
 import { assertPasswordsEnabled } from './settings.js';
@@ -22,8 +22,9 @@ export const FORGOT_PASSWORD_REPLY = {
 
 /**
  * Sends a reset link when the address belongs to an account that may sign in. The caller always answers the same 202:
- * known and unknown addresses do the same statements (a look-up, a token row, an audit event), so neither the reply nor
- * the database work tells who has an account. Only the email itself differs, and it reaches the address's owner alone.
+ * known and unknown addresses do the same statements (a look-up, a token row, the mail's rendering and outbox insert —
+ * a decoy that adds no row when nobody is mailed — and an audit event), so neither the reply nor the database work
+ * tells who has an account. Only the email itself differs, and it reaches the address's owner alone.
  */
 export async function requestPasswordReset(
   db: Database,
@@ -57,17 +58,17 @@ export async function requestPasswordReset(
     const eligible = user?.status === 'active' && withinAddressLimit ? user : null;
     // Issued for unknown addresses too (owned by nobody, so it can never be spent): the same work either way.
     const token = await issueOneTimeToken(tx, { purpose: 'password_reset', userId: eligible?.id ?? null, ttlMs: PASSWORD_RESET_TTL_MS, now: context.now });
-    if (eligible) {
-      await enqueueMail(tx, config, {
-        to: eligible.email,
-        template: 'password_reset',
-        data: {
-          name: eligible.name,
-          link: new URL(`/reset-password?token=${token}`, config.publicUrl).toString(),
-          expiresAt: new Date(context.now.getTime() + PASSWORD_RESET_TTL_MS),
-        },
-      });
-    }
+    const mail = {
+      to: eligible?.email ?? address,
+      template: 'password_reset' as const,
+      data: {
+        name: eligible?.name ?? address,
+        link: new URL(`/reset-password?token=${token}`, config.publicUrl).toString(),
+        expiresAt: new Date(context.now.getTime() + PASSWORD_RESET_TTL_MS),
+      },
+    };
+    // Nobody eligible: the same rendering and outbox statement, adding no row (see enqueueDecoyMail).
+    await (eligible ? enqueueMail(tx, config, mail) : enqueueDecoyMail(tx, config, mail));
     await recordAudit(tx, context, {
       action: 'auth.password.reset_requested',
       targetType: user ? 'user' : undefined,

@@ -14,13 +14,16 @@ const decoy = () => (decoyHash ??= hash('foyer-decoy-password-never-matches', AR
 /** How a password is checked; injectable so tests can count the argon2 work without spying. */
 export type PasswordVerifier = (storedHash: string | null, password: string) => Promise<boolean>;
 
-/** Verifies `password` against `storedHash`, or burns the same work against a decoy when there is none. */
+/**
+ * Verifies `password` against `storedHash`, or burns the same work against a decoy when there is none. A stored hash
+ * argon2 cannot read is a fault in the data, not a wrong password: it is thrown, never silently turned into "no".
+ */
 export const verifyPassword: PasswordVerifier = async (storedHash, password) => {
   if (!storedHash) {
-    await verify(await decoy(), password).catch(() => false);
+    await verify(await decoy(), password);
     return false;
   }
-  return verify(storedHash, password).catch(() => false);
+  return verify(storedHash, password);
 };
 
 export const PASSWORD_MIN_LENGTH = 8;

@@ -34,10 +34,12 @@ export async function completeSignIn(
   tx: Database,
   context: AuditContext,
   user: { id: string },
-  factor: { method: FirstFactor },
+  factor: { method: FirstFactor; ssoProviderId?: string },
 ): Promise<SignInResult> {
   const step = await secondFactorStep(tx, user.id, factor.method);
-  if (step.kind === 'none') return startSignedInSession(tx, context, user.id, { method: factor.method });
+  if (step.kind === 'none') {
+    return startSignedInSession(tx, context, user.id, { method: factor.method }, { ssoProviderId: factor.ssoProviderId });
+  }
   const stage = step.kind === 'enrol' ? 'enrol' : 'challenge';
   const pendingToken = await startPendingSignIn(tx, { userId: user.id, firstFactor: factor.method, stage, now: context.now });
   await recordAudit(tx, { ...context, actorType: 'user', actorId: user.id }, {
@@ -64,8 +66,9 @@ export async function startSignedInSession(
   context: AuditContext,
   userId: string,
   details: { method: string; secondFactor?: string },
+  via: { ssoProviderId?: string } = {},
 ): Promise<SignInResult> {
-  const sessionToken = await createSession(tx, userId, context, context.now);
+  const sessionToken = await createSession(tx, userId, context, context.now, via);
   await tx.update(users).set({ lastLoginAt: context.now }).where(eq(users.id, userId));
   await recordAudit(tx, { ...context, actorType: 'user', actorId: userId }, {
     action: 'auth.login.succeeded',

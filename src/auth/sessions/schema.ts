@@ -1,4 +1,5 @@
 import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { ssoProviders } from '../../sso/schema.js';
 import { users } from '../../users/schema.js';
 
 export const sessions = pgTable(
@@ -17,6 +18,8 @@ export const sessions = pgTable(
     absoluteExpiresAt: timestamp('absolute_expires_at', { withTimezone: true }).notNull(),
     ip: text('ip'),
     userAgent: text('user_agent'),
+    /** The provider this session was signed in through: removing that link, or the provider, ends the session. */
+    ssoProviderId: uuid('sso_provider_id').references(() => ssoProviders.id, { onDelete: 'cascade' }),
   },
   (t) => [index('sessions_user_id_idx').on(t.userId), index('sessions_idle_expires_at_idx').on(t.idleExpiresAt)],
 );

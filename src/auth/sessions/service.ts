@@ -17,7 +17,13 @@ export interface ClientInfo {
 }
 
 /** Starts a session and returns the bearer value for the cookie: `id.secret`, of which only a hash is stored. */
-export async function createSession(db: Database, userId: string, client: ClientInfo, now: Date): Promise<string> {
+export async function createSession(
+  db: Database,
+  userId: string,
+  client: ClientInfo,
+  now: Date,
+  via: { ssoProviderId?: string } = {},
+): Promise<string> {
   const id = randomId();
   const secret = randomSecret();
   await db.insert(sessions).values({
@@ -31,6 +37,7 @@ export async function createSession(db: Database, userId: string, client: Client
     absoluteExpiresAt: new Date(now.getTime() + SESSION_ABSOLUTE_MS),
     ip: client.ip,
     userAgent: client.userAgent?.slice(0, 512) ?? null,
+    ssoProviderId: via.ssoProviderId ?? null,
   });
   return `${id}.${secret}`;
 }

@@ -14,7 +14,10 @@ export const MAX_DELAY_SECONDS = 300;
 export const IP_MEMORY_MS = 60 * 60_000;
 
 export interface Attempt {
-  /** Who is being signed in to: the normalised identifier typed (email or username), or a user id for second factors. */
+  /**
+   * Who is being signed in to: the user id once the identifier resolves to an account (so every name of it shares one
+   * counter and one lock), else the normalised identifier typed.
+   */
   accountKey: string;
   ip: string | null;
   /** The sign-in method (`password`, `totp`, …): each method has its own counters and its own lock. */
@@ -133,7 +136,8 @@ export async function recordFailedAttempt(
     action: 'auth.sign_in.locked',
     targetType: attempt.userId ? 'user' : undefined,
     targetId: attempt.userId ?? undefined,
-    details: { method: attempt.method, account: attempt.accountKey, failures: locked.failures },
+    // Never the typed identifier: a lock on an unknown one names nobody.
+    details: { method: attempt.method, failures: locked.failures },
   });
   return { locked: true };
 }

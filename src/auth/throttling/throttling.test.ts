@@ -131,6 +131,31 @@ describe('brute-force protection of password sign-in', () => {
     expect(failedEvents).toHaveLength(ACCOUNT_FAILURE_LIMIT);
   });
 
+  it('counts the email and the username of one account together, so the lock holds whichever name is typed', async () => {
+    const user = await seedUser(t.handle);
+    for (let i = 0; i < ACCOUNT_FAILURE_LIMIT; i += 1) {
+      const name = i % 2 === 0 ? user.email.toUpperCase() : user.username;
+      expect(await failFast(name, `198.51.${Math.floor(i / 200)}.${i % 200}`)).toBe('invalid_credentials');
+      advance(MAX_DELAY_SECONDS);
+    }
+    expect((await login(user.username, 'correct horse battery', '192.0.2.50')).json().error.code).toBe('sign_in_locked');
+    expect((await login(user.email, 'correct horse battery', '192.0.2.51')).json().error.code).toBe('sign_in_locked');
+  });
+
+  it('never keeps the typed identifier in the audit log: a failure names the account it resolved to, or nobody', async () => {
+    const user = await seedUser(t.handle);
+    await login(user.username, 'wrong password');
+    await login('typo-ghost@example.com', 'wrong password');
+    for (let i = 0; i < FREE_FAILURES.account; i += 1) await login('typo-ghost@example.com', 'wrong password', `10.9.0.${i}`);
+    const events = (await t.handle.db.select().from(auditEvents)).filter((e) => e.action.startsWith('auth.'));
+    const logged = JSON.stringify(events);
+    expect(logged).not.toContain('typo-ghost');
+    expect(logged).not.toContain(user.username);
+    const failed = events.filter((e) => e.action === 'auth.login.failed');
+    expect(failed.map((e) => e.targetId)).toEqual([user.id, ...Array(FREE_FAILURES.account).fill(null)]);
+    expect(events.some((e) => e.action === 'auth.login.throttled')).toBe(true);
+  });
+
   it('locks unknown identifiers the same way', async () => {
     await failUntilLocked('ghost@example.com');
     expect((await login('ghost@example.com', 'anything at all', '192.0.2.7')).json().error.code).toBe('sign_in_locked');

@@ -132,7 +132,7 @@ export function LinkedProvidersCard() {
             </Table.Tbody>
           </Table>
         )}
-        {unlinked.length > 0 && (
+        {linkHint && unlinked.length > 0 && (
           <Group gap="sm">
             {unlinked.map((p) => (
               <Button
