@@ -94,7 +94,7 @@ export function invitationRoutes(app: FoyerApp, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      requirePermission(request, 'invitations.manage');
+      authorizeSeeingPeople(requirePermission(request, 'invitations.manage'));
       await revokeInvitation(db, auditContext(request), request.params.id);
       return reply.status(204).send(null);
     },
@@ -116,7 +116,7 @@ export function invitationRoutes(app: FoyerApp, deps: AppDeps): void {
       },
     },
     async (request) => {
-      requirePermission(request, 'invitations.manage');
+      authorizeSeeingPeople(requirePermission(request, 'invitations.manage'));
       const result = await resendInvitation(db, auditContext(request), deps, request.params.id);
       wakeMailWorkers();
       return { ...result, expiresAt: result.expiresAt.toISOString() };
