@@ -70,6 +70,30 @@ describe('foundation: the bootstrap administrator signs in, sees the users, sign
     await screenshot(page, 'foundation-04-users');
   });
 
+  step('the console runs under a CSP without inline styles: every style element carries the page nonce', async () => {
+    const { page } = session;
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (message.text().includes('Content Security Policy')) violations.push(message.text());
+    });
+    const response = await page.goto('/admin/users');
+    await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
+    const headers = response!.headers();
+    const nonce = await page.locator('meta[name="csp-nonce"]').getAttribute('content');
+    expect(nonce).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+    expect(headers['content-security-policy']).toContain(`style-src 'self' 'nonce-${nonce}'`);
+    expect(headers['content-security-policy']).not.toContain('unsafe-inline');
+    expect(headers['permissions-policy']).toContain('publickey-credentials-get=(self)');
+    expect(headers['cache-control']).toBe('no-store');
+    const styleNonces = await page.locator('style').evaluateAll((elements) => elements.map((e) => (e as HTMLStyleElement).nonce));
+    expect(styleNonces.length).toBeGreaterThan(0);
+    expect(styleNonces.every((n) => n === nonce)).toBe(true);
+    expect(violations).toEqual([]);
+    // A fresh nonce for every page load.
+    await page.reload();
+    expect(await page.locator('meta[name="csp-nonce"]').getAttribute('content')).not.toBe(nonce);
+  });
+
   step('signing out returns to the sign-in page and ends the session', async () => {
     const { page, context, pageErrors } = session;
     await page.getByRole('button', { name: 'Sign out' }).click();

@@ -56,6 +56,7 @@ export function apiTokenRoutes(app: FoyerApp, deps: AppDeps): void {
     },
     async (request, reply) => {
       const actor = requirePermission(request, 'api_tokens.manage');
+      authorizeSeeingPeople(actor);
       const expiresAt = request.body.expiresAt ? new Date(request.body.expiresAt) : null;
       const { row, token } = await deps.db.transaction((tx) =>
         createApiToken(tx, auditContext(request), actor.user.id, { name: request.body.name, expiresAt }),
@@ -75,7 +76,7 @@ export function apiTokenRoutes(app: FoyerApp, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      requirePermission(request, 'api_tokens.manage');
+      authorizeSeeingPeople(requirePermission(request, 'api_tokens.manage'));
       await revokeApiToken(deps.db, auditContext(request), request.params.id);
       return reply.status(204).send(null);
     },

@@ -97,7 +97,7 @@ export function invitationRoutes(app: FoyerApp, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      requirePermission(request, 'invitations.manage');
+      authorizeSeeingPeople(requirePermission(request, 'invitations.manage'));
       await revokeInvitation(db, auditContext(request), request.params.id);
       return reply.status(204).send(null);
     },
@@ -119,7 +119,7 @@ export function invitationRoutes(app: FoyerApp, deps: AppDeps): void {
       },
     },
     async (request) => {
-      requirePermission(request, 'invitations.manage');
+      authorizeSeeingPeople(requirePermission(request, 'invitations.manage'));
       const result = await resendInvitation(db, auditContext(request), deps, request.params.id);
       wakeMailWorkers();
       return { ...result, expiresAt: result.expiresAt.toISOString() };

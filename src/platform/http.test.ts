@@ -1,7 +1,23 @@
+import { connect, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './testing.js';
+import { asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, type TestApp } from './testing.js';
 import { redactUrl } from './http.js';
+
+const errorShape = { error: { code: expect.any(String), message: expect.any(String) } };
+
+/** One raw request over a real socket, for what app.inject never meets: Node's own parser refusing a request. */
+async function rawRequest(app: TestApp['app'], text: string): Promise<string> {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(text));
+    let reply = '';
+    socket.on('data', (chunk) => (reply += String(chunk)));
+    socket.on('close', () => resolve(reply));
+    socket.on('error', reject);
+  });
+}
 
 let t: TestApp;
 beforeEach(async () => {
@@ -46,8 +62,80 @@ describe('HTTP shell', () => {
   it('sends security headers', async () => {
     const res = await t.app.inject({ url: '/healthz' });
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['content-security-policy']).not.toContain('unsafe-inline');
+    expect(res.headers['permissions-policy']).toContain('camera=()');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+  });
+
+  it('marks every API reply no-store except the public OpenAPI document', async () => {
+    for (const url of ['/api/v1/me', '/api/v1/auth/sign-in-options', '/api/v1/nothing-here', '/api/v1/admin/users/%zz']) {
+      expect((await t.app.inject({ url })).headers['cache-control']).toBe('no-store');
+    }
+    expect((await t.app.inject({ url: '/api/v1/openapi.json' })).headers['cache-control']).toBeUndefined();
+  });
+
+  it('answers every refusal of Fastify and its parsers in the error shape with a fitting status', async () => {
+    const cases = [
+      { expect: [400, 'bad_url'], request: { url: '/api/v1/admin/users/%zz' } },
+      { expect: [414, 'uri_too_long'], request: { url: `/api/v1/signup-links/${'x'.repeat(200)}` } },
+      { expect: [415, 'unsupported_media_type'], request: { method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': 'application/xml' }, payload: '<a/>' } },
+      { expect: [413, 'body_too_large'], request: { method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ identifier: 'x'.repeat(2 * 1024 * 1024) }) } },
+      { expect: [400, 'invalid_json'], request: { method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"identifier":' } },
+      { expect: [400, 'invalid_json'], request: { method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: '' } },
+      { expect: [400, 'invalid_json'], request: { method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"__proto__":{"x":1}}' } },
+    ] as const;
+    for (const { expect: [status, code], request } of cases) {
+      const res = await t.app.inject({ ...request, headers: { origin: TEST_ORIGIN, ...('headers' in request ? request.headers : {}) } } as never);
+      expect([res.statusCode, res.json().error.code], request.url).toEqual([status, code]);
+      expect(res.json()).toEqual(errorShape);
+    }
+  });
+
+  it('answers headers too large for Node in the error shape and closes the connection', async () => {
+    const reply = await rawRequest(t.app, `GET /api/v1/me HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(reply).toMatch(/^HTTP\/1.1 431 /);
+    expect(JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4))).toEqual({ error: { code: 'headers_too_large', message: expect.any(String) } });
+  });
+
+  it('refuses NUL characters and unpaired surrogates in any string, query or path before a route sees them', async () => {
+    const admin = await seedUser(t.handle, { roles: ['admin'] });
+    const headers = asBrowser(await signIn(t.app, admin.email));
+    const body = (payload: string) => ({ method: 'POST' as const, url: '/api/v1/auth/password/forgot', headers: { origin: TEST_ORIGIN, 'content-type': 'application/json' }, payload });
+    const refused = [
+      await t.app.inject(body('{"email":"a\\u0000@example.com"}')),
+      await t.app.inject(body('{"email":"a\\ud800@example.com"}')),
+      await t.app.inject(body('{"email":"a@example.com","extra":{"deep":["\\udc00"]}}')),
+      await t.app.inject({ url: '/api/v1/admin/users?q=%00', headers }),
+      await t.app.inject({ url: '/api/v1/admin/api-tokens', method: 'POST', headers, payload: { name: 'a\u0000b' } }),
+      await t.app.inject({ url: '/api/v1/admin/users/%00', headers }),
+    ];
+    for (const res of refused) {
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.code).toBe('validation_failed');
+    }
+    expect(refused[2]!.json().error.details.fields).toEqual({ 'extra.deep.0': expect.any(String) });
+    // A surrogate pair is a character like any other.
+    expect((await t.app.inject(body('{"email":"a\\ud83d\\ude00@example.com"}'))).json().error?.code).not.toBe('validation_failed');
+  });
+
+  it('refuses anonymous callers of protected routes before reading or validating their body', async () => {
+    for (const request of [
+      { method: 'POST', url: '/api/v1/admin/users', payload: { name: 1 } },
+      { method: 'POST', url: '/api/v1/admin/users', headers: { 'content-type': 'application/json' }, payload: '{broken' },
+      { method: 'PATCH', url: '/api/v1/me', headers: { 'content-type': 'application/xml' }, payload: '<a/>' },
+      { method: 'GET', url: '/api/v1/admin/users?limit=nope' },
+    ] as const) {
+      const res = await t.app.inject({ ...request, headers: { origin: TEST_ORIGIN, ...('headers' in request ? request.headers : {}) } } as never);
+      expect(res.statusCode).toBe(401);
+      expect(res.json()).toEqual({ error: { code: 'unauthenticated', message: expect.any(String) } });
+    }
+  });
+
+  it('lists the credentials of protected operations in the OpenAPI document', async () => {
+    const doc = (await t.app.inject({ url: '/api/v1/openapi.json' })).json();
+    expect(doc.paths['/api/v1/admin/users'].get.security).toEqual([{ session: [] }, { apiToken: [] }]);
+    expect(doc.paths['/api/v1/auth/login'].post.security).toBeUndefined();
   });
 });
 

@@ -201,7 +201,8 @@ function discardUnreadBody(request: FastifyRequest): void {
   raw.removeAllListeners('readable');
   raw.on('data', (chunk: Buffer) => {
     discarded += chunk.length;
-    if (discarded > limit) raw.socket.destroy();
+    // Destroying a request that has not ended closes its connection.
+    if (discarded > limit) raw.destroy();
   });
   raw.resume();
 }

@@ -65,6 +65,7 @@ export function signupLinkRoutes(app: FoyerApp, deps: AppDeps): void {
     },
     async (request, reply) => {
       const actor = requirePermission(request, 'invitations.manage');
+      authorizeSeeingPeople(actor);
       const context = auditContext(request);
       const { row, token, url } = await createSignupLink(db, context, deps, actor, {
         ...request.body,
@@ -86,6 +87,7 @@ export function signupLinkRoutes(app: FoyerApp, deps: AppDeps): void {
     },
     async (request, reply) => {
       const actor = requirePermission(request, 'invitations.manage');
+      authorizeSeeingPeople(actor);
       await revokeSignupLink(db, auditContext(request), actor, request.params.id);
       return reply.status(204).send(null);
     },
@@ -115,6 +117,7 @@ export function signupLinkRoutes(app: FoyerApp, deps: AppDeps): void {
     },
     async (request) => {
       const actor = requirePermission(request, 'invitations.manage');
+      authorizeSeeingPeople(actor);
       const results = await sendSignupLink(db, auditContext(request), deps, actor, { id: request.params.id, ...request.body });
       wakeMailWorkers();
       return { results };

@@ -89,7 +89,7 @@ export function userImportRoutes(app: FoyerApp, deps: AppDeps): void {
         },
       },
       async (request, reply) => {
-        requirePermission(request, 'users.create');
+        authorizeSeeingPeople(requirePermission(request, 'users.create'));
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', 'attachment; filename="foyer-users-template.csv"')
