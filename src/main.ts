@@ -12,6 +12,7 @@ import { pruneRateLimits } from './platform/rate-limits/limiter.js';
 import { createAdminWithSetPasswordLink } from './cli/create-admin.js';
 import { bootstrapFirstAdmin } from './setup/service.js';
 import { logRedaction, SETUP_LINK_KEY } from './platform/log-redaction.js';
+import { pruneRetained } from './platform/retention.js';
 
 const USAGE = `Usage: foyer <command>
 
@@ -38,6 +39,7 @@ async function serve(config: Config, handle: DatabaseHandle): Promise<void> {
       pruneExpiredChallenges(handle.db, now),
       pruneRateLimits(handle.db, new Date(now.getTime() - 60 * 60 * 1000)),
       pruneSignInThrottles(handle.db, now),
+      pruneRetained(handle.db, config.retention, now),
     ]).catch((error: unknown) => app.log.error({ err: error }, 'housekeeping failed'));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
