@@ -11,6 +11,8 @@ import { createMailWorker } from './mail/worker.js';
 import { pruneRateLimits } from './platform/rate-limits/limiter.js';
 import { createAdminWithSetPasswordLink } from './cli/create-admin.js';
 import { bootstrapFirstAdmin } from './setup/service.js';
+import { logRedaction, SETUP_LINK_KEY } from './platform/log-redaction.js';
+import { pruneRetained } from './platform/retention.js';
 
 const USAGE = `Usage: foyer <command>
 
@@ -28,7 +30,7 @@ async function serve(config: Config, handle: DatabaseHandle): Promise<void> {
   if (outcome.kind === 'admin_created') app.log.info('Created the first administrator from FOYER_BOOTSTRAP_ADMIN_EMAIL.');
   if (outcome.kind === 'setup_link') {
     // The one secret Foyer ever prints: the operator has no other way to reach a brand-new instance.
-    app.log.warn(`No administrator yet. Open this one-time setup link within 1 hour: ${outcome.url}`);
+    app.log.warn({ [SETUP_LINK_KEY]: outcome.url }, 'No administrator yet. Open the one-time setup link (setupLink) within 1 hour.');
   }
   const housekeeping = setInterval(() => {
     const now = new Date();
@@ -37,6 +39,7 @@ async function serve(config: Config, handle: DatabaseHandle): Promise<void> {
       pruneExpiredChallenges(handle.db, now),
       pruneRateLimits(handle.db, new Date(now.getTime() - 60 * 60 * 1000)),
       pruneSignInThrottles(handle.db, now),
+      pruneRetained(handle.db, config.retention, now),
     ]).catch((error: unknown) => app.log.error({ err: error }, 'housekeeping failed'));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
@@ -64,7 +67,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const config = loadConfig();
-  const log = pino({ level: config.logLevel });
+  const log = pino({ level: config.logLevel, ...logRedaction });
   const handle = await openDatabase(config, {
     onConnectionError: (error) => log.warn({ err: error }, 'a database connection was lost'),
   });
@@ -100,7 +103,7 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof FoyerError) {
     console.error(`foyer: ${error.message}`);
   } else {
-    pino().fatal({ err: error }, 'Foyer failed to start');
+    pino(logRedaction).fatal({ err: error }, 'Foyer failed to start');
   }
   process.exit(1);
 });

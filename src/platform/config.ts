@@ -12,6 +12,8 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+const retentionDays = z.coerce.number({ message: 'must be a number of days' }).int({ message: 'must be a whole number of days' }).min(1);
+
 const environmentVariables = z.object({
     PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(3000),
     HOST: z.string().min(1).default('127.0.0.1'),
@@ -41,6 +43,9 @@ const environmentVariables = z.object({
       .string()
       .refine((v) => /^[A-Za-z0-9+/]{43}=$/.test(v.trim()), { message: 'must be 32 random bytes in base64 (openssl rand -base64 32)' })
       .optional(),
+    FOYER_RETENTION_TOKENS_DAYS: retentionDays.default(7),
+    FOYER_RETENTION_MAIL_DAYS: retentionDays.default(30),
+    FOYER_RETENTION_AUDIT_DAYS: retentionDays.optional(),
 });
 
 const environmentSchema = environmentVariables.superRefine((env, ctx) => {
@@ -71,6 +76,8 @@ export interface Config {
   mail: { smtpUrl: string | undefined; from: string | undefined };
   /** AES-256 key for secrets stored in the database (see platform/secrets.ts). */
   secretKey: Buffer | undefined;
+  /** Days kept after they stop mattering (see platform/retention.ts); audit events are kept forever without a value. */
+  retention: { tokensDays: number; mailDays: number; auditDays: number | null };
 }
 
 export class ConfigError extends Error {
@@ -132,5 +139,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : undefined,
     mail: { smtpUrl: e.FOYER_SMTP_URL, from: e.FOYER_MAIL_FROM },
     secretKey: e.FOYER_SECRET_KEY ? Buffer.from(e.FOYER_SECRET_KEY.trim(), 'base64') : undefined,
+    retention: { tokensDays: e.FOYER_RETENTION_TOKENS_DAYS, mailDays: e.FOYER_RETENTION_MAIL_DAYS, auditDays: e.FOYER_RETENTION_AUDIT_DAYS ?? null },
   };
 }

@@ -10,7 +10,6 @@ import Fastify, {
   type FastifyError,
   type FastifyInstance,
   type FastifyReply,
-  type FastifyRequest,
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
   type RawServerDefault,
@@ -28,8 +27,11 @@ import type { Config } from './config.js';
 import type { Database } from './db.js';
 import { FoyerError } from './errors.js';
 import { answerClientError, internalError, sendError, toFoyerError } from './http-errors.js';
+import { logRedaction } from './log-redaction.js';
 import { webDistFolder } from './paths.js';
 import { unsafeTextPath } from './text.js';
+
+export { redactUrl } from './log-redaction.js';
 
 export type FoyerApp = FastifyInstance<
   RawServerDefault,
@@ -65,29 +67,8 @@ export const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-// Tokens travel in a few URLs (setup and password links, public link checks): never let them reach a log line.
-const TOKEN_IN_URL = /((?:token|code)=)[^&]+|(\/(?:signup-links|invitations|setup|login-links)\/)[^/?]{16,}/gi;
-export const redactUrl = (url: string) => url.replace(TOKEN_IN_URL, (_m, q: string | undefined, p: string | undefined) => `${q ?? p}[redacted]`);
-
 function loggerOptions(config: Config, stream: NodeJS.WritableStream | undefined) {
-  return {
-    level: config.logLevel,
-    ...(stream ? { stream } : {}),
-    redact: {
-      paths: [
-        'req.headers.authorization',
-        'req.headers.cookie',
-        'res.headers["set-cookie"]',
-        '*.password',
-        '*.token',
-        '*.secret',
-      ],
-      censor: '[redacted]',
-    },
-    serializers: {
-      req: (req: FastifyRequest) => ({ method: req.method, url: redactUrl(req.url), ip: req.ip }),
-    },
-  };
+  return { level: config.logLevel, ...(stream ? { stream } : {}), ...logRedaction };
 }
 
 /** Stands for the per-response nonce in the CSP worked out at start-up; HTML responses fill it in. */

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordAudit } from '../audit/record.js';
 import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../platform/testing.js';
+import { sessions } from '../auth/sessions/schema.js';
+import { DETAIL_SESSIONS } from './detail.js';
 import { seedGroup, seedRole } from './testing.js';
 
 let t: TestApp;
@@ -55,6 +57,25 @@ describe('GET /api/v1/admin/users/:id', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json().auditTrail).toBeNull();
     expect((await get(`/api/v1/admin/users/${admin.id}/audit-events`, readerCookie)).statusCode).toBe(403);
+  });
+
+  it('loads at most the most recently used sessions, however many the person has open', async () => {
+    const user = await seedUser(t.handle);
+    const now = Date.now();
+    await t.handle.db.insert(sessions).values(
+      Array.from({ length: DETAIL_SESSIONS + 5 }, (_, i) => ({
+        id: `s-${i}`,
+        secretHash: `h-${i}`,
+        userId: user.id,
+        createdAt: new Date(now - i * 1000),
+        lastSeenAt: new Date(now - i * 1000),
+        idleExpiresAt: new Date(now + 86_400_000),
+        absoluteExpiresAt: new Date(now + 86_400_000),
+      })),
+    );
+    const body = (await get(`/api/v1/admin/users/${user.id}`)).json();
+    expect(body.sessions).toHaveLength(DETAIL_SESSIONS);
+    expect(body.sessions[0].id).toBe('s-0');
   });
 
   it('answers 404 for unknown and malformed ids', async () => {

@@ -38,6 +38,9 @@ export const userAuditEventSchema = z
 
 export const userAuditTrailSchema = pageOf(userAuditEventSchema);
 
+/** A person with hundreds of sessions (a script signing in in a loop) must not make their page slow to open. */
+export const DETAIL_SESSIONS = 50;
+
 export const userDetailSchema = z
   .object({
     user: adminUserDetailSchema.extend({
@@ -45,7 +48,7 @@ export const userDetailSchema = z
       permissions: z.array(z.string()),
       passkeyCount: z.number().int(),
     }),
-    sessions: z.array(sessionViewSchema),
+    sessions: z.array(sessionViewSchema).describe(`The ${DETAIL_SESSIONS} most recently used open sessions; all of them: GET /api/v1/admin/users/{id}/sessions`),
     /** The first page of the user's audit trail; null when the reader may not read the audit log. */
     auditTrail: userAuditTrailSchema.nullable(),
     /** The second factors the user has set up (two-factor status); empty when none. */
@@ -71,7 +74,8 @@ export async function loadUserDetail(
     .select()
     .from(sessions)
     .where(and(eq(sessions.userId, userId), gt(sessions.idleExpiresAt, options.now), gt(sessions.absoluteExpiresAt, options.now)))
-    .orderBy(desc(sessions.lastSeenAt));
+    .orderBy(desc(sessions.lastSeenAt))
+    .limit(DETAIL_SESSIONS);
   return {
     user: {
       ...user,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { authorizeSeeingPeople, type Actor } from '../auth/actor.js';
 import { auditContext, requirePermission } from '../auth/request.js';
 import { replyToSignIn, signInReplySchema } from '../auth/sessions/complete-sign-in.js';
+import { FoyerError } from '../platform/errors.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { pageOf, pageQuery } from '../platform/paging.js';
 import { newUserFields } from '../users/fields.js';
@@ -47,7 +48,7 @@ function requireHost(request: FastifyRequest): Actor {
 
 export function verifiedInvitationRoutes(app: FoyerApp, deps: AppDeps): void {
   const { db, config } = deps;
-  const changes = new InvitationChanges(db);
+  const changes = new InvitationChanges(db, app.log);
   const streams = new OpenStreams();
   app.addHook('preClose', async () => {
     streams.endAll();
@@ -117,8 +118,12 @@ export function verifiedInvitationRoutes(app: FoyerApp, deps: AppDeps): void {
         invitationId: id,
         load: async () => {
           const context = auditContext(request);
-          const row = await readAsGuest(db, context, id, pass).catch(() => null);
-          // The pass is spent on sign-in: from then on the stream has nothing more to tell this browser.
+          // The pass is spent on sign-in (the invitation then reads as not found to it): from then on the stream has
+          // nothing more to tell this browser. Any other failure is the stream's to log and end.
+          const row = await readAsGuest(db, context, id, pass).catch((error: unknown) => {
+            if (error instanceof FoyerError && error.status === 404) return null;
+            throw error;
+          });
           if (!row) return { version: -2, view: null, terminal: true };
           return { version: row.version, view: await guestView(db, row, context.now), terminal: isTerminal(row.state) };
         },

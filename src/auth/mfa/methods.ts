@@ -11,7 +11,7 @@ import { consumeCode, issueCode, type CodeChannel, type CodePurpose } from './co
 import { regenerateRecoveryCodes, remainingRecoveryCodes } from './recovery-codes.js';
 import { mfaMethods, mfaTotpUsedSteps, type MfaMethod } from './schema.js';
 import { readMfaSettings, type MfaSettings } from './settings.js';
-import { smsSenderFor } from './sms.js';
+import { smsSenderFor, type SmsLog } from './sms.js';
 import { describeTotpEnrolment, matchingTotpStep, newTotpSecret, type TotpEnrolment } from './totp.js';
 
 export type MethodRow = typeof mfaMethods.$inferSelect;
@@ -148,7 +148,7 @@ const SEND_LIMIT = { limit: 5, windowMs: 15 * 60_000 };
  * Issues a fresh code and sends it by email (through the outbox, in this transaction) or SMS (after the code is
  * stored: a gateway that fails leaves only an unusable code behind). Returns where it went, for the reply.
  */
-export async function sendCode(db: Database, config: Config, delivery: CodeDelivery, now: Date): Promise<{ sentTo: string }> {
+export async function sendCode(db: Database, config: Config, delivery: CodeDelivery, now: Date, log?: SmsLog): Promise<{ sentTo: string }> {
   await consumeRateLimit(db, `mfa:send:${delivery.userId}`, SEND_LIMIT, now);
   if (delivery.channel === 'email') {
     return db.transaction(async (tx) => {
@@ -166,7 +166,7 @@ export async function sendCode(db: Database, config: Config, delivery: CodeDeliv
   const { code } = await issueCode(db, delivery, now);
   const instance = (await mailInstance(db, config)).name;
   const settings = await readMfaSettings(db);
-  await smsSenderFor(db, settings).send({
+  await smsSenderFor(db, settings, log).send({
     to: phone,
     text: `${code} is your ${instance} code. It works for 10 minutes. Do not share it.`,
     secret: code,
@@ -181,6 +181,7 @@ export async function startChannelEnrolment(
   user: { id: string; name: string; email: string },
   input: { channel: CodeChannel; phone?: string },
   now: Date,
+  log?: SmsLog,
 ): Promise<{ sentTo: string }> {
   const settings = await readMfaSettings(db);
   if (!settings.allowedMethods.includes(input.channel)) throw methodNotAllowed();
@@ -189,7 +190,7 @@ export async function startChannelEnrolment(
   }
   const phone = input.channel === 'sms' ? normalisePhone(input.phone ?? '') : null;
   await recordPendingMethod(db, { userId: user.id, kind: input.channel, phone, createdAt: now });
-  return sendCode(db, config, { userId: user.id, name: user.name, email: user.email, channel: input.channel, purpose: 'enrol', ...(phone ? { phone } : {}) }, now);
+  return sendCode(db, config, { userId: user.id, name: user.name, email: user.email, channel: input.channel, purpose: 'enrol', ...(phone ? { phone } : {}) }, now, log);
 }
 
 export const invalidCode = () => new FoyerError(400, 'invalid_mfa_code', 'That code is not correct or has expired.', { details: { fields: { code: 'is not correct or has expired' } } });

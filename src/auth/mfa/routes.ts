@@ -234,6 +234,7 @@ export function mfaRoutes(app: FoyerApp, deps: AppDeps): void {
         config,
         { userId: user.id, name: user.name, email: user.email, channel: request.body.method, purpose: 'sign_in', ...(row.phone ? { phone: row.phone } : {}) },
         now,
+        request.log,
       );
       await recordAudit(db, { ...auditContext(request, now), actorType: 'user', actorId: user.id }, {
         action: 'auth.mfa.code_sent',
@@ -322,7 +323,7 @@ export function mfaRoutes(app: FoyerApp, deps: AppDeps): void {
         const now = new Date();
         const who = await enrollee(request, now);
         const phone = (request.body as { phone?: string } | undefined)?.phone;
-        const sent = await startChannelEnrolment(db, config, who.user, { channel, ...(phone ? { phone } : {}) }, now);
+        const sent = await startChannelEnrolment(db, config, who.user, { channel, ...(phone ? { phone } : {}) }, now, request.log);
         return reply.status(202).send(sent);
       },
     );

@@ -42,9 +42,18 @@ const WEBHOOK_TIMEOUT_MS = 10_000;
 const notSent = () =>
   new FoyerError(502, 'sms_not_sent', 'The text message could not be sent. Try again in a moment, or use another method.');
 
-/** POSTs `{to, text}` as JSON; any 2xx counts as accepted. The gateway's reply is never passed on to the client. */
-export const webhookSmsSender = (url: string): SmsSender => ({
+/** Where a failed delivery is explained to the operator (the client only hears `sms_not_sent`). */
+export interface SmsLog {
+  warn(details: object, message: string): void;
+}
+
+/**
+ * POSTs `{to, text}` as JSON; any 2xx counts as accepted. The gateway's reply is never passed on to the client; why
+ * it failed is logged, naming the gateway by host only (its URL may carry a credential).
+ */
+export const webhookSmsSender = (url: string, log?: SmsLog): SmsSender => ({
   async send(message) {
+    const gateway = new URL(url).host;
     let response: Response;
     try {
       response = await fetch(url, {
@@ -54,13 +63,17 @@ export const webhookSmsSender = (url: string): SmsSender => ({
         signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
         redirect: 'error',
       });
-    } catch {
+    } catch (error) {
+      log?.warn({ err: error, gateway }, 'the SMS gateway could not be reached');
       throw notSent();
     }
     await response.body?.cancel();
-    if (!response.ok) throw notSent();
+    if (!response.ok) {
+      log?.warn({ status: response.status, gateway }, 'the SMS gateway refused the message');
+      throw notSent();
+    }
   },
 });
 
-export const smsSenderFor = (db: Database, settings: { smsWebhookUrl: string | null }): SmsSender =>
-  settings.smsWebhookUrl ? webhookSmsSender(settings.smsWebhookUrl) : capturedSmsSender(db);
+export const smsSenderFor = (db: Database, settings: { smsWebhookUrl: string | null }, log?: SmsLog): SmsSender =>
+  settings.smsWebhookUrl ? webhookSmsSender(settings.smsWebhookUrl, log) : capturedSmsSender(db);
