@@ -18,8 +18,8 @@ describe('audit log', () => {
     // createUser records 'user.created' and then the second insert fails on the unique username.
     await expect(
       t.handle.db.transaction(async (tx) => {
-        await createUser(tx, systemContext(), { name: 'A', email: 'fresh@example.com', username: 'fresh' });
-        await createUser(tx, systemContext(), { name: 'B', email: 'other@example.com', username: existing.username });
+        await createUser(tx, systemContext(), { name: 'A', email: 'fresh@example.com', username: 'fresh' }, t.config);
+        await createUser(tx, systemContext(), { name: 'B', email: 'other@example.com', username: existing.username }, t.config);
       }),
     ).rejects.toMatchObject({ code: 'username_taken' });
     expect(await t.handle.db.select().from(auditEvents)).toEqual(before);

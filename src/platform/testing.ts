@@ -83,7 +83,7 @@ export async function seedUser(handle: DatabaseHandle, input: Partial<NewUser> &
     password: 'correct horse battery',
     ...input,
     roleIds: [...(input.roleIds ?? []), ...roleIds],
-  });
+  }, testConfig());
 }
 
 /** The session cookie pair (`name=value`) from a response that set one. */

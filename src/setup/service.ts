@@ -40,7 +40,7 @@ export async function bootstrapFirstAdmin(db: Database, config: Config, now = ne
         ...config.bootstrapAdmin,
         roleIds: [await builtinRoleId(tx, 'admin')],
         emailVerified: true,
-      });
+      }, config);
       await recordAudit(tx, context, { action: 'setup.bootstrap_admin_created', targetType: 'user', targetId: admin.id });
       return { kind: 'admin_created', userId: admin.id };
     }
@@ -59,7 +59,7 @@ export interface SetupInput {
 }
 
 /** Creates the first administrator through the setup link and signs them in like every other way in. */
-export async function completeSetup(db: Database, context: AuditContext, input: SetupInput) {
+export async function completeSetup(db: Database, context: AuditContext, input: SetupInput, config: Config) {
   return db.transaction(async (tx) => {
     await lockSetup(tx);
     if (await instanceHasUsers(tx)) {
@@ -76,7 +76,7 @@ export async function completeSetup(db: Database, context: AuditContext, input: 
       password: input.password,
       roleIds: [await builtinRoleId(tx, 'admin')],
       emailVerified: true,
-    });
+    }, config);
     await recordAudit(tx, { ...context, actorType: 'user', actorId: admin.id }, { action: 'setup.completed', targetType: 'user', targetId: admin.id });
     return completeSignIn(tx, context, admin, { method: 'setup' });
   });

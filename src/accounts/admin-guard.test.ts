@@ -6,7 +6,7 @@ import type { DatabaseHandle } from '../platform/db.js';
 import { builtinRoleId } from '../roles/builtin.js';
 import { userRoles } from '../roles/schema.js';
 import { activeAdminExists, withAdminGuard } from './admin-guard.js';
-import { users } from './schema.js';
+import { users } from '../users/schema.js';
 
 let handle: DatabaseHandle;
 beforeEach(async () => {
