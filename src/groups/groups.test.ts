@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assignGroups, type Grantor } from '../accounts/index.js';
 import { systemContext, type AuditContext } from '../audit/record.js';
 import { auditEvents } from '../audit/schema.js';
-import { actorFor, asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../platform/testing.js';
+import { actorFor, asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../test/support.js';
 import { builtinRoleId } from '../roles/builtin.js';
 import { ALL_PERMISSIONS } from '../roles/catalogue.js';
 import { roles, userRoles } from '../roles/schema.js';

@@ -6,7 +6,7 @@ import { mailOutbox } from '../mail/schema.js';
 import { createTestSmtpServer, type TestSmtpServer } from '../mail/test-smtp-server.js';
 import { createMailWorker } from '../mail/worker.js';
 import { systemContext } from '../audit/record.js';
-import { asBrowser, createTestApp, seedUser, sessionCookieFrom, signIn, TEST_ORIGIN, type TestApp } from '../platform/testing.js';
+import { asBrowser, createTestApp, seedUser, sessionCookieFrom, signIn, TEST_ORIGIN, type TestApp } from '../../test/support.js';
 import { builtinRoleId } from '../roles/builtin.js';
 import { userRoles } from '../roles/schema.js';
 import { users } from '../users/schema.js';

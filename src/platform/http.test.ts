@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './testing.js';
+import { createTestApp, type TestApp } from '../../test/support.js';
 import { redactUrl } from './http.js';
 
 let t: TestApp;

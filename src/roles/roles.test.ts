@@ -4,7 +4,7 @@ import { assignRoles, type Grantor } from '../accounts/index.js';
 import { systemContext, type AuditContext } from '../audit/record.js';
 import { auditEvents } from '../audit/schema.js';
 import { groupRoles, groups } from '../groups/schema.js';
-import { actorFor, asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../platform/testing.js';
+import { actorFor, asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../test/support.js';
 import type { UserRow } from '../users/schema.js';
 import { builtinRoleId } from './builtin.js';
 import { ALL_PERMISSIONS } from './catalogue.js';
