@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, type TestApp } from '../src/platform/testing.js';
+import { asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, type TestApp } from './support.js';
 import { ALL_PERMISSIONS } from '../src/roles/catalogue.js';
 import { roles } from '../src/roles/schema.js';
 import { operationsOf, sampleOf, urlOf, type OpenApiDocument, type Operation } from './openapi-operations.js';

@@ -5,7 +5,7 @@ import { auditEvents } from '../audit/schema.js';
 import { mailOutbox } from '../mail/schema.js';
 import { createTestSmtpServer, type TestSmtpServer } from '../mail/test-smtp-server.js';
 import { createMailWorker } from '../mail/worker.js';
-import { actorFor, asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, type TestApp } from '../platform/testing.js';
+import { actorFor, asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, type TestApp } from '../../test/support.js';
 import { ALL_PERMISSIONS } from '../roles/catalogue.js';
 import { roles, userRoles } from '../roles/schema.js';
 import { users } from '../users/schema.js';

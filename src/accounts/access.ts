@@ -13,6 +13,8 @@ export interface AccessEndContext {
   cause: AccessEndCause;
   now: Date;
   config: Config;
+  /** "Sign out everywhere" keeps the session that asked for it; every other cause ends them all. */
+  exceptSessionId?: string | null;
 }
 
 /**

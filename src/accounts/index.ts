@@ -1,3 +1,7 @@
+/**
+ * The accounts core: a person's account, what it may do (roles, groups, permissions) and everything that must end
+ * with it. Every other feature reaches accounts through this file; accounts depends on no feature.
+ */
 export {
   ACCESS_END_CAUSES,
   endAccess,
@@ -9,3 +13,31 @@ export {
   type AccessHolder,
   type MembershipListener,
 } from './access.js';
+export { activeAdminExists, withAdminGuard } from './admin-guard.js';
+export {
+  addMemberships,
+  assignGroups,
+  assignRoles,
+  authorizeGrants,
+  grantRoles,
+  removeMemberships,
+  type AssignmentContext,
+  type Assignment,
+  type AssignOptions,
+} from './assignments.js';
+export {
+  groupGrant,
+  groupsByIds,
+  groupsOfUsers,
+  isForeignKeyViolation,
+  rolesByIds,
+  rolesOfGroups,
+  rolesOfUsers,
+  stillExisting,
+  unknownIds,
+  type GroupRef,
+  type GroupWithRoles,
+  type RoleRef,
+} from './directory.js';
+export { authorizeManaging, lockAccount, userNotFound, type LockedAccount } from './lock.js';
+export { authorizeGrant, authorizeRoleChange, directRoles, permissionsOf, userPermissions, type Grantable, type Grantor } from './permissions.js';

@@ -1,4 +1,5 @@
 import { and, desc, eq, isNull, lt } from 'drizzle-orm';
+import { registerAccessHolder } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/record.js';
 import { actorUserColumns, splitToken, type Actor } from '../auth/actor.js';
 import type { Database } from '../platform/db.js';
@@ -107,3 +108,20 @@ export async function resolveApiToken(db: Database, token: string, context: Omit
   const { permissions, ...user } = row.user;
   return { via: 'api_token', sessionId: null, apiTokenId: parts.id, authenticatedAt: null, user, permissions: new Set(permissions) };
 }
+
+/**
+ * A token acts only while its creator is active, so disabling (or a sign-out) leaves tokens to work again once the
+ * account is enabled; an account that will never be active again has them revoked.
+ */
+registerAccessHolder({
+  name: 'api_tokens',
+  ignores: ['disabled', 'signed_out_everywhere', 'sessions_ended_by_admin'],
+  async end(tx, { userId, now }) {
+    const revoked = await tx
+      .update(apiTokens)
+      .set({ revokedAt: now })
+      .where(and(eq(apiTokens.createdBy, userId), isNull(apiTokens.revokedAt)))
+      .returning({ id: apiTokens.id });
+    return revoked.length;
+  },
+});

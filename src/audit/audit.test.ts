@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../platform/testing.js';
+import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../test/support.js';
 import { createUser } from '../users/service.js';
 import { recordAudit, systemContext } from './record.js';
 import { auditEvents } from './schema.js';
@@ -18,8 +18,8 @@ describe('audit log', () => {
     // createUser records 'user.created' and then the second insert fails on the unique username.
     await expect(
       t.handle.db.transaction(async (tx) => {
-        await createUser(tx, systemContext(), { name: 'A', email: 'fresh@example.com', username: 'fresh' });
-        await createUser(tx, systemContext(), { name: 'B', email: 'other@example.com', username: existing.username });
+        await createUser(tx, systemContext(), { name: 'A', email: 'fresh@example.com', username: 'fresh' }, t.config);
+        await createUser(tx, systemContext(), { name: 'B', email: 'other@example.com', username: existing.username }, t.config);
       }),
     ).rejects.toMatchObject({ code: 'username_taken' });
     expect(await t.handle.db.select().from(auditEvents)).toEqual(before);

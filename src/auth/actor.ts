@@ -1,8 +1,7 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { directRoles, userPermissions, type RoleRef } from '../accounts/index.js';
 import { FoyerError, forbidden } from '../platform/errors.js';
 import type { Permission } from '../roles/catalogue.js';
 import { users, type UserProfile, type UserStatus } from '../users/schema.js';
-import type { RoleRef } from '../users/service.js';
 
 /**
  * The account behind a request, with everything `GET /api/v1/me` shows: the session check reads it in the same
@@ -33,26 +32,6 @@ export interface Actor {
   permissions: ReadonlySet<string>;
 }
 
-/**
- * Effective permissions of the `users` row in the surrounding query: the union over the roles they hold directly and
- * through their groups, computed by the database in the same query. The column is spelled out in full because
- * drizzle renders single-table selects unqualified, and a bare "id" inside the subquery would bind to roles.id.
- */
-export const userPermissions: SQL<string[]> = sql<string[]>`coalesce((
-    select array_agg(distinct p) from (
-      select ur.role_id from user_roles ur where ur.user_id = "users"."id"
-      union
-      select gr.role_id from group_members gm join group_roles gr on gr.group_id = gm.group_id where gm.user_id = "users"."id"
-    ) held
-    join roles r on r.id = held.role_id
-    cross join lateral unnest(r.permissions) as p), '{}'::text[])`;
-
-/** The roles the `users` row in the surrounding query holds directly, ordered by name, as JSON. */
-export const directRoles: SQL<RoleRef[]> = sql<RoleRef[]>`coalesce((
-    select json_agg(json_build_object('id', r.id, 'name', r.name) order by r.name)
-    from user_roles ur join roles r on r.id = ur.role_id
-    where ur.user_id = "users"."id"), '[]'::json)`;
-
 export const actorUserColumns = {
   id: users.id,
   name: users.name,
@@ -70,19 +49,6 @@ export const actorUserColumns = {
 /** The single permission check every admin route goes through. */
 export function authorize(actor: Actor, permission: Permission): void {
   if (!actor.permissions.has(permission)) throw forbidden();
-}
-
-/**
- * No privilege escalation: an actor may only hand out (through a role, a group or a role edit) permissions they
- * hold themselves.
- */
-export function authorizeGrant(actor: Actor, permissions: Iterable<string>): void {
-  const missing = [...new Set(permissions)].filter((p) => !actor.permissions.has(p));
-  if (missing.length > 0) {
-    throw new FoyerError(403, 'forbidden', 'You cannot grant permissions you do not hold yourself.', {
-      details: { missingPermissions: missing.sort() },
-    });
-  }
 }
 
 /**

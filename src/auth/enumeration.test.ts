@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mailOutbox } from '../mail/schema.js';
-import { asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, type TestApp } from '../platform/testing.js';
+import { asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, type TestApp } from '../../test/support.js';
 
 /**
  * Issue 16 item 5: the public endpoints that take an email or username do the same database work whether or not it

@@ -13,7 +13,7 @@ export async function createAdminWithSetPasswordLink(
 ): Promise<string> {
   return db.transaction(async (tx) => {
     const context = systemContext();
-    const admin = await createUser(tx, context, { ...input, roleIds: [await builtinRoleId(tx, 'admin')] });
+    const admin = await createUser(tx, context, { ...input, roleIds: [await builtinRoleId(tx, 'admin')] }, config);
     return issueSetPasswordLink(tx, config, admin.id, context.now);
   });
 }

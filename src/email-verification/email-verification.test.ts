@@ -1,7 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mailOutbox } from '../mail/schema.js';
-import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../platform/testing.js';
+import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../test/support.js';
 
 let t: TestApp;
 beforeEach(async () => {

@@ -147,7 +147,7 @@ export function groupRoutes(app: FoyerApp, deps: AppDeps): void {
     },
     async (request, reply) => {
       const actor = requirePermission(request, 'groups.manage');
-      await deleteGroup(deps.db, auditContext(request), actor, request.params.id);
+      await deleteGroup(deps.db, auditContext(request), actor, request.params.id, deps.config);
       return reply.status(204).send(null);
     },
   );
@@ -190,7 +190,7 @@ export function groupRoutes(app: FoyerApp, deps: AppDeps): void {
     async (request) => {
       const actor = requirePermission(request, 'groups.manage');
       authorizeSeeingPeople(actor);
-      return { added: await addMembers(deps.db, auditContext(request), actor, request.params.id, request.body.userIds) };
+      return { added: await addMembers(deps.db, auditContext(request), actor, request.params.id, request.body.userIds, deps.config) };
     },
   );
 
@@ -207,7 +207,7 @@ export function groupRoutes(app: FoyerApp, deps: AppDeps): void {
     async (request, reply) => {
       const actor = requirePermission(request, 'groups.manage');
       authorizeSeeingPeople(actor);
-      await removeMember(deps.db, auditContext(request), actor, request.params.id, request.params.userId);
+      await removeMember(deps.db, auditContext(request), actor, request.params.id, request.params.userId, deps.config);
       return reply.status(204).send(null);
     },
   );

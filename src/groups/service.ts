@@ -1,98 +1,27 @@
 import { and, asc, count, eq, inArray, isNull, sql } from 'drizzle-orm';
+import {
+  addMemberships,
+  authorizeRoleChange,
+  removeMemberships,
+  rolesByIds,
+  rolesOfGroups,
+  unknownIds,
+  withAdminGuard,
+  type GroupWithRoles,
+} from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/record.js';
 import type { Actor } from '../auth/actor.js';
+import type { Config } from '../platform/config.js';
 import { isUniqueViolation, type Database } from '../platform/db.js';
 import { fieldError, FoyerError, notFound } from '../platform/errors.js';
-import { roles, type RoleRow } from '../roles/schema.js';
 import { isUuid } from '../platform/ids.js';
-import { authorizeRoleChange, lockUser, rolesByIds, unknownIds } from '../roles/service.js';
-import { withAdminGuard } from '../users/admin-guard.js';
 import { users } from '../users/schema.js';
 import { groupMembers, groupRoles, groups, type GroupRow } from './schema.js';
 
-export interface GroupWithRoles extends GroupRow {
-  roles: RoleRow[];
-}
+export type { GroupWithRoles };
 
 const groupNameTaken = () => fieldError('name', 'group_name_taken', 'A group with this name already exists.');
 const groupNotFound = () => notFound('The group');
-
-/** The roles each group carries, by name. */
-export async function rolesOfGroups(db: Database, groupIds: string[]): Promise<Map<string, RoleRow[]>> {
-  const byGroup = new Map<string, RoleRow[]>(groupIds.map((id) => [id, []]));
-  if (groupIds.length === 0) return byGroup;
-  const rows = await db
-    .select({ groupId: groupRoles.groupId, role: roles })
-    .from(groupRoles)
-    .innerJoin(roles, eq(roles.id, groupRoles.roleId))
-    .where(inArray(groupRoles.groupId, groupIds))
-    .orderBy(asc(sql`lower(${roles.name})`));
-  for (const r of rows) byGroup.get(r.groupId)?.push(r.role);
-  return byGroup;
-}
-
-/**
- * The groups with these ids, in the given order without repeats, each with the roles it carries. Unknown ids
- * answer 400 naming `field`.
- */
-export async function groupsByIds(db: Database, groupIds: readonly string[], field = 'groupIds') {
-  const ids = [...new Set(groupIds)];
-  if (ids.length === 0) return [];
-  const valid = ids.filter(isUuid);
-  const rows = valid.length > 0 ? await db.select().from(groups).where(inArray(groups.id, valid)) : [];
-  const byId = new Map(rows.map((g) => [g.id, g]));
-  const missing = ids.filter((id) => !byId.has(id));
-  if (missing.length > 0) throw unknownIds(field, 'groups', missing);
-  const carried = await rolesOfGroups(db, ids);
-  return ids.map((id) => ({ ...byId.get(id)!, roles: carried.get(id) ?? [] }));
-}
-
-/**
- * Sets exactly which groups a user belongs to. Validates the ids, checks the actor holds every permission the
- * groups joined or left carry, refuses to remove the last active administrator, and records `{from, to}`. Pass the
- * transaction of the surrounding change; returns the groups now joined.
- */
-export async function setUserGroups(
-  tx: Database,
-  context: AuditContext,
-  actor: Actor | null,
-  userId: string,
-  groupIds: readonly string[],
-) {
-  const wanted = await groupsByIds(tx, groupIds);
-  await lockUser(tx, userId);
-  const currentIds = await tx
-    .select({ id: groupMembers.groupId })
-    .from(groupMembers)
-    .where(eq(groupMembers.userId, userId))
-    .then((rows) => rows.map((r) => r.id));
-  const wantedIds = wanted.map((g) => g.id);
-  const addedIds = wantedIds.filter((id) => !currentIds.includes(id));
-  const removedIds = currentIds.filter((id) => !wantedIds.includes(id));
-  if (addedIds.length === 0 && removedIds.length === 0) return wanted;
-  const carried = await rolesOfGroups(tx, [...addedIds, ...removedIds]);
-  authorizeRoleChange(actor, [...carried.values()].flat());
-
-  const change = async (db: Database) => {
-    if (removedIds.length > 0) {
-      await db.delete(groupMembers).where(and(eq(groupMembers.userId, userId), inArray(groupMembers.groupId, removedIds)));
-    }
-    if (addedIds.length > 0) {
-      await db
-        .insert(groupMembers)
-        .values(addedIds.map((groupId) => ({ groupId, userId, addedAt: context.now })))
-        .onConflictDoNothing();
-    }
-    await recordAudit(db, context, {
-      action: 'user.groups_changed',
-      targetType: 'user',
-      targetId: userId,
-      details: { from: currentIds, to: wantedIds },
-    });
-  };
-  await (removedIds.length > 0 ? withAdminGuard(tx, change) : change(tx));
-  return wanted;
-}
 
 /** Locks the group for the rest of the transaction: membership and role changes then see a stable set of roles. */
 async function lockGroup(tx: Database, id: string): Promise<GroupWithRoles> {
@@ -226,10 +155,11 @@ export async function updateGroup(
 }
 
 /** Deletes a group; its members lose the roles it carried, so this is guarded and needs those permissions. */
-export async function deleteGroup(db: Database, context: AuditContext, actor: Actor, id: string): Promise<void> {
+export async function deleteGroup(db: Database, context: AuditContext, actor: Actor, id: string, config: Config): Promise<void> {
   await withAdminGuard(db, async (tx) => {
     const group = await lockGroup(tx, id);
     authorizeRoleChange(actor, group.roles);
+    await removeMemberships(tx, { audit: context, config }, { groupId: id });
     await tx.delete(groups).where(eq(groups.id, id));
     await recordAudit(tx, context, {
       action: 'group.deleted',
@@ -283,6 +213,7 @@ export async function addMembers(
   actor: Actor,
   groupId: string,
   userIds: readonly string[],
+  config: Config,
 ): Promise<string[]> {
   return db.transaction(async (tx) => {
     const group = await lockGroup(tx, groupId);
@@ -298,11 +229,7 @@ export async function addMembers(
         : [];
     const missing = ids.filter((id) => !found.some((u) => u.id === id));
     if (missing.length > 0) throw unknownIds('userIds', 'users', missing);
-    const inserted = await tx
-      .insert(groupMembers)
-      .values(ids.map((userId) => ({ groupId, userId, addedAt: context.now })))
-      .onConflictDoNothing()
-      .returning({ userId: groupMembers.userId });
+    const inserted = await addMemberships(tx, { audit: context, config }, ids.map((userId) => ({ groupId, userId })));
     const added = inserted.map((r) => r.userId);
     if (added.length > 0) {
       await recordAudit(tx, context, { action: 'group.members_added', targetType: 'group', targetId: groupId, details: { userIds: added } });
@@ -318,16 +245,12 @@ export async function removeMember(
   actor: Actor,
   groupId: string,
   userId: string,
+  config: Config,
 ): Promise<void> {
   await withAdminGuard(db, async (tx) => {
     const group = await lockGroup(tx, groupId);
     authorizeRoleChange(actor, group.roles);
-    const removed = isUuid(userId)
-      ? await tx
-          .delete(groupMembers)
-          .where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.userId, userId)))
-          .returning({ userId: groupMembers.userId })
-      : [];
+    const removed = isUuid(userId) ? await removeMemberships(tx, { audit: context, config }, { groupId, userIds: [userId] }) : [];
     if (removed.length === 0) throw new FoyerError(404, 'not_found', 'This person is not a member of the group.');
     await recordAudit(tx, context, { action: 'group.member_removed', targetType: 'group', targetId: groupId, details: { userId } });
   });

@@ -6,7 +6,7 @@ import { mailOutbox } from '../mail/schema.js';
 import { createTestSmtpServer, type TestSmtpServer } from '../mail/test-smtp-server.js';
 import { createMailWorker } from '../mail/worker.js';
 import { systemContext } from '../audit/record.js';
-import { asBrowser, createTestApp, seedUser, sessionCookieFrom, signIn, TEST_ORIGIN, type TestApp } from '../platform/testing.js';
+import { asBrowser, createTestApp, seedUser, sessionCookieFrom, signIn, TEST_ORIGIN, type TestApp } from '../../test/support.js';
 import { builtinRoleId } from '../roles/builtin.js';
 import { userRoles } from '../roles/schema.js';
 import { users } from '../users/schema.js';
@@ -220,18 +220,18 @@ describe('claimInvitationForSso', () => {
     await t.handle.db.delete(groupMembers).where(eq(groupMembers.userId, invited.userId));
 
     const other = await t.handle.db.transaction((tx) =>
-      claimInvitationForSso(tx, systemContext(), { userId: invited.userId, email: 'someone-else@example.com' }),
+      claimInvitationForSso(tx, systemContext(), { userId: invited.userId, email: 'someone-else@example.com' }, t.config),
     );
     expect(other).toBeNull();
     const claimed = await t.handle.db.transaction((tx) =>
-      claimInvitationForSso(tx, systemContext(), { userId: invited.userId, email: 'JO@example.com' }),
+      claimInvitationForSso(tx, systemContext(), { userId: invited.userId, email: 'JO@example.com' }, t.config),
     );
     expect(claimed).toEqual({ invitationId: invited.invitationId, roleIds: [viewer], groupIds: [team.id] });
     expect((await userByEmail('jo@example.com')).emailVerifiedAt).not.toBeNull();
     expect(await t.handle.db.select().from(groupMembers).where(eq(groupMembers.userId, invited.userId))).toHaveLength(1);
     const [record] = await t.handle.db.select().from(invitations).where(eq(invitations.id, invited.invitationId));
     expect(record).toMatchObject({ acceptedVia: 'sso' });
-    expect(await t.handle.db.transaction((tx) => claimInvitationForSso(tx, systemContext(), { userId: invited.userId, email: 'jo@example.com' }))).toBeNull();
+    expect(await t.handle.db.transaction((tx) => claimInvitationForSso(tx, systemContext(), { userId: invited.userId, email: 'jo@example.com' }, t.config))).toBeNull();
     expect((await accept(new URL(invited.link).searchParams.get('token')!, { passkey: true })).statusCode).toBe(410);
   });
 });

@@ -1,21 +1,20 @@
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { groupMembers, groups } from '../groups/schema.js';
-import { roles, userRoles } from '../roles/schema.js';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
+import { addMemberships, authorizeGrants, grantRoles, stillExisting } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/record.js';
-import { authorizeGrant, type Actor } from '../auth/actor.js';
+import type { Actor } from '../auth/actor.js';
 import { hashPassword } from '../auth/passwords/hashing.js';
 import { assertPasswordAllowed } from '../auth/passwords/policy.js';
 import { completeSignIn, type SignInResult } from '../auth/sessions/complete-sign-in.js';
 import { enqueueMail } from '../mail/outbox.js';
 import { assertMailConfigured } from '../mail/settings.js';
 import { hashSecret, randomSecret } from '../platform/crypto.js';
+import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError, notFound } from '../platform/errors.js';
 import type { AppDeps } from '../platform/http.js';
 import { isUuid } from '../platform/ids.js';
 import { decodeCursor, paginate } from '../platform/paging.js';
-import { groupsById, rolesById } from '../users/admin.js';
 import { users, type UserProfile } from '../users/schema.js';
 import { createUser } from '../users/service.js';
 import { z } from 'zod';
@@ -99,8 +98,7 @@ export async function inviteUser(tx: Database, context: AuditContext, deps: Mail
   if (input.sendEmail) await assertMailConfigured(tx, deps.config);
   const roleIds = [...new Set(input.roleIds)];
   const groupIds = [...new Set(input.groupIds)];
-  const [grantedRoles, grantedGroups] = [await rolesById(tx, roleIds), await groupsById(tx, groupIds)];
-  if (input.actor) authorizeGrant(input.actor, [...grantedRoles, ...grantedGroups].flatMap((g) => g.permissions));
+  await authorizeGrants(tx, input.actor, roleIds, groupIds);
   const user = await createUser(tx, context, {
     name: input.name,
     email: input.email,
@@ -110,7 +108,7 @@ export async function inviteUser(tx: Database, context: AuditContext, deps: Mail
     groupIds,
     profile: input.profile,
     emailVerified: false,
-  });
+  }, deps.config);
   const link = await newInvitationLink(tx);
   const expiresAt = new Date(context.now.getTime() + link.days * DAY_MS);
   const [invitation] = await tx
@@ -358,6 +356,7 @@ export async function claimInvitationForSso(
   tx: Database,
   context: AuditContext,
   input: { userId: string; email: string },
+  config: Config,
 ): Promise<{ invitationId: string; roleIds: string[]; groupIds: string[] } | null> {
   const [claimed] = await tx
     .update(invitations)
@@ -372,35 +371,18 @@ export async function claimInvitationForSso(
     )
     .returning();
   if (!claimed) return null;
-  // Roles or groups deleted since the invitation are simply gone; the grant itself was authorised when inviting.
-  const roleIds = claimed.roleIds.length
-    ? (await tx.select({ id: roles.id }).from(roles).where(inArray(roles.id, claimed.roleIds))).map((r) => r.id)
-    : [];
-  const groupIds = claimed.groupIds.length
-    ? (await tx.select({ id: groups.id }).from(groups).where(inArray(groups.id, claimed.groupIds))).map((g) => g.id)
-    : [];
-  const addedRoles = roleIds.length
-    ? await tx
-        .insert(userRoles)
-        .values(roleIds.map((roleId) => ({ userId: input.userId, roleId })))
-        .onConflictDoNothing()
-        .returning({ id: userRoles.roleId })
-    : [];
-  const addedGroups = groupIds.length
-    ? await tx
-        .insert(groupMembers)
-        .values(groupIds.map((groupId) => ({ groupId, userId: input.userId, addedAt: context.now })))
-        .onConflictDoNothing()
-        .returning({ id: groupMembers.groupId })
-    : [];
+  // The grant itself was authorised when inviting.
+  const { roleIds, groupIds } = await stillExisting(tx, claimed);
+  const addedRoles = await grantRoles(tx, input.userId, roleIds);
+  const addedGroups = await addMemberships(tx, { audit: context, config }, groupIds.map((groupId) => ({ groupId, userId: input.userId })));
   await tx
     .update(users)
     .set({ emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${context.now})`, updatedAt: context.now })
     .where(eq(users.id, input.userId));
   const result = {
     invitationId: claimed.id,
-    roleIds: addedRoles.map((r) => r.id),
-    groupIds: addedGroups.map((r) => r.id),
+    roleIds: addedRoles,
+    groupIds: addedGroups.map((m) => m.groupId),
   };
   await recordAudit(tx, context, { action: 'invitation.claimed_by_sso', targetType: 'user', targetId: input.userId, details: result });
   return result;

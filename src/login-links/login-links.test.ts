@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { auditEvents } from '../audit/schema.js';
 import { mailOutbox } from '../mail/schema.js';
 import { hashSecret } from '../platform/crypto.js';
-import { asBrowser, createTestApp, seedUser, sessionCookieFrom, signIn, TEST_ORIGIN, type TestApp } from '../platform/testing.js';
+import { asBrowser, createTestApp, seedUser, sessionCookieFrom, signIn, TEST_ORIGIN, type TestApp } from '../../test/support.js';
 import { seedRole } from '../users/testing.js';
 import { loginLinks } from './schema.js';
 

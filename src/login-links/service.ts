@@ -1,8 +1,9 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
+import { authorizeManaging, registerAccessHolder, userNotFound, userPermissions } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/record.js';
-import { userPermissions, type Actor } from '../auth/actor.js';
+import { type Actor } from '../auth/actor.js';
 import { completeSignIn, type SignInResult } from '../auth/sessions/complete-sign-in.js';
 import { readInvitationSettings } from '../invitations/settings.js';
 import { enqueueMail } from '../mail/outbox.js';
@@ -13,7 +14,6 @@ import { FoyerError, notFound } from '../platform/errors.js';
 import type { AppDeps } from '../platform/http.js';
 import { isUuid } from '../platform/ids.js';
 import { decodeCursor, paginate } from '../platform/paging.js';
-import { authorizeManaging, userNotFound } from '../users/admin.js';
 import { users } from '../users/schema.js';
 import { loginLinks, type LoginLinkRow } from './schema.js';
 
@@ -207,3 +207,20 @@ export async function signInWithLoginLink(db: Database, context: AuditContext, t
     return completeSignIn(tx, context, user, { method: 'login_link' });
   });
 }
+
+/**
+ * An account that will never be active again has its outstanding links withdrawn. Disabling keeps them: a link
+ * cannot sign anyone in while the account is disabled, and works again once it is enabled.
+ */
+registerAccessHolder({
+  name: 'login_links',
+  ignores: ['disabled', 'signed_out_everywhere', 'sessions_ended_by_admin'],
+  async end(tx, { userId, now }) {
+    const withdrawn = await tx
+      .update(loginLinks)
+      .set({ revokedAt: now })
+      .where(and(eq(loginLinks.userId, userId), isNull(loginLinks.usedAt), isNull(loginLinks.revokedAt)))
+      .returning({ id: loginLinks.id });
+    return withdrawn.length;
+  },
+});

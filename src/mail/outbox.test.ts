@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { auditEvents } from '../audit/schema.js';
 import { issueSetPasswordLink } from '../auth/passwords/set-password.js';
-import { asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, testConfig, type TestApp } from '../platform/testing.js';
+import { asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, testConfig, type TestApp } from '../../test/support.js';
 import { claimDueMail, deliverClaimed, MAX_ATTEMPTS, retryDelayMs } from './delivery.js';
 import { enqueueMail } from './outbox.js';
 import { mailOutbox } from './schema.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents } from '../audit/schema.js';
-import { asBrowser, createTestApp, seedUser, signIn, testConfig, type TestApp } from '../platform/testing.js';
+import { asBrowser, createTestApp, seedUser, signIn, testConfig, type TestApp } from '../../test/support.js';
 import { instanceSettings } from '../settings/schema.js';
 import { enqueueMail } from './outbox.js';
 import { mailOutbox } from './schema.js';

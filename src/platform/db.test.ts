@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instanceSettings } from '../settings/schema.js';
 import { preparedQuery, type DatabaseHandle } from './db.js';
-import { createTestDatabase } from './testing.js';
+import { createTestDatabase } from '../../test/support.js';
 
 describe('preparedQuery', () => {
   let first: DatabaseHandle;

@@ -1,7 +1,7 @@
 import { connect, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, type TestApp } from './testing.js';
+import { asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, type TestApp } from '../../test/support.js';
 import { redactUrl } from './http.js';
 
 const errorShape = { error: { code: expect.any(String), message: expect.any(String) } };

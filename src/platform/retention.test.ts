@@ -8,7 +8,7 @@ import { insertMail } from '../mail/outbox.js';
 import { mailOutbox, type MailStatus } from '../mail/schema.js';
 import { hashSecret } from './crypto.js';
 import { pruneRetained } from './retention.js';
-import { createTestApp, seedUser, testConfig, TEST_ORIGIN, type TestApp } from './testing.js';
+import { createTestApp, seedUser, testConfig, TEST_ORIGIN, type TestApp } from '../../test/support.js';
 
 const DAY = 24 * 60 * 60_000;
 const now = new Date('2026-06-01T12:00:00Z');

@@ -1,16 +1,19 @@
 import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { systemContext } from '../audit/record.js';
+import { assignRoles, type Grantor } from '../accounts/index.js';
+import { systemContext, type AuditContext } from '../audit/record.js';
 import { auditEvents } from '../audit/schema.js';
 import { groupRoles, groups } from '../groups/schema.js';
-import { actorFor, asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../platform/testing.js';
+import { actorFor, asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../test/support.js';
 import type { UserRow } from '../users/schema.js';
 import { builtinRoleId } from './builtin.js';
 import { ALL_PERMISSIONS } from './catalogue.js';
 import { roles, userRoles } from './schema.js';
-import { setUserRoles } from './service.js';
 
 let t: TestApp;
+/** The roles page's way of setting roles: `assignRoles`, answering the roles now held. */
+const setUserRoles = (tx: TestApp['handle']['db'], audit: AuditContext, actor: Grantor | null, userId: string, roleIds: string[]) =>
+  assignRoles(tx, { audit, config: t.config }, actor, userId, roleIds).then((a) => a.held);
 let admin: UserRow;
 let adminCookie: string;
 beforeEach(async () => {

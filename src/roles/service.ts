@@ -1,133 +1,15 @@
-import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
+import { asc, count, eq, sql } from 'drizzle-orm';
+import { authorizeGrant, rolesByIds } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/record.js';
-import { authorizeGrant, type Actor } from '../auth/actor.js';
+import type { Actor } from '../auth/actor.js';
 import { groupRoles } from '../groups/schema.js';
 import { isUniqueViolation, type Database } from '../platform/db.js';
 import { FoyerError, fieldError, notFound } from '../platform/errors.js';
-import { withAdminGuard } from '../users/admin-guard.js';
-import { users } from '../users/schema.js';
 import { isPermission } from './catalogue.js';
 import { roles, userRoles, type RoleRow } from './schema.js';
 import { isUuid } from '../platform/ids.js';
 
-export const unknownIds = (field: string, what: string, ids: string[]) =>
-  new FoyerError(400, 'validation_failed', `Some ${what} do not exist.`, {
-    details: { fields: { [field]: `Unknown ${what}: ${ids.join(', ')}` }, unknownIds: ids },
-  });
-
-/** node-postgres and PGlite both report SQLSTATE in `code`; drizzle wraps it in `cause`. */
-export function isForeignKeyViolation(error: unknown): boolean {
-  let current: unknown = error;
-  while (current && typeof current === 'object') {
-    const e = current as { code?: unknown; cause?: unknown };
-    if (e.code === '23503') return true;
-    current = e.cause;
-  }
-  return false;
-}
-
-/**
- * Locks the user's row for the rest of the transaction, so two changes to one person's roles or groups run one
- * after the other and each records what really changed.
- */
-export async function lockUser(tx: Database, userId: string): Promise<void> {
-  const [row] = isUuid(userId) ? await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update') : [];
-  if (!row) throw notFound('The user');
-}
-
-/** Every permission the given roles carry, once each. */
-export const permissionsOf = (held: Pick<RoleRow, 'permissions'>[]): string[] => [
-  ...new Set(held.flatMap((r) => r.permissions)),
-];
-
-/**
- * The roles with these ids, in the given order without repeats. Unknown ids answer 400 naming `field`, so a
- * caller's body field (`roleIds`) is what the client sees.
- */
-export async function rolesByIds(db: Database, roleIds: readonly string[], field = 'roleIds'): Promise<RoleRow[]> {
-  const ids = [...new Set(roleIds)];
-  if (ids.length === 0) return [];
-  const valid = ids.filter(isUuid);
-  const rows = valid.length > 0 ? await db.select().from(roles).where(inArray(roles.id, valid)) : [];
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  const missing = ids.filter((id) => !byId.has(id));
-  if (missing.length > 0) throw unknownIds(field, 'roles', missing);
-  return ids.map((id) => byId.get(id)!);
-}
-
-/**
- * Refuses a change to who holds some roles unless the actor holds every permission of every role given or taken
- * away: nobody can grant what they do not have, nor strip someone of power greater than their own. A null actor is
- * Foyer itself carrying out a change whose grant was authorised earlier (a sign-up link's roles, the CLI).
- */
-export function authorizeRoleChange(actor: Actor | null, changed: Pick<RoleRow, 'permissions'>[]): void {
-  if (actor) authorizeGrant(actor, permissionsOf(changed));
-}
-
 const difference = <T>(a: readonly T[], b: readonly T[]) => a.filter((x) => !b.includes(x));
-
-/**
- * Sets exactly which roles a user holds directly (roles through groups are untouched). Validates the ids, checks
- * the actor may hand out and take away those roles, refuses to remove the last active administrator, and records
- * `{from, to}`. Pass the transaction of the surrounding change; returns the roles now held.
- */
-export async function setUserRoles(
-  tx: Database,
-  context: AuditContext,
-  actor: Actor | null,
-  userId: string,
-  roleIds: readonly string[],
-): Promise<RoleRow[]> {
-  const wanted = await rolesByIds(tx, roleIds);
-  await lockUser(tx, userId);
-  const current = await tx
-    .select({ role: roles })
-    .from(userRoles)
-    .innerJoin(roles, eq(roles.id, userRoles.roleId))
-    .where(eq(userRoles.userId, userId))
-    .then((rows) => rows.map((r) => r.role));
-  const currentIds = current.map((r) => r.id);
-  const wantedIds = wanted.map((r) => r.id);
-  const added = wanted.filter((r) => !currentIds.includes(r.id));
-  const removed = current.filter((r) => !wantedIds.includes(r.id));
-  if (added.length === 0 && removed.length === 0) return wanted;
-  authorizeRoleChange(actor, [...added, ...removed]);
-
-  const change = async (db: Database) => {
-    if (removed.length > 0) {
-      await db.delete(userRoles).where(
-        and(
-          eq(userRoles.userId, userId),
-          inArray(
-            userRoles.roleId,
-            removed.map((r) => r.id),
-          ),
-        ),
-      );
-    }
-    if (added.length > 0) {
-      try {
-        await db
-          .insert(userRoles)
-          .values(added.map((r) => ({ userId, roleId: r.id })))
-          .onConflictDoNothing();
-      } catch (error) {
-        // The role was deleted between our read and this insert.
-        if (isForeignKeyViolation(error)) throw unknownIds('roleIds', 'roles', added.map((r) => r.id));
-        throw error;
-      }
-    }
-    await recordAudit(db, context, {
-      action: 'user.roles_changed',
-      targetType: 'user',
-      targetId: userId,
-      details: { from: currentIds, to: wantedIds },
-    });
-  };
-  // Only taking roles away can remove an administrator; the guard's lock is not worth taking otherwise.
-  await (removed.length > 0 ? withAdminGuard(tx, change) : change(tx));
-  return wanted;
-}
 
 export interface RoleInput {
   name: string;

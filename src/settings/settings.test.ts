@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents } from '../audit/schema.js';
-import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../platform/testing.js';
+import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../test/support.js';
 import { isEmailDomainAllowed } from './allowed-domains.js';
 
 let t: TestApp;

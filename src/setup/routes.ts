@@ -34,7 +34,7 @@ export function setupRoutes(app: FoyerApp, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      const result = await completeSetup(deps.db, auditContext(request), request.body);
+      const result = await completeSetup(deps.db, auditContext(request), request.body, deps.config);
       return reply.status(201).send(await replyToSignIn(reply, deps, result));
     },
   );

@@ -45,7 +45,7 @@ export async function bootstrapFirstAdmin(db: Database, config: Config, now = ne
         passwordHash,
         roleIds: [await builtinRoleId(tx, 'admin')],
         emailVerified: true,
-      });
+      }, config);
       await recordAudit(tx, context, { action: 'setup.bootstrap_admin_created', targetType: 'user', targetId: admin.id });
       return { kind: 'admin_created', userId: admin.id };
     }
@@ -64,7 +64,7 @@ export interface SetupInput {
 }
 
 /** Creates the first administrator through the setup link and signs them in like every other way in. */
-export async function completeSetup(db: Database, context: AuditContext, input: SetupInput) {
+export async function completeSetup(db: Database, context: AuditContext, input: SetupInput, config: Config) {
   const passwordHash = await hashNewPassword(input.password);
   return db.transaction(async (tx) => {
     await lockSetup(tx);
@@ -82,7 +82,7 @@ export async function completeSetup(db: Database, context: AuditContext, input: 
       passwordHash,
       roleIds: [await builtinRoleId(tx, 'admin')],
       emailVerified: true,
-    });
+    }, config);
     await recordAudit(tx, { ...context, actorType: 'user', actorId: admin.id }, { action: 'setup.completed', targetType: 'user', targetId: admin.id });
     return completeSignIn(tx, context, admin, { method: 'setup' });
   });

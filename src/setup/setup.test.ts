@@ -1,7 +1,7 @@
 import { count, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { auditEvents } from '../audit/schema.js';
-import { createTestApp, sessionCookieFrom, testConfig, TEST_ORIGIN, type TestApp } from '../platform/testing.js';
+import { createTestApp, sessionCookieFrom, testConfig, TEST_ORIGIN, type TestApp } from '../../test/support.js';
 import { users } from '../users/schema.js';
 import { bootstrapFirstAdmin } from './service.js';
 

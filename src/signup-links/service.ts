@@ -1,8 +1,9 @@
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
+import { authorizeGrants, stillExisting } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/record.js';
-import { authorizeGrant, type Actor } from '../auth/actor.js';
+import type { Actor } from '../auth/actor.js';
 import { assertPasswordAllowed } from '../auth/passwords/policy.js';
 import { completeSignIn, type SignInResult } from '../auth/sessions/complete-sign-in.js';
 import { sendVerificationCode } from '../email-verification/service.js';
@@ -17,7 +18,6 @@ import { isUuid } from '../platform/ids.js';
 import { decodeCursor, paginate } from '../platform/paging.js';
 import { roles } from '../roles/schema.js';
 import { isEmailDomainAllowed } from '../settings/allowed-domains.js';
-import { groupsById, rolesById } from '../users/admin.js';
 import { users } from '../users/schema.js';
 import { createUser, hashNewPassword } from '../users/service.js';
 import { signupLinks, type SignupLinkRow } from './schema.js';
@@ -60,8 +60,7 @@ export async function createSignupLink(db: Database, context: AuditContext, deps
     await assertMailConfigured(tx, deps.config);
     const roleIds = [...new Set(input.roleIds)];
     const groupIds = [...new Set(input.groupIds)];
-    const granted = [...(await rolesById(tx, roleIds)), ...(await groupsById(tx, groupIds))];
-    authorizeGrant(actor, granted.flatMap((g) => g.permissions));
+    await authorizeGrants(tx, actor, roleIds, groupIds);
     const [created] = await tx
       .insert(signupLinks)
       .values({
@@ -299,13 +298,7 @@ export async function redeemSignupLink(
       )
       .returning();
     if (!link) return explainUnusable(tx, tokenHash, context.now);
-    // Roles or groups deleted since the link was made are left out rather than failing every later sign-up.
-    const roleIds = link.roleIds.length
-      ? (await tx.select({ id: roles.id }).from(roles).where(inArray(roles.id, link.roleIds))).map((r) => r.id)
-      : [];
-    const groupIds = link.groupIds.length
-      ? (await tx.select({ id: groups.id }).from(groups).where(inArray(groups.id, link.groupIds))).map((g) => g.id)
-      : [];
+    const { roleIds, groupIds } = await stillExisting(tx, link);
     const user = await createUser(tx, context, {
       name: input.name,
       email: input.email,
@@ -314,7 +307,7 @@ export async function redeemSignupLink(
       roleIds,
       groupIds,
       emailVerified: false,
-    });
+    }, deps.config);
     const personal = { ...context, actorType: 'user' as const, actorId: user.id };
     await recordAudit(tx, personal, {
       action: 'signup_link.redeemed',

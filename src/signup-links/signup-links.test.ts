@@ -5,7 +5,7 @@ import { auditEvents } from '../audit/schema.js';
 import { groupMembers } from '../groups/schema.js';
 import { mailOutbox } from '../mail/schema.js';
 import { hashSecret } from '../platform/crypto.js';
-import { asBrowser, createTestApp, seedUser, sessionCookieFrom, signIn, TEST_ORIGIN, type TestApp } from '../platform/testing.js';
+import { asBrowser, createTestApp, seedUser, sessionCookieFrom, signIn, TEST_ORIGIN, type TestApp } from '../../test/support.js';
 import { builtinRoleId } from '../roles/builtin.js';
 import { userRoles } from '../roles/schema.js';
 import { users } from '../users/schema.js';

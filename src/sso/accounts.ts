@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { authorizeManaging, registerAccessHolder, userNotFound, userPermissions } from '../accounts/index.js';
 import { createSsoRegistrationRequest, domainNotAllowed, readRegistrationSettings } from '../access-requests/service.js';
 import { recordAudit, type AuditContext } from '../audit/record.js';
-import { userPermissions, type Actor } from '../auth/actor.js';
+import type { Actor } from '../auth/actor.js';
 import { completeSignIn, type SignInResult } from '../auth/sessions/complete-sign-in.js';
 import { sessions } from '../auth/sessions/schema.js';
 import { claimInvitationForSso } from '../invitations/service.js';
@@ -13,7 +14,6 @@ import { FoyerError } from '../platform/errors.js';
 import { isoDate, isoOrNull } from '../platform/http.js';
 import { isUuid } from '../platform/ids.js';
 import { isEmailDomainAllowed } from '../settings/allowed-domains.js';
-import { authorizeManaging, userNotFound } from '../users/admin.js';
 import { users, type UserRow } from '../users/schema.js';
 import { createUser } from '../users/service.js';
 import type { SsoClaims } from './flow.js';
@@ -142,7 +142,7 @@ export async function signInWithSso(
       await confirmEmail(tx, context, account.id);
       return signIn(tx, context, account.id, provider, true);
     }
-    const invitation = await claimInvitationForSso(tx, context, { userId: account.id, email: claims.email });
+    const invitation = await claimInvitationForSso(tx, context, { userId: account.id, email: claims.email }, config);
     if (invitation) {
       if (admit(account) === 'awaiting_approval') return { kind: 'awaiting_approval' };
       await linkIdentity(tx, context, { userId: account.id, provider, subject: claims.subject, reason: 'invitation' });
@@ -194,7 +194,7 @@ async function registerThroughSso(
     email: claims.email,
     username: await freeUsername(tx, claims),
     emailVerified: true,
-  });
+  }, config);
   await tx.update(users).set({ status: 'pending_approval' }).where(eq(users.id, user.id));
   await linkIdentity(tx, context, { userId: user.id, provider, subject: claims.subject, reason: 'registration' });
   await createSsoRegistrationRequest(tx, context, { userId: user.id, email: user.email, name, providerId: provider.id }, { config });
@@ -355,3 +355,16 @@ export async function switchAuthMethod(
     return { changed: true };
   });
 }
+
+/**
+ * A revoked or deleted account gives up its single sign-on identities, so the person can join again as a new
+ * account through the same identity. Disabling keeps them for when the account is enabled again.
+ */
+registerAccessHolder({
+  name: 'sso_identities',
+  ignores: ['disabled', 'signed_out_everywhere', 'sessions_ended_by_admin'],
+  async end(tx, { userId }) {
+    const unlinked = await tx.delete(ssoIdentities).where(eq(ssoIdentities.userId, userId)).returning({ userId: ssoIdentities.userId });
+    return unlinked.length;
+  },
+});

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { userNotFound } from '../accounts/index.js';
 import { authorizeSeeingPeople } from '../auth/actor.js';
 import { requireRecentSignIn } from '../auth/recent-sign-in.js';
 import { auditContext, requireActor, requirePermission } from '../auth/request.js';
@@ -8,7 +9,6 @@ import { replyToSignIn } from '../auth/sessions/complete-sign-in.js';
 import { FoyerError } from '../platform/errors.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { decodeCursor, pageOf, pageQuery, paginate } from '../platform/paging.js';
-import { userNotFound } from '../users/admin.js';
 import { adminUserDetailSchema, loadAdminUser } from '../users/views.js';
 import {
   linkedProviderSchema,

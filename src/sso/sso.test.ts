@@ -6,7 +6,7 @@ import { auditEvents } from '../audit/schema.js';
 import { sessions } from '../auth/sessions/schema.js';
 import { systemContext } from '../audit/record.js';
 import { inviteUser } from '../invitations/service.js';
-import { asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, type TestApp } from '../platform/testing.js';
+import { asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, type TestApp } from '../../test/support.js';
 import { builtinRoleId } from '../roles/builtin.js';
 import { users } from '../users/schema.js';
 import { callbackUrl } from './flow.js';

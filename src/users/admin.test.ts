@@ -6,7 +6,7 @@ import { sessions } from '../auth/sessions/schema.js';
 import { issueSetPasswordLink } from '../auth/passwords/set-password.js';
 import { oneTimeTokens } from '../auth/one-time-tokens/schema.js';
 import { groupMembers } from '../groups/schema.js';
-import { asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, type TestApp } from '../platform/testing.js';
+import { asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, type TestApp } from '../../test/support.js';
 import { builtinRoleId } from '../roles/builtin.js';
 import { ALL_PERMISSIONS } from '../roles/catalogue.js';
 import { userRoles } from '../roles/schema.js';

@@ -1,30 +1,29 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
-import { apiTokens } from '../api-tokens/schema.js';
-import { recordAudit, type AuditContext } from '../audit/record.js';
-import { authorizeGrant, userPermissions, type Actor } from '../auth/actor.js';
-import { oneTimeTokens } from '../auth/one-time-tokens/schema.js';
-import { sessions } from '../auth/sessions/schema.js';
-import { groupMembers } from '../groups/schema.js';
-import { groupsByIds } from '../groups/service.js';
-import type { Database } from '../platform/db.js';
-import { FoyerError, notFound } from '../platform/errors.js';
-import { userRoles } from '../roles/schema.js';
-import { ssoIdentities } from '../sso/schema.js';
-import { rolesByIds } from '../roles/service.js';
-import { withAdminGuard } from './admin-guard.js';
-import { users, type UserProfile, type UserRow } from './schema.js';
+import { eq } from 'drizzle-orm';
 import {
-  assertIdentityFree,
-  createUser, hashNewPassword,
+  assignGroups,
+  assignRoles,
+  authorizeManaging,
+  authorizeGrants,
+  endAccess,
   groupsOfUsers,
-  identityClash,
-  normaliseEmail,
+  lockAccount,
   rolesOfUsers,
+  withAdminGuard,
+  type AccessEndCause,
+  type Assignment,
+  type AssignmentContext,
   type GroupRef,
-  type NewUser,
   type RoleRef,
-} from './service.js';
-import { isUuid } from '../platform/ids.js';
+} from '../accounts/index.js';
+import { recordAudit, type AuditContext } from '../audit/record.js';
+import type { Actor } from '../auth/actor.js';
+import { endOneSessionOf } from '../auth/sessions/service.js';
+import type { Config } from '../platform/config.js';
+import type { Database } from '../platform/db.js';
+import { FoyerError } from '../platform/errors.js';
+import { users, type UserProfile, type UserRow } from './schema.js';
+import { assertIdentityFree, createUser, hashNewPassword, identityClash, normaliseEmail, type NewUser } from './service.js';
+import { endUnusedOneTimeTokens } from '../auth/one-time-tokens/service.js';
 
 /** The name a deleted account keeps, so audit events that mention it still read as a person. */
 export const DELETED_USER_NAME = 'Deleted user';
@@ -37,8 +36,6 @@ export const tombstoneOf = (kind: 'revoked' | 'deleted', userId: string) => ({
   email: `${kind}+${userId}@invalid`,
   username: `${kind}-${userId}`,
 });
-
-export const userNotFound = () => notFound('The user');
 
 export const accountRevoked = () =>
   new FoyerError(409, 'account_revoked', 'This account was revoked. Revoking cannot be undone; the person can join again as a new account.');
@@ -55,56 +52,6 @@ export const profileChangeRefused = () =>
 const selfActionRefused = (what: string) =>
   new FoyerError(409, 'self_action_refused', `You cannot ${what} your own account. Ask another administrator.`);
 
-interface LockedUser {
-  row: UserRow;
-  permissions: string[];
-}
-
-/**
- * Reads an undeleted user and locks their row until the transaction ends, so concurrent actions on the same person
- * take turns and each one decides on what the other left behind.
- */
-async function lockUser(tx: Database, userId: string): Promise<LockedUser> {
-  if (!isUuid(userId)) throw userNotFound();
-  const [found] = await tx
-    .select({ row: users, permissions: userPermissions })
-    .from(users)
-    .where(and(eq(users.id, userId), isNull(users.deletedAt)))
-    .for('update', { of: users });
-  if (!found) throw userNotFound();
-  return found;
-}
-
-/**
- * Changing someone's email, status or sessions is a way into their account, so nobody may act on an account that
- * holds permissions they do not hold themselves: that would be privilege escalation by taking the account over.
- */
-export function authorizeManaging(actor: Actor, target: LockedUser): void {
-  const missing = target.permissions.filter((p) => !actor.permissions.has(p));
-  if (missing.length > 0) {
-    throw new FoyerError(403, 'forbidden', 'You cannot change an account that holds permissions you do not hold yourself.', {
-      details: { missingPermissions: [...new Set(missing)].sort() },
-    });
-  }
-}
-
-interface Grantable {
-  id: string;
-  name: string;
-  permissions: string[];
-}
-
-/** The roles with these ids and what they grant; 400 naming `field` when one does not exist. */
-export const rolesById = (db: Database, ids: string[], field = 'roleIds'): Promise<Grantable[]> => rolesByIds(db, ids, field);
-
-/** The groups with these ids and what membership grants (the union of their roles); 400 naming `field` when one does not exist. */
-export async function groupsById(db: Database, ids: string[], field = 'groupIds'): Promise<Grantable[]> {
-  const found = await groupsByIds(db, ids, field);
-  return found.map((g) => ({ id: g.id, name: g.name, permissions: g.roles.flatMap((r) => r.permissions) }));
-}
-
-const permissionsOf = (...sets: Grantable[][]) => sets.flat().flatMap((g) => g.permissions);
-
 export interface AdminNewUser extends Omit<NewUser, 'emailVerified'> {
   roleIds: string[];
   groupIds: string[];
@@ -114,14 +61,14 @@ export interface AdminNewUser extends Omit<NewUser, 'emailVerified'> {
  * An administrator creates an account directly. Nothing proved the email address yet, so it starts unvalidated;
  * without a password the account is "Pending Setup" until its person sets one.
  */
-export async function createUserAsAdmin(db: Database, context: AuditContext, actor: Actor, input: AdminNewUser): Promise<UserRow> {
+export async function createUserAsAdmin(db: Database, context: AuditContext, actor: Actor, input: AdminNewUser, config: Config): Promise<UserRow> {
   const { password, ...rest } = input;
   const passwordHash = password === undefined ? undefined : await hashNewPassword(password);
   return db.transaction(async (tx) => {
     const roleIds = [...new Set(input.roleIds)];
     const groupIds = [...new Set(input.groupIds)];
-    authorizeGrant(actor, permissionsOf(await rolesById(tx, roleIds), await groupsById(tx, groupIds)));
-    return createUser(tx, context, { ...rest, passwordHash, roleIds, groupIds, emailVerified: false });
+    await authorizeGrants(tx, actor, roleIds, groupIds);
+    return createUser(tx, context, { ...rest, passwordHash, roleIds, groupIds, emailVerified: false }, config);
   });
 }
 
@@ -146,6 +93,16 @@ export type Outcome = { changed: boolean };
 
 type Change = { from: unknown; to: unknown };
 
+const refs = (items: readonly RoleRef[] | readonly GroupRef[]) => items.map(({ id, name }) => ({ id, name }));
+const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+
+/** The users page records a role or group change as part of `user.updated`: `{from, to}` as names, by name. */
+function changeOf(assignment: Assignment<RoleRef> | Assignment<GroupRef>): Change | null {
+  if (assignment.added.length + assignment.removed.length === 0) return null;
+  const kept = assignment.before.filter((b) => !assignment.removed.some((r) => r.id === b.id));
+  return { from: refs(assignment.before), to: [...refs(kept), ...refs(assignment.added)].sort(byName) };
+}
+
 /**
  * Edits a user: fields, and the full sets of roles and groups. `changes` may be computed from the user's current
  * memberships (bulk add/remove), read under the same row lock. Runs under the last-administrator guard because
@@ -157,18 +114,15 @@ export async function updateUser(
   actor: Actor,
   userId: string,
   changes: UserChanges | ((current: Memberships) => UserChanges),
+  config: Config,
 ): Promise<Outcome> {
   return withAdminGuard(db, async (tx) => {
-    const target = await lockUser(tx, userId);
+    const target = await lockAccount(tx, userId);
     const { row } = target;
     if (row.status === 'revoked') throw accountRevoked();
     authorizeManaging(actor, target);
-    const currentRoles = (await rolesOfUsers(tx, [userId])).get(userId) ?? [];
-    const currentGroups = (await groupsOfUsers(tx, [userId])).get(userId) ?? [];
-    const wanted =
-      typeof changes === 'function'
-        ? changes({ roleIds: currentRoles.map((r) => r.id), groupIds: currentGroups.map((g) => g.id), profile: row.profile })
-        : changes;
+    const current = await currentMemberships(tx, userId);
+    const wanted = typeof changes === 'function' ? changes({ ...current, profile: row.profile }) : changes;
     if (wanted.profile !== undefined && wanted.profile !== row.profile) throw profileChangeRefused();
 
     const details: Record<string, Change> = {};
@@ -199,17 +153,16 @@ export async function updateUser(
         throw identityClash(error);
       }
     }
-    if (fields.email !== undefined) {
-      // A set-password link sent to the old address would otherwise validate the new one.
-      await tx.delete(oneTimeTokens).where(and(eq(oneTimeTokens.userId, userId), isNull(oneTimeTokens.usedAt)));
-    }
+    // A set-password link sent to the old address would otherwise validate the new one.
+    if (fields.email !== undefined) await endUnusedOneTimeTokens(tx, userId);
 
+    const assigning: AssignmentContext = { audit: context, config };
     if (wanted.roleIds !== undefined) {
-      const change = await replaceRoles(tx, actor, userId, currentRoles, wanted.roleIds);
+      const change = changeOf(await assignRoles(tx, assigning, actor, userId, wanted.roleIds, { audited: false }));
       if (change) details.roles = change;
     }
     if (wanted.groupIds !== undefined) {
-      const change = await replaceGroups(tx, actor, userId, currentGroups, wanted.groupIds, context.now);
+      const change = changeOf(await assignGroups(tx, assigning, actor, userId, wanted.groupIds, { audited: false }));
       if (change) details.groups = change;
     }
 
@@ -220,76 +173,33 @@ export async function updateUser(
   });
 }
 
-async function replaceRoles(tx: Database, actor: Actor, userId: string, current: RoleRef[], wantedIds: string[]): Promise<Change | null> {
-  const wanted = new Set(wantedIds);
-  const removed = current.filter((r) => !wanted.has(r.id));
-  const added = await rolesById(tx, [...wanted].filter((id) => !current.some((r) => r.id === id)));
-  if (added.length === 0 && removed.length === 0) return null;
-  const removedRoles = await rolesById(tx, removed.map((r) => r.id));
-  authorizeGrant(actor, permissionsOf(added, removedRoles));
-  if (removed.length > 0) {
-    await tx.delete(userRoles).where(and(eq(userRoles.userId, userId), inArray(userRoles.roleId, removed.map((r) => r.id))));
-  }
-  if (added.length > 0) await tx.insert(userRoles).values(added.map((r) => ({ userId, roleId: r.id })));
-  const after = [...current.filter((r) => wanted.has(r.id)), ...added.map(({ id, name }) => ({ id, name }))];
-  return { from: current, to: after.sort(byName) };
+async function currentMemberships(tx: Database, userId: string) {
+  return {
+    roleIds: ((await rolesOfUsers(tx, [userId])).get(userId) ?? []).map((r) => r.id),
+    groupIds: ((await groupsOfUsers(tx, [userId])).get(userId) ?? []).map((g) => g.id),
+  };
 }
 
-async function replaceGroups(
-  tx: Database,
-  actor: Actor,
-  userId: string,
-  current: GroupRef[],
-  wantedIds: string[],
-  now: Date,
-): Promise<Change | null> {
-  const wanted = new Set(wantedIds);
-  const removed = current.filter((g) => !wanted.has(g.id));
-  const added = await groupsById(tx, [...wanted].filter((id) => !current.some((g) => g.id === id)));
-  if (added.length === 0 && removed.length === 0) return null;
-  const removedGroups = await groupsById(tx, removed.map((g) => g.id));
-  authorizeGrant(actor, permissionsOf(added, removedGroups));
-  if (removed.length > 0) {
-    await tx.delete(groupMembers).where(and(eq(groupMembers.userId, userId), inArray(groupMembers.groupId, removed.map((g) => g.id))));
-  }
-  if (added.length > 0) await tx.insert(groupMembers).values(added.map((g) => ({ groupId: g.id, userId, addedAt: now })));
-  const after = [...current.filter((g) => wanted.has(g.id)), ...added.map(({ id, name }) => ({ id, name }))];
-  return { from: current, to: after.sort(byName) };
-}
-
-const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
-
-async function endAllSessions(tx: Database, userId: string): Promise<number> {
-  const ended = await tx.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id });
-  return ended.length;
-}
-
-/** Stops every credential of an account that will never be active again: sessions, links and API tokens. */
-async function endAllAccess(tx: Database, userId: string, now: Date) {
-  const sessionsEnded = await endAllSessions(tx, userId);
-  await tx.delete(oneTimeTokens).where(and(eq(oneTimeTokens.userId, userId), isNull(oneTimeTokens.usedAt)));
-  const tokens = await tx
-    .update(apiTokens)
-    .set({ revokedAt: now })
-    .where(and(eq(apiTokens.createdBy, userId), isNull(apiTokens.revokedAt)))
-    .returning({ id: apiTokens.id });
-  return { sessionsEnded, apiTokensRevoked: tokens.length };
+/** Ends what the account still holds for `cause`, and names the counts the audit event has always carried. */
+async function endAccountAccess(tx: Database, userId: string, cause: AccessEndCause, now: Date, config: Config) {
+  const ended = await endAccess(tx, { userId, cause, now, config });
+  return { sessionsEnded: ended.sessions ?? 0, apiTokensRevoked: ended.api_tokens ?? 0 };
 }
 
 /**
  * Disabling is immediate: every session ends now (and stays ended if the account is enabled again), and API tokens
  * stop because they act only while their creator is active. The account, its data and its history are kept.
  */
-export async function disableUser(db: Database, context: AuditContext, actor: Actor, userId: string): Promise<Outcome> {
+export async function disableUser(db: Database, context: AuditContext, actor: Actor, userId: string, config: Config): Promise<Outcome> {
   return withAdminGuard(db, async (tx) => {
-    const target = await lockUser(tx, userId);
+    const target = await lockAccount(tx, userId);
     if (target.row.id === actor.user.id) throw selfActionRefused('disable');
     authorizeManaging(actor, target);
     if (target.row.status === 'revoked') throw accountRevoked();
     if (target.row.status === 'pending_approval') throw awaitingApproval();
     if (target.row.status === 'disabled') return { changed: false };
     await tx.update(users).set({ status: 'disabled', updatedAt: context.now }).where(eq(users.id, userId));
-    const sessionsEnded = await endAllSessions(tx, userId);
+    const { sessionsEnded } = await endAccountAccess(tx, userId, 'disabled', context.now, config);
     await recordAudit(tx, context, {
       action: 'user.disabled',
       targetType: 'user',
@@ -302,7 +212,7 @@ export async function disableUser(db: Database, context: AuditContext, actor: Ac
 
 export async function enableUser(db: Database, context: AuditContext, actor: Actor, userId: string): Promise<Outcome> {
   return db.transaction(async (tx) => {
-    const target = await lockUser(tx, userId);
+    const target = await lockAccount(tx, userId);
     authorizeManaging(actor, target);
     if (target.row.status === 'revoked') throw accountRevoked();
     if (target.row.status === 'pending_approval') throw awaitingApproval();
@@ -322,9 +232,9 @@ export async function enableUser(db: Database, context: AuditContext, actor: Act
  * Revoking is final: the account can never be enabled again. It gives up its email and username (the originals stay
  * in the audit event) so the person can later join again as a new account; name, roles and history are kept.
  */
-export async function revokeUser(db: Database, context: AuditContext, actor: Actor, userId: string): Promise<Outcome> {
+export async function revokeUser(db: Database, context: AuditContext, actor: Actor, userId: string, config: Config): Promise<Outcome> {
   return withAdminGuard(db, async (tx) => {
-    const target = await lockUser(tx, userId);
+    const target = await lockAccount(tx, userId);
     const { row } = target;
     if (row.id === actor.user.id) throw selfActionRefused('revoke');
     authorizeManaging(actor, target);
@@ -334,9 +244,7 @@ export async function revokeUser(db: Database, context: AuditContext, actor: Act
       .update(users)
       .set({ status: 'revoked', ...tombstone, updatedAt: context.now })
       .where(eq(users.id, userId));
-    const ended = await endAllAccess(tx, userId, context.now);
-    // The person may join again as a new account, also through the same single sign-on identity.
-    await tx.delete(ssoIdentities).where(eq(ssoIdentities.userId, userId));
+    const ended = await endAccountAccess(tx, userId, 'revoked', context.now, config);
     await recordAudit(tx, context, {
       action: 'user.revoked',
       targetType: 'user',
@@ -356,14 +264,16 @@ export async function revokeUser(db: Database, context: AuditContext, actor: Act
  * Deleting removes the person's data but keeps a pseudonymous row, so the audit events that name the account still
  * resolve (to "Deleted user"). The deletion event itself records no personal data.
  */
-export async function deleteUser(db: Database, context: AuditContext, actor: Actor, userId: string): Promise<void> {
+export async function deleteUser(db: Database, context: AuditContext, actor: Actor, userId: string, config: Config): Promise<void> {
   await withAdminGuard(db, async (tx) => {
-    const target = await lockUser(tx, userId);
+    const target = await lockAccount(tx, userId);
     const { row } = target;
     if (row.id === actor.user.id) throw selfActionRefused('delete');
     authorizeManaging(actor, target);
-    const heldRoles = (await rolesOfUsers(tx, [userId])).get(userId) ?? [];
-    const heldGroups = (await groupsOfUsers(tx, [userId])).get(userId) ?? [];
+    // Managing the account already proved the actor outranks it, so taking its roles needs no further check.
+    const assigning: AssignmentContext = { audit: context, config };
+    const roles = await assignRoles(tx, assigning, null, userId, [], { audited: false });
+    const groups = await assignGroups(tx, assigning, null, userId, [], { audited: false });
     await tx
       .update(users)
       .set({
@@ -377,18 +287,15 @@ export async function deleteUser(db: Database, context: AuditContext, actor: Act
         updatedAt: context.now,
       })
       .where(eq(users.id, userId));
-    await tx.delete(userRoles).where(eq(userRoles.userId, userId));
-    await tx.delete(groupMembers).where(eq(groupMembers.userId, userId));
-    await tx.delete(ssoIdentities).where(eq(ssoIdentities.userId, userId));
-    const ended = await endAllAccess(tx, userId, context.now);
+    const ended = await endAccountAccess(tx, userId, 'deleted', context.now, config);
     await recordAudit(tx, context, {
       action: 'user.deleted',
       targetType: 'user',
       targetId: userId,
       details: {
         erased: ['name', 'email', 'username', 'password'],
-        roles: { from: heldRoles, to: [] },
-        groups: { from: heldGroups, to: [] },
+        roles: { from: refs(roles.before), to: [] },
+        groups: { from: refs(groups.before), to: [] },
         ...ended,
       },
     });
@@ -401,23 +308,20 @@ export async function endUserSessions(
   context: AuditContext,
   actor: Actor,
   userId: string,
+  config: Config,
   sessionId?: string,
 ): Promise<number> {
   return db.transaction(async (tx) => {
-    const target = await lockUser(tx, userId);
+    const target = await lockAccount(tx, userId);
     authorizeManaging(actor, target);
     if (sessionId === undefined) {
-      const sessionsEnded = await endAllSessions(tx, userId);
+      const { sessionsEnded } = await endAccountAccess(tx, userId, 'sessions_ended_by_admin', context.now, config);
       if (sessionsEnded > 0) {
         await recordAudit(tx, context, { action: 'user.sessions_ended', targetType: 'user', targetId: userId, details: { sessionsEnded } });
       }
       return sessionsEnded;
     }
-    const [ended] = await tx
-      .delete(sessions)
-      .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId)))
-      .returning({ id: sessions.id });
-    if (!ended) throw notFound('The session');
+    await endOneSessionOf(tx, userId, sessionId);
     await recordAudit(tx, context, { action: 'user.session_ended', targetType: 'user', targetId: userId, details: { sessionId } });
     return 1;
   });

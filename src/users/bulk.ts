@@ -1,8 +1,10 @@
+import { authorizeGrant, groupsByIds, permissionsOf, rolesByIds } from '../accounts/index.js';
 import type { AuditContext } from '../audit/record.js';
-import { authorize, authorizeGrant, type Actor } from '../auth/actor.js';
+import { authorize, type Actor } from '../auth/actor.js';
+import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
-import { disableUser, enableUser, groupsById, profileChangeRefused, rolesById, updateUser, type Outcome } from './admin.js';
+import { disableUser, enableUser, profileChangeRefused, updateUser, type Outcome } from './admin.js';
 import type { UserProfile } from './schema.js';
 
 export const BULK_MAX_USERS = 500;
@@ -34,8 +36,9 @@ export async function applyBulkAction(
   actor: Actor,
   userIds: string[],
   action: BulkAction,
+  config: Config,
 ): Promise<BulkResult[]> {
-  const apply = await prepare(db, actor, action);
+  const apply = await prepare(db, actor, action, config);
   const results: BulkResult[] = [];
   for (const userId of [...new Set(userIds)]) {
     try {
@@ -51,25 +54,25 @@ export async function applyBulkAction(
 
 type Apply = (context: AuditContext, userId: string) => Promise<Outcome & { reason?: string }>;
 
-async function prepare(db: Database, actor: Actor, action: BulkAction): Promise<Apply> {
+async function prepare(db: Database, actor: Actor, action: BulkAction, config: Config): Promise<Apply> {
   authorize(actor, 'users.update');
   switch (action.type) {
     case 'add_role':
     case 'remove_role': {
-      const [role] = await rolesById(db, [action.roleId], 'action.roleId');
+      const [role] = await rolesByIds(db, [action.roleId], 'action.roleId');
       authorizeGrant(actor, role!.permissions);
       const next = action.type === 'add_role' ? withId : without;
-      return (context, userId) => updateUser(db, context, actor, userId, (current) => ({ roleIds: next(current.roleIds, role!.id) }));
+      return (context, userId) => updateUser(db, context, actor, userId, (current) => ({ roleIds: next(current.roleIds, role!.id) }), config);
     }
     case 'add_group':
     case 'remove_group': {
-      const [group] = await groupsById(db, [action.groupId], 'action.groupId');
-      authorizeGrant(actor, group!.permissions);
+      const [group] = await groupsByIds(db, [action.groupId], 'action.groupId');
+      authorizeGrant(actor, permissionsOf(group!.roles));
       const next = action.type === 'add_group' ? withId : without;
-      return (context, userId) => updateUser(db, context, actor, userId, (current) => ({ groupIds: next(current.groupIds, group!.id) }));
+      return (context, userId) => updateUser(db, context, actor, userId, (current) => ({ groupIds: next(current.groupIds, group!.id) }), config);
     }
     case 'disable':
-      return (context, userId) => disableUser(db, context, actor, userId);
+      return (context, userId) => disableUser(db, context, actor, userId, config);
     case 'enable':
       return (context, userId) => enableUser(db, context, actor, userId);
     case 'set_profile': {
@@ -80,7 +83,7 @@ async function prepare(db: Database, actor: Actor, action: BulkAction): Promise<
         const outcome = await updateUser(db, context, actor, userId, (current) => {
           external = current.profile === 'external';
           return external ? {} : { profile: action.profile };
-        });
+        }, config);
         return external ? { ...outcome, reason: 'profile_change_refused' } : outcome;
       };
     }

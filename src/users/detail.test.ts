@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordAudit } from '../audit/record.js';
-import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../platform/testing.js';
+import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../test/support.js';
 import { sessions } from '../auth/sessions/schema.js';
 import { DETAIL_SESSIONS } from './detail.js';
 import { seedGroup, seedRole } from './testing.js';

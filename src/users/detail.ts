@@ -1,8 +1,8 @@
 import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { userNotFound, userPermissions } from '../accounts/index.js';
 import { apiTokens } from '../api-tokens/schema.js';
 import { groups } from '../groups/schema.js';
-import { userPermissions } from '../auth/actor.js';
 import { sessions } from '../auth/sessions/schema.js';
 import { sessionViewSchema, toSessionView } from '../auth/sessions/session-list.js';
 import { confirmedMethodsOf } from '../auth/mfa/methods.js';
@@ -13,7 +13,6 @@ import type { Database } from '../platform/db.js';
 import { isoDate } from '../platform/http.js';
 import { decodeCursor, pageOf, paginate } from '../platform/paging.js';
 import { isUuid } from '../platform/ids.js';
-import { userNotFound } from './admin.js';
 import { users } from './schema.js';
 import { adminUserDetailSchema, loadAdminUser } from './views.js';
 

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../platform/testing.js';
+import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../test/support.js';
 import { groupMembers } from '../groups/schema.js';
 import { builtinRoleId } from '../roles/builtin.js';
 import { users } from './schema.js';

@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { authorizeSeeingPeople } from '../auth/actor.js';
+import { userNotFound } from '../accounts/index.js';
+import type { AuditContext } from '../audit/record.js';
+import { authorizeSeeingPeople, type Actor } from '../auth/actor.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../auth/passwords/hashing.js';
 import { auditContext, requirePermission } from '../auth/request.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { pageOf, pageQuery } from '../platform/paging.js';
-import { createUserAsAdmin, deleteUser, disableUser, enableUser, endUserSessions, revokeUser, updateUser, userNotFound } from './admin.js';
+import { createUserAsAdmin, deleteUser, disableUser, enableUser, endUserSessions, revokeUser, updateUser } from './admin.js';
 import { applyBulkAction, BULK_MAX_USERS } from './bulk.js';
 import { loadUserDetail, userAuditTrail, userAuditTrailSchema, userDetailSchema } from './detail.js';
 import { newUserFields } from './fields.js';
@@ -81,7 +83,7 @@ export function adminUserRoutes(app: FoyerApp, deps: AppDeps): void {
     async (request, reply) => {
       const actor = requirePermission(request, 'users.create');
       authorizeSeeingPeople(actor);
-      const user = await createUserAsAdmin(db, auditContext(request), actor, request.body);
+      const user = await createUserAsAdmin(db, auditContext(request), actor, request.body, deps.config);
       return reply.status(201).send(await replyWithUser(user.id));
     },
   );
@@ -118,7 +120,7 @@ export function adminUserRoutes(app: FoyerApp, deps: AppDeps): void {
       const actor = requirePermission(request, 'users.update');
       authorizeSeeingPeople(actor);
       const { userIds, action } = request.body;
-      const results = await applyBulkAction(db, () => auditContext(request), actor, userIds, action);
+      const results = await applyBulkAction(db, () => auditContext(request), actor, userIds, action, deps.config);
       return { results };
     },
   );
@@ -187,7 +189,7 @@ export function adminUserRoutes(app: FoyerApp, deps: AppDeps): void {
     async (request) => {
       const actor = requirePermission(request, 'users.update');
       authorizeSeeingPeople(actor);
-      await updateUser(db, auditContext(request), actor, request.params.id, request.body);
+      await updateUser(db, auditContext(request), actor, request.params.id, request.body, deps.config);
       return replyWithUser(request.params.id);
     },
   );
@@ -205,15 +207,15 @@ export function adminUserRoutes(app: FoyerApp, deps: AppDeps): void {
     async (request, reply) => {
       const actor = requirePermission(request, 'users.delete');
       authorizeSeeingPeople(actor);
-      await deleteUser(db, auditContext(request), actor, request.params.id);
+      await deleteUser(db, auditContext(request), actor, request.params.id, deps.config);
       return reply.status(204).send(null);
     },
   );
 
   const statusActions = [
-    ['disable', disableUser, 'Disable a user: their sessions end now, their API tokens stop; reversible'],
-    ['enable', enableUser, 'Enable a disabled user again (a revoked one answers 409 account_revoked)'],
-    ['revoke', revokeUser, 'Revoke a user for good: frees their email and username so they can join again as a new account'],
+    ['disable', (context: AuditContext, actor: Actor, id: string) => disableUser(db, context, actor, id, deps.config), 'Disable a user: their sessions end now, their API tokens stop; reversible'],
+    ['enable', (context: AuditContext, actor: Actor, id: string) => enableUser(db, context, actor, id), 'Enable a disabled user again (a revoked one answers 409 account_revoked)'],
+    ['revoke', (context: AuditContext, actor: Actor, id: string) => revokeUser(db, context, actor, id, deps.config), 'Revoke a user for good: frees their email and username so they can join again as a new account'],
   ] as const;
   for (const [name, action, summary] of statusActions) {
     app.post(
@@ -229,7 +231,7 @@ export function adminUserRoutes(app: FoyerApp, deps: AppDeps): void {
       async (request) => {
         const actor = requirePermission(request, 'users.update');
         authorizeSeeingPeople(actor);
-        await action(db, auditContext(request), actor, request.params.id);
+        await action(auditContext(request), actor, request.params.id);
         return replyWithUser(request.params.id);
       },
     );
@@ -248,7 +250,7 @@ export function adminUserRoutes(app: FoyerApp, deps: AppDeps): void {
     async (request) => {
       const actor = requirePermission(request, 'users.update');
       authorizeSeeingPeople(actor);
-      return { ended: await endUserSessions(db, auditContext(request), actor, request.params.id) };
+      return { ended: await endUserSessions(db, auditContext(request), actor, request.params.id, deps.config) };
     },
   );
 
@@ -265,7 +267,7 @@ export function adminUserRoutes(app: FoyerApp, deps: AppDeps): void {
     async (request, reply) => {
       const actor = requirePermission(request, 'users.update');
       authorizeSeeingPeople(actor);
-      await endUserSessions(db, auditContext(request), actor, request.params.id, request.params.sessionId);
+      await endUserSessions(db, auditContext(request), actor, request.params.id, deps.config, request.params.sessionId);
       return reply.status(204).send(null);
     },
   );

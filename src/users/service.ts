@@ -1,12 +1,12 @@
-import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, ne, sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
+import { addMemberships, grantRoles } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/record.js';
 import { hashPassword } from '../auth/passwords/hashing.js';
 import { assertPasswordAllowed } from '../auth/passwords/policy.js';
+import type { Config } from '../platform/config.js';
 import { fieldError } from '../platform/errors.js';
 import { isUniqueViolation, preparedQuery, type Database } from '../platform/db.js';
-import { groupMembers, groups } from '../groups/schema.js';
-import { roles, userRoles } from '../roles/schema.js';
 import { users, type UserProfile, type UserRow } from './schema.js';
 
 export interface NewUser {
@@ -36,8 +36,11 @@ export async function hashNewPassword(password: string): Promise<string> {
   return hashPassword(password);
 }
 
-/** Creates a user with roles and records it. Call inside the transaction of the flow that creates the account. */
-export async function createUser(db: Database, context: AuditContext, input: NewUser): Promise<UserRow> {
+/**
+ * Creates a user with roles and groups whose grant the caller authorised, and records it (the roles and groups are
+ * part of `user.created`). Call inside the transaction of the flow that creates the account.
+ */
+export async function createUser(db: Database, context: AuditContext, input: NewUser, config: Config): Promise<UserRow> {
   if (input.password !== undefined && db instanceof PgTransaction) {
     throw new Error('createUser: hash the password with hashNewPassword before the transaction, then pass passwordHash');
   }
@@ -64,13 +67,9 @@ export async function createUser(db: Database, context: AuditContext, input: New
   }
   const user = row!;
   const roleIds = [...new Set(input.roleIds ?? [])];
-  if (roleIds.length > 0) {
-    await db.insert(userRoles).values(roleIds.map((roleId) => ({ userId: user.id, roleId })));
-  }
+  await grantRoles(db, user.id, roleIds);
   const groupIds = [...new Set(input.groupIds ?? [])];
-  if (groupIds.length > 0) {
-    await db.insert(groupMembers).values(groupIds.map((groupId) => ({ groupId, userId: user.id, addedAt: context.now })));
-  }
+  await addMemberships(db, { audit: context, config }, groupIds.map((groupId) => ({ groupId, userId: user.id })));
   await recordAudit(db, context, {
     action: 'user.created',
     targetType: 'user',
@@ -132,41 +131,4 @@ const userByIdentifier = preparedQuery('foyer_user_by_identifier', (db, name) =>
 export async function findUserByIdentifier(db: Database, identifier: string): Promise<UserRow | undefined> {
   const [row] = await userByIdentifier(db).execute({ identifier: identifier.trim() });
   return row;
-}
-
-export interface RoleRef {
-  id: string;
-  name: string;
-}
-
-export async function rolesOfUsers(db: Database, userIds: string[]): Promise<Map<string, RoleRef[]>> {
-  const byUser = new Map<string, RoleRef[]>(userIds.map((id) => [id, []]));
-  if (userIds.length === 0) return byUser;
-  const rows = await db
-    .select({ userId: userRoles.userId, id: roles.id, name: roles.name })
-    .from(userRoles)
-    .innerJoin(roles, eq(roles.id, userRoles.roleId))
-    .where(inArray(userRoles.userId, userIds))
-    .orderBy(roles.name);
-  for (const r of rows) byUser.get(r.userId)?.push({ id: r.id, name: r.name });
-  return byUser;
-}
-
-export interface GroupRef {
-  id: string;
-  name: string;
-}
-
-/** Group memberships of several users in one query, so a page of users costs the same however long it is. */
-export async function groupsOfUsers(db: Database, userIds: string[]): Promise<Map<string, GroupRef[]>> {
-  const byUser = new Map<string, GroupRef[]>(userIds.map((id) => [id, []]));
-  if (userIds.length === 0) return byUser;
-  const rows = await db
-    .select({ userId: groupMembers.userId, id: groups.id, name: groups.name })
-    .from(groupMembers)
-    .innerJoin(groups, eq(groups.id, groupMembers.groupId))
-    .where(inArray(groupMembers.userId, userIds))
-    .orderBy(groups.name);
-  for (const r of rows) byUser.get(r.userId)?.push({ id: r.id, name: r.name });
-  return byUser;
 }

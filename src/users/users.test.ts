@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, seedUser, signIn, type TestApp } from '../platform/testing.js';
+import { createTestApp, seedUser, signIn, type TestApp } from '../../test/support.js';
 
 let t: TestApp;
 let cookie: string;

@@ -1,11 +1,11 @@
 import { and, eq, getTableColumns, isNotNull, isNull, not, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import { type GroupRef, groupsOfUsers, type RoleRef, rolesOfUsers } from '../accounts/index.js';
 import { actorUserColumns, type ActorUser } from '../auth/actor.js';
 import { preparedQuery, type Database } from '../platform/db.js';
 import { isUuid } from '../platform/ids.js';
 import { isoDate, isoOrNull } from '../platform/http.js';
 import { USER_PROFILES, USER_STATUSES, users, type UserRow } from './schema.js';
-import { groupsOfUsers, rolesOfUsers, type GroupRef, type RoleRef } from './service.js';
 
 export const roleRefSchema = z.object({ id: z.string(), name: z.string() });
 export const groupRefSchema = z.object({ id: z.string(), name: z.string() });

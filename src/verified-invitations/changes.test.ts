@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../platform/testing.js';
+import { createTestDatabase } from '../../test/support.js';
 import type { DatabaseHandle } from '../platform/db.js';
 import { InvitationChanges, notifyChange } from './changes.js';
 

@@ -339,7 +339,7 @@ export function verifiedInvitationRoutes(app: FoyerApp, deps: AppDeps): void {
     },
     async (request, reply) => {
       const actor = requireHost(request);
-      const row = await confirmDetails(db, auditContext(request), actor, request.params.id, request.body);
+      const row = await confirmDetails(db, auditContext(request), actor, request.params.id, request.body, deps.config);
       const user = await loadAdminUser(db, row.userId!);
       return reply.status(201).send({ invitation: await hostView(db, row, actor.user.id), user: user! });
     },

@@ -1,15 +1,14 @@
 import { randomInt } from 'node:crypto';
 import { and, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { assignGroups, assignRoles, authorizeGrants } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/record.js';
-import { authorizeGrant, type Actor } from '../auth/actor.js';
+import type { Actor } from '../auth/actor.js';
 import { completeSignIn, type SignInResult } from '../auth/sessions/complete-sign-in.js';
-import { setUserGroups } from '../groups/service.js';
 import { hashSecret, randomSecret } from '../platform/crypto.js';
+import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError, notFound } from '../platform/errors.js';
 import { isUuid } from '../platform/ids.js';
-import { setUserRoles } from '../roles/service.js';
-import { groupsById, rolesById } from '../users/admin.js';
 import type { UserProfile } from '../users/schema.js';
 import { createUser } from '../users/service.js';
 import { notifyChange } from './changes.js';
@@ -80,8 +79,7 @@ export interface NewVerifiedInvitation {
 }
 
 async function authorizeProposal(db: Database, actor: Actor, roleIds: string[], groupIds: string[]) {
-  const given = [...(await rolesById(db, roleIds)), ...(await groupsById(db, groupIds))];
-  authorizeGrant(actor, given.flatMap((g) => g.permissions));
+  await authorizeGrants(db, actor, roleIds, groupIds);
 }
 
 /** The host creates the invitation and gets the link's token, once. */
@@ -398,6 +396,7 @@ export async function confirmDetails(
   actor: Actor,
   id: string,
   details: ConfirmedDetails,
+  config: Config,
 ): Promise<VerifiedInvitationRow> {
   const completed = await db.transaction(async (tx) => {
     const row = await advance(
@@ -417,9 +416,9 @@ export async function confirmDetails(
       username: details.username,
       profile: details.profile,
       emailVerified: false,
-    });
-    await setUserRoles(tx, context, actor, user.id, details.roleIds);
-    await setUserGroups(tx, context, actor, user.id, details.groupIds);
+    }, config);
+    await assignRoles(tx, { audit: context, config }, actor, user.id, details.roleIds);
+    await assignGroups(tx, { audit: context, config }, actor, user.id, details.groupIds);
     const [done] = await tx.update(verifiedInvitations).set({ userId: user.id }).where(eq(verifiedInvitations.id, id)).returning();
     await recordAudit(tx, context, {
       action: 'verified_invitation.completed',

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, seedUser, type TestApp } from '../../platform/testing.js';
+import { createTestApp, seedUser, type TestApp } from '../../../test/support.js';
 import { startTotpEnrolment } from './methods.js';
 import { mfaMethods } from './schema.js';
 

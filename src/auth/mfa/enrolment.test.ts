@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { auditEvents } from '../../audit/schema.js';
-import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../platform/testing.js';
+import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../../test/support.js';
 import { mfaMethods, mfaRecoveryCodes } from './schema.js';
 import {
   enrolTotp,

@@ -1,5 +1,6 @@
 import { and, eq, gt, lte } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { registerAccessHolder } from '../../accounts/index.js';
 import type { Database } from '../../platform/db.js';
 import { hashSecret, randomId, randomSecret, secretMatches } from '../../platform/crypto.js';
 import { FoyerError } from '../../platform/errors.js';
@@ -109,3 +110,12 @@ export function clearPendingCookie(reply: FastifyReply, deps: AppDeps): void {
 export const pendingTokenOf = (request: FastifyRequest, deps: AppDeps): string | undefined => request.cookies[pendingCookieName(deps)];
 
 export const hasPendingCookie = (request: FastifyRequest, deps: AppDeps): boolean => pendingTokenOf(request, deps) !== undefined;
+
+/** A half-finished sign-in is access in waiting: whatever ends a person's sessions ends it too. */
+registerAccessHolder({
+  name: 'pending_sign_ins',
+  async end(tx, { userId }) {
+    const ended = await tx.delete(mfaPendingSignIns).where(eq(mfaPendingSignIns.userId, userId)).returning({ id: mfaPendingSignIns.id });
+    return ended.length;
+  },
+});

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { auditEvents } from '../../audit/schema.js';
 import { systemContext } from '../../audit/record.js';
-import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../platform/testing.js';
+import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../../test/support.js';
 import { completeSignIn } from '../sessions/complete-sign-in.js';
 import { signInThrottles } from '../throttling/schema.js';
 import { consumeCode, issueCode } from './codes.js';

@@ -2,7 +2,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { mailOutbox } from '../../mail/schema.js';
-import { asBrowser, sessionCookieFrom, TEST_ORIGIN, type TestApp } from '../../platform/testing.js';
+import { asBrowser, sessionCookieFrom, TEST_ORIGIN, type TestApp } from '../../../test/support.js';
 import { totpCodeAt } from './totp.js';
 
 export const PASSWORD = 'correct horse battery';

@@ -1,4 +1,5 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
+import { registerAccessHolder } from '../../accounts/index.js';
 import type { Database } from '../../platform/db.js';
 import { hashSecret, randomSecret } from '../../platform/crypto.js';
 import { oneTimeTokens } from './schema.js';
@@ -39,3 +40,22 @@ export async function consumeOneTimeToken(db: Database, purpose: Purpose, token:
     .returning();
   return row ?? null;
 }
+
+/** Withdraws every link this person has not used yet (set-password, reset, email verification). */
+export async function endUnusedOneTimeTokens(db: Database, userId: string): Promise<number> {
+  const ended = await db
+    .delete(oneTimeTokens)
+    .where(and(eq(oneTimeTokens.userId, userId), isNull(oneTimeTokens.usedAt)))
+    .returning({ id: oneTimeTokens.id });
+  return ended.length;
+}
+
+/**
+ * An account that will never be active again loses its unused links. Disabling keeps them, as do the sign-outs:
+ * a link cannot be used while the account is disabled, and works again once it is enabled.
+ */
+registerAccessHolder({
+  name: 'one_time_tokens',
+  ignores: ['disabled', 'signed_out_everywhere', 'sessions_ended_by_admin'],
+  end: (tx, { userId }) => endUnusedOneTimeTokens(tx, userId),
+});

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { auditEvents } from '../../audit/schema.js';
 import { mailOutbox } from '../../mail/schema.js';
-import { asBrowser, createTestApp, seedUser, sessionCookieFrom, signIn, TEST_ORIGIN, type TestApp } from '../../platform/testing.js';
+import { asBrowser, createTestApp, seedUser, sessionCookieFrom, signIn, TEST_ORIGIN, type TestApp } from '../../../test/support.js';
 import { users } from '../../users/schema.js';
 import { enrolTotp } from '../mfa/testing.js';
 import { oneTimeTokens } from '../one-time-tokens/schema.js';

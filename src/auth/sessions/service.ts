@@ -1,5 +1,7 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
+import { registerAccessHolder } from '../../accounts/index.js';
 import { preparedQuery, type Database } from '../../platform/db.js';
+import { notFound } from '../../platform/errors.js';
 import { hashSecret, randomId, randomSecret, secretMatches } from '../../platform/crypto.js';
 import { users } from '../../users/schema.js';
 import { actorUserColumns, splitToken, type Actor } from '../actor.js';
@@ -99,6 +101,27 @@ export async function endOtherSessions(db: Database, userId: string, keepSession
     .delete(sessions)
     .where(keepSessionId ? and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)) : eq(sessions.userId, userId));
 }
+
+/** Ends one session of this person; 404 when they have no such session. */
+export async function endOneSessionOf(db: Database, userId: string, sessionId: string): Promise<void> {
+  const [ended] = await db
+    .delete(sessions)
+    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId)))
+    .returning({ id: sessions.id });
+  if (!ended) throw notFound('The session');
+}
+
+/** Every way of losing access ends the person's sessions; signing out everywhere keeps the one that asked. */
+registerAccessHolder({
+  name: 'sessions',
+  async end(tx, { userId, exceptSessionId }) {
+    const ended = await tx
+      .delete(sessions)
+      .where(and(eq(sessions.userId, userId), exceptSessionId ? ne(sessions.id, exceptSessionId) : undefined))
+      .returning({ id: sessions.id });
+    return ended.length;
+  },
+});
 
 export async function pruneExpiredSessions(db: Database, now: Date): Promise<void> {
   await db

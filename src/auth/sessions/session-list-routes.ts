@@ -1,9 +1,9 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
+import { userNotFound } from '../../accounts/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../../platform/http.js';
 import { isUuid } from '../../platform/ids.js';
 import { pageQuery } from '../../platform/paging.js';
-import { userNotFound } from '../../users/admin.js';
 import { users } from '../../users/schema.js';
 import { authorizeSeeingPeople } from '../actor.js';
 import { auditContext, clearSessionCookie, requireActor, requirePermission } from '../request.js';
@@ -57,7 +57,7 @@ export function sessionListRoutes(app: FoyerApp, deps: AppDeps): void {
         response: { 200: z.object({ ended: z.number().int() }), ...errorResponses(401) },
       },
     },
-    async (request) => ({ ended: await endOtherOwnSessions(db, auditContext(request), requireActor(request)) }),
+    async (request) => ({ ended: await endOtherOwnSessions(db, auditContext(request), requireActor(request), deps.config) }),
   );
 
   app.get(

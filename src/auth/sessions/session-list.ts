@@ -1,6 +1,8 @@
-import { and, desc, eq, gt, lt, ne, or } from 'drizzle-orm';
+import { and, desc, eq, gt, lt, or } from 'drizzle-orm';
 import { z } from 'zod';
+import { endAccess } from '../../accounts/index.js';
 import { recordAudit, type AuditContext } from '../../audit/record.js';
+import type { Config } from '../../platform/config.js';
 import type { Database } from '../../platform/db.js';
 import { notFound } from '../../platform/errors.js';
 import { isoDate } from '../../platform/http.js';
@@ -83,21 +85,25 @@ export async function endOwnSession(db: Database, context: AuditContext, actor: 
   });
 }
 
-/** Signs the actor out everywhere else; the session making the request stays. Returns how many ended. */
-export async function endOtherOwnSessions(db: Database, context: AuditContext, actor: Actor): Promise<number> {
+/** Signs the actor out everywhere else; the session making the request stays. Returns how many sessions ended. */
+export async function endOtherOwnSessions(db: Database, context: AuditContext, actor: Actor, config: Config): Promise<number> {
   return db.transaction(async (tx) => {
-    const ended = await tx
-      .delete(sessions)
-      .where(and(eq(sessions.userId, actor.user.id), actor.sessionId ? ne(sessions.id, actor.sessionId) : undefined))
-      .returning({ id: sessions.id });
-    if (ended.length > 0) {
+    const ended = await endAccess(tx, {
+      userId: actor.user.id,
+      cause: 'signed_out_everywhere',
+      now: context.now,
+      config,
+      exceptSessionId: actor.sessionId,
+    });
+    const sessionsEnded = ended.sessions ?? 0;
+    if (sessionsEnded > 0) {
       await recordAudit(tx, context, {
         action: 'session.others_ended',
         targetType: 'user',
         targetId: actor.user.id,
-        details: { sessionsEnded: ended.length },
+        details: { sessionsEnded },
       });
     }
-    return ended.length;
+    return sessionsEnded;
   });
 }

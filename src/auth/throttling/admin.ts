@@ -1,8 +1,8 @@
 import { and, eq, isNull } from 'drizzle-orm';
+import { userNotFound } from '../../accounts/index.js';
 import { recordAudit, type AuditContext } from '../../audit/record.js';
 import type { Database } from '../../platform/db.js';
 import { isUuid } from '../../platform/ids.js';
-import { userNotFound } from '../../users/admin.js';
 import { users } from '../../users/schema.js';
 import { clearAccountThrottles, signInLocksOf } from './service.js';
 

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AuditContext } from '../../audit/record.js';
 import { auditEvents } from '../../audit/schema.js';
-import { asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, type TestApp } from '../../platform/testing.js';
+import { asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, type TestApp } from '../../../test/support.js';
 import { FoyerError } from '../../platform/errors.js';
 import { issueOneTimeToken } from '../one-time-tokens/service.js';
 import { signInWithPassword } from '../sessions/sign-in.js';

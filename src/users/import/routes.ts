@@ -130,7 +130,7 @@ export function userImportRoutes(app: FoyerApp, deps: AppDeps): void {
         if (Number(request.headers['content-length']) > IMPORT_BODY_LIMIT) throw fileTooLarge(IMPORT_BODY_LIMIT);
         const dryRun = request.query.dryRun === 'true';
         const { rows } = await openCsv(limitBytes(upload, IMPORT_BODY_LIMIT));
-        const events = importUsers(deps.db, auditContext(request), actor, rows, { dryRun });
+        const events = importUsers(deps.db, auditContext(request), actor, rows, { dryRun, config: deps.config });
 
         if (wantsProgress(request)) {
           return reply

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { authorizeGrant, membershipChanged } from '../../accounts/index.js';
 import { recordAudit, type AuditContext } from '../../audit/record.js';
-import { authorizeGrant, type Actor } from '../../auth/actor.js';
+import type { Actor } from '../../auth/actor.js';
 import { groupRoles, groups } from '../../groups/schema.js';
+import type { Config } from '../../platform/config.js';
 import { isUniqueViolation, type Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';
 import { isUnsafeText } from '../../platform/text.js';
@@ -49,6 +51,7 @@ export type ImportEvent =
 
 export interface ImportOptions {
   dryRun: boolean;
+  config: Config;
   batchSize?: number;
 }
 
@@ -262,7 +265,13 @@ interface Ready extends Candidate, Grant {
  * indexes are probed once, by the insert itself, and anyone existing fails the whole statement with a unique
  * violation that leaves nothing behind. Returns the ids of the rows actually inserted.
  */
-async function insertBatch(db: Database, context: AuditContext, ready: Ready[], conflicts: 'skip' | 'fail'): Promise<Set<string>> {
+async function insertBatch(
+  db: Database,
+  context: AuditContext,
+  config: Config,
+  ready: Ready[],
+  conflicts: 'skip' | 'fail',
+): Promise<Set<string>> {
   const now = context.now.toISOString();
   const input = JSON.stringify(
     ready.map((r) => ({ id: r.id, name: r.name, email: r.email, username: r.username, role_ids: r.roleIds, group_ids: r.groupIds })),
@@ -293,7 +302,12 @@ async function insertBatch(db: Database, context: AuditContext, ready: Ready[], 
       )
       select id from created`),
   );
-  return new Set(inserted.map((r) => r.id));
+  const created = new Set(inserted.map((r) => r.id));
+  // A batch is one statement, not a transaction (batches overlap on one connection), so the listeners hear of the
+  // new memberships right after it rather than inside it.
+  const joined = ready.filter((r) => r.groupIds.length > 0 && created.has(r.id)).map((r) => r.id);
+  await membershipChanged(db, { userIds: joined, now: context.now, config });
+  return created;
 }
 
 function sqlState(error: unknown): string | undefined {
@@ -316,8 +330,9 @@ async function settleBatch(
   actor: Actor,
   state: ImportState,
   checked: (Candidate | RowResult)[],
-  dryRun: boolean,
+  options: ImportOptions,
 ): Promise<RowResult[]> {
+  const { dryRun } = options;
   const candidates = checked.filter((c): c is Candidate => !('outcome' in c));
   const names = await resolveNames(db, state.cache, candidates);
   const results = new Map<number, RowResult>();
@@ -330,7 +345,7 @@ async function settleBatch(
   if (!dryRun && state.everyoneNew && grantable.length > 0) {
     const ready = grantable.map((c) => ({ ...c, id: randomUUID() }));
     try {
-      await insertBatch(db, context, ready, 'fail');
+      await insertBatch(db, context, options.config, ready, 'fail');
       for (const r of ready) results.set(r.row, { row: r.row, outcome: 'created', email: r.email, userId: r.id });
       return checked.map((c) => ('outcome' in c ? c : results.get(c.row)!));
     } catch (error) {
@@ -349,7 +364,7 @@ async function settleBatch(
   if (dryRun) {
     for (const r of ready) results.set(r.row, { row: r.row, outcome: 'created', email: r.email });
   } else if (ready.length > 0) {
-    const created = await insertBatch(db, context, ready, 'skip');
+    const created = await insertBatch(db, context, options.config, ready, 'skip');
     const lost = ready.filter((r) => !created.has(r.id));
     // Someone else created these people after our check; find out which of the two identities clashed.
     const takenNow = lost.length > 0 ? await takenIdentities(db, lost) : null;
@@ -409,7 +424,7 @@ export async function* importUsers(
   const settle = async (checked: (Candidate | RowResult)[]) => {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await settleBatch(db, context, actor, state, checked, options.dryRun);
+        return await settleBatch(db, context, actor, state, checked, options);
       } catch (error) {
         if (attempt >= BATCH_ATTEMPTS || !RETRYABLE_STATES.has(sqlState(error) ?? '')) throw error;
         state.cache.roles.clear();

@@ -2,7 +2,7 @@ import { request as httpRequest, Agent, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, type TestApp } from '../../platform/testing.js';
+import { asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, type TestApp } from '../../../test/support.js';
 import { users } from '../schema.js';
 
 let t: TestApp;

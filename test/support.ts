@@ -3,16 +3,16 @@ import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { withDatabase } from '../../test/global-setup.js';
-import { buildApp } from '../app.js';
-import { systemContext } from '../audit/record.js';
-import { builtinRoleId } from '../roles/builtin.js';
-import type { Actor } from '../auth/actor.js';
-import type { UserRow } from '../users/schema.js';
-import { createUser, type NewUser } from '../users/service.js';
-import { loadConfig, type Config } from './config.js';
-import { createPglite, openPostgres, wrapPglite, type DatabaseHandle, type OpenOptions } from './db.js';
-import type { FoyerApp } from './http.js';
+import { withDatabase } from './global-setup.js';
+import { buildApp } from '../src/app.js';
+import { systemContext } from '../src/audit/record.js';
+import { builtinRoleId } from '../src/roles/builtin.js';
+import type { Actor } from '../src/auth/actor.js';
+import type { UserRow } from '../src/users/schema.js';
+import { createUser, type NewUser } from '../src/users/service.js';
+import { loadConfig, type Config } from '../src/platform/config.js';
+import { createPglite, openPostgres, wrapPglite, type DatabaseHandle, type OpenOptions } from '../src/platform/db.js';
+import type { FoyerApp } from '../src/platform/http.js';
 
 /** A private, migrated database for one test file: a clone of the run's template (see test/global-setup.ts). */
 export async function createTestDatabase(options: OpenOptions = {}): Promise<DatabaseHandle> {
@@ -83,7 +83,7 @@ export async function seedUser(handle: DatabaseHandle, input: Partial<NewUser> &
     password: 'correct horse battery',
     ...input,
     roleIds: [...(input.roleIds ?? []), ...roleIds],
-  });
+  }, testConfig());
 }
 
 /** The session cookie pair (`name=value`) from a response that set one. */
