@@ -22,6 +22,7 @@ import { syncBuiltinRoles } from './roles/builtin.js';
 import { permissionRoutes, roleRoutes } from './roles/routes.js';
 import { setupRoutes } from './setup/routes.js';
 import { mailRoutes } from './mail/routes.js';
+import { metricsRoutes } from './metrics/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { settingsRoutes } from './settings/routes.js';
 import { ssoRoutes } from './sso/routes.js';
@@ -32,6 +33,7 @@ import { verifiedInvitationRoutes } from './verified-invitations/routes.js';
 /** Every feature's routes, in one place so the whole API surface is visible at a glance. */
 export function buildApp(deps: AppDeps): Promise<FoyerApp> {
   return createHttpServer(deps.config, deps.logStream, (app) => {
+    metricsRoutes(app, deps);
     installActorResolution(app, deps);
     app.get('/readyz', { schema: { hide: true } }, async () => {
       try {

@@ -9,7 +9,6 @@ import Fastify, {
   type FastifyError,
   type FastifyInstance,
   type FastifyReply,
-  type FastifyRequest,
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
   type RawServerDefault,
@@ -24,9 +23,11 @@ import {
 } from 'fastify-type-provider-zod';
 import helmet, { type HelmetOptions } from 'helmet';
 import { z } from 'zod';
+import type { FoyerMetrics } from '../metrics/metrics.js';
 import type { Config } from './config.js';
 import type { Database } from './db.js';
 import { FoyerError } from './errors.js';
+import { loggerOptions, logRequests } from './logging.js';
 import { webDistFolder } from './paths.js';
 
 export type FoyerApp = FastifyInstance<
@@ -42,6 +43,8 @@ export interface AppDeps {
   config: Config;
   /** Where log lines go; standard output when absent. */
   logStream?: NodeJS.WritableStream;
+  /** Shared with the mail worker; created by buildApp when absent and FOYER_METRICS_TOKEN is set. */
+  metrics?: FoyerMetrics;
 }
 
 export const errorBodySchema = z
@@ -63,30 +66,7 @@ export const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-// Tokens travel in a few URLs (setup and password links, public link checks): never let them reach a log line.
-const TOKEN_IN_URL = /((?:token|code)=)[^&]+|(\/(?:signup-links|invitations|setup|login-links)\/)[^/?]{16,}/gi;
-export const redactUrl = (url: string) => url.replace(TOKEN_IN_URL, (_m, q: string | undefined, p: string | undefined) => `${q ?? p}[redacted]`);
-
-function loggerOptions(config: Config, stream: NodeJS.WritableStream | undefined) {
-  return {
-    level: config.logLevel,
-    ...(stream ? { stream } : {}),
-    redact: {
-      paths: [
-        'req.headers.authorization',
-        'req.headers.cookie',
-        'res.headers["set-cookie"]',
-        '*.password',
-        '*.token',
-        '*.secret',
-      ],
-      censor: '[redacted]',
-    },
-    serializers: {
-      req: (req: FastifyRequest) => ({ method: req.method, url: redactUrl(req.url), ip: req.ip }),
-    },
-  };
-}
+export { redactUrl } from './logging.js';
 
 const helmetOptions = (config: Config): HelmetOptions => ({
   contentSecurityPolicy: {
@@ -163,10 +143,12 @@ export async function createHttpServer(
 ): Promise<FoyerApp> {
   const app = Fastify({
     logger: loggerOptions(config, logStream),
+    disableRequestLogging: true,
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>() as unknown as FoyerApp;
 
+  logRequests(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
