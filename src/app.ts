@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { accessRequestRoutes } from './access-requests/routes.js';
 import { apiTokenRoutes } from './api-tokens/routes.js';
 import { auditRoutes } from './audit/routes.js';
+import { backupRoutes } from './backup/routes.js';
 import { passwordRoutes } from './auth/passwords/routes.js';
 import { mfaRoutes } from './auth/mfa/routes.js';
 import { installActorResolution } from './auth/request.js';
@@ -62,6 +63,7 @@ export function buildApp(deps: AppDeps): Promise<FoyerApp> {
     emailVerificationRoutes(app, deps);
     apiTokenRoutes(app, deps);
     auditRoutes(app, deps);
+    backupRoutes(app, deps);
     settingsRoutes(app, deps);
     ssoRoutes(app, deps);
     mailRoutes(app, deps);

@@ -27,7 +27,7 @@ import type { FoyerMetrics } from '../metrics/metrics.js';
 import type { Config } from './config.js';
 import type { Database } from './db.js';
 import { FoyerError } from './errors.js';
-import { loggerOptions, logRequests } from './logging.js';
+import { loggerOptions, requestLogging } from './logging.js';
 import { webDistFolder } from './paths.js';
 
 export type FoyerApp = FastifyInstance<
@@ -143,12 +143,11 @@ export async function createHttpServer(
 ): Promise<FoyerApp> {
   const app = Fastify({
     logger: loggerOptions(config, logStream),
-    disableRequestLogging: true,
+    logController: requestLogging(),
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>() as unknown as FoyerApp;
 
-  logRequests(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import { pino, type Logger } from 'pino';
 import type { Config } from './config.js';
 
@@ -79,17 +79,22 @@ export function createLogger(config: Pick<Config, 'logLevel' | 'logFormat'>): Lo
 }
 
 /**
- * One `info` line per request once it is answered (Fastify's own pair of lines is turned off), without the
- * probes and scrapes. Query strings are redacted like every other URL in a log.
+ * One `info` line per request once it is answered, instead of Fastify's pair of lines, and none for the probes
+ * and scrapes. Query strings are redacted like every other URL in a log.
  */
-export function logRequests(app: FastifyInstance): void {
-  app.addHook('onResponse', (request, reply, done) => {
-    if (!QUIET_PATHS.has(request.url.split('?')[0]!)) {
-      request.log.info(
-        { method: request.method, url: redactUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime), ip: request.ip },
-        'request',
-      );
-    }
-    done();
-  });
+class RequestLogging extends LogController {
+  constructor() {
+    super({ disableRequestLogging: (request) => QUIET_PATHS.has(request.url.split('?')[0]!) });
+  }
+
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
+    if (this.isLogDisabled(request)) return;
+    const line = { method: request.method, url: redactUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime), ip: request.ip };
+    if (error) reply.log.error({ ...line, err: error }, 'request failed');
+    else reply.log.info(line, 'request');
+  }
 }
+
+export const requestLogging = () => new RequestLogging();
