@@ -68,7 +68,7 @@ function traceQueries(target: Queryable): void {
     (target as Record<string, unknown>)[method] = (statement: string, ...rest: unknown[]) =>
       inSpan(
         statement.trimStart().split(/\s/, 1)[0]!.toUpperCase() || 'query',
-        { 'db.system': 'postgresql', 'db.name': 'pglite', 'db.statement': statement },
+        { 'db.system.name': 'postgresql', 'db.namespace': 'pglite', 'db.query.text': statement },
         () => original(statement, ...rest),
       );
   }
