@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { accessRequestRoutes } from './access-requests/routes.js';
 import { apiTokenRoutes } from './api-tokens/routes.js';
 import { auditRoutes } from './audit/routes.js';
+import { backupRoutes } from './backup/routes.js';
 import { passwordRoutes } from './auth/passwords/routes.js';
 import { mfaRoutes } from './auth/mfa/routes.js';
 import { installActorResolution } from './auth/request.js';
@@ -22,6 +23,7 @@ import { syncBuiltinRoles } from './roles/builtin.js';
 import { permissionRoutes, roleRoutes } from './roles/routes.js';
 import { setupRoutes } from './setup/routes.js';
 import { mailRoutes } from './mail/routes.js';
+import { metricsRoutes } from './metrics/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { settingsRoutes } from './settings/routes.js';
 import { ssoRoutes } from './sso/routes.js';
@@ -32,6 +34,7 @@ import { verifiedInvitationRoutes } from './verified-invitations/routes.js';
 /** Every feature's routes, in one place so the whole API surface is visible at a glance. */
 export function buildApp(deps: AppDeps): Promise<FoyerApp> {
   return createHttpServer(deps.config, deps.logStream, (app) => {
+    metricsRoutes(app, deps);
     installActorResolution(app, deps);
     app.get('/readyz', { schema: { hide: true } }, async () => {
       try {
@@ -60,6 +63,7 @@ export function buildApp(deps: AppDeps): Promise<FoyerApp> {
     emailVerificationRoutes(app, deps);
     apiTokenRoutes(app, deps);
     auditRoutes(app, deps);
+    backupRoutes(app, deps);
     settingsRoutes(app, deps);
     ssoRoutes(app, deps);
     mailRoutes(app, deps);

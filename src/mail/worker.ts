@@ -1,6 +1,15 @@
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
-import { CAPTURED_LOG_MESSAGE, claimDueMail, deliverClaimed, LEASE_MS, nodemailerTransport, type TransportFactory } from './delivery.js';
+import {
+  CAPTURED_LOG_MESSAGE,
+  claimDueMail,
+  deliverClaimed,
+  LEASE_MS,
+  nodemailerTransport,
+  type DeliveryOutcome,
+  type TransportFactory,
+} from './delivery.js';
+import type { MailRow } from './schema.js';
 import { resolveMailDelivery } from './settings.js';
 
 interface Log {
@@ -8,6 +17,9 @@ interface Log {
   warn(details: object, message: string): void;
   error(details: object, message: string): void;
 }
+
+/** Wraps each delivery, to measure or trace it (src/metrics, platform/tracing.ts). */
+export type DeliveryInstrument = (row: MailRow, deliver: () => Promise<DeliveryOutcome>) => Promise<DeliveryOutcome>;
 
 export interface MailWorkerOptions {
   db: Database;
@@ -18,6 +30,7 @@ export interface MailWorkerOptions {
   pollIntervalMs?: number;
   batchSize?: number;
   leaseMs?: number;
+  instrument?: DeliveryInstrument;
 }
 
 export interface DeliveryRound {
@@ -55,6 +68,7 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
   const pollIntervalMs = options.pollIntervalMs ?? 2_000;
   const batchSize = options.batchSize ?? 20;
   const leaseMs = options.leaseMs ?? LEASE_MS;
+  const instrument: DeliveryInstrument = options.instrument ?? ((_row, deliver) => deliver());
 
   async function deliverDue(): Promise<DeliveryRound> {
     const round: DeliveryRound = { sent: 0, captured: 0, retrying: 0, failed: 0 };
@@ -66,7 +80,7 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
       const transport = delivery.mode === 'smtp' ? createTransport(delivery.transport) : null;
       try {
         for (const row of claimed) {
-          const outcome = await deliverClaimed(db, row, delivery, transport, now);
+          const outcome = await instrument(row, () => deliverClaimed(db, row, delivery, transport, now));
           const details = { messageId: row.id, template: row.template, attempt: row.attempts };
           switch (outcome.status) {
             case 'sent':

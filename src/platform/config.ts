@@ -25,6 +25,8 @@ const environmentVariables = z.object({
       .optional(),
     FOYER_PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).optional(),
     FOYER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    FOYER_LOG_FORMAT: z.enum(['json', 'pretty'], { message: 'must be json or pretty' }).optional(),
+    FOYER_METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
     FOYER_TRUST_PROXY: booleanFlag.default(false),
     FOYER_BOOTSTRAP_ADMIN_EMAIL: z.email({ message: 'must be an email address' }).optional(),
     FOYER_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(8, { message: 'must be at least 8 characters' }).optional(),
@@ -67,6 +69,10 @@ export interface Config {
   /** Origin (scheme://host[:port]) used in links, for passkeys and for the CSRF Origin check. */
   publicUrl: URL;
   logLevel: string;
+  /** Unset: pretty when standard output is a terminal, JSON lines otherwise. */
+  logFormat: 'json' | 'pretty' | undefined;
+  /** When set, `/metrics` answers requests bearing this token; otherwise it does not exist. */
+  metricsToken: string | undefined;
   trustProxy: boolean;
   /** Cookies are `Secure` and `__Host-` prefixed everywhere except plain-http localhost development. */
   secureCookies: boolean;
@@ -126,6 +132,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     publicUrl: new URL(publicUrl.origin),
     logLevel: e.FOYER_LOG_LEVEL,
+    logFormat: e.FOYER_LOG_FORMAT,
+    metricsToken: e.FOYER_METRICS_TOKEN,
     trustProxy: e.FOYER_TRUST_PROXY,
     secureCookies: publicUrl.protocol === 'https:',
     bootstrapAdmin:

@@ -74,9 +74,18 @@ export function wrapPglite(client: PGlite, options: OpenOptions = {}): DatabaseH
 export const createPglite = (options: Omit<PGliteOptions, 'extensions'> = {}) =>
   PGlite.create({ ...options, extensions: { pg_trgm } });
 
+/** The embedded database behind a handle's `db`, or null on PostgreSQL (backups and tracing treat it apart). */
+export function embeddedClient(db: Database): PGlite | null {
+  const client = (db as { $client?: unknown }).$client;
+  return client instanceof PGlite ? client : null;
+}
+
+/** Where the embedded database keeps its files inside FOYER_DATA_DIR (beside secret.key). */
+export const embeddedDataDir = (dataDir: string) => join(dataDir, 'pgdata');
+
 /** PGlite is single-process: the embedded database serves exactly one Foyer instance. */
 export async function openEmbedded(dataDir: string, options: OpenOptions = {}): Promise<DatabaseHandle> {
-  const dir = join(dataDir, 'pgdata');
+  const dir = embeddedDataDir(dataDir);
   mkdirSync(dir, { recursive: true });
   const client = await createPglite({ dataDir: dir });
   return wrapPglite(client, options);

@@ -24,11 +24,12 @@ import {
 } from 'fastify-type-provider-zod';
 import helmet, { type HelmetOptions } from 'helmet';
 import { z } from 'zod';
+import type { FoyerMetrics } from '../metrics/metrics.js';
 import type { Config } from './config.js';
 import type { Database } from './db.js';
 import { FoyerError } from './errors.js';
 import { answerClientError, internalError, sendError, toFoyerError } from './http-errors.js';
-import { logRedaction } from './log-redaction.js';
+import { loggerOptions, requestLogging } from './logging.js';
 import { webDistFolder } from './paths.js';
 import { unsafeTextPath } from './text.js';
 
@@ -47,6 +48,8 @@ export interface AppDeps {
   config: Config;
   /** Where log lines go; standard output when absent. */
   logStream?: NodeJS.WritableStream;
+  /** Shared with the mail worker; created by buildApp when absent and FOYER_METRICS_TOKEN is set. */
+  metrics?: FoyerMetrics;
 }
 
 export const errorBodySchema = z
@@ -68,9 +71,6 @@ export const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-function loggerOptions(config: Config, stream: NodeJS.WritableStream | undefined) {
-  return { level: config.logLevel, ...(stream ? { stream } : {}), ...logRedaction };
-}
 
 /** Stands for the per-response nonce in the CSP worked out at start-up; HTML responses fill it in. */
 const NONCE = '{nonce}';
@@ -208,6 +208,7 @@ export async function createHttpServer(
 
   const app = Fastify({
     logger: loggerOptions(config, logStream),
+    logController: requestLogging(),
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     // Refusals from the router itself (bad percent-encoding, a path segment over the length limit) skip the hooks.

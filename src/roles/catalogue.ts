@@ -39,6 +39,7 @@ export const PERMISSION_AREAS = [
       },
       { key: 'audit.read', description: 'Read the audit log' },
       { key: 'api_tokens.manage', description: 'Create and revoke API tokens' },
+      { key: 'instance.backup', description: 'Download a backup of the embedded database' },
     ],
   },
 ] as const;

@@ -73,7 +73,7 @@ export async function completeSetup(db: Database, context: AuditContext, input: 
     }
     const spent = await consumeOneTimeToken(tx, 'setup', input.token, context.now);
     if (!spent) {
-      throw new FoyerError(410, 'setup_link_invalid', 'This setup link has expired or was already used. Restart Foyer for a new one.');
+      throw new FoyerError(410, 'setup_link_invalid', 'This setup link has expired or was already used. Run `npm run foyer -- setup-link` (or restart Foyer) for a new one.');
     }
     const admin = await createUser(tx, context, {
       name: input.name,
