@@ -1,0 +1,134 @@
+import { createServer, type Server } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import * as oidc from 'openid-client';
+import { createTestApp, type TestApp } from '../platform/testing.js';
+
+/** A port nobody listens on right now, so the issuer URL can be known before the app starts listening on it. */
+async function freePort(): Promise<number> {
+  const server: Server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export const TEST_SECRET_KEY = randomBytes(32).toString('base64');
+
+export interface ListeningApp extends TestApp {
+  issuer: string;
+}
+
+/** Foyer listening on a loopback port with its issuer set to that address, as a relying party reaches it. */
+export async function startListeningApp(env: Record<string, string> = {}, reuse?: Pick<TestApp, 'handle'>): Promise<ListeningApp> {
+  const port = await freePort();
+  const issuer = `http://127.0.0.1:${port}`;
+  const settings = { FOYER_PUBLIC_URL: issuer, PORT: String(port), FOYER_SECRET_KEY: TEST_SECRET_KEY, ...env };
+  const t = reuse ? await sharedApp(reuse, settings) : await createTestApp(settings);
+  await t.app.listen({ port, host: '127.0.0.1' });
+  return { ...t, issuer };
+}
+
+async function sharedApp(reuse: Pick<TestApp, 'handle'>, env: Record<string, string>): Promise<TestApp> {
+  const { buildApp } = await import('../app.js');
+  const { testConfig } = await import('../platform/testing.js');
+  const config = testConfig(env);
+  const app = await buildApp({ db: reuse.handle.db, config });
+  await app.ready();
+  return { app, handle: reuse.handle, config, close: () => app.close() };
+}
+
+/**
+ * A browser: keeps cookies and follows redirects by hand, so a test can stop where Foyer hands over to one of its
+ * pages (sign-in, consent) or to the app's redirect URI.
+ */
+export class TestBrowser {
+  readonly jar = new Map<string, string>();
+  constructor(readonly origin: string) {}
+
+  async send(url: string | URL, init: RequestInit = {}): Promise<Response> {
+    const response = await fetch(new URL(url, this.origin), {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as Record<string, string>), cookie: [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ') },
+    });
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair, ...attributes] = cookie.split(';');
+      const at = pair!.indexOf('=');
+      const name = pair!.slice(0, at).trim();
+      const value = pair!.slice(at + 1);
+      const gone = !value || attributes.some((a) => /expires=Thu, 01 Jan 1970/i.test(a) || /max-age=0/i.test(a.trim()));
+      if (gone) this.jar.delete(name);
+      else this.jar.set(name, value);
+    }
+    return response;
+  }
+
+  /** JSON to Foyer's API from its own pages (same Origin, as the console sends it). */
+  api(method: string, path: string, body?: unknown): Promise<Response> {
+    return this.send(path, {
+      method,
+      headers: { origin: this.origin, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  }
+
+  async signIn(identifier: string, password = 'correct horse battery'): Promise<void> {
+    const response = await this.api('POST', '/api/v1/auth/login', { identifier, password });
+    if (response.status !== 200) throw new Error(`sign-in answered ${response.status}: ${await response.text()}`);
+  }
+
+  /** Follows redirects until one leaves Foyer's engine: to the app (`stopAt`), a console page, or a page it renders. */
+  async follow(url: string | URL, stopAt: string): Promise<{ url: URL; response?: Response }> {
+    let current = new URL(url, this.origin);
+    for (let step = 0; step < 15; step += 1) {
+      if (current.href.startsWith(stopAt)) return { url: current };
+      if (current.origin === this.origin && !current.pathname.startsWith('/oidc/')) return { url: current };
+      const response = await this.send(current);
+      const location = response.headers.get('location');
+      if (!location) return { url: current, response };
+      current = new URL(location, current);
+    }
+    throw new Error('too many redirects');
+  }
+}
+
+/** A relying party as a real app is: openid-client configured through discovery. */
+export async function relyingParty(issuer: string, clientId: string, clientSecret?: string): Promise<oidc.Configuration> {
+  const config = await oidc.discovery(
+    new URL(issuer),
+    clientId,
+    clientSecret ? { client_secret: clientSecret } : undefined,
+    clientSecret ? oidc.ClientSecretBasic(clientSecret) : oidc.None(),
+    { execute: [oidc.allowInsecureRequests] },
+  );
+  oidc.enableNonRepudiationChecks(config);
+  return config;
+}
+
+/** A tiny app server that records the back-channel logout tokens it receives. */
+export async function startLogoutReceiver(status = 200) {
+  const received: string[] = [];
+  const server = createHttpServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      const token = new URLSearchParams(body).get('logout_token');
+      if (token) received.push(token);
+      res.statusCode = receiver.status;
+      res.end();
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const receiver = {
+    status,
+    received,
+    uri: `http://127.0.0.1:${(server.address() as AddressInfo).port}/backchannel-logout`,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+  return receiver;
+}
