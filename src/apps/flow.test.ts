@@ -5,9 +5,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents } from '../audit/schema.js';
 import { seedUser } from '../platform/testing.js';
 import type { UserRow } from '../users/schema.js';
-import { relyingParty, startListeningApp, TestBrowser, type ListeningApp } from './testing.js';
+import {
+  authorize,
+  registerApp as register,
+  relyingParty,
+  signInToApp as signIn,
+  startListeningApp,
+  TestBrowser,
+  type ListeningApp,
+} from './testing.js';
 
-const REDIRECT = 'http://127.0.0.1:9/callback';
 let t: ListeningApp;
 let admin: TestBrowser;
 let person: UserRow;
@@ -27,42 +34,8 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-async function registerApp(overrides: Record<string, unknown> = {}) {
-  const response = await admin.api('POST', '/api/v1/admin/apps', {
-    name: 'Wiki',
-    type: 'confidential',
-    redirectUris: [REDIRECT],
-    requireConsent: false,
-    access: { everyone: false, groupIds: [groupId] },
-    ...overrides,
-  });
-  expect(response.status, await response.clone().text()).toBe(201);
-  return (await response.json()) as { app: { id: string; clientId: string }; clientSecret?: string };
-}
-
-async function authorize(rp: oidc.Configuration, who: TestBrowser, extra: Record<string, string> = {}) {
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const nonce = oidc.randomNonce();
-  const url = oidc.buildAuthorizationUrl(rp, {
-    redirect_uri: REDIRECT,
-    scope: 'openid profile email groups offline_access',
-    prompt: 'consent',
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    state,
-    nonce,
-    ...extra,
-  });
-  const landed = await who.follow(url, REDIRECT);
-  return { landed: landed.url, verifier, state, nonce };
-}
-
-async function signInToApp(rp: oidc.Configuration, who = browser, extra: Record<string, string> = {}) {
-  const { landed, verifier, state, nonce } = await authorize(rp, who, extra);
-  expect(landed.href.startsWith(REDIRECT), landed.href).toBe(true);
-  return oidc.authorizationCodeGrant(rp, landed, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
-}
+const registerApp = (overrides: Record<string, unknown> = {}) => register(admin, { access: { everyone: false, groupIds: [groupId] }, ...overrides });
+const signInToApp = (rp: oidc.Configuration, who = browser, extra: Record<string, string> = {}) => signIn(rp, who, extra);
 
 describe('Foyer as an OpenID Provider', () => {
   it('publishes discovery at the issuer: code flow only, S256, and every endpoint an app needs', async () => {

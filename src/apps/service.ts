@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { recordAudit, type AuditContext } from '../audit/record.js';
 import { groups } from '../groups/schema.js';
 import { groupsByIds } from '../groups/service.js';
@@ -227,7 +227,7 @@ export async function withdrawConsent(db: Database, context: AuditContext, userI
     const [withdrawn] = await tx
       .update(appAuthorizations)
       .set({ consentedAt: null, consentedScopes: [] })
-      .where(and(eq(appAuthorizations.appId, appId), eq(appAuthorizations.userId, userId)))
+      .where(and(eq(appAuthorizations.appId, appId), eq(appAuthorizations.userId, userId), isNotNull(appAuthorizations.consentedAt)))
       .returning({ appId: appAuthorizations.appId });
     const ended = await endGrants(tx, context, { userIds: [userId], clientIds: [app.clientId] }, 'consent_withdrawn');
     if (!withdrawn && ended === 0) throw new FoyerError(404, 'not_found', 'You have not authorised this app.');

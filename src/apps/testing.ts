@@ -132,3 +132,44 @@ export async function startLogoutReceiver(status = 200) {
   };
   return receiver;
 }
+
+export const TEST_REDIRECT = 'http://127.0.0.1:9/callback';
+
+/** Registers an app through the admin API as `admin`; fails the test on anything but 201. */
+export async function registerApp(admin: TestBrowser, body: Record<string, unknown>) {
+  const response = await admin.api('POST', '/api/v1/admin/apps', {
+    name: 'Wiki',
+    type: 'confidential',
+    redirectUris: [TEST_REDIRECT],
+    requireConsent: false,
+    ...body,
+  });
+  if (response.status !== 201) throw new Error(`registering the app answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as { app: { id: string; clientId: string }; clientSecret?: string };
+}
+
+/** Sends `who` through the authorization endpoint and answers where the browser ended up. */
+export async function authorize(rp: oidc.Configuration, who: TestBrowser, extra: Record<string, string> = {}) {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const nonce = oidc.randomNonce();
+  const url = oidc.buildAuthorizationUrl(rp, {
+    redirect_uri: TEST_REDIRECT,
+    scope: 'openid profile email groups offline_access',
+    prompt: 'consent',
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+    nonce,
+    ...extra,
+  });
+  const landed = await who.follow(url, TEST_REDIRECT);
+  return { landed: landed.url, response: landed.response, verifier, state, nonce };
+}
+
+/** The whole sign-in: authorization, code and PKCE redemption with state and nonce checked. */
+export async function signInToApp(rp: oidc.Configuration, who: TestBrowser, extra: Record<string, string> = {}) {
+  const { landed, verifier, state, nonce } = await authorize(rp, who, extra);
+  if (!landed.href.startsWith(TEST_REDIRECT)) throw new Error(`the browser stopped at ${landed.href}`);
+  return oidc.authorizationCodeGrant(rp, landed, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+}

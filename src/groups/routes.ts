@@ -207,7 +207,7 @@ export function groupRoutes(app: FoyerApp, deps: AppDeps): void {
     async (request, reply) => {
       const actor = requirePermission(request, 'groups.manage');
       authorizeSeeingPeople(actor);
-      await removeMember(deps.db, auditContext(request), actor, request.params.id, request.params.userId);
+      await removeMember(deps.db, auditContext(request), actor, request.params.id, request.params.userId, deps.config);
       return reply.status(204).send(null);
     },
   );

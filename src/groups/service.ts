@@ -1,6 +1,8 @@
 import { and, asc, count, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { membershipChanged } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/record.js';
 import type { Actor } from '../auth/actor.js';
+import type { Config } from '../platform/config.js';
 import { isUniqueViolation, type Database } from '../platform/db.js';
 import { fieldError, FoyerError, notFound } from '../platform/errors.js';
 import { roles, type RoleRow } from '../roles/schema.js';
@@ -318,6 +320,7 @@ export async function removeMember(
   actor: Actor,
   groupId: string,
   userId: string,
+  config: Config,
 ): Promise<void> {
   await withAdminGuard(db, async (tx) => {
     const group = await lockGroup(tx, groupId);
@@ -329,6 +332,7 @@ export async function removeMember(
           .returning({ userId: groupMembers.userId })
       : [];
     if (removed.length === 0) throw new FoyerError(404, 'not_found', 'This person is not a member of the group.');
+    await membershipChanged(tx, { userIds: [userId], now: context.now, config });
     await recordAudit(tx, context, { action: 'group.member_removed', targetType: 'group', targetId: groupId, details: { userId } });
   });
 }

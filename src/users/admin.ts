@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { endAccess } from '../accounts/index.js';
 import { apiTokens } from '../api-tokens/schema.js';
 import { recordAudit, type AuditContext } from '../audit/record.js';
 import { authorizeGrant, userPermissions, type Actor } from '../auth/actor.js';
@@ -6,6 +7,7 @@ import { oneTimeTokens } from '../auth/one-time-tokens/schema.js';
 import { sessions } from '../auth/sessions/schema.js';
 import { groupMembers } from '../groups/schema.js';
 import { groupsByIds } from '../groups/service.js';
+import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError, notFound } from '../platform/errors.js';
 import { userRoles } from '../roles/schema.js';
@@ -278,7 +280,7 @@ async function endAllAccess(tx: Database, userId: string, now: Date) {
  * Disabling is immediate: every session ends now (and stays ended if the account is enabled again), and API tokens
  * stop because they act only while their creator is active. The account, its data and its history are kept.
  */
-export async function disableUser(db: Database, context: AuditContext, actor: Actor, userId: string): Promise<Outcome> {
+export async function disableUser(db: Database, context: AuditContext, actor: Actor, userId: string, config: Config): Promise<Outcome> {
   return withAdminGuard(db, async (tx) => {
     const target = await lockUser(tx, userId);
     if (target.row.id === actor.user.id) throw selfActionRefused('disable');
@@ -288,6 +290,7 @@ export async function disableUser(db: Database, context: AuditContext, actor: Ac
     if (target.row.status === 'disabled') return { changed: false };
     await tx.update(users).set({ status: 'disabled', updatedAt: context.now }).where(eq(users.id, userId));
     const sessionsEnded = await endAllSessions(tx, userId);
+    await endAccess(tx, { userId, cause: 'disabled', now: context.now, config });
     await recordAudit(tx, context, {
       action: 'user.disabled',
       targetType: 'user',
@@ -320,7 +323,7 @@ export async function enableUser(db: Database, context: AuditContext, actor: Act
  * Revoking is final: the account can never be enabled again. It gives up its email and username (the originals stay
  * in the audit event) so the person can later join again as a new account; name, roles and history are kept.
  */
-export async function revokeUser(db: Database, context: AuditContext, actor: Actor, userId: string): Promise<Outcome> {
+export async function revokeUser(db: Database, context: AuditContext, actor: Actor, userId: string, config: Config): Promise<Outcome> {
   return withAdminGuard(db, async (tx) => {
     const target = await lockUser(tx, userId);
     const { row } = target;
@@ -333,6 +336,7 @@ export async function revokeUser(db: Database, context: AuditContext, actor: Act
       .set({ status: 'revoked', ...tombstone, updatedAt: context.now })
       .where(eq(users.id, userId));
     const ended = await endAllAccess(tx, userId, context.now);
+    await endAccess(tx, { userId, cause: 'revoked', now: context.now, config });
     // The person may join again as a new account, also through the same single sign-on identity.
     await tx.delete(ssoIdentities).where(eq(ssoIdentities.userId, userId));
     await recordAudit(tx, context, {
@@ -354,7 +358,7 @@ export async function revokeUser(db: Database, context: AuditContext, actor: Act
  * Deleting removes the person's data but keeps a pseudonymous row, so the audit events that name the account still
  * resolve (to "Deleted user"). The deletion event itself records no personal data.
  */
-export async function deleteUser(db: Database, context: AuditContext, actor: Actor, userId: string): Promise<void> {
+export async function deleteUser(db: Database, context: AuditContext, actor: Actor, userId: string, config: Config): Promise<void> {
   await withAdminGuard(db, async (tx) => {
     const target = await lockUser(tx, userId);
     const { row } = target;
@@ -379,6 +383,7 @@ export async function deleteUser(db: Database, context: AuditContext, actor: Act
     await tx.delete(groupMembers).where(eq(groupMembers.userId, userId));
     await tx.delete(ssoIdentities).where(eq(ssoIdentities.userId, userId));
     const ended = await endAllAccess(tx, userId, context.now);
+    await endAccess(tx, { userId, cause: 'deleted', now: context.now, config });
     await recordAudit(tx, context, {
       action: 'user.deleted',
       targetType: 'user',

@@ -1,5 +1,6 @@
 import type { AuditContext } from '../audit/record.js';
 import { authorize, authorizeGrant, type Actor } from '../auth/actor.js';
+import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
 import { disableUser, enableUser, groupsById, profileChangeRefused, rolesById, updateUser, type Outcome } from './admin.js';
@@ -34,8 +35,9 @@ export async function applyBulkAction(
   actor: Actor,
   userIds: string[],
   action: BulkAction,
+  config: Config,
 ): Promise<BulkResult[]> {
-  const apply = await prepare(db, actor, action);
+  const apply = await prepare(db, actor, action, config);
   const results: BulkResult[] = [];
   for (const userId of [...new Set(userIds)]) {
     try {
@@ -51,7 +53,7 @@ export async function applyBulkAction(
 
 type Apply = (context: AuditContext, userId: string) => Promise<Outcome & { reason?: string }>;
 
-async function prepare(db: Database, actor: Actor, action: BulkAction): Promise<Apply> {
+async function prepare(db: Database, actor: Actor, action: BulkAction, config: Config): Promise<Apply> {
   authorize(actor, 'users.update');
   switch (action.type) {
     case 'add_role':
@@ -69,7 +71,7 @@ async function prepare(db: Database, actor: Actor, action: BulkAction): Promise<
       return (context, userId) => updateUser(db, context, actor, userId, (current) => ({ groupIds: next(current.groupIds, group!.id) }));
     }
     case 'disable':
-      return (context, userId) => disableUser(db, context, actor, userId);
+      return (context, userId) => disableUser(db, context, actor, userId, config);
     case 'enable':
       return (context, userId) => enableUser(db, context, actor, userId);
     case 'set_profile': {

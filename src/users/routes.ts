@@ -118,7 +118,7 @@ export function adminUserRoutes(app: FoyerApp, deps: AppDeps): void {
       const actor = requirePermission(request, 'users.update');
       authorizeSeeingPeople(actor);
       const { userIds, action } = request.body;
-      const results = await applyBulkAction(db, () => auditContext(request), actor, userIds, action);
+      const results = await applyBulkAction(db, () => auditContext(request), actor, userIds, action, deps.config);
       return { results };
     },
   );
@@ -205,15 +205,15 @@ export function adminUserRoutes(app: FoyerApp, deps: AppDeps): void {
     async (request, reply) => {
       const actor = requirePermission(request, 'users.delete');
       authorizeSeeingPeople(actor);
-      await deleteUser(db, auditContext(request), actor, request.params.id);
+      await deleteUser(db, auditContext(request), actor, request.params.id, deps.config);
       return reply.status(204).send(null);
     },
   );
 
   const statusActions = [
-    ['disable', disableUser, 'Disable a user: their sessions end now, their API tokens stop; reversible'],
+    ['disable', (...a: Parameters<typeof enableUser>) => disableUser(...a, deps.config), 'Disable a user: their sessions end now, their API tokens stop; reversible'],
     ['enable', enableUser, 'Enable a disabled user again (a revoked one answers 409 account_revoked)'],
-    ['revoke', revokeUser, 'Revoke a user for good: frees their email and username so they can join again as a new account'],
+    ['revoke', (...a: Parameters<typeof enableUser>) => revokeUser(...a, deps.config), 'Revoke a user for good: frees their email and username so they can join again as a new account'],
   ] as const;
   for (const [name, action, summary] of statusActions) {
     app.post(
