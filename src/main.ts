@@ -11,6 +11,7 @@ import { createMailWorker } from './mail/worker.js';
 import { pruneRateLimits } from './platform/rate-limits/limiter.js';
 import { createAdminWithSetPasswordLink } from './cli/create-admin.js';
 import { bootstrapFirstAdmin } from './setup/service.js';
+import { pruneApps, rotateKeysCommand, startApps } from './apps/background.js';
 
 const USAGE = `Usage: foyer <command>
 
@@ -18,7 +19,8 @@ Commands:
   serve                                   run the server (default)
   migrate                                 apply database migrations and exit
   create-admin --email E --name N [--username U]
-                                          create an administrator and print a one-time set-password link`;
+                                          create an administrator and print a one-time set-password link
+  keys rotate                             sign app tokens with new keys (the old ones stay published for a day)`;
 
 const HOUSEKEEPING_INTERVAL_MS = 10 * 60 * 1000;
 
@@ -37,16 +39,19 @@ async function serve(config: Config, handle: DatabaseHandle): Promise<void> {
       pruneExpiredChallenges(handle.db, now),
       pruneRateLimits(handle.db, new Date(now.getTime() - 60 * 60 * 1000)),
       pruneSignInThrottles(handle.db, now),
+      pruneApps(handle.db, now),
     ]).catch((error: unknown) => app.log.error({ err: error }, 'housekeeping failed'));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
   const mailWorker = createMailWorker({ db: handle.db, config, log: app.log });
   mailWorker.start();
+  const apps = await startApps(handle.db, config, app.log);
 
   const shutdown = async (signal: string) => {
     app.log.info(`${signal} received, shutting down`);
     clearInterval(housekeeping);
     await mailWorker.stop();
+    await apps.stop();
     await app.close();
     await handle.close();
     process.exit(0);
@@ -89,6 +94,10 @@ async function main(argv: string[]): Promise<void> {
       console.log(`Administrator ${values.email} created. Send them this one-time link (valid 24 hours) to set a password:\n${link}`);
       break;
     }
+    case 'keys':
+      if (rest[0] !== 'rotate') throw new ConfigError('Usage: foyer keys rotate');
+      console.log(await rotateKeysCommand(handle.db, config));
+      break;
     default:
       console.error(USAGE);
       process.exitCode = 2;

@@ -63,7 +63,7 @@ export interface InteractionDetails {
 
 /** Token and session lifetimes, in seconds. Opaque access tokens are checked on every use, so an hour is safe. */
 const TTL = {
-  AccessToken: 60 * 60,
+  AccessToken: (_ctx: unknown, token: { resourceServer?: { accessTokenTTL?: number } }) => token.resourceServer?.accessTokenTTL ?? 60 * 60,
   AuthorizationCode: 60,
   IdToken: 60 * 60,
   Interaction: 60 * 60,
