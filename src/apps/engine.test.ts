@@ -83,7 +83,8 @@ describe('Foyer’s own sign-in and consent steps', () => {
     const { app, clientSecret } = await registerApp(admin, everyone);
     await t.handle.db.update(sessions).set({ authenticatedAt: new Date(Date.now() - 60 * 60 * 1000) }).where(eq(sessions.userId, person.id));
     const rp = await relyingParty(t.issuer, app.clientId, clientSecret);
-    for (const extra of [{ prompt: 'login' }, { prompt: '', max_age: '600' }]) {
+    const requests: Record<string, string>[] = [{ prompt: 'login' }, { prompt: '', max_age: '600' }];
+    for (const extra of requests) {
       const { landed } = await authorize(rp, browser, extra);
       expect(landed.pathname).toBe('/login');
       expect(landed.searchParams.get('fresh')).toBe('1');

@@ -20,16 +20,18 @@ export const TEST_SECRET_KEY = randomBytes(32).toString('base64');
 
 export interface ListeningApp extends TestApp {
   issuer: string;
+  /** Where this instance listens; differs from the issuer when several instances serve one public URL. */
+  address: string;
 }
 
 /** Foyer listening on a loopback port with its issuer set to that address, as a relying party reaches it. */
 export async function startListeningApp(env: Record<string, string> = {}, reuse?: Pick<TestApp, 'handle'>): Promise<ListeningApp> {
   const port = await freePort();
-  const issuer = `http://127.0.0.1:${port}`;
-  const settings = { FOYER_PUBLIC_URL: issuer, PORT: String(port), FOYER_SECRET_KEY: TEST_SECRET_KEY, ...env };
+  const address = `http://127.0.0.1:${port}`;
+  const settings = { FOYER_PUBLIC_URL: address, PORT: String(port), FOYER_SECRET_KEY: TEST_SECRET_KEY, ...env };
   const t = reuse ? await sharedApp(reuse, settings) : await createTestApp(settings);
   await t.app.listen({ port, host: '127.0.0.1' });
-  return { ...t, issuer };
+  return { ...t, issuer: settings.FOYER_PUBLIC_URL, address };
 }
 
 async function sharedApp(reuse: Pick<TestApp, 'handle'>, env: Record<string, string>): Promise<TestApp> {
@@ -47,10 +49,22 @@ async function sharedApp(reuse: Pick<TestApp, 'handle'>, env: Record<string, str
  */
 export class TestBrowser {
   readonly jar = new Map<string, string>();
-  constructor(readonly origin: string) {}
+  private turn = 0;
+  /** `instances`: addresses to spread requests over in turn, as a load balancer in front of several would. */
+  constructor(
+    readonly origin: string,
+    private readonly instances: string[] = [origin],
+  ) {}
+
+  /** The next instance's address for a URL on the public origin. */
+  route(url: URL): URL {
+    if (url.origin !== this.origin) return url;
+    const instance = new URL(this.instances[this.turn++ % this.instances.length]!);
+    return new URL(`${url.pathname}${url.search}`, instance);
+  }
 
   async send(url: string | URL, init: RequestInit = {}): Promise<Response> {
-    const response = await fetch(new URL(url, this.origin), {
+    const response = await fetch(this.route(new URL(url, this.origin)), {
       ...init,
       redirect: 'manual',
       headers: { ...(init.headers as Record<string, string>), cookie: [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ') },
