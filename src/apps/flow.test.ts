@@ -1,16 +1,19 @@
 import { and, eq } from 'drizzle-orm';
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents } from '../audit/schema.js';
 import { seedUser } from '../platform/testing.js';
+import { secretBox } from '../platform/secrets.js';
 import type { UserRow } from '../users/schema.js';
+import { createLogoutWorker } from './provider/logout-delivery.js';
 import {
   authorize,
   registerApp as register,
   relyingParty,
   signInToApp as signIn,
   startListeningApp,
+  startLogoutReceiver,
   TestBrowser,
   type ListeningApp,
 } from './testing.js';
@@ -52,7 +55,7 @@ describe('Foyer as an OpenID Provider', () => {
       code_challenge_methods_supported: ['S256'],
       backchannel_logout_supported: true,
     });
-    expect(metadata.id_token_signing_alg_values_supported).toEqual(['ES256', 'RS256']);
+    expect([...metadata.id_token_signing_alg_values_supported].sort()).toEqual(['ES256', 'RS256']);
     expect(metadata.scopes_supported).toEqual(expect.arrayContaining(['openid', 'profile', 'email', 'groups', 'offline_access']));
     expect(metadata.grant_types_supported).not.toContain('implicit');
   });
@@ -99,5 +102,62 @@ describe('Foyer as an OpenID Provider', () => {
     expect(landed.searchParams.has('code')).toBe(false);
     const denied = await t.handle.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'app.access_denied'), eq(auditEvents.targetId, app.id)));
     expect(denied).toHaveLength(1);
+  });
+});
+
+describe('signing out from an app', () => {
+  it('RP-initiated logout confirms, ends the engine session, returns to a registered address and tells the app', async () => {
+    const receiver = await startLogoutReceiver();
+    try {
+      const { app, clientSecret } = await registerApp({ postLogoutRedirectUris: ['http://127.0.0.1:9/signed-out'], backchannelLogoutUri: receiver.uri });
+      const rp = await relyingParty(t.issuer, app.clientId, clientSecret);
+      const tokens = await signInToApp(rp);
+      const end = oidc.buildEndSessionUrl(rp, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'http://127.0.0.1:9/signed-out' });
+      const page = await browser.send(end);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toContain('Sign out of Wiki?');
+      const action = /<form[^>]*action="([^"]+)"/.exec(html)![1]!;
+      const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)![1]!;
+      const confirmed = await browser.send(new URL(action, t.issuer), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: t.issuer },
+        body: new URLSearchParams({ xsrf, logout: 'yes' }).toString(),
+      });
+      expect(confirmed.status).toBe(303);
+      expect(confirmed.headers.get('location')).toBe('http://127.0.0.1:9/signed-out');
+      const worker = createLogoutWorker({ db: t.handle.db, issuer: t.issuer, box: secretBox(t.config), log: { warn: () => {}, error: () => {} } });
+      expect(await worker.deliverDue()).toMatchObject({ sent: 1 });
+      expect(decodeJwt(receiver.received[0]!)).toMatchObject({ sub: person.id, aud: app.clientId });
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('refuses a post-logout address the app did not register, without going there', async () => {
+    const { app, clientSecret } = await registerApp();
+    const rp = await relyingParty(t.issuer, app.clientId, clientSecret);
+    const tokens = await signInToApp(rp);
+    const end = oidc.buildEndSessionUrl(rp, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'https://evil.example.com/' });
+    const response = await browser.send(end);
+    expect(response.status).toBe(400);
+    expect(response.headers.get('location')).toBeNull();
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('describes the apps endpoints', async () => {
+    const document = await (await fetch(`${t.issuer}/api/v1/openapi.json`)).json();
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/admin/apps',
+        '/api/v1/admin/apps/{id}',
+        '/api/v1/admin/apps/{id}/secret',
+        '/api/v1/admin/apps/{id}/preview',
+        '/api/v1/admin/users/{id}/apps',
+        '/api/v1/me/apps',
+        '/api/v1/me/apps/{id}/authorization',
+      ]),
+    );
   });
 });
