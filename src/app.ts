@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { accessRequestRoutes } from './access-requests/routes.js';
 import { apiTokenRoutes } from './api-tokens/routes.js';
+import { appsFeature } from './apps/index.js';
 import { auditRoutes } from './audit/routes.js';
 import { backupRoutes } from './backup/routes.js';
 import { passwordRoutes } from './auth/passwords/routes.js';
@@ -70,6 +71,7 @@ export function buildApp(deps: AppDeps): Promise<FoyerApp> {
     notificationRoutes(app, deps);
     verifiedInvitationRoutes(app, deps);
     accessRequestRoutes(app, deps);
+    appsFeature(app, deps);
   });
 }
 

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { prepareDatabase } from '../app.js';
+import { rotateKeysCommand } from '../apps/background.js';
 import { notEmbedded, pgDumpAdvice, restoreEmbedded, snapshotEmbedded } from '../backup/service.js';
 import { ConfigError, loadConfig, type Config } from '../platform/config.js';
 import { embeddedClient, openDatabase, type DatabaseHandle } from '../platform/db.js';
@@ -21,7 +22,8 @@ Commands:
                                           create an administrator and print a one-time set-password link
   setup-link                              print a new one-time setup link while no administrator exists
   backup <file>                           write a backup of the embedded database (stop Foyer first)
-  restore <file>                          restore a backup into an empty FOYER_DATA_DIR`;
+  restore <file>                          restore a backup into an empty FOYER_DATA_DIR
+  keys rotate                             sign app tokens with new keys (the old ones stay published for a day)`;
 
 async function openPrepared(config: Config): Promise<DatabaseHandle> {
   const log = createLogger(config);
@@ -73,6 +75,9 @@ async function run(command: string, rest: string[], tracing: Tracing | null): Pr
         if (!announcement) throw new ConfigError('This instance already has users. To add an administrator, use: foyer create-admin --email E --name N');
         process.stdout.write(announcement);
       });
+    case 'keys':
+      if (rest[0] !== 'rotate') throw new ConfigError('Usage: foyer keys rotate');
+      return withDatabase(config, async (handle) => console.log(await rotateKeysCommand(handle.db, config)));
     case 'backup': {
       const file = fileArgument(rest, 'backup');
       if (config.databaseUrl) throw new ConfigError(pgDumpAdvice);

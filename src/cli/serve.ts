@@ -1,4 +1,5 @@
 import { buildApp } from '../app.js';
+import { pruneApps, startApps } from '../apps/background.js';
 import { pruneExpiredChallenges } from '../auth/passkeys/challenges.js';
 import { pruneExpiredSessions } from '../auth/sessions/service.js';
 import { pruneSignInThrottles } from '../auth/throttling/service.js';
@@ -37,6 +38,7 @@ export async function serve(config: Config, handle: DatabaseHandle, tracing: Tra
       pruneRateLimits(handle.db, new Date(now.getTime() - 60 * 60 * 1000)),
       pruneSignInThrottles(handle.db, now),
       pruneRetained(handle.db, config.retention, now),
+      pruneApps(handle.db, now),
     ]).catch((error: unknown) => app.log.error({ err: error }, 'housekeeping failed'));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
@@ -49,11 +51,13 @@ export async function serve(config: Config, handle: DatabaseHandle, tracing: Tra
     : undefined;
   const mailWorker = createMailWorker({ db: handle.db, config, log: app.log, instrument: chain([measured, tracing?.instrumentMail]) });
   mailWorker.start();
+  const apps = await startApps(handle.db, config, app.log);
 
   const shutdown = async (signal: string) => {
     app.log.info(`${signal} received, shutting down`);
     clearInterval(housekeeping);
     await mailWorker.stop();
+    await apps.stop();
     await app.close();
     await handle.close();
     await tracing?.shutdown();

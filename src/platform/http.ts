@@ -43,6 +43,13 @@ export type FoyerApp = FastifyInstance<
   ZodTypeProvider
 >;
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** `false` on routes that defend against cross-site requests themselves (the OpenID Provider's endpoints). */
+    csrf?: boolean;
+  }
+}
+
 export interface AppDeps {
   db: Database;
   config: Config;
@@ -243,7 +250,7 @@ export async function createHttpServer(
   // Browsers always send Origin on such requests; a request with an Origin from elsewhere is refused even without
   // a cookie, which also stops sign-in CSRF. Bearer-token clients are not browsers and are exempt.
   app.addHook('onRequest', async (request) => {
-    if (!STATE_CHANGING.has(request.method)) return;
+    if (!STATE_CHANGING.has(request.method) || request.routeOptions.config.csrf === false) return;
     if (request.headers.authorization?.startsWith('Bearer ')) return;
     const origin = request.headers.origin;
     const carriesCookie = Boolean(request.headers.cookie);

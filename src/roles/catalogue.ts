@@ -30,6 +30,13 @@ export const PERMISSION_AREAS = [
     ],
   },
   {
+    area: 'Apps',
+    permissions: [
+      { key: 'apps.read', description: 'See the apps people sign in to and who may open them' },
+      { key: 'apps.manage', description: 'Create, edit and delete apps and rotate their secrets' },
+    ],
+  },
+  {
     area: 'Instance',
     permissions: [
       { key: 'settings.manage', description: 'Change instance settings' },

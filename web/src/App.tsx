@@ -1,6 +1,7 @@
 import { Navigate, Route, Routes } from 'react-router-dom';
 import { AccessRequestsPage } from './access-requests/AccessRequestsPage';
 import { AccountPage } from './account/AccountPage';
+import { ConsentPage } from './apps/ConsentPage';
 import { GroupDetailPage } from './groups/GroupDetailPage';
 import { GroupsPage } from './groups/GroupsPage';
 import { AppLayout } from './layout/AppLayout';
@@ -45,6 +46,7 @@ export function App() {
       <Route path="/join" element={<JoinPage />} />
       <Route path="/invitation" element={<AcceptInvitationPage />} />
       <Route path="/login-link" element={<LoginLinkPage />} />
+      <Route path="/authorize/:uid" element={<ConsentPage />} />
       <Route element={<AppLayout />}>
         <Route index element={<AccountPage />} />
         <Route path="admin/users" element={<UsersPage />} />

@@ -13,6 +13,8 @@ import { AuthCard } from '../ui/AuthCard';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { PasskeySignIn } from './PasskeySignIn';
 import { useFormFields } from '../ui/useFormFields';
+import { ContinueToApp } from '../apps/ContinueToApp';
+import { rememberAppReturn } from '../apps/appReturn';
 
 type Values = { identifier: string; password: string };
 
@@ -23,7 +25,9 @@ export function SignInPage() {
   const [error, setError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
 
-  if (user) return <Navigate to="/" replace />;
+  const [appReturn] = useState(() => rememberAppReturn(window.location.search));
+  if (user && appReturn.next && !appReturn.fresh) return <ContinueToApp next={appReturn.next} />;
+  if (user && !appReturn.fresh) return <Navigate to="/" replace />;
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();

@@ -1,6 +1,7 @@
 import type { NavigateFunction } from 'react-router-dom';
 import type { Me } from '../api';
 import type { SignInReply } from './mfaApi';
+import { continueToApp, takeAppReturn } from '../apps/appReturn';
 
 /**
  * Every sign-in form ends here: with a session it goes home; when a second factor is due (or must be set up first)
@@ -9,6 +10,8 @@ import type { SignInReply } from './mfaApi';
 export function continueSignIn(reply: SignInReply, setUser: (user: Me) => void, navigate: NavigateFunction, to = '/'): void {
   if ('user' in reply) {
     setUser(reply.user);
+    const app = takeAppReturn();
+    if (app) return continueToApp(app);
     navigate(to, { replace: true });
     return;
   }

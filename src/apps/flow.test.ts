@@ -1,0 +1,163 @@
+import { and, eq } from 'drizzle-orm';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
+import * as oidc from 'openid-client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { auditEvents } from '../audit/schema.js';
+import { seedUser } from '../../test/support.js';
+import { secretBox } from '../platform/secrets.js';
+import type { UserRow } from '../users/schema.js';
+import { createLogoutWorker } from './provider/logout-delivery.js';
+import {
+  authorize,
+  registerApp as register,
+  relyingParty,
+  signInToApp as signIn,
+  startListeningApp,
+  startLogoutReceiver,
+  TestBrowser,
+  type ListeningApp,
+} from './testing.js';
+
+let t: ListeningApp;
+let admin: TestBrowser;
+let person: UserRow;
+let browser: TestBrowser;
+let groupId: string;
+
+beforeEach(async () => {
+  t = await startListeningApp();
+  const adminUser = await seedUser(t.handle, { roles: ['admin'] });
+  admin = new TestBrowser(t.issuer);
+  await admin.signIn(adminUser.email);
+  person = await seedUser(t.handle, { roles: ['member'], name: 'Grace Hopper', username: 'grace' });
+  groupId = ((await (await admin.api('POST', '/api/v1/admin/groups', { name: 'Engineering' })).json()) as { id: string }).id;
+  await admin.api('POST', `/api/v1/admin/groups/${groupId}/members`, { userIds: [person.id] });
+  browser = new TestBrowser(t.issuer);
+  await browser.signIn(person.email);
+});
+afterEach(() => t.close());
+
+const registerApp = (overrides: Record<string, unknown> = {}) => register(admin, { access: { everyone: false, groupIds: [groupId] }, ...overrides });
+const signInToApp = (rp: oidc.Configuration, who = browser, extra: Record<string, string> = {}) => signIn(rp, who, extra);
+
+describe('Foyer as an OpenID Provider', () => {
+  it('publishes discovery at the issuer: code flow only, S256, and every endpoint an app needs', async () => {
+    const response = await fetch(`${t.issuer}/.well-known/openid-configuration`);
+    expect(response.status).toBe(200);
+    const metadata = await response.json();
+    expect(metadata).toMatchObject({
+      issuer: t.issuer,
+      authorization_endpoint: `${t.issuer}/oidc/auth`,
+      token_endpoint: `${t.issuer}/oidc/token`,
+      userinfo_endpoint: `${t.issuer}/oidc/me`,
+      jwks_uri: `${t.issuer}/oidc/jwks`,
+      response_types_supported: ['code'],
+      code_challenge_methods_supported: ['S256'],
+      backchannel_logout_supported: true,
+    });
+    expect([...metadata.id_token_signing_alg_values_supported].sort()).toEqual(['ES256', 'RS256']);
+    expect(metadata.scopes_supported).toEqual(expect.arrayContaining(['openid', 'profile', 'email', 'groups', 'offline_access']));
+    expect(metadata.grant_types_supported).not.toContain('implicit');
+  });
+
+  it('signs a member in with code and PKCE: a signed ID token, userinfo, refresh rotation, introspection, revocation', async () => {
+    const { app, clientSecret } = await registerApp();
+    const rp = await relyingParty(t.issuer, app.clientId, clientSecret);
+    const tokens = await signInToApp(rp);
+
+    const claims = tokens.claims()!;
+    expect(claims).toMatchObject({ iss: t.issuer, aud: app.clientId, sub: person.id, email: person.email, name: 'Grace Hopper' });
+    const jwks = createRemoteJWKSet(new URL(`${t.issuer}/oidc/jwks`));
+    await jwtVerify(tokens.id_token!, jwks, { issuer: t.issuer, audience: app.clientId });
+    expect(decodeProtectedHeader(tokens.id_token!).alg).toBe('ES256');
+
+    const userinfo = await oidc.fetchUserInfo(rp, tokens.access_token, person.id);
+    expect(userinfo).toMatchObject({ sub: person.id, name: 'Grace Hopper', preferred_username: 'grace', email: person.email, email_verified: false, groups: ['Engineering'] });
+
+    expect(tokens.refresh_token).toBeTruthy();
+    const refreshed = await oidc.refreshTokenGrant(rp, tokens.refresh_token!);
+    expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+    expect(await oidc.tokenIntrospection(rp, refreshed.access_token)).toMatchObject({ active: true, sub: person.id, client_id: app.clientId });
+    // A refresh token used twice was stolen: the grant behind it ends, as OAuth 2.0 Security BCP §4.14 asks.
+    await expect(oidc.refreshTokenGrant(rp, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    expect(await oidc.tokenIntrospection(rp, refreshed.access_token)).toEqual({ active: false });
+    await expect(oidc.refreshTokenGrant(rp, refreshed.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+
+    const again = await signInToApp(rp);
+    await oidc.tokenRevocation(rp, again.access_token);
+    expect(await oidc.tokenIntrospection(rp, again.access_token)).toEqual({ active: false });
+
+    const signIns = await t.handle.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'app.sign_in'), eq(auditEvents.targetId, app.id)));
+    expect(signIns).toHaveLength(2);
+  });
+
+  it('refuses a person the app does not allow: no code, error=access_denied back at the app', async () => {
+    const { app, clientSecret } = await registerApp();
+    const outsider = await seedUser(t.handle, { roles: ['member'] });
+    const other = new TestBrowser(t.issuer);
+    await other.signIn(outsider.email);
+    const rp = await relyingParty(t.issuer, app.clientId, clientSecret);
+    const { landed } = await authorize(rp, other);
+    expect(landed.searchParams.get('error')).toBe('access_denied');
+    expect(landed.searchParams.has('code')).toBe(false);
+    const denied = await t.handle.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'app.access_denied'), eq(auditEvents.targetId, app.id)));
+    expect(denied).toHaveLength(1);
+  });
+});
+
+describe('signing out from an app', () => {
+  it('RP-initiated logout confirms, ends the engine session, returns to a registered address and tells the app', async () => {
+    const receiver = await startLogoutReceiver();
+    try {
+      const { app, clientSecret } = await registerApp({ postLogoutRedirectUris: ['http://127.0.0.1:9/signed-out'], backchannelLogoutUri: receiver.uri });
+      const rp = await relyingParty(t.issuer, app.clientId, clientSecret);
+      const tokens = await signInToApp(rp);
+      const end = oidc.buildEndSessionUrl(rp, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'http://127.0.0.1:9/signed-out' });
+      const page = await browser.send(end);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toContain('Sign out of Wiki?');
+      const action = /<form[^>]*action="([^"]+)"/.exec(html)![1]!;
+      const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)![1]!;
+      const confirmed = await browser.send(new URL(action, t.issuer), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: t.issuer },
+        body: new URLSearchParams({ xsrf, logout: 'yes' }).toString(),
+      });
+      expect(confirmed.status).toBe(303);
+      expect(confirmed.headers.get('location')).toBe('http://127.0.0.1:9/signed-out');
+      const worker = createLogoutWorker({ db: t.handle.db, issuer: t.issuer, box: secretBox(t.config), log: { warn: () => {}, error: () => {} } });
+      expect(await worker.deliverDue()).toMatchObject({ sent: 1 });
+      expect(decodeJwt(receiver.received[0]!)).toMatchObject({ sub: person.id, aud: app.clientId });
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('refuses a post-logout address the app did not register, without going there', async () => {
+    const { app, clientSecret } = await registerApp();
+    const rp = await relyingParty(t.issuer, app.clientId, clientSecret);
+    const tokens = await signInToApp(rp);
+    const end = oidc.buildEndSessionUrl(rp, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'https://evil.example.com/' });
+    const response = await browser.send(end);
+    expect(response.status).toBe(400);
+    expect(response.headers.get('location')).toBeNull();
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('describes the apps endpoints', async () => {
+    const document = await (await fetch(`${t.issuer}/api/v1/openapi.json`)).json();
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/admin/apps',
+        '/api/v1/admin/apps/{id}',
+        '/api/v1/admin/apps/{id}/secret',
+        '/api/v1/admin/apps/{id}/preview',
+        '/api/v1/admin/users/{id}/apps',
+        '/api/v1/me/apps',
+        '/api/v1/me/apps/{id}/authorization',
+      ]),
+    );
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * The few pages the engine itself renders: an error the browser cannot be sent back to the app with (unknown app,
+ * unregistered redirect URI), and the sign-out confirmation of RP-initiated logout. Plain HTML, no scripts.
+ */
+interface PageContext {
+  type: string;
+  body: string;
+  oidc?: { client?: { clientName?: string; clientId: string } };
+}
+
+const escapeHtml = (value: unknown) =>
+  String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const page = (title: string, body: string) => `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)} · Foyer</title>
+<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#1f2937}
+h1{font-size:1.4rem}button{font-size:1rem;padding:.5rem 1rem;margin-right:.5rem}a{color:#4338ca}</style>
+</head><body>${body}</body></html>`;
+
+/** What the person reads, by the OAuth error the engine hit; the codes are the specs', the sentences ours. */
+const EXPLANATIONS: Record<string, string> = {
+  invalid_client: 'The app that sent you here is not registered with Foyer. Ask its administrator to check its client ID.',
+  invalid_redirect_uri: 'The app asked Foyer to send you back to an address it has not registered. Ask an administrator to add it to the app in Foyer.',
+  access_denied: 'You do not have access to this app. An administrator can add you to one of the groups that opens it.',
+};
+
+export async function errorPage(ctx: PageContext, out: { error: string; error_description?: string }): Promise<void> {
+  const explanation =
+    EXPLANATIONS[out.error] ??
+    (out.error === 'invalid_request' && /redirect_uri/.test(out.error_description ?? '')
+      ? EXPLANATIONS.invalid_redirect_uri
+      : 'The app sent a sign-in request Foyer cannot use. Go back to the app and try again.');
+  ctx.type = 'html';
+  ctx.body = page(
+    'Cannot sign you in',
+    `<h1>Foyer cannot sign you in to this app</h1><p>${escapeHtml(explanation)}</p>
+<p><small>Error: ${escapeHtml(out.error)}${out.error_description ? ` — ${escapeHtml(out.error_description)}` : ''}</small></p>
+<p><a href="/">Go to your Foyer home</a></p>`,
+  );
+}
+
+export async function logoutPage(ctx: PageContext, form: string): Promise<void> {
+  const app = ctx.oidc?.client?.clientName;
+  ctx.type = 'html';
+  ctx.body = page(
+    'Sign out',
+    `<h1>Sign out${app ? ` of ${escapeHtml(app)}` : ''}?</h1><p>You will need to sign in again to use your apps.</p>${form}
+<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button>
+<button type="submit" form="op.logoutForm">No, stay signed in</button>`,
+  );
+}
+
+export async function signedOutPage(ctx: PageContext): Promise<void> {
+  ctx.type = 'html';
+  ctx.body = page('Signed out', '<h1>You are signed out</h1><p>You can close this page.</p><p><a href="/">Go to your Foyer home</a></p>');
+}

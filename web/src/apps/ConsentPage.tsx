@@ -1,0 +1,82 @@
+import { Avatar, Button, Group, List, Loader, Center, Text } from '@mantine/core';
+import { IconCheck } from '@tabler/icons-react';
+import { useEffect, useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { api, toApiError, type ApiError } from '../api';
+import { AuthCard } from '../ui/AuthCard';
+import { ErrorAlert } from '../ui/ErrorAlert';
+import { continueToApp } from './appReturn';
+
+type Details = { app: { name: string; logoUrl: string | null }; scopes: { scope: string; description: string }[] };
+
+/** /authorize/:uid — an app asks to sign the person in: say in plain words what it will see, and let them decide. */
+export function ConsentPage() {
+  const { uid = '' } = useParams();
+  const [details, setDetails] = useState<Details | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [sending, setSending] = useState<'allow' | 'deny' | null>(null);
+  const base = `/oidc/interaction/${encodeURIComponent(uid)}`;
+
+  useEffect(() => {
+    api<Details>('GET', `${base}/details`)
+      .then(setDetails)
+      .catch((err: unknown) => setError(toApiError(err)));
+  }, [base]);
+
+  async function decide(allow: boolean) {
+    setSending(allow ? 'allow' : 'deny');
+    try {
+      const { redirectTo } = await api<{ redirectTo: string }>('POST', `${base}/consent`, { allow });
+      continueToApp(redirectTo);
+    } catch (err) {
+      setError(toApiError(err));
+      setSending(null);
+    }
+  }
+
+  if (error) {
+    return (
+      <AuthCard title="Cannot continue">
+        <ErrorAlert title="This sign-in cannot continue">{error.message}</ErrorAlert>
+        <Text size="sm">
+          Go back to the app and sign in again, or go to your <Link to="/">Foyer home</Link>.
+        </Text>
+      </AuthCard>
+    );
+  }
+  if (!details) {
+    return (
+      <AuthCard title="Sign in to an app">
+        <Center>
+          <Loader />
+        </Center>
+      </AuthCard>
+    );
+  }
+  return (
+    <AuthCard title={`Sign in to ${details.app.name}?`} subtitle="This app uses your Foyer account.">
+      <Group wrap="nowrap">
+        <Avatar src={details.app.logoUrl} alt="" radius="sm" size="lg">
+          {details.app.name.slice(0, 1)}
+        </Avatar>
+        <Text fw={600}>{details.app.name} will see:</Text>
+      </Group>
+      <List spacing="xs" icon={<IconCheck size={16} />}>
+        {details.scopes.map((s) => (
+          <List.Item key={s.scope}>{s.description}</List.Item>
+        ))}
+      </List>
+      <Text size="sm" c="dimmed">
+        Foyer remembers your answer. You can withdraw it at any time under My account.
+      </Text>
+      <Group grow>
+        <Button variant="default" onClick={() => void decide(false)} loading={sending === 'deny'} disabled={sending !== null}>
+          Cancel
+        </Button>
+        <Button onClick={() => void decide(true)} loading={sending === 'allow'} disabled={sending !== null}>
+          Allow
+        </Button>
+      </Group>
+    </AuthCard>
+  );
+}
