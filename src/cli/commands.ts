@@ -92,6 +92,7 @@ async function run(command: string, rest: string[], tracing: Tracing | null): Pr
       const file = fileArgument(rest, 'restore');
       if (config.databaseUrl) throw new ConfigError('restore is for the embedded database. On PostgreSQL, use pg_restore.');
       await restoreEmbedded(file, config.dataDir);
+      // A backup from an older Foyer gets this version's migrations now rather than at the first start.
       await withDatabase(config, async () => undefined);
       console.log(`Restored ${file} into ${config.dataDir}.`);
       if (!config.secretKey) {

@@ -5,7 +5,7 @@ import { createMailWorker } from '../mail/worker.js';
 import type { DatabaseHandle } from '../platform/db.js';
 import type { FoyerApp } from '../platform/http.js';
 import { createTestApp, createTestDatabase, seedUser, TEST_ORIGIN, testConfig, type TestApp } from '../../test/support.js';
-import { countedAs, createMetrics } from './metrics.js';
+import { appMetrics, countedAs, createMetrics, requestMetrics } from './metrics.js';
 
 const TOKEN = 'metrics-token-0123456789';
 const silentLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -93,6 +93,22 @@ describe('/metrics', () => {
     await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: TEST_ORIGIN }, payload: { identifier: user.email, password: 'nope nope nope' } });
     const other = (await scrape(app, `Bearer ${TOKEN}`)).body;
     expect(sample(other, 'foyer_sign_ins_total{method="password",outcome="failure"}')).toBeUndefined();
+  });
+});
+
+describe('the counters for connected apps', () => {
+  it('count into the metrics of the app serving the request, and nowhere outside one', async () => {
+    handle = await createTestDatabase();
+    const metrics = createMetrics(handle.db);
+    appMetrics.signedIn('outside-any-request');
+    requestMetrics.run(metrics, () => {
+      appMetrics.signedIn('wiki');
+      appMetrics.tokenGranted('authorization_code');
+    });
+    const body = await metrics.registry.metrics();
+    expect(sample(body, 'foyer_app_sign_ins_total{client_id="wiki"}')).toBe(1);
+    expect(sample(body, 'foyer_token_grants_total{grant_type="authorization_code"}')).toBe(1);
+    expect(body).not.toContain('outside-any-request');
   });
 });
 

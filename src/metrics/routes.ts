@@ -32,9 +32,8 @@ export function metricsRoutes(app: FoyerApp, deps: AppDeps): FoyerMetrics | null
 }
 
 function installMeasurement(app: FoyerApp, metrics: FoyerMetrics): void {
-  const observe = (entry: Parameters<FoyerMetrics['observeAudit']>[0]) => metrics.observeAudit(entry);
   // The request's async context is entered twice: reading the body runs in the socket's context, not the request's.
-  const enter = (done: () => void) => requestMetrics.run(metrics, () => auditObserver.run(observe, done));
+  const enter = (done: () => void) => requestMetrics.run(metrics, () => auditObserver.run(metrics.observeAudit, done));
   app.addHook('onRequest', (_request, _reply, done) => enter(done));
   app.addHook('preValidation', (_request, _reply, done) => enter(done));
   app.addHook('onResponse', (request, reply, done) => {

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import type { Config } from './config.js';
 import { logRedaction, redactUrl } from './log-redaction.js';
 
@@ -41,10 +41,11 @@ function prettyStream(out: NodeJS.WritableStream): Writable {
 }
 
 /** A given stream (tests) gets JSON; otherwise standard output, pretty on a terminal unless FOYER_LOG_FORMAT says. */
-function destination(config: Pick<Config, 'logFormat'>, stream: NodeJS.WritableStream | undefined): NodeJS.WritableStream {
+function destination(config: Pick<Config, 'logFormat'>, stream: NodeJS.WritableStream | undefined): DestinationStream {
   if (stream) return stream;
   const pretty = config.logFormat ? config.logFormat === 'pretty' : process.stdout.isTTY === true;
-  return pretty ? prettyStream(process.stdout) : process.stdout;
+  // pino's own destination for JSON: the fastest way to standard output (bench/ measures the request path).
+  return pretty ? prettyStream(process.stdout) : pino.destination(1);
 }
 
 /** Options for Fastify's logger, which is pino. */

@@ -1,6 +1,6 @@
 import { register } from 'node:module';
 import type { PGlite } from '@electric-sql/pglite';
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
@@ -44,10 +44,8 @@ const scrubbing: tracing.SpanProcessor = {
   shutdown: async () => undefined,
 };
 
-const tracer = () => trace.getTracer('foyer');
-
-async function inSpan<T>(name: string, attributes: Record<string, string | number>, run: (span: ReturnType<ReturnType<typeof tracer>['startSpan']>) => Promise<T>): Promise<T> {
-  return tracer().startActiveSpan(name, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+async function inSpan<T>(name: string, attributes: Record<string, string | number>, run: (span: Span) => Promise<T>): Promise<T> {
+  return trace.getTracer('foyer').startActiveSpan(name, { kind: SpanKind.CLIENT, attributes }, async (span) => {
     try {
       return await run(span);
     } catch (error) {
