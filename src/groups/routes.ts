@@ -147,7 +147,7 @@ export function groupRoutes(app: FoyerApp, deps: AppDeps): void {
     },
     async (request, reply) => {
       const actor = requirePermission(request, 'groups.manage');
-      await deleteGroup(deps.db, auditContext(request), actor, request.params.id);
+      await deleteGroup(deps.db, auditContext(request), actor, request.params.id, deps.config);
       return reply.status(204).send(null);
     },
   );

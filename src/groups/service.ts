@@ -228,11 +228,13 @@ export async function updateGroup(
 }
 
 /** Deletes a group; its members lose the roles it carried, so this is guarded and needs those permissions. */
-export async function deleteGroup(db: Database, context: AuditContext, actor: Actor, id: string): Promise<void> {
+export async function deleteGroup(db: Database, context: AuditContext, actor: Actor, id: string, config: Config): Promise<void> {
   await withAdminGuard(db, async (tx) => {
     const group = await lockGroup(tx, id);
     authorizeRoleChange(actor, group.roles);
+    const members = await tx.select({ userId: groupMembers.userId }).from(groupMembers).where(eq(groupMembers.groupId, id));
     await tx.delete(groups).where(eq(groups.id, id));
+    await membershipChanged(tx, { userIds: members.map((m) => m.userId), now: context.now, config });
     await recordAudit(tx, context, {
       action: 'group.deleted',
       targetType: 'group',

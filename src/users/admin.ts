@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
-import { endAccess } from '../accounts/index.js';
+import { endAccess, membershipChanged } from '../accounts/index.js';
 import { apiTokens } from '../api-tokens/schema.js';
 import { recordAudit, type AuditContext } from '../audit/record.js';
 import { authorizeGrant, userPermissions, type Actor } from '../auth/actor.js';
@@ -157,6 +157,7 @@ export async function updateUser(
   actor: Actor,
   userId: string,
   changes: UserChanges | ((current: Memberships) => UserChanges),
+  config: Config,
 ): Promise<Outcome> {
   return withAdminGuard(db, async (tx) => {
     const target = await lockUser(tx, userId);
@@ -211,6 +212,7 @@ export async function updateUser(
     if (wanted.groupIds !== undefined) {
       const change = await replaceGroups(tx, actor, userId, currentGroups, wanted.groupIds, context.now);
       if (change) details.groups = change;
+      if (change) await membershipChanged(tx, { userIds: [userId], now: context.now, config });
     }
 
     if (Object.keys(details).length === 0) return { changed: false };

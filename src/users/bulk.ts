@@ -61,14 +61,14 @@ async function prepare(db: Database, actor: Actor, action: BulkAction, config: C
       const [role] = await rolesById(db, [action.roleId], 'action.roleId');
       authorizeGrant(actor, role!.permissions);
       const next = action.type === 'add_role' ? withId : without;
-      return (context, userId) => updateUser(db, context, actor, userId, (current) => ({ roleIds: next(current.roleIds, role!.id) }));
+      return (context, userId) => updateUser(db, context, actor, userId, (current) => ({ roleIds: next(current.roleIds, role!.id) }), config);
     }
     case 'add_group':
     case 'remove_group': {
       const [group] = await groupsById(db, [action.groupId], 'action.groupId');
       authorizeGrant(actor, group!.permissions);
       const next = action.type === 'add_group' ? withId : without;
-      return (context, userId) => updateUser(db, context, actor, userId, (current) => ({ groupIds: next(current.groupIds, group!.id) }));
+      return (context, userId) => updateUser(db, context, actor, userId, (current) => ({ groupIds: next(current.groupIds, group!.id) }), config);
     }
     case 'disable':
       return (context, userId) => disableUser(db, context, actor, userId, config);
@@ -82,7 +82,7 @@ async function prepare(db: Database, actor: Actor, action: BulkAction, config: C
         const outcome = await updateUser(db, context, actor, userId, (current) => {
           external = current.profile === 'external';
           return external ? {} : { profile: action.profile };
-        });
+        }, config);
         return external ? { ...outcome, reason: 'profile_change_refused' } : outcome;
       };
     }

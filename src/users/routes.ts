@@ -187,7 +187,7 @@ export function adminUserRoutes(app: FoyerApp, deps: AppDeps): void {
     async (request) => {
       const actor = requirePermission(request, 'users.update');
       authorizeSeeingPeople(actor);
-      await updateUser(db, auditContext(request), actor, request.params.id, request.body);
+      await updateUser(db, auditContext(request), actor, request.params.id, request.body, deps.config);
       return replyWithUser(request.params.id);
     },
   );
