@@ -40,6 +40,7 @@ export interface OpenableApp {
   launchUrl: string | null;
   logoUrl: string | null;
   lastSignInAt: Date | null;
+  consentedAt: Date | null;
   reason: AccessReason;
 }
 
@@ -52,10 +53,11 @@ export async function openableApps(db: Database, userId: string): Promise<Openab
     launch_url: string | null;
     logo_url: string | null;
     last_sign_in_at: string | Date | null;
+    consented_at: string | Date | null;
     access_everyone: boolean;
     groups: { id: string; name: string }[];
   }>(db.execute(sql`
-    select a.id, a.name, a.client_id, a.launch_url, a.logo_url, a.access_everyone, auth.last_sign_in_at,
+    select a.id, a.name, a.client_id, a.launch_url, a.logo_url, a.access_everyone, auth.last_sign_in_at, auth.consented_at,
       ${viaGroups(userId)} as groups
     from apps a
     left join app_authorizations auth on auth.app_id = a.id and auth.user_id = ${userId}::uuid
@@ -68,6 +70,7 @@ export async function openableApps(db: Database, userId: string): Promise<Openab
     launchUrl: r.launch_url,
     logoUrl: r.logo_url,
     lastSignInAt: r.last_sign_in_at ? new Date(r.last_sign_in_at) : null,
+    consentedAt: r.consented_at ? new Date(r.consented_at) : null,
     reason: { everyone: r.access_everyone, groups: typeof r.groups === 'string' ? JSON.parse(r.groups) : r.groups },
   }));
 }

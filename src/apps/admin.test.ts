@@ -121,7 +121,7 @@ describe('who may open an app', () => {
     ]);
 
     const mine = await get(await signIn(t.app, outsider.email), '/api/v1/me/apps');
-    expect(mine.json().items).toEqual([{ id: chat.id, name: 'Chat', launchUrl: null, logoUrl: null, lastSignInAt: null }]);
+    expect(mine.json().items).toEqual([{ id: chat.id, name: 'Chat', launchUrl: null, logoUrl: null, lastSignInAt: null, consentedAt: null }]);
 
     const allowed = await get(adminCookie, `/api/v1/admin/apps/${wiki.id}/preview?userId=${member.id}`);
     expect(allowed.json()).toMatchObject({

@@ -181,3 +181,20 @@ describe('signing keys', () => {
     expect(published.every((k) => k.d === undefined)).toBe(true);
   });
 });
+
+describe('the person’s own apps', () => {
+  it('lists when they last signed in and whether they consented, newest-used first', async () => {
+    const { app, clientSecret } = await registerApp(admin, { ...everyone, name: 'Chat', requireConsent: true });
+    await registerApp(admin, { ...everyone, name: 'Another' });
+    const rp = await relyingParty(t.issuer, app.clientId, clientSecret);
+    const { landed } = await authorize(rp, browser, { prompt: '' });
+    const uid = landed.pathname.split('/').pop()!;
+    const { redirectTo } = (await (await browser.api('POST', `/oidc/interaction/${uid}/consent`, { allow: true })).json()) as { redirectTo: string };
+    await browser.follow(redirectTo, TEST_REDIRECT);
+    const items = ((await (await browser.api('GET', '/api/v1/me/apps')).json()) as { items: { name: string; consentedAt: string | null }[] }).items;
+    expect(items.map((i) => [i.name, i.consentedAt !== null])).toEqual([
+      ['Chat', true],
+      ['Another', false],
+    ]);
+  });
+});

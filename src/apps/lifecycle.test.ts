@@ -106,6 +106,16 @@ describe('ending a person’s access ends their app sign-ins at once', () => {
     expect(await revokedCause(app.id)).toBe('removed_from_group');
   });
 
+  it.each([
+    ['an administrator editing their groups', (userId: string) => admin.api('PATCH', `/api/v1/admin/users/${userId}`, { groupIds: [] }), 200],
+    ['deleting the group that opened the app', () => admin.api('DELETE', `/api/v1/admin/groups/${groupId}`), 204],
+  ])('%s', async (_label, change, status) => {
+    const { app, rp, tokens } = await signedInApp();
+    expect((await change(person.id)).status).toBe(status);
+    await expectEnded(rp, tokens);
+    expect(await revokedCause(app.id)).toBe('removed_from_group');
+  });
+
   it('removal from one group keeps an app another group still opens', async () => {
     const second = ((await (await admin.api('POST', '/api/v1/admin/groups', { name: 'Staff' })).json()) as { id: string }).id;
     await admin.api('POST', `/api/v1/admin/groups/${second}/members`, { userIds: [person.id] });

@@ -74,6 +74,7 @@ const personalAppSchema = z
     launchUrl: z.string().nullable(),
     logoUrl: z.string().nullable(),
     lastSignInAt: z.string().nullable(),
+    consentedAt: z.string().nullable().describe('When the person allowed the app; null for first-party apps and after withdrawing'),
   })
   .meta({ id: 'MyApp' });
 
@@ -288,12 +289,20 @@ export function appRoutes(app: FoyerApp, deps: AppDeps): void {
   );
 }
 
-const toPersonalApp = (a: { id: string; name: string; launchUrl: string | null; logoUrl: string | null; lastSignInAt: Date | null }) => ({
+const toPersonalApp = (a: {
+  id: string;
+  name: string;
+  launchUrl: string | null;
+  logoUrl: string | null;
+  lastSignInAt: Date | null;
+  consentedAt: Date | null;
+}) => ({
   id: a.id,
   name: a.name,
   launchUrl: a.launchUrl,
   logoUrl: a.logoUrl,
   lastSignInAt: isoOrNull(a.lastSignInAt),
+  consentedAt: isoOrNull(a.consentedAt),
 });
 
 /** The sentence the "Try it" panel and a refused person read: what lets them in, or which administrator step would. */
