@@ -156,9 +156,10 @@ const RULES: Record<string, Rule & { body?: unknown }> = {
   'GET /api/v1/admin/settings': config('settings.manage'),
   'PATCH /api/v1/admin/settings': { ...config('settings.manage'), body: {} },
   'GET /api/v1/admin/sso-providers': config('settings.manage'),
-  'POST /api/v1/admin/sso-providers': { ...config('settings.manage'), body: { name: 'IdP', issuer: 'https://idp.invalid', clientId: 'foyer', enabled: false } },
+  // A provider of one's own could assert anyone's email: adding or changing one is never for External users.
+  'POST /api/v1/admin/sso-providers': { ...people('settings.manage'), body: { name: 'IdP', issuer: 'https://idp.invalid', clientId: 'foyer', enabled: false } },
   'GET /api/v1/admin/sso-providers/{id}': config('settings.manage'),
-  'PATCH /api/v1/admin/sso-providers/{id}': { ...config('settings.manage'), body: { name: 'Renamed IdP' } },
+  'PATCH /api/v1/admin/sso-providers/{id}': { ...people('settings.manage'), body: { name: 'Renamed IdP' } },
   'DELETE /api/v1/admin/sso-providers/{id}': config('settings.manage'),
   'POST /api/v1/admin/sso-providers/{id}/test': config('settings.manage'),
   'POST /api/v1/admin/sso-providers/test': { ...config('settings.manage'), body: { issuer: 'https://idp.invalid', clientId: 'foyer' } },
@@ -166,6 +167,22 @@ const RULES: Record<string, Rule & { body?: unknown }> = {
   'POST /api/v1/admin/settings/mail/test': { ...config('settings.manage'), body: { to: 'test@example.com' } },
   // Mail carries other people's live links: its own permission, never for External users (issue 16, item 1).
   'GET /api/v1/admin/mail/outbox': people('mail.read'),
+  // Holds every account and credential hash.
+  'GET /api/v1/admin/backup': people('instance.backup'),
+  // An app of one's own that needs no consent would learn the name and email of everyone who opens its link.
+  'GET /api/v1/admin/apps': people('apps.read'),
+  'POST /api/v1/admin/apps': { ...people('apps.manage'), body: { name: 'An app', type: 'confidential', redirectUris: ['https://app.example.com/cb'], access: { everyone: false, groupIds: [] } } },
+  'GET /api/v1/admin/apps/{id}': people('apps.read'),
+  'PATCH /api/v1/admin/apps/{id}': { ...people('apps.manage'), body: { name: 'Renamed app' } },
+  'DELETE /api/v1/admin/apps/{id}': people('apps.manage'),
+  'POST /api/v1/admin/apps/{id}/secret': people('apps.manage'),
+  'GET /api/v1/admin/apps/{id}/preview': people('apps.read'),
+  'GET /api/v1/admin/users/{id}/apps': people('users.read', 'apps.read'),
+  'GET /api/v1/me/apps': SELF,
+  'DELETE /api/v1/me/apps/{id}/authorization': SELF,
+  // The engine's sign-in hand-off: the interaction id is the credential, a session is not needed to ask.
+  'GET /oidc/interaction/{uid}/details': PUBLIC,
+  'POST /oidc/interaction/{uid}/consent': PUBLIC,
   'GET /api/v1/admin/mail/outbox/{id}': people('mail.read'),
   'POST /api/v1/admin/mail/outbox/{id}/retry': people('mail.read'),
 };
@@ -210,6 +227,8 @@ beforeAll(async () => {
     callers.push({ name: `external with ${permission}`, headers: await session(holder.email), profile: 'external', permissions: new Set([permission]) });
   }
   callers.push({ name: 'admin', headers: await session(admin.email), profile: 'member', permissions: new Set(ALL_PERMISSIONS) });
+  // Self-linking single sign-on is the administrator's switch (seed 002); on here, so the route is reachable at all.
+  await t.app.inject({ method: 'PATCH', url: '/api/v1/admin/settings', headers: callers.at(-1)!.headers, payload: { sso: { linkHint: true } } });
   doc = (await t.app.inject({ url: '/api/v1/openapi.json' })).json();
 }, 180_000);
 afterAll(() => t.close());

@@ -114,7 +114,7 @@ export function appRoutes(app: FoyerApp, deps: AppDeps): void {
       },
     },
     async (request) => {
-      requirePermission(request, 'apps.read');
+      authorizeSeeingPeople(requirePermission(request, 'apps.read'));
       const { limit, cursor } = request.query;
       const rows = await listApps(deps.db, { limit, after: decodeCursor(cursor, nameCursor) });
       const page = paginate(rows, limit, (r) => [r.name.toLowerCase(), r.id]);
@@ -133,7 +133,7 @@ export function appRoutes(app: FoyerApp, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      requirePermission(request, 'apps.manage');
+      authorizeSeeingPeople(requirePermission(request, 'apps.manage'));
       const created = await createApp(deps.db, auditContext(request), request.body);
       return noStore(reply).status(201).send({ app: toApp(created.app), ...(created.clientSecret ? { clientSecret: created.clientSecret } : {}) });
     },
@@ -145,7 +145,7 @@ export function appRoutes(app: FoyerApp, deps: AppDeps): void {
       schema: { tags: ['Apps'], summary: 'One app (needs apps.read)', params: idParams, response: { 200: appSchema, ...errorResponses(401, 403, 404) } },
     },
     async (request) => {
-      requirePermission(request, 'apps.read');
+      authorizeSeeingPeople(requirePermission(request, 'apps.read'));
       return toApp(await getApp(deps.db, request.params.id));
     },
   );
@@ -162,7 +162,7 @@ export function appRoutes(app: FoyerApp, deps: AppDeps): void {
       },
     },
     async (request) => {
-      requirePermission(request, 'apps.manage');
+      authorizeSeeingPeople(requirePermission(request, 'apps.manage'));
       return toApp(await updateApp(deps.db, auditContext(request), request.params.id, request.body));
     },
   );
@@ -178,7 +178,7 @@ export function appRoutes(app: FoyerApp, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      requirePermission(request, 'apps.manage');
+      authorizeSeeingPeople(requirePermission(request, 'apps.manage'));
       await deleteApp(deps.db, auditContext(request), request.params.id);
       return reply.status(204).send(null);
     },
@@ -195,7 +195,7 @@ export function appRoutes(app: FoyerApp, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      requirePermission(request, 'apps.manage');
+      authorizeSeeingPeople(requirePermission(request, 'apps.manage'));
       const clientSecret = await rotateSecret(deps.db, auditContext(request), request.params.id);
       return noStore(reply).status(201).send({ clientSecret });
     },

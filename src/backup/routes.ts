@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { z } from 'zod';
 import { recordAudit } from '../audit/record.js';
+import { authorizeSeeingPeople } from '../auth/actor.js';
 import { auditContext, requirePermission } from '../auth/request.js';
 import { embeddedClient } from '../platform/db.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
@@ -22,7 +23,8 @@ export function backupRoutes(app: FoyerApp, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      requirePermission(request, 'instance.backup');
+      // A backup holds every person and credential hash: never for External users, whatever they hold.
+      authorizeSeeingPeople(requirePermission(request, 'instance.backup'));
       const client = embeddedClient(deps.db);
       if (!client) throw notEmbedded();
       const context = auditContext(request);
