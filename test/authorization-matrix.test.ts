@@ -149,14 +149,15 @@ const RULES: Record<string, Rule & { body?: unknown }> = {
   'POST /api/v1/admin/access-requests/{id}/restore': people('access_requests.restore'),
 
   'GET /api/v1/admin/api-tokens': people('api_tokens.manage'),
-  'POST /api/v1/admin/api-tokens': { ...people('api_tokens.manage'), body: { name: 'A token' } },
+  // A token acts as its creator, so an External holder may make one for themselves, but not revoke anyone else's.
+  'POST /api/v1/admin/api-tokens': { ...config('api_tokens.manage'), body: { name: 'A token' } },
   'DELETE /api/v1/admin/api-tokens/{id}': people('api_tokens.manage'),
   'GET /api/v1/admin/audit-events': people('audit.read'),
 
   'GET /api/v1/admin/settings': config('settings.manage'),
   'PATCH /api/v1/admin/settings': { ...config('settings.manage'), body: {} },
   'GET /api/v1/admin/sso-providers': config('settings.manage'),
-  // A provider of one's own could assert anyone's email: adding or changing one is never for External users.
+  // A provider of one's own could assert anyone's email, so External users may not add or change one.
   'POST /api/v1/admin/sso-providers': { ...people('settings.manage'), body: { name: 'IdP', issuer: 'https://idp.invalid', clientId: 'foyer', enabled: false } },
   'GET /api/v1/admin/sso-providers/{id}': config('settings.manage'),
   'PATCH /api/v1/admin/sso-providers/{id}': { ...people('settings.manage'), body: { name: 'Renamed IdP' } },

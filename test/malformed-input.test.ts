@@ -21,6 +21,7 @@ const STRING_LEAVES: unknown[] = [NUL, SURROGATE, HUGE];
 
 /** Percent-encoded path segments: not an id, NUL, a UTF-8-encoded surrogate, broken encoding, too long, traversal. */
 const BAD_SEGMENTS = ['not-a-uuid', '%00', '%ED%A0%80', '%zz', 'x'.repeat(300), '..%2F..%2Fetc', '%F0%9F%98%80', '12345'];
+const BAD_COOKIES = ['foyer_session', 'foyer_mfa_pending', 'foyer_invitation_guest', 'foyer_sso_flow'].map((name) => `${name}=a.%00%ED%A0%80`).join('; ');
 const BAD_QUERY_VALUES = ['%00', '%ED%A0%80', '%zz', 'x'.repeat(5000), 'not-a-uuid', '-1', '99999999999999999999'];
 
 // What a reply must never show: stack frames, source or install paths, SQL or the database's own words.
@@ -93,6 +94,7 @@ function* requestsFor(op: Operation) {
     yield { what: `${type} with NUL`, url: url(), headers: { 'content-type': type }, payload: Buffer.from('name,email,username,roles\r\nA\u0000B,nul@example.com,nul,Ro\u0000le\r\n') };
     yield { what: `${type} as JSON`, url: url(), ...json('{"name":"x"}') };
   }
+  yield { what: 'cookies holding NUL', url: url(), headers: { cookie: BAD_COOKIES } };
   yield { what: 'invalid JSON', url: url(), ...json('{"unterminated":') };
   yield { what: 'empty JSON body', url: url(), headers: { 'content-type': 'application/json' }, payload: '' };
   yield { what: 'unsupported content type', url: url(), headers: { 'content-type': 'application/xml' }, payload: '<a/>' };

@@ -56,7 +56,6 @@ export function apiTokenRoutes(app: FoyerApp, deps: AppDeps): void {
     },
     async (request, reply) => {
       const actor = requirePermission(request, 'api_tokens.manage');
-      authorizeSeeingPeople(actor);
       const expiresAt = request.body.expiresAt ? new Date(request.body.expiresAt) : null;
       const { row, token } = await deps.db.transaction((tx) =>
         createApiToken(tx, auditContext(request), actor.user.id, { name: request.body.name, expiresAt }),

@@ -5,7 +5,7 @@ import { unauthenticated } from '../platform/errors.js';
 import { sessionCookieName, type AppDeps, type FoyerApp } from '../platform/http.js';
 import type { Permission } from '../roles/catalogue.js';
 import { authorize, type Actor } from './actor.js';
-import { hasPendingCookie } from './mfa/pending.js';
+import { findPendingSignIn, pendingTokenOf } from './mfa/pending.js';
 import { SESSION_ABSOLUTE_MS, resolveSession, type ClientInfo } from './sessions/service.js';
 
 declare module 'fastify' {
@@ -16,7 +16,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /**
      * A protected route that also serves a sign-in stopped at "set up a second factor first": it may be reached with
-     * that sign-in's cookie instead of a session, and checks the cookie itself.
+     * that sign-in's cookie instead of a session.
      */
     acceptsPendingSignIn?: boolean;
   }
@@ -60,7 +60,11 @@ export function installActorResolution(app: FoyerApp, deps: AppDeps): void {
     }
     const route = request.routeOptions.url;
     if (request.actor || route === undefined || !isProtected(route)) return;
-    if (request.routeOptions.config.acceptsPendingSignIn && hasPendingCookie(request, deps)) return;
+    if (request.routeOptions.config.acceptsPendingSignIn) {
+      // Checked here too, so a made-up cookie learns no more about the route's fields than no cookie at all.
+      const pending = await findPendingSignIn(deps.db, pendingTokenOf(request, deps), new Date());
+      if (pending?.stage === 'enrol') return;
+    }
     throw unauthenticated();
   });
 }
