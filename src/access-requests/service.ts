@@ -13,6 +13,8 @@ import { isUuid } from '../platform/ids.js';
 import { decodeCursor, paginate } from '../platform/paging.js';
 import { consumeRateLimit } from '../platform/rate-limits/limiter.js';
 import { domainOf, isEmailDomainAllowed } from '../settings/allowed-domains.js';
+import { ssoIdentities } from '../sso/schema.js';
+import { DELETED_USER_NAME, tombstoneOf } from '../users/admin.js';
 import { users } from '../users/schema.js';
 import {
   ACCESS_REQUEST_SOURCES,
@@ -382,8 +384,12 @@ async function approveOne(tx: Database, context: AuditContext, deps: AccessReque
 }
 
 /**
- * Declining soft-deletes the request and tells the requester nothing: silence is deliberate (seed 002). It also
- * clears requests left over after their person got an account another way.
+ * Declining soft-deletes a pending request and tells the requester nothing: silence is deliberate (seed 002). The
+ * person is never stranded: an account that exists only to wait for this decision (an SSO registration or join
+ * request, still awaiting approval) is deleted with it and releases its SSO link, so they can ask again. A request
+ * whose person got an account another way is cleared and that account is left alone. An approved request is a
+ * decision already taken: declining it answers `failed` / `already_approved`, and the account keeps its access
+ * (disable or revoke it under Users to take that away).
  */
 export async function declineAccessRequests(
   db: Database,
@@ -396,19 +402,53 @@ export async function declineAccessRequests(
   for (const id of [...new Set(ids)]) {
     const at = context();
     const declined = await db.transaction(async (tx) => {
-      if (!isUuid(id)) return null;
+      if (!isUuid(id)) return 'not_found';
       const [row] = await tx
         .update(accessRequests)
         .set({ deletedAt: at.now, deletedBy: at.actorId })
-        .where(and(eq(accessRequests.id, id), isNull(accessRequests.deletedAt)))
-        .returning({ email: accessRequests.email, status: accessRequests.status });
-      if (!row) return null;
-      await recordAudit(tx, at, { action: 'access_request.declined', targetType: 'access_request', targetId: id, details: { email: row.email, status: row.status } });
-      return row;
+        .where(and(eq(accessRequests.id, id), isNull(accessRequests.deletedAt), eq(accessRequests.status, 'pending')))
+        .returning({ email: accessRequests.email, status: accessRequests.status, userId: accessRequests.userId, source: accessRequests.source });
+      if (!row) {
+        const [approved] = await tx
+          .select({ id: accessRequests.id })
+          .from(accessRequests)
+          .where(and(eq(accessRequests.id, id), isNull(accessRequests.deletedAt), eq(accessRequests.status, 'approved')));
+        return approved ? 'already_approved' : 'not_found';
+      }
+      const releasedAccount = row.source === 'sso' && row.userId ? await deleteWaitingAccount(tx, at, row.userId, id) : false;
+      await recordAudit(tx, at, {
+        action: 'access_request.declined',
+        targetType: 'access_request',
+        targetId: id,
+        details: { email: row.email, status: row.status, ...(releasedAccount ? { deletedAccount: row.userId } : {}) },
+      });
+      return 'declined';
     });
-    results.push(declined ? { id, outcome: 'declined' } : { id, outcome: 'failed', reason: 'not_found' });
+    results.push(declined === 'declined' ? { id, outcome: 'declined' } : { id, outcome: 'failed', reason: declined });
   }
   return results;
+}
+
+/**
+ * The account an SSO registration made to wait for approval, deleted because the request was declined (only while it
+ * still waits: an account that was ever let in is not this decision's to remove). It gives up its email and its SSO
+ * link, so the person's next SSO sign-in or join request starts afresh.
+ */
+async function deleteWaitingAccount(tx: Database, context: AuditContext, userId: string, requestId: string): Promise<boolean> {
+  const [deleted] = await tx
+    .update(users)
+    .set({ name: DELETED_USER_NAME, ...tombstoneOf('deleted', userId), passwordHash: null, emailVerifiedAt: null, deletedAt: context.now, updatedAt: context.now })
+    .where(and(eq(users.id, userId), eq(users.status, 'pending_approval'), isNull(users.deletedAt)))
+    .returning({ id: users.id });
+  if (!deleted) return false;
+  await tx.delete(ssoIdentities).where(eq(ssoIdentities.userId, userId));
+  await recordAudit(tx, context, {
+    action: 'user.deleted',
+    targetType: 'user',
+    targetId: userId,
+    details: { erased: ['name', 'email', 'username'], reason: 'access_request_declined', accessRequestId: requestId },
+  });
+  return true;
 }
 
 /** Brings a declined request back to the live list, unless the same email has asked again since. */

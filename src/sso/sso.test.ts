@@ -314,6 +314,28 @@ describe('Signing in with SSO', () => {
     expect(await identitiesOf(carol!.id)).toHaveLength(1);
   });
 
+  it('does not strand a person whose SSO registration was declined: the waiting account goes, and they can ask again', async () => {
+    await t.app.inject({ method: 'PATCH', url: '/api/v1/admin/settings', headers: asBrowser(adminCookie), payload: { registration: { ssoRegistrationEnabled: true } } });
+    expect(locationOf(await roundTrip('carol')).searchParams.get('sso_notice')).toBe('awaiting_approval');
+    const [carol] = await t.handle.db.select().from(users).where(eq(users.email, 'carol@example.com'));
+    const [request] = await t.handle.db.select().from(accessRequests).where(eq(accessRequests.userId, carol!.id));
+    const declined = await t.app.inject({ method: 'POST', url: '/api/v1/admin/access-requests/decline', headers: asBrowser(adminCookie), payload: { ids: [request!.id] } });
+    expect(declined.json().results).toEqual([{ id: request!.id, outcome: 'declined' }]);
+    const [gone] = await t.handle.db.select().from(users).where(eq(users.id, carol!.id));
+    expect(gone!.deletedAt).not.toBeNull();
+    expect(await identitiesOf(carol!.id)).toEqual([]);
+
+    // Asking again makes a new account awaiting approval and a new live request, which approving lets in.
+    expect(locationOf(await roundTrip('carol')).searchParams.get('sso_notice')).toBe('awaiting_approval');
+    const [again] = await t.handle.db.select().from(users).where(eq(users.email, 'carol@example.com'));
+    expect(again!.id).not.toBe(carol!.id);
+    const [live] = await t.handle.db.select().from(accessRequests).where(eq(accessRequests.userId, again!.id));
+    expect(live).toMatchObject({ status: 'pending', deletedAt: null });
+    const approved = await t.app.inject({ method: 'POST', url: '/api/v1/admin/access-requests/approve', headers: asBrowser(adminCookie), payload: { ids: [live!.id] } });
+    expect(approved.json().results).toEqual([{ id: live!.id, outcome: 'existing_account_approved' }]);
+    expect(sessionOf(await roundTrip('carol'))).toBeDefined();
+  });
+
   it('turns a join request verified by the provider into an account awaiting approval, within the allowed domains', async () => {
     const settings = (registration: Record<string, boolean>, allowedDomains?: string[]) =>
       t.app.inject({ method: 'PATCH', url: '/api/v1/admin/settings', headers: asBrowser(adminCookie), payload: { registration, allowedDomains } });
