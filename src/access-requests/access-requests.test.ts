@@ -303,6 +303,14 @@ describe('reviewing requests', () => {
     expect(recipientsOf().filter((m) => m.to === 'rita@example.com').map((m) => m.subject)).toEqual(['We received your request to join Foyer']);
   });
 
+  it('will not decline an approved request: the approval stands, and the account keeps its access', async () => {
+    await submit({ email: 'ann@example.com' });
+    const id = await requestIdOf('ann@example.com');
+    expect((await decide(adminCookie, 'approve', [id])).json().results).toEqual([{ id, outcome: 'created_and_invited' }]);
+    expect((await decide(adminCookie, 'decline', [id])).json().results).toEqual([{ id, outcome: 'failed', reason: 'already_approved' }]);
+    expect((await list(adminCookie)).json().items).toEqual([expect.objectContaining({ id, status: 'approved', deletedAt: null })]);
+  });
+
   it('shows declined requests only with access_requests.view_deleted and restores them only with access_requests.restore', async () => {
     await submit({ email: 'rita@example.com' });
     const id = await requestIdOf('rita@example.com');

@@ -9,12 +9,11 @@ import {
   accessRequestSchema,
   APPROVAL_OUTCOMES,
   approveAccessRequests,
-  declineAccessRequests,
   listAccessRequests,
   loadAccessRequest,
-  restoreAccessRequest,
   submitAccessRequest,
 } from './service.js';
+import { declineAccessRequests, restoreAccessRequest } from './decline.js';
 
 const tags = ['Access requests'];
 const MAX_IDS = 200;

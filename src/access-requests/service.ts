@@ -6,7 +6,7 @@ import { inviteUser } from '../invitations/service.js';
 import { enqueueDecoyMail, enqueueMail } from '../mail/outbox.js';
 import { notifyAdmins } from '../notifications/service.js';
 import type { Config } from '../platform/config.js';
-import { isUniqueViolation, type Database } from '../platform/db.js';
+import type { Database } from '../platform/db.js';
 import { FoyerError, notFound } from '../platform/errors.js';
 import { isoDate, isoOrNull } from '../platform/http.js';
 import { isUuid } from '../platform/ids.js';
@@ -379,57 +379,4 @@ async function approveOne(tx: Database, context: AuditContext, deps: AccessReque
     details: { email: request.email, outcome, userId },
   });
   return outcome;
-}
-
-/**
- * Declining soft-deletes the request and tells the requester nothing: silence is deliberate (seed 002). It also
- * clears requests left over after their person got an account another way.
- */
-export async function declineAccessRequests(
-  db: Database,
-  context: () => AuditContext,
-  actor: Actor,
-  ids: string[],
-): Promise<DecisionResult<'declined' | 'failed'>[]> {
-  authorize(actor, 'access_requests.approve');
-  const results: DecisionResult<'declined' | 'failed'>[] = [];
-  for (const id of [...new Set(ids)]) {
-    const at = context();
-    const declined = await db.transaction(async (tx) => {
-      if (!isUuid(id)) return null;
-      const [row] = await tx
-        .update(accessRequests)
-        .set({ deletedAt: at.now, deletedBy: at.actorId })
-        .where(and(eq(accessRequests.id, id), isNull(accessRequests.deletedAt)))
-        .returning({ email: accessRequests.email, status: accessRequests.status });
-      if (!row) return null;
-      await recordAudit(tx, at, { action: 'access_request.declined', targetType: 'access_request', targetId: id, details: { email: row.email, status: row.status } });
-      return row;
-    });
-    results.push(declined ? { id, outcome: 'declined' } : { id, outcome: 'failed', reason: 'not_found' });
-  }
-  return results;
-}
-
-/** Brings a declined request back to the live list, unless the same email has asked again since. */
-export async function restoreAccessRequest(db: Database, context: AuditContext, actor: Actor, id: string): Promise<AccessRequestView> {
-  authorize(actor, 'access_requests.restore');
-  if (!isUuid(id)) throw accessRequestNotFound();
-  try {
-    await db.transaction(async (tx) => {
-      const [row] = await tx
-        .update(accessRequests)
-        .set({ deletedAt: null, deletedBy: null })
-        .where(and(eq(accessRequests.id, id), isNotNull(accessRequests.deletedAt)))
-        .returning({ email: accessRequests.email });
-      if (!row) throw accessRequestNotFound();
-      await recordAudit(tx, context, { action: 'access_request.restored', targetType: 'access_request', targetId: id, details: { email: row.email } });
-    });
-  } catch (error) {
-    if (isUniqueViolation(error, 'access_requests_email_key_live_key')) {
-      throw new FoyerError(409, 'access_request_exists', 'This email has a newer access request. Decide on that one instead.');
-    }
-    throw error;
-  }
-  return loadAccessRequest(db, id, true);
 }

@@ -1,94 +1,31 @@
 import { and, eq } from 'drizzle-orm';
-import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accessRequests } from '../access-requests/schema.js';
 import { auditEvents } from '../audit/schema.js';
-import { sessions } from '../auth/sessions/schema.js';
 import { systemContext } from '../audit/record.js';
 import { inviteUser } from '../invitations/service.js';
-import { asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, type TestApp } from '../../test/support.js';
+import { asBrowser, seedUser, signIn, TEST_ORIGIN } from '../../test/support.js';
 import { builtinRoleId } from '../roles/builtin.js';
 import { users } from '../users/schema.js';
 import { callbackUrl } from './flow.js';
-import { ssoFlows, ssoIdentities, ssoProviders } from './schema.js';
-import { startTestProvider, type TestProvider } from './test-provider.js';
+import { ssoProviders } from './schema.js';
+import { startTestProvider } from './test-provider.js';
+import {
+  adminCookie,
+  authMethodOf,
+  identitiesOf,
+  idp,
+  linkViaAccount,
+  locationOf,
+  providerId,
+  roundTrip,
+  sessionOf,
+  setLinkHint,
+  t,
+  useSsoTestbed,
+} from './testbed.js';
 
-const SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
-
-let idp: TestProvider;
-let t: TestApp;
-let adminCookie: string;
-let providerId: string;
-
-beforeAll(async () => {
-  idp = await startTestProvider({
-    redirectUri: 'http://localhost:3000/api/v1/auth/sso/callback',
-    accounts: [
-      { login: 'alice', subject: 'alice-sub', email: 'alice@example.com', emailVerified: true, name: 'Alice Example' },
-      { login: 'bob', subject: 'bob-sub', email: 'bob@example.com', emailVerified: false, name: 'Bob Unverified' },
-      { login: 'carol', subject: 'carol-sub', email: 'carol@example.com', emailVerified: true, name: 'Carol Newcomer' },
-    ],
-  });
-});
-afterAll(() => idp.stop());
-
-beforeEach(async () => {
-  t = await createTestApp({ FOYER_SECRET_KEY: SECRET_KEY });
-  const admin = await seedUser(t.handle, { roles: ['admin'] });
-  adminCookie = await signIn(t.app, admin.email);
-  const created = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/admin/sso-providers',
-    headers: asBrowser(adminCookie),
-    payload: { name: 'Corp ID', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret },
-  });
-  expect(created.statusCode).toBe(201);
-  providerId = created.json().provider.id;
-  await setLinkHint(true);
-});
-afterEach(() => t.close());
-
-const setLinkHint = async (linkHint: boolean) => {
-  const res = await t.app.inject({ method: 'PATCH', url: '/api/v1/admin/settings', headers: asBrowser(adminCookie), payload: { sso: { linkHint } } });
-  expect(res.statusCode).toBe(200);
-};
-
-const flowCookieOf = (response: LightMyRequestResponse) => {
-  const cookie = response.cookies.find((c) => c.name === 'foyer_sso_flow' && c.value);
-  if (!cookie) throw new Error(`no flow cookie: ${response.statusCode} ${String(response.headers.location)}`);
-  return `foyer_sso_flow=${cookie.value}`;
-};
-const cookies = (...pairs: (string | undefined)[]) => pairs.filter(Boolean).join('; ');
-const sessionOf = (response: LightMyRequestResponse) => response.cookies.find((c) => c.name === 'foyer_session' && c.value);
-
-/** A browser's whole round trip: Foyer's start, the provider's sign-in page, and Foyer's callback. */
-async function roundTrip(login: string, options: { session?: string; tamper?: (url: URL) => void; intent?: 'verify' } = {}) {
-  const start = await t.app.inject({
-    url: `/api/v1/auth/sso/${providerId}/start${options.intent ? `?intent=${options.intent}` : ''}`,
-    headers: options.session ? { cookie: options.session } : {},
-  });
-  expect(start.statusCode).toBe(302);
-  const flow = flowCookieOf(start);
-  const back = await idp.signInAt(String(start.headers.location), login);
-  options.tamper?.(back);
-  return t.app.inject({ url: `${back.pathname}${back.search}`, headers: { cookie: cookies(options.session, flow) } });
-}
-
-const locationOf = (response: LightMyRequestResponse) => new URL(String(response.headers.location), TEST_ORIGIN);
-
-async function linkViaAccount(cookie: string, login: string) {
-  const begun = await t.app.inject({ method: 'POST', url: `/api/v1/me/sso/${providerId}/link`, headers: asBrowser(cookie) });
-  expect(begun.statusCode).toBe(200);
-  const back = await idp.signInAt(begun.json().url, login);
-  return t.app.inject({ url: `${back.pathname}${back.search}`, headers: { cookie: cookies(cookie, flowCookieOf(begun)) } });
-}
-
-const identitiesOf = (userId: string) => t.handle.db.select().from(ssoIdentities).where(eq(ssoIdentities.userId, userId));
-
-async function authMethodOf(userId: string) {
-  const res = await t.app.inject({ url: `/api/v1/admin/users/${userId}`, headers: { cookie: adminCookie } });
-  return res.json().user.authMethod as string;
-}
+useSsoTestbed();
 
 describe('SSO providers (admin)', () => {
   it('keep the client secret sealed and never show it, and appear on the sign-in page only while enabled', async () => {
@@ -314,6 +251,28 @@ describe('Signing in with SSO', () => {
     expect(await identitiesOf(carol!.id)).toHaveLength(1);
   });
 
+  it('does not strand a person whose SSO registration was declined: the waiting account goes, and they can ask again', async () => {
+    await t.app.inject({ method: 'PATCH', url: '/api/v1/admin/settings', headers: asBrowser(adminCookie), payload: { registration: { ssoRegistrationEnabled: true } } });
+    expect(locationOf(await roundTrip('carol')).searchParams.get('sso_notice')).toBe('awaiting_approval');
+    const [carol] = await t.handle.db.select().from(users).where(eq(users.email, 'carol@example.com'));
+    const [request] = await t.handle.db.select().from(accessRequests).where(eq(accessRequests.userId, carol!.id));
+    const declined = await t.app.inject({ method: 'POST', url: '/api/v1/admin/access-requests/decline', headers: asBrowser(adminCookie), payload: { ids: [request!.id] } });
+    expect(declined.json().results).toEqual([{ id: request!.id, outcome: 'declined' }]);
+    const [gone] = await t.handle.db.select().from(users).where(eq(users.id, carol!.id));
+    expect(gone!.deletedAt).not.toBeNull();
+    expect(await identitiesOf(carol!.id)).toEqual([]);
+
+    // Asking again makes a new account awaiting approval and a new live request, which approving lets in.
+    expect(locationOf(await roundTrip('carol')).searchParams.get('sso_notice')).toBe('awaiting_approval');
+    const [again] = await t.handle.db.select().from(users).where(eq(users.email, 'carol@example.com'));
+    expect(again!.id).not.toBe(carol!.id);
+    const [live] = await t.handle.db.select().from(accessRequests).where(eq(accessRequests.userId, again!.id));
+    expect(live).toMatchObject({ status: 'pending', deletedAt: null });
+    const approved = await t.app.inject({ method: 'POST', url: '/api/v1/admin/access-requests/approve', headers: asBrowser(adminCookie), payload: { ids: [live!.id] } });
+    expect(approved.json().results).toEqual([{ id: live!.id, outcome: 'existing_account_approved' }]);
+    expect(sessionOf(await roundTrip('carol'))).toBeDefined();
+  });
+
   it('turns a join request verified by the provider into an account awaiting approval, within the allowed domains', async () => {
     const settings = (registration: Record<string, boolean>, allowedDomains?: string[]) =>
       t.app.inject({ method: 'PATCH', url: '/api/v1/admin/settings', headers: asBrowser(adminCookie), payload: { registration, allowedDomains } });
@@ -357,162 +316,5 @@ describe('Signing in with SSO', () => {
     expect(await identitiesOf(invited.userId)).toHaveLength(1);
     const claimed = await t.handle.db.select().from(auditEvents).where(eq(auditEvents.action, 'invitation.claimed_by_sso'));
     expect(claimed).toHaveLength(1);
-  });
-});
-
-describe('The SSO round trip', () => {
-  beforeEach(async () => {
-    await seedUser(t.handle, { email: 'alice@example.com' }).then((alice) =>
-      t.app.inject({
-        method: 'PATCH',
-        url: `/api/v1/admin/users/${alice.id}/auth-method`,
-        headers: asBrowser(adminCookie),
-        payload: { method: 'sso' },
-      }),
-    );
-  });
-
-  it('refuses a tampered state, a tampered nonce and a replayed callback', async () => {
-    const tamperedState = await roundTrip('alice', { tamper: (url) => url.searchParams.set('state', 'forged') });
-    expect(locationOf(tamperedState).searchParams.get('sso_error')).toBe('sso_response_rejected');
-    expect(sessionOf(tamperedState)).toBeUndefined();
-
-    const start = await t.app.inject({ url: `/api/v1/auth/sso/${providerId}/start` });
-    await t.handle.db.update(ssoFlows).set({ nonce: 'a-nonce-from-another-attempt' });
-    const back = await idp.signInAt(String(start.headers.location), 'alice');
-    const tamperedNonce = await t.app.inject({ url: `${back.pathname}${back.search}`, headers: { cookie: flowCookieOf(start) } });
-    expect(locationOf(tamperedNonce).searchParams.get('sso_error')).toBe('sso_response_rejected');
-    expect(sessionOf(tamperedNonce)).toBeUndefined();
-
-    const start2 = await t.app.inject({ url: `/api/v1/auth/sso/${providerId}/start` });
-    const back2 = await idp.signInAt(String(start2.headers.location), 'alice');
-    const callback = `${back2.pathname}${back2.search}`;
-    const first = await t.app.inject({ url: callback, headers: { cookie: flowCookieOf(start2) } });
-    expect(sessionOf(first)).toBeDefined();
-    const replay = await t.app.inject({ url: callback, headers: { cookie: flowCookieOf(start2) } });
-    expect(locationOf(replay).searchParams.get('sso_error')).toBe('sso_flow_expired');
-
-    const withoutCookie = await t.app.inject({ url: callback });
-    expect(locationOf(withoutCookie).searchParams.get('sso_error')).toBe('sso_flow_expired');
-  });
-
-  it('refuses an ID token whose signature does not match, though it came straight from the token endpoint', async () => {
-    idp.forgeIdTokenSignatures = true;
-    try {
-      const forged = await roundTrip('alice');
-      expect(locationOf(forged).searchParams.get('sso_error')).toBe('sso_response_rejected');
-      expect(sessionOf(forged)).toBeUndefined();
-    } finally {
-      idp.forgeIdTokenSignatures = false;
-    }
-    expect(sessionOf(await roundTrip('alice'))).toBeDefined();
-  });
-
-  it('answers a malformed start or callback query with the redirect the browser flow expects, never raw JSON', async () => {
-    const badIntent = await t.app.inject({ url: `/api/v1/auth/sso/${providerId}/start?intent=evil` });
-    expect(badIntent.statusCode).toBe(302);
-    expect(locationOf(badIntent).pathname).toBe('/login');
-    expect(locationOf(badIntent).searchParams.get('sso_error')).toBe('invalid_request');
-    expect(badIntent.cookies.find((c) => c.name === 'foyer_sso_flow' && c.value)).toBeUndefined();
-
-    const start = await t.app.inject({ url: `/api/v1/auth/sso/${providerId}/start?intent=verify` });
-    const doubled = await t.app.inject({ url: '/api/v1/auth/sso/callback?code=a&code=b&state=s', headers: { cookie: flowCookieOf(start) } });
-    expect(doubled.statusCode).toBe(302);
-    expect(locationOf(doubled).pathname).toBe('/signup');
-    expect(locationOf(doubled).searchParams.get('sso_error')).toBe('invalid_request');
-    // The attempt is spent: the same flow cannot be finished afterwards.
-    expect(await t.handle.db.select().from(ssoFlows)).toEqual([]);
-    const noFlow = await t.app.inject({ url: '/api/v1/auth/sso/callback?state=a&state=b' });
-    expect(locationOf(noFlow).searchParams.get('sso_error')).toBe('sso_flow_expired');
-  });
-
-  it('the callback documents only the parameters a provider sends', async () => {
-    const doc = (await t.app.inject({ url: '/api/v1/openapi.json' })).json();
-    const names = doc.paths['/api/v1/auth/sso/callback'].get.parameters.map((p: { name: string }) => p.name).sort();
-    expect(names).toEqual(['code', 'error', 'error_description', 'error_uri', 'iss', 'state']);
-  });
-
-  it('sends the browser back with a clear error when the provider is down', async () => {
-    const [row] = await t.handle.db.select().from(ssoProviders);
-    const down = await startTestProvider({ redirectUri: callbackUrl(t.config), accounts: [] });
-    await t.handle.db.update(ssoProviders).set({ issuer: down.issuer }).where(eq(ssoProviders.id, row!.id));
-    const begun = await t.app.inject({ url: `/api/v1/auth/sso/${providerId}/start` });
-    expect(begun.statusCode).toBe(302);
-    await down.stop();
-    const callback = await t.app.inject({ url: '/api/v1/auth/sso/callback?code=x&state=y', headers: { cookie: flowCookieOf(begun) } });
-    expect(locationOf(callback).pathname).toBe('/login');
-    expect(locationOf(callback).searchParams.get('sso_error')).toBe('sso_provider_unreachable');
-
-    const start = await t.app.inject({ url: `/api/v1/auth/sso/${providerId}/start` });
-    expect(locationOf(start).pathname).toBe('/login');
-    expect(locationOf(start).searchParams.get('sso_error')).toBe('sso_provider_unreachable');
-  });
-});
-
-describe('Linked providers of a user (admin)', () => {
-  it('are listed without provider-side details, and removed only by holders of users.update', async () => {
-    const alice = await seedUser(t.handle, { email: 'alice.local@example.com' });
-    await linkViaAccount(await signIn(t.app, alice.email), 'alice');
-
-    const viewer = await seedUser(t.handle, { roles: ['viewer'] });
-    const viewerCookie = await signIn(t.app, viewer.email);
-    const seen = await t.app.inject({ url: `/api/v1/admin/users/${alice.id}/sso`, headers: { cookie: viewerCookie } });
-    expect(seen.json()).toMatchObject({ method: 'sso', items: [{ providerId, name: 'Corp ID', enabled: true }] });
-    expect(seen.body).not.toContain('alice-sub');
-    expect(seen.body).not.toContain('alice@example.com');
-
-    const url = `/api/v1/admin/users/${alice.id}/sso/${providerId}`;
-    expect((await t.app.inject({ method: 'DELETE', url, headers: asBrowser(viewerCookie) })).statusCode).toBe(403);
-    expect((await t.app.inject({ method: 'DELETE', url, headers: asBrowser(adminCookie) })).statusCode).toBe(204);
-    expect(await identitiesOf(alice.id)).toEqual([]);
-    expect((await t.app.inject({ method: 'DELETE', url, headers: asBrowser(adminCookie) })).statusCode).toBe(404);
-    const [event] = await t.handle.db.select().from(auditEvents).where(eq(auditEvents.action, 'sso.identity_unlinked'));
-    expect(event).toMatchObject({ targetId: alice.id, details: { providerId, by: 'admin' } });
-  });
-
-  it('removed by an administrator, take SSO access away: the switch to SSO and the sessions signed in through it end', async () => {
-    const alice = await seedUser(t.handle, { email: 'alice@example.com' });
-    await t.app.inject({ method: 'PATCH', url: `/api/v1/admin/users/${alice.id}/auth-method`, headers: asBrowser(adminCookie), payload: { method: 'sso' } });
-    const signedIn = sessionOf(await roundTrip('alice'))!;
-    const ssoSession = `${signedIn.name}=${signedIn.value}`;
-    expect((await t.app.inject({ url: '/api/v1/me', headers: { cookie: ssoSession } })).statusCode).toBe(200);
-
-    const url = `/api/v1/admin/users/${alice.id}/sso/${providerId}`;
-    expect((await t.app.inject({ method: 'DELETE', url, headers: asBrowser(adminCookie) })).statusCode).toBe(204);
-    expect((await t.app.inject({ url: '/api/v1/me', headers: { cookie: ssoSession } })).statusCode).toBe(401);
-    const again = await roundTrip('alice');
-    expect(locationOf(again).searchParams.get('sso_error')).toBe('local_account_exists');
-    expect(sessionOf(again)).toBeUndefined();
-    expect(await identitiesOf(alice.id)).toEqual([]);
-  });
-
-  it('switching back to Local ends the sessions signed in through SSO, and keeps the others', async () => {
-    const alice = await seedUser(t.handle, { email: 'alice.local@example.com' });
-    const passwordSession = await signIn(t.app, alice.email);
-    await linkViaAccount(passwordSession, 'alice');
-    const signedIn = sessionOf(await roundTrip('alice'))!;
-    const ssoSession = `${signedIn.name}=${signedIn.value}`;
-    const back = await t.app.inject({ method: 'PATCH', url: `/api/v1/admin/users/${alice.id}/auth-method`, headers: asBrowser(adminCookie), payload: { method: 'local' } });
-    expect(back.statusCode).toBe(200);
-    expect((await t.app.inject({ url: '/api/v1/me', headers: { cookie: ssoSession } })).statusCode).toBe(401);
-    expect((await t.app.inject({ url: '/api/v1/me', headers: { cookie: passwordSession } })).statusCode).toBe(200);
-  });
-
-  it('are released when the account is revoked, so the person can join again', async () => {
-    const alice = await seedUser(t.handle, { email: 'alice.local@example.com' });
-    await linkViaAccount(await signIn(t.app, alice.email), 'alice');
-    const revoked = await t.app.inject({ method: 'POST', url: `/api/v1/admin/users/${alice.id}/revoke`, headers: asBrowser(adminCookie) });
-    expect(revoked.statusCode).toBe(200);
-    expect(await identitiesOf(alice.id)).toEqual([]);
-    expect(locationOf(await roundTrip('alice')).searchParams.get('sso_error')).toBe('sso_account_not_found');
-  });
-
-  it('linking from My account needs a recent sign-in', async () => {
-    const alice = await seedUser(t.handle);
-    const aliceCookie = await signIn(t.app, alice.email);
-    await t.handle.db.update(sessions).set({ authenticatedAt: new Date(Date.now() - 11 * 60_000) }).where(eq(sessions.userId, alice.id));
-    const refused = await t.app.inject({ method: 'POST', url: `/api/v1/me/sso/${providerId}/link`, headers: asBrowser(aliceCookie) });
-    expect(refused.statusCode).toBe(403);
-    expect(refused.json().error.code).toBe('reauthentication_required');
   });
 });

@@ -228,7 +228,7 @@ export function AccessRequestsPage() {
                         <RequestStatus request={request} />
                       </Table.Td>
                       <Table.Td>
-                        {live && request.accountExists && canDecline && (
+                        {live && request.accountExists && request.status !== 'approved' && canDecline && (
                           <Button size="xs" variant="subtle" disabled={busy} onClick={() => void decide('decline', [request.id])} aria-label={`Clear the request from ${request.name}`}>
                             Clear
                           </Button>
