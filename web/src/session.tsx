@@ -1,7 +1,7 @@
 import { notifications } from '@mantine/notifications';
 import { createContext, use, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api, onUnauthenticated, toApiError, type Me } from './api';
+import { call, client, onUnauthenticated, toApiError, type Me } from './api';
 
 type Session = {
   user: Me | null;
@@ -22,7 +22,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const refresh = useCallback(async () => {
     try {
-      const reply = await api<{ user: Me }>('GET', '/api/v1/me');
+      const reply = await call(client.GET('/api/v1/me'));
       setUser(reply.user);
     } catch (err) {
       // A flaky network must not sign anyone out; only the server saying so does.
@@ -53,7 +53,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signOut = useCallback(async () => {
     try {
-      await api<void>('POST', '/api/v1/auth/logout');
+      await call(client.POST('/api/v1/auth/logout'));
     } catch (err) {
       const error = toApiError(err);
       if (error.status !== 401) {

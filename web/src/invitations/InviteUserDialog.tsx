@@ -1,12 +1,11 @@
 import { Alert, Button, Checkbox, CopyButton, Group, Modal, MultiSelect, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
+import { useGroups, useRoles } from '../api/options';
 import { toApiError, type ApiError } from '../api';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { passwordProblem } from '../ui/passwords';
 import { useFormFields } from '../ui/useFormFields';
-import type { Option } from '../users/types';
-import { fetchGroupOptions, fetchRoleOptions } from '../users/usersApi';
 import { describeMail, inviteUser } from './invitationsApi';
 
 type Props = { onClose: () => void; onInvited: () => void };
@@ -18,16 +17,11 @@ export function InviteUserDialog({ onClose, onInvited }: Props) {
   const [roleIds, setRoleIds] = useState<string[]>([]);
   const [groupIds, setGroupIds] = useState<string[]>([]);
   const [sendEmail, setSendEmail] = useState(true);
-  const [roles, setRoles] = useState<Option[]>([]);
-  const [groups, setGroups] = useState<Option[]>([]);
+  const { roles } = useRoles();
+  const { groups } = useGroups();
   const [error, setError] = useState<ApiError | null>(null);
   const [saving, setSaving] = useState(false);
   const [handOver, setHandOver] = useState<{ email: string; link: string; blocked: string | null } | null>(null);
-
-  useEffect(() => {
-    fetchRoleOptions().then(setRoles, () => undefined);
-    fetchGroupOptions().then(setGroups, () => undefined);
-  }, []);
 
   async function save() {
     setError(null);

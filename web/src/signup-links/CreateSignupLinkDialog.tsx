@@ -1,10 +1,9 @@
 import { Alert, Button, CopyButton, Group, List, Modal, MultiSelect, NumberInput, Stack, Text, Textarea, TextInput } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
+import { useGroups, useRoles } from '../api/options';
 import { toApiError, type ApiError } from '../api';
 import { formatDateTime } from '../format';
 import { ErrorAlert } from '../ui/ErrorAlert';
-import type { Option } from '../users/types';
-import { fetchGroupOptions, fetchRoleOptions } from '../users/usersApi';
 import { createSignupLink, sendSignupLink, type CreatedSignupLink, type SendResult } from './signupLinksApi';
 
 type Props = { onClose: () => void; onCreated: () => void };
@@ -19,17 +18,12 @@ export function CreateSignupLinkDialog({ onClose, onCreated }: Props) {
   const [maxUses, setMaxUses] = useState<string | number>('');
   const [roleIds, setRoleIds] = useState<string[]>([]);
   const [groupIds, setGroupIds] = useState<string[]>([]);
-  const [roles, setRoles] = useState<Option[]>([]);
-  const [groups, setGroups] = useState<Option[]>([]);
+  const { roles } = useRoles();
+  const { groups } = useGroups();
   const [error, setError] = useState<ApiError | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [saving, setSaving] = useState(false);
   const [created, setCreated] = useState<CreatedSignupLink | null>(null);
-
-  useEffect(() => {
-    fetchRoleOptions().then(setRoles, () => undefined);
-    fetchGroupOptions().then(setGroups, () => undefined);
-  }, []);
 
   async function create() {
     setError(null);

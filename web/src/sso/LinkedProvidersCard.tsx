@@ -2,15 +2,15 @@ import { Alert, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertCircle, IconCircleCheck, IconInfoCircle, IconKey } from '@tabler/icons-react';
 import { useCallback, useEffect, useState } from 'react';
-import { api, toApiError, type ApiError } from '../api';
+import { call, client, toApiError, type ApiError, type Schemas } from '../api';
 import { formatDate, formatDateTime } from '../format';
 import { isIdentityNotConfirmed, useConfirmIdentity } from '../account/security/ConfirmIdentity';
 import { SecurityCard } from '../account/security/SecurityCard';
 import { ErrorAlert } from '../ui/ErrorAlert';
-import { ConfirmDialog } from '../users/ConfirmDialog';
+import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { ssoErrorMessage, takeSsoOutcome, type SsoProviderRef } from './messages';
 
-export type LinkedProvider = { providerId: string; name: string; enabled: boolean; linkedAt: string; lastUsedAt: string | null };
+export type LinkedProvider = Schemas['LinkedSsoProvider'];
 
 /** My account → Security → Single sign-on: the providers this account is linked to, and linking another one. */
 export function LinkedProvidersCard() {
@@ -27,8 +27,8 @@ export function LinkedProvidersCard() {
   const load = useCallback(async () => {
     try {
       const [mine, options] = await Promise.all([
-        api<{ items: LinkedProvider[] }>('GET', '/api/v1/me/sso'),
-        api<{ ssoProviders?: SsoProviderRef[]; ssoLinkHint?: boolean }>('GET', '/api/v1/auth/sign-in-options'),
+        call(client.GET('/api/v1/me/sso')),
+        call(client.GET('/api/v1/auth/sign-in-options')),
       ]);
       setLinks(mine.items);
       setAvailable(options.ssoProviders ?? []);
@@ -47,7 +47,7 @@ export function LinkedProvidersCard() {
     setLinkError(null);
     setStarting(provider.id);
     try {
-      const { url } = await withConfirmation(() => api<{ url: string }>('POST', `/api/v1/me/sso/${provider.id}/link`));
+      const { url } = await withConfirmation(() => call(client.POST('/api/v1/me/sso/{id}/link', { params: { path: { id: provider.id } } })));
       window.location.assign(url);
     } catch (err) {
       if (!isIdentityNotConfirmed(err)) setLinkError(toApiError(err).message);
@@ -57,7 +57,7 @@ export function LinkedProvidersCard() {
 
   async function unlink(link: LinkedProvider) {
     try {
-      await withConfirmation(() => api<void>('DELETE', `/api/v1/me/sso/${link.providerId}`));
+      await withConfirmation(() => call(client.DELETE('/api/v1/me/sso/{id}', { params: { path: { id: link.providerId } } })));
     } catch (err) {
       if (isIdentityNotConfirmed(err)) return;
       throw err;

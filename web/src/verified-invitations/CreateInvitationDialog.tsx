@@ -1,9 +1,8 @@
 import { Alert, Button, CopyButton, Group, Modal, MultiSelect, NumberInput, Stack, Text, TextInput } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
+import { useGroups, useRoles } from '../api/options';
 import { toApiError, type ApiError } from '../api';
-import type { Option } from '../users/types';
-import { fetchGroupOptions, fetchRoleOptions } from '../users/usersApi';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { createInvitation } from './invitationsApi';
 import type { HostInvitation } from './types';
@@ -17,16 +16,11 @@ export function CreateInvitationDialog({ onClose, onCreated }: Props) {
   const [roleIds, setRoleIds] = useState<string[]>([]);
   const [groupIds, setGroupIds] = useState<string[]>([]);
   const [hours, setHours] = useState<number | string>(24);
-  const [roles, setRoles] = useState<Option[]>([]);
-  const [groups, setGroups] = useState<Option[]>([]);
+  const { roles } = useRoles();
+  const { groups } = useGroups();
   const [error, setError] = useState<ApiError | null>(null);
   const [saving, setSaving] = useState(false);
   const [created, setCreated] = useState<{ invitation: HostInvitation; url: string } | null>(null);
-
-  useEffect(() => {
-    fetchRoleOptions().then(setRoles, () => undefined);
-    fetchGroupOptions().then(setGroups, () => undefined);
-  }, []);
 
   async function submit() {
     setError(null);

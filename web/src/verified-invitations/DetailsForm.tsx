@@ -1,10 +1,9 @@
 import { Button, MultiSelect, Radio, Group, Stack, Text, TextInput } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
+import { useGroups, useRoles } from '../api/options';
 import { toApiError, type ApiError, type UserProfile } from '../api';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { PROFILE_LABELS } from '../users/labels';
-import type { Option } from '../users/types';
-import { fetchGroupOptions, fetchRoleOptions } from '../users/usersApi';
 import { confirmDetails } from './invitationsApi';
 import type { HostInvitation } from './types';
 
@@ -26,15 +25,10 @@ export function DetailsForm({ invitation, onDone }: Props) {
   const [roleIds, setRoleIds] = useState(proposal.roleIds);
   const [groupIds, setGroupIds] = useState(proposal.groupIds);
   const [profile, setProfile] = useState<UserProfile>('member');
-  const [roles, setRoles] = useState<Option[]>([]);
-  const [groups, setGroups] = useState<Option[]>([]);
+  const { roles } = useRoles();
+  const { groups } = useGroups();
   const [error, setError] = useState<ApiError | null>(null);
   const [saving, setSaving] = useState(false);
-
-  useEffect(() => {
-    fetchRoleOptions().then(setRoles, () => undefined);
-    fetchGroupOptions().then(setGroups, () => undefined);
-  }, []);
 
   async function submit() {
     setError(null);

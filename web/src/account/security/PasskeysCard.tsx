@@ -2,25 +2,16 @@ import { Alert, Badge, Button, Group, Modal, Stack, Table, Text, TextInput, Tool
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconFingerprint, IconPlus } from '@tabler/icons-react';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { api, toApiError, type ApiError } from '../../api';
+import { call, client, toApiError, type ApiError, type Schemas } from '../../api';
 import { EMPTY, formatDate, formatDateTime } from '../../format';
 import { registerPasskey } from '../../passkeys/registerPasskey';
 import { browserSupportsWebAuthn, isPasskeyPromptDismissed, passkeyErrorMessage } from '../../passkeys/webauthn';
 import { ErrorAlert } from '../../ui/ErrorAlert';
-import { ConfirmDialog } from '../../users/ConfirmDialog';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { isIdentityNotConfirmed, useConfirmIdentity } from './ConfirmIdentity';
 import { SecurityCard } from './SecurityCard';
 
-export type Passkey = {
-  id: string;
-  name: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  deviceType: 'singleDevice' | 'multiDevice';
-  backedUp: boolean;
-  transports: string[];
-  signCountRegressedAt: string | null;
-};
+export type Passkey = Schemas['Passkey'];
 
 export function PasskeysCard() {
   const [passkeys, setPasskeys] = useState<Passkey[] | null>(null);
@@ -32,7 +23,7 @@ export function PasskeysCard() {
 
   const load = useCallback(async () => {
     try {
-      setPasskeys((await api<{ items: Passkey[] }>('GET', '/api/v1/me/passkeys')).items);
+      setPasskeys((await call(client.GET('/api/v1/me/passkeys'))).items);
       setLoadError(null);
     } catch (err) {
       setLoadError(toApiError(err));
@@ -45,7 +36,7 @@ export function PasskeysCard() {
 
   async function remove(passkey: Passkey) {
     try {
-      await withConfirmation(() => api<void>('DELETE', `/api/v1/me/passkeys/${passkey.id}`));
+      await withConfirmation(() => call(client.DELETE('/api/v1/me/passkeys/{id}', { params: { path: { id: passkey.id } } })));
     } catch (err) {
       if (isIdentityNotConfirmed(err)) return;
       throw err;
@@ -233,7 +224,7 @@ function RenamePasskeyDialog({ passkey, onClose, onRenamed }: RenameProps) {
     setError(null);
     setBusy(true);
     try {
-      await api<unknown>('PATCH', `/api/v1/me/passkeys/${passkey.id}`, { name: name.trim() });
+      await call(client.PATCH('/api/v1/me/passkeys/{id}', { params: { path: { id: passkey.id } }, body: { name: name.trim() } }));
       onRenamed();
     } catch (err) {
       setError(toApiError(err));

@@ -10,7 +10,7 @@ import { METHOD_LABELS, removeMethod, type Confirmed, type MfaKind } from '../..
 import { RecoveryCodesList } from '../../two-factor/RecoveryCodesList';
 import { useMfaStatus } from '../../two-factor/useMfaStatus';
 import { ErrorAlert } from '../../ui/ErrorAlert';
-import { ConfirmDialog } from '../../users/ConfirmDialog';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { isIdentityNotConfirmed, useConfirmIdentity } from './ConfirmIdentity';
 import { SecurityCard } from './SecurityCard';
 
