@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Stack, Table, Text } from '@mantine/core';
+import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertCircle, IconCircleCheck, IconInfoCircle, IconKey } from '@tabler/icons-react';
 import { useCallback, useEffect, useState } from 'react';
@@ -6,11 +6,40 @@ import { call, client, toApiError, type ApiError, type Schemas } from '../api';
 import { formatDate, formatDateTime } from '../format';
 import { isIdentityNotConfirmed, useConfirmIdentity } from '../account/security/ConfirmIdentity';
 import { SecurityCard } from '../account/security/SecurityCard';
+import { DataTable, type Column } from '../ui/DataTable';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { ssoErrorMessage, takeSsoOutcome, type SsoProviderRef } from './messages';
 
 export type LinkedProvider = Schemas['LinkedSsoProvider'];
+
+function linkColumns(unlink: (link: LinkedProvider) => void): Column<LinkedProvider>[] {
+  return [
+    {
+      header: 'Provider',
+      cell: (l) => (
+        <>
+          <Text fw={500}>{l.name}</Text>
+          {!l.enabled && (
+            <Text size="xs" c="dimmed">
+              Switched off by an administrator
+            </Text>
+          )}
+        </>
+      ),
+    },
+    { header: 'Linked', cell: (l) => formatDate(l.linkedAt) },
+    { header: 'Last used', cell: (l) => formatDateTime(l.lastUsedAt) },
+    {
+      align: 'right',
+      cell: (l) => (
+        <Button variant="subtle" color="red" size="xs" onClick={() => unlink(l)} aria-label={`Unlink ${l.name}`}>
+          Unlink
+        </Button>
+      ),
+    },
+  ];
+}
 
 /** My account → Security → Single sign-on: the providers this account is linked to, and linking another one. */
 export function LinkedProvidersCard() {
@@ -94,43 +123,14 @@ export function LinkedProvidersCard() {
             Link your organisation’s sign-in to this account, then use it to sign in next time.
           </Alert>
         )}
-        {links && links.length === 0 && (
-          <Text c="dimmed" size="sm">
-            No provider is linked to your account.
-          </Text>
-        )}
-        {links && links.length > 0 && (
-          <Table verticalSpacing="sm" aria-label="Linked providers">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Provider</Table.Th>
-                <Table.Th>Linked</Table.Th>
-                <Table.Th>Last used</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {links.map((l) => (
-                <Table.Tr key={l.providerId}>
-                  <Table.Td>
-                    <Text fw={500}>{l.name}</Text>
-                    {!l.enabled && (
-                      <Text size="xs" c="dimmed">
-                        Switched off by an administrator
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>{formatDate(l.linkedAt)}</Table.Td>
-                  <Table.Td>{formatDateTime(l.lastUsedAt)}</Table.Td>
-                  <Table.Td ta="right">
-                    <Button variant="subtle" color="red" size="xs" onClick={() => setRemoving(l)} aria-label={`Unlink ${l.name}`}>
-                      Unlink
-                    </Button>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+        {links && (
+          <DataTable
+            items={links}
+            columns={linkColumns(setRemoving)}
+            rowKey={(l) => l.providerId}
+            label="Linked providers"
+            empty="No provider is linked to your account."
+          />
         )}
         {unlinked.length > 0 && (
           <Group gap="sm">
