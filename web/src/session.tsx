@@ -1,7 +1,8 @@
 import { notifications } from '@mantine/notifications';
-import { createContext, use, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, use, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { call, client, onUnauthenticated, toApiError, type Me } from './api';
+import { queryClient } from './api/queries';
 
 type Session = {
   user: Me | null;
@@ -35,6 +36,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     void refresh();
   }, [refresh]);
+
+  // Cached server state belongs to one person: none of it may outlive their session or reach the next one.
+  const userId = user?.id ?? null;
+  const previousUserId = useRef<string | null>(null);
+  useEffect(() => {
+    if (previousUserId.current !== null && previousUserId.current !== userId) queryClient.clear();
+    previousUserId.current = userId;
+  }, [userId]);
 
   useEffect(() => {
     if (!user) return;
