@@ -1,4 +1,4 @@
-import { Button, Group as Row, Modal, MultiSelect, Stack, Textarea, TextInput } from '@mantine/core';
+import { Button, Group as Row, Modal, Stack, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { call, client, toApiError, type ApiError } from '../api';
@@ -6,6 +6,7 @@ import { GROUPS, useRoles } from '../api/options';
 import { queryClient } from '../api/queries';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import type { Group } from './types';
+import { OptionsPicker } from '../ui/OptionsPicker';
 
 type Props = { group?: Group; onClose: () => void; onSaved: (group: Group) => void };
 
@@ -68,16 +69,14 @@ export function GroupDialog({ group, onClose, onSaved }: Props) {
             value={description}
             onChange={(event) => setDescription(event.currentTarget.value)}
           />
-          <MultiSelect
+          <OptionsPicker
             label="Roles members inherit"
             description="Everyone in the group gets the permissions of these roles."
-            placeholder={roleIds.length === 0 ? 'No roles' : undefined}
-            data={roles.map((r) => ({ value: r.id, label: r.name }))}
+            none="No roles"
+            options={roles}
             value={roleIds}
             onChange={setRoleIds}
             error={rolesError}
-            searchable
-            clearable
           />
           {otherError && <ErrorAlert title="The group was not saved">{otherError.message}</ErrorAlert>}
           <Row justify="flex-end">

@@ -1,4 +1,4 @@
-import { Alert, Button, Checkbox, CopyButton, Group, Modal, MultiSelect, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Checkbox, CopyButton, Group, Modal, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useGroups, useRoles } from '../api/options';
@@ -7,6 +7,7 @@ import { ErrorAlert } from '../ui/ErrorAlert';
 import { passwordProblem } from '../ui/passwords';
 import { useFormFields } from '../ui/useFormFields';
 import { describeMail, inviteUser } from './invitationsApi';
+import { OptionsPicker } from '../ui/OptionsPicker';
 
 type Props = { onClose: () => void; onInvited: () => void };
 type Values = { name: string; email: string; password: string };
@@ -106,23 +107,19 @@ export function InviteUserDialog({ onClose, onInvited }: Props) {
             description="Optional. Left blank, the person sets their own through the invitation link."
             {...form.field('password')}
           />
-          <MultiSelect
+          <OptionsPicker
             label="Roles"
-            placeholder={roleIds.length === 0 ? 'No roles' : undefined}
-            data={roles.map((r) => ({ value: r.id, label: r.name }))}
+            none="No roles"
+            options={roles}
             value={roleIds}
             onChange={setRoleIds}
-            searchable
-            clearable
           />
-          <MultiSelect
+          <OptionsPicker
             label="Groups"
-            placeholder={groupIds.length === 0 ? 'No groups' : undefined}
-            data={groups.map((g) => ({ value: g.id, label: g.name }))}
+            none="No groups"
+            options={groups}
             value={groupIds}
             onChange={setGroupIds}
-            searchable
-            clearable
           />
           <Checkbox label="Send invitation email" checked={sendEmail} onChange={(event) => setSendEmail(event.currentTarget.checked)} />
           {error && <ErrorAlert title="Nobody was invited">{error.message}</ErrorAlert>}

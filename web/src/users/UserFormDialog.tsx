@@ -1,4 +1,4 @@
-import { Button, Group, Modal, MultiSelect, PasswordInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Group, Modal, PasswordInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState, type ChangeEvent } from 'react';
 import { useGroups, useRoles } from '../api/options';
@@ -9,6 +9,7 @@ import { PROFILE_LABELS } from './labels';
 import type { AdminUserDetail, Option } from './types';
 import { updateUser } from './usersApi';
 import { useAuthMethodChoice } from '../sso/useAuthMethodChoice';
+import { OptionsPicker } from '../ui/OptionsPicker';
 
 type Props = {
   /** Absent: the "Add user" dialog. */
@@ -125,25 +126,21 @@ export function UserFormDialog({ user, onClose, onSaved }: Props) {
               {...field('password')}
             />
           )}
-          <MultiSelect
+          <OptionsPicker
             label="Roles"
-            placeholder={roleIds.length === 0 ? 'No roles' : undefined}
-            data={roles.map((r) => ({ value: r.id, label: r.name }))}
+            none="No roles"
+            options={roles}
             value={roleIds}
             onChange={setRoleIds}
             error={errors.roleIds}
-            searchable
-            clearable
           />
-          <MultiSelect
+          <OptionsPicker
             label="Groups"
-            placeholder={groupIds.length === 0 ? 'No groups' : undefined}
-            data={groups.map((g) => ({ value: g.id, label: g.name }))}
+            none="No groups"
+            options={groups}
             value={groupIds}
             onChange={setGroupIds}
             error={errors.groupIds}
-            searchable
-            clearable
           />
           {editing ? (
             <Text size="sm" c="dimmed">

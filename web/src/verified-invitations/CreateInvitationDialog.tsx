@@ -1,4 +1,4 @@
-import { Alert, Button, CopyButton, Group, Modal, MultiSelect, NumberInput, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, CopyButton, Group, Modal, NumberInput, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useGroups, useRoles } from '../api/options';
@@ -6,6 +6,7 @@ import { toApiError, type ApiError } from '../api';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { createInvitation } from './invitationsApi';
 import type { HostInvitation } from './types';
+import { OptionsPicker } from '../ui/OptionsPicker';
 
 type Props = { onClose: () => void; onCreated: (invitation: HostInvitation) => void };
 
@@ -73,8 +74,8 @@ export function CreateInvitationDialog({ onClose, onCreated }: Props) {
           {error && <ErrorAlert title="Could not create the invitation">{error.message}</ErrorAlert>}
           <TextInput label="Name (optional)" value={name} onChange={(e) => setName(e.currentTarget.value)} error={error?.fields.name} />
           <TextInput label="Email (optional)" value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={error?.fields.email} />
-          <MultiSelect label="Roles" data={roles.map((r) => ({ value: r.id, label: r.name }))} value={roleIds} onChange={setRoleIds} searchable clearable />
-          <MultiSelect label="Groups" data={groups.map((g) => ({ value: g.id, label: g.name }))} value={groupIds} onChange={setGroupIds} searchable clearable />
+          <OptionsPicker label="Roles" options={roles} value={roleIds} onChange={setRoleIds} />
+          <OptionsPicker label="Groups" options={groups} value={groupIds} onChange={setGroupIds} />
           <NumberInput
             label="Link valid for (hours)"
             min={1}
