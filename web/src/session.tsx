@@ -1,7 +1,8 @@
 import { notifications } from '@mantine/notifications';
-import { createContext, use, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, use, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api, onUnauthenticated, toApiError, type Me } from './api';
+import { call, client, onUnauthenticated, toApiError, type Me } from './api';
+import { queryClient } from './api/queries';
 
 type Session = {
   user: Me | null;
@@ -22,7 +23,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const refresh = useCallback(async () => {
     try {
-      const reply = await api<{ user: Me }>('GET', '/api/v1/me');
+      const reply = await call(client.GET('/api/v1/me'));
       setUser(reply.user);
     } catch (err) {
       // A flaky network must not sign anyone out; only the server saying so does.
@@ -35,6 +36,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     void refresh();
   }, [refresh]);
+
+  // Cached server state belongs to one person: none of it may outlive their session or reach the next one.
+  const userId = user?.id ?? null;
+  const previousUserId = useRef<string | null>(null);
+  useEffect(() => {
+    if (previousUserId.current !== null && previousUserId.current !== userId) queryClient.clear();
+    previousUserId.current = userId;
+  }, [userId]);
 
   useEffect(() => {
     if (!user) return;
@@ -53,7 +62,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signOut = useCallback(async () => {
     try {
-      await api<void>('POST', '/api/v1/auth/logout');
+      await call(client.POST('/api/v1/auth/logout'));
     } catch (err) {
       const error = toApiError(err);
       if (error.status !== 401) {

@@ -2,14 +2,17 @@ import { Badge, Button, Center, Checkbox, Group, List, Loader, Paper, Select, St
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconCheck, IconSearch, IconX } from '@tabler/icons-react';
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { toApiError } from '../api';
+import { queryClient } from '../api/queries';
 import { formatDateTime } from '../format';
 import { useSession } from '../session';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { PageHeader } from '../ui/PageHeader';
+import { usePagedList } from '../ui/usePagedList';
 import {
+  ACCESS_REQUESTS,
   decideAccessRequests,
   describeResult,
   listAccessRequests,
@@ -35,36 +38,19 @@ export function AccessRequestsPage() {
   const [searchParams] = useSearchParams();
   const [filters, setFilters] = useState<AccessRequestQuery>({ q: searchParams.get('q') ?? '', status: 'pending', deleted: false });
   const [q] = useDebouncedValue(filters.q, 250);
-  const [items, setItems] = useState<AccessRequest[]>([]);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [busy, setBusy] = useState(false);
 
   const query = { ...filters, q };
-  const load = useCallback(
-    async (cursor: string | null) => {
-      setLoading(true);
-      setError(null);
-      try {
-        // The status filter belongs to the live list; the deleted list shows every declined request.
-        const page = await listAccessRequests({ q, status: filters.deleted ? null : filters.status, deleted: filters.deleted }, cursor);
-        setItems((current) => (cursor ? [...current, ...page.items] : page.items));
-        setNextCursor(page.nextCursor);
-      } catch (err) {
-        setError(toApiError(err).message);
-      } finally {
-        setLoading(false);
-      }
-    },
-    [q, filters.status, filters.deleted],
-  );
+  // The status filter belongs to the live list; the deleted list shows every declined request.
+  const shown: AccessRequestQuery = { q, status: filters.deleted ? null : filters.status, deleted: filters.deleted };
+  const list = usePagedList([...ACCESS_REQUESTS, shown], (cursor) => listAccessRequests(shown, cursor));
+  const { loading, hasMore, loadMore } = list;
+  const items = list.items ?? [];
+  const error = list.error?.message ?? null;
+  const load = () => queryClient.invalidateQueries({ queryKey: ACCESS_REQUESTS });
 
-  useEffect(() => {
-    setSelected(new Set());
-    void load(null);
-  }, [load]);
+  useEffect(() => setSelected(new Set()), [q, filters.status, filters.deleted]);
 
   async function decide(action: 'approve' | 'decline', ids: string[]) {
     setBusy(true);
@@ -72,7 +58,7 @@ export function AccessRequestsPage() {
       const { results } = await decideAccessRequests(action, ids);
       showResults(action, results, items);
       setSelected(new Set());
-      await load(null);
+      await load();
     } catch (err) {
       notifications.show({ color: 'red', title: 'Nothing was changed', message: toApiError(err).message });
     } finally {
@@ -85,7 +71,7 @@ export function AccessRequestsPage() {
     try {
       await restoreAccessRequest(request.id);
       notifications.show({ color: 'green', message: `The request from ${request.name} is back in the list.` });
-      await load(null);
+      await load();
     } catch (err) {
       notifications.show({ color: 'red', title: 'Could not restore', message: toApiError(err).message });
     } finally {
@@ -254,9 +240,9 @@ export function AccessRequestsPage() {
                 {query.deleted ? 'No declined requests.' : query.q || query.status ? 'No requests match these filters.' : 'No access requests yet.'}
               </Text>
             )}
-            {nextCursor && !loading && (
+            {hasMore && !loading && (
               <Center>
-                <Button variant="default" onClick={() => void load(nextCursor)}>
+                <Button variant="default" onClick={loadMore}>
                   Load more
                 </Button>
               </Center>

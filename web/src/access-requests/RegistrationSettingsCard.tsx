@@ -30,7 +30,7 @@ export function RegistrationSettingsCard() {
   const [saving, setSaving] = useState<keyof RegistrationSettings | null>(null);
 
   useEffect(() => {
-    readRegistrationSettings().then(setSettings, (err: unknown) => setError(toApiError(err).message));
+    readRegistrationSettings().then((registration) => setSettings(registration ?? null), (err: unknown) => setError(toApiError(err).message));
   }, []);
 
   async function change(key: keyof RegistrationSettings, value: boolean) {

@@ -1,50 +1,38 @@
-import { api } from '../api';
+import { call, client, type Schemas } from '../api';
+import { readSettings, saveSettings, section, type Settings } from '../settings/settingsApi';
 
-export type AccessRequest = {
-  id: string;
-  email: string;
-  name: string;
-  message: string;
-  source: 'form' | 'sso';
-  status: 'pending' | 'approved';
-  accountExists: boolean;
-  requestedAt: string;
-  createdAt: string;
-  decidedAt: string | null;
-  deletedAt: string | null;
-};
+export type AccessRequest = Schemas['AccessRequest'];
 
 export type ApprovalOutcome = 'created_and_invited' | 'existing_account_approved' | 'blocked_domain' | 'failed';
 export type DecisionResult = { id: string; outcome: ApprovalOutcome | 'declined'; reason?: string };
 
 export type AccessRequestQuery = { q: string; status: AccessRequest['status'] | null; deleted: boolean };
 
-export type RegistrationSettings = {
-  accessRequestsEnabled: boolean;
-  ssoRegistrationEnabled: boolean;
-  ssoVerifiedRequestsRequired: boolean;
-};
+export type RegistrationSettings = NonNullable<Settings['registration']>;
 
-export function listAccessRequests(query: AccessRequestQuery, cursor: string | null) {
-  const params = new URLSearchParams({ limit: '50' });
-  if (query.q.trim()) params.set('q', query.q.trim());
-  if (query.status) params.set('status', query.status);
-  if (query.deleted) params.set('deleted', 'true');
-  if (cursor) params.set('cursor', cursor);
-  return api<{ items: AccessRequest[]; nextCursor: string | null }>('GET', `/api/v1/admin/access-requests?${params}`);
-}
+/** The cache key of every filter of the access request list. */
+export const ACCESS_REQUESTS = ['access-requests'];
+
+export const listAccessRequests = ({ q, status, deleted }: AccessRequestQuery, cursor?: string) =>
+  call(
+    client.GET('/api/v1/admin/access-requests', {
+      params: { query: { limit: 50, cursor, q: q.trim() || undefined, status: status ?? undefined, deleted: deleted ? 'true' : undefined } },
+    }),
+  );
+
+const DECISION_PATHS = { approve: '/api/v1/admin/access-requests/approve', decline: '/api/v1/admin/access-requests/decline' } as const;
 
 export const decideAccessRequests = (action: 'approve' | 'decline', ids: string[]) =>
-  api<{ results: DecisionResult[] }>('POST', `/api/v1/admin/access-requests/${action}`, { ids });
+  call(client.POST(DECISION_PATHS[action], { body: { ids } }));
 
 export const restoreAccessRequest = (id: string) =>
-  api<{ accessRequest: AccessRequest }>('POST', `/api/v1/admin/access-requests/${id}/restore`);
+  call(client.POST('/api/v1/admin/access-requests/{id}/restore', { params: { path: { id } } }));
 
 export const readRegistrationSettings = async () =>
-  (await api<{ registration: RegistrationSettings }>('GET', '/api/v1/admin/settings')).registration;
+  (await readSettings()).registration;
 
 export const saveRegistrationSettings = async (registration: Partial<RegistrationSettings>) =>
-  (await api<{ registration: RegistrationSettings }>('PATCH', '/api/v1/admin/settings', { registration })).registration;
+  section(await saveSettings({ registration }), 'registration');
 
 const OUTCOME_TEXT: Record<DecisionResult['outcome'], string> = {
   created_and_invited: 'account created and invitation sent',

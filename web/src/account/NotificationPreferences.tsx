@@ -1,10 +1,9 @@
 import { Paper, Stack, Switch, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useEffect, useState } from 'react';
-import { api, toApiError } from '../api';
+import { call, client, toApiError } from '../api';
 
 type Preference = { event: string; label: string; description: string; enabled: boolean };
-type Preferences = { preferences: Preference[] };
 
 /** Email notices for administrators; people who cannot receive any see nothing here. */
 export function NotificationPreferences() {
@@ -13,7 +12,7 @@ export function NotificationPreferences() {
 
   useEffect(() => {
     let current = true;
-    api<Preferences>('GET', '/api/v1/me/notifications')
+    call(client.GET('/api/v1/me/notifications'))
       .then((reply) => current && setPreferences(reply.preferences))
       .catch(() => current && setPreferences([]));
     return () => {
@@ -24,7 +23,7 @@ export function NotificationPreferences() {
   async function change(event: string, enabled: boolean) {
     setSaving(event);
     try {
-      const reply = await api<Preferences>('PATCH', '/api/v1/me/notifications', { preferences: [{ event, enabled }] });
+      const reply = await call(client.PATCH('/api/v1/me/notifications', { body: { preferences: [{ event, enabled }] } }));
       setPreferences(reply.preferences);
     } catch (err) {
       notifications.show({ color: 'red', title: 'Could not save your choice', message: toApiError(err).message });

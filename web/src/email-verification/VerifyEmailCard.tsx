@@ -2,7 +2,7 @@ import { Alert, Button, Group, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconMailExclamation } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
-import { api, toApiError } from '../api';
+import { call, client, toApiError } from '../api';
 import { useSession } from '../session';
 
 /** On My account while the email is unconfirmed: enter the 6-digit code from the sign-up email, or ask for a new one. */
@@ -19,7 +19,7 @@ export function VerifyEmailCard() {
     setBusy('verify');
     setError(undefined);
     try {
-      await api<void>('POST', '/api/v1/me/email/verify', { code: code.trim() });
+      await call(client.POST('/api/v1/me/email/verify', { body: { code: code.trim() } }));
       notifications.show({ color: 'green', message: 'Your email address is confirmed.' });
       await refresh();
     } catch (err) {
@@ -33,7 +33,7 @@ export function VerifyEmailCard() {
   async function resend() {
     setBusy('send');
     try {
-      const sent = await api<{ mail: 'queued' | 'blocked'; mailReason: string | null }>('POST', '/api/v1/me/email/verification');
+      const sent = await call(client.POST('/api/v1/me/email/verification'));
       notifications.show(
         sent.mail === 'blocked'
           ? { color: 'orange', title: 'No code was sent', message: sent.mailReason ?? '' }

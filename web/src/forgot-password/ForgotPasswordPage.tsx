@@ -2,7 +2,7 @@ import { Alert, Anchor, Button, Stack, Text, TextInput } from '@mantine/core';
 import { IconMailCheck } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
-import { api, toApiError, type ApiError } from '../api';
+import { call, client, toApiError, type ApiError } from '../api';
 import { AuthCard } from '../ui/AuthCard';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { useFormFields } from '../ui/useFormFields';
@@ -24,7 +24,7 @@ export function ForgotPasswordPage() {
     }
     setSubmitting(true);
     try {
-      const reply = await api<{ message: string }>('POST', '/api/v1/auth/password/forgot', { email });
+      const reply = await call(client.POST('/api/v1/auth/password/forgot', { body: { email } }));
       setSent(reply.message);
     } catch (err) {
       const error = toApiError(err);

@@ -1,8 +1,7 @@
 import { Button, Group as Row, Loader, Select } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useState } from 'react';
-import { api, toApiError, type AdminUser } from '../api';
-import type { Page } from '../roles/types';
+import { call, client, toApiError, type AdminUser } from '../api';
 
 const SEARCH_DELAY_MS = 250;
 const SUGGESTIONS = 10;
@@ -26,8 +25,7 @@ export function AddMemberForm({ onAdd }: Props) {
     }
     let current = true;
     setSearching(true);
-    const params = new URLSearchParams({ q: query, limit: String(SUGGESTIONS) });
-    api<Page<AdminUser>>('GET', `/api/v1/admin/users?${params}`)
+    call(client.GET('/api/v1/admin/users', { params: { query: { q: query, limit: SUGGESTIONS } } }))
       .then((page) => {
         if (!current) return;
         setOptions(page.items);

@@ -1,69 +1,74 @@
-import { Anchor, Button, Center, Group as Row, Loader, Modal, Paper, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import { Anchor, Button, Center, Group as Row, Loader, Paper, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconArrowLeft } from '@tabler/icons-react';
-import { useCallback, useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { api, toApiError, type ApiError } from '../api';
+import { call, client, toApiError } from '../api';
+import { GROUPS } from '../api/options';
+import { queryClient } from '../api/queries';
 import { formatDateTime } from '../format';
-import type { Page } from '../roles/types';
 import { useSession } from '../session';
+import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { PageHeader } from '../ui/PageHeader';
+import { PagedTable, type Column } from '../ui/PagedTable';
+import { usePagedList } from '../ui/usePagedList';
 import { RoleBadges } from '../ui/RoleBadges';
 import { StatusBadge } from '../ui/StatusBadge';
 import { AddMemberForm } from './AddMemberForm';
 import { GroupDialog } from './GroupDialog';
-import type { Group, GroupMember } from './types';
+import type { GroupMember } from './types';
 
 const PAGE_SIZE = 100;
 
 const failed = (title: string, err: unknown) =>
   notifications.show({ color: 'red', title, message: toApiError(err).message, autoClose: 8000 });
 
+function memberColumns(remove: ((member: GroupMember) => void) | null): Column<GroupMember>[] {
+  const columns: Column<GroupMember>[] = [
+    { header: 'Name', cell: (member) => <Text fw={500} size="sm">{member.name}</Text> },
+    { header: 'Email', cell: (member) => member.email },
+    { header: 'Status', cell: (member) => <StatusBadge status={member.status} /> },
+    { header: 'Added', cell: (member) => formatDateTime(member.addedAt) },
+  ];
+  if (!remove) return columns;
+  return [
+    ...columns,
+    {
+      header: <VisuallyHidden>Actions</VisuallyHidden>,
+      cell: (member) => (
+        <Row justify="flex-end">
+          <Button size="xs" variant="light" color="red" aria-label={`Remove ${member.name}`} onClick={() => remove(member)}>
+            Remove
+          </Button>
+        </Row>
+      ),
+    },
+  ];
+}
+
 export function GroupDetailPage() {
   const { id = '' } = useParams();
   const { user } = useSession();
   const navigate = useNavigate();
   const canManage = user?.permissions.includes('groups.manage') ?? false;
-  const [group, setGroup] = useState<Group | null>(null);
-  const [members, setMembers] = useState<GroupMember[]>([]);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const groupKey = [...GROUPS, id];
+  const groupQuery = useQuery({ queryKey: groupKey, queryFn: () => call(client.GET('/api/v1/admin/groups/{id}', { params: { path: { id } } })) });
+  const group = groupQuery.data ?? null;
+  const error = groupQuery.error ? toApiError(groupQuery.error) : null;
+  const members = usePagedList([...groupKey, 'members'], (cursor) =>
+    call(client.GET('/api/v1/admin/groups/{id}/members', { params: { path: { id }, query: { limit: PAGE_SIZE, cursor } } })),
+  );
   const [editing, setEditing] = useState(false);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
 
-  const loadGroup = useCallback(async () => {
-    try {
-      setGroup(await api<Group>('GET', `/api/v1/admin/groups/${id}`));
-    } catch (err) {
-      setError(toApiError(err));
-    }
-  }, [id]);
-
-  const loadMembers = useCallback(
-    async (cursor: string | null) => {
-      try {
-        const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
-        if (cursor) params.set('cursor', cursor);
-        const page = await api<Page<GroupMember>>('GET', `/api/v1/admin/groups/${id}/members?${params}`);
-        setMembers((current) => (cursor ? [...current, ...page.items] : page.items));
-        setNextCursor(page.nextCursor);
-      } catch (err) {
-        setError(toApiError(err));
-      }
-    },
-    [id],
-  );
-
-  const reload = useCallback(() => Promise.all([loadGroup(), loadMembers(null)]), [loadGroup, loadMembers]);
-
-  useEffect(() => {
-    void reload();
-  }, [reload]);
+  // The member count, the members and every group picker change together.
+  const reload = () => queryClient.invalidateQueries({ queryKey: GROUPS });
 
   async function addMember(userId: string) {
     try {
-      await api('POST', `/api/v1/admin/groups/${id}/members`, { userIds: [userId] });
+      await call(client.POST('/api/v1/admin/groups/{id}/members', { params: { path: { id } }, body: { userIds: [userId] } }));
       await reload();
     } catch (err) {
       failed('Could not add the member', err);
@@ -72,7 +77,7 @@ export function GroupDetailPage() {
 
   async function removeMember(member: GroupMember) {
     try {
-      await api('DELETE', `/api/v1/admin/groups/${id}/members/${member.id}`);
+      await call(client.DELETE('/api/v1/admin/groups/{id}/members/{userId}', { params: { path: { id, userId: member.id } } }));
       notifications.show({ color: 'green', message: `${member.name} removed from the group.` });
       await reload();
     } catch (err) {
@@ -81,14 +86,11 @@ export function GroupDetailPage() {
   }
 
   async function deleteGroup() {
-    try {
-      await api('DELETE', `/api/v1/admin/groups/${id}`);
-      notifications.show({ color: 'green', message: `Group “${group?.name}” deleted.` });
-      navigate('/admin/groups');
-    } catch (err) {
-      setConfirmingDelete(false);
-      failed('Could not delete the group', err);
-    }
+    await call(client.DELETE('/api/v1/admin/groups/{id}', { params: { path: { id } } }));
+    notifications.show({ color: 'green', message: `Group “${group?.name}” deleted.` });
+    queryClient.removeQueries({ queryKey: groupKey });
+    void queryClient.invalidateQueries({ queryKey: GROUPS });
+    navigate('/admin/groups');
   }
 
   const back = (
@@ -141,68 +143,21 @@ export function GroupDetailPage() {
         <Paper withBorder radius="md" p="lg">
           <Stack>
             <Title order={2} fz="h4">
-              Members ({group.memberCount ?? members.length})
+              Members ({group.memberCount ?? members.items?.length ?? 0})
             </Title>
             {canManage && <AddMemberForm onAdd={addMember} />}
-            {error && <ErrorAlert title="Could not load the members">{error.message}</ErrorAlert>}
-            <Table.ScrollContainer minWidth={640}>
-              <Table data-testid="members-table" striped verticalSpacing="sm">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Name</Table.Th>
-                    <Table.Th>Email</Table.Th>
-                    <Table.Th>Status</Table.Th>
-                    <Table.Th>Added</Table.Th>
-                    {canManage && (
-                      <Table.Th>
-                        <VisuallyHidden>Actions</VisuallyHidden>
-                      </Table.Th>
-                    )}
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {members.map((member) => (
-                    <Table.Tr key={member.id}>
-                      <Table.Td fw={500}>{member.name}</Table.Td>
-                      <Table.Td>{member.email}</Table.Td>
-                      <Table.Td>
-                        <StatusBadge status={member.status} />
-                      </Table.Td>
-                      <Table.Td>{formatDateTime(member.addedAt)}</Table.Td>
-                      {canManage && (
-                        <Table.Td ta="right">
-                          <Button
-                            size="xs"
-                            variant="light"
-                            color="red"
-                            aria-label={`Remove ${member.name}`}
-                            onClick={() => void removeMember(member)}
-                          >
-                            Remove
-                          </Button>
-                        </Table.Td>
-                      )}
-                    </Table.Tr>
-                  ))}
-                  {members.length === 0 && (
-                    <Table.Tr>
-                      <Table.Td colSpan={canManage ? 5 : 4}>
-                        <Text c="dimmed" ta="center" py="lg">
-                          Nobody is in this group yet.
-                        </Text>
-                      </Table.Td>
-                    </Table.Tr>
-                  )}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-            {nextCursor && (
-              <Row justify="center">
-                <Button variant="default" onClick={() => void loadMembers(nextCursor)}>
-                  Load more
-                </Button>
-              </Row>
-            )}
+            <PagedTable
+              list={members}
+              columns={memberColumns(canManage ? (member) => void removeMember(member) : null)}
+              rowKey={(member) => member.id}
+              label="Members"
+              errorTitle="Could not load the members"
+              empty="Nobody is in this group yet."
+              minWidth={640}
+              bordered={false}
+              striped
+              testId="members-table"
+            />
           </Stack>
         </Paper>
       </Stack>
@@ -211,25 +166,21 @@ export function GroupDetailPage() {
         <GroupDialog
           group={group}
           onClose={() => setEditing(false)}
-          onSaved={(saved) => {
-            setEditing(false);
-            setGroup(saved);
-          }}
+          onSaved={() => setEditing(false)}
         />
       )}
-      <Modal opened={confirmingDelete} onClose={() => setConfirmingDelete(false)} title={`Delete ${group.name}`}>
-        <Stack>
-          <Text>Its members lose the roles it carries. Deleting a group cannot be undone.</Text>
-          <Row justify="flex-end">
-            <Button variant="default" onClick={() => setConfirmingDelete(false)}>
-              Cancel
-            </Button>
-            <Button color="red" onClick={() => void deleteGroup()}>
-              Delete group
-            </Button>
-          </Row>
-        </Stack>
-      </Modal>
+      {confirmingDelete && (
+        <ConfirmDialog
+          title={`Delete ${group.name}`}
+          confirmLabel="Delete group"
+          color="red"
+          irreversible
+          onConfirm={deleteGroup}
+          onClose={() => setConfirmingDelete(false)}
+        >
+          Its members lose the roles it carries.
+        </ConfirmDialog>
+      )}
     </>
   );
 }

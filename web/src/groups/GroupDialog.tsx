@@ -1,11 +1,12 @@
-import { Button, Group as Row, Modal, MultiSelect, Stack, Textarea, TextInput } from '@mantine/core';
+import { Button, Group as Row, Modal, Stack, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
-import { api, toApiError, type ApiError } from '../api';
-import { fetchAllRoles } from '../roles/rolesApi';
-import type { Role } from '../roles/types';
+import { useState } from 'react';
+import { call, client, toApiError, type ApiError } from '../api';
+import { GROUPS, useRoles } from '../api/options';
+import { queryClient } from '../api/queries';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import type { Group } from './types';
+import { OptionsPicker } from '../ui/OptionsPicker';
 
 type Props = { group?: Group; onClose: () => void; onSaved: (group: Group) => void };
 
@@ -14,15 +15,11 @@ export function GroupDialog({ group, onClose, onSaved }: Props) {
   const [name, setName] = useState(group?.name ?? '');
   const [description, setDescription] = useState(group?.description ?? '');
   const [roleIds, setRoleIds] = useState<string[]>(group?.roles.map((r) => r.id) ?? []);
-  const [roles, setRoles] = useState<Role[]>([]);
-  const [error, setError] = useState<ApiError | null>(null);
+  const rolesQuery = useRoles();
+  const { roles } = rolesQuery;
+  const [saveError, setError] = useState<ApiError | null>(null);
+  const error = saveError ?? (rolesQuery.error ? toApiError(rolesQuery.error) : null);
   const [saving, setSaving] = useState(false);
-
-  useEffect(() => {
-    fetchAllRoles()
-      .then(setRoles)
-      .catch((err: unknown) => setError(toApiError(err)));
-  }, []);
 
   async function save() {
     setSaving(true);
@@ -30,9 +27,10 @@ export function GroupDialog({ group, onClose, onSaved }: Props) {
     try {
       const body = { name, description, roleIds };
       const saved = group
-        ? await api<Group>('PATCH', `/api/v1/admin/groups/${group.id}`, body)
-        : await api<Group>('POST', '/api/v1/admin/groups', body);
+        ? await call(client.PATCH('/api/v1/admin/groups/{id}', { params: { path: { id: group.id } }, body }))
+        : await call(client.POST('/api/v1/admin/groups', { body }));
       notifications.show({ color: 'green', message: group ? 'Group saved.' : `Group “${saved.name}” created.` });
+      void queryClient.invalidateQueries({ queryKey: GROUPS });
       onSaved(saved);
     } catch (err) {
       setError(toApiError(err));
@@ -71,16 +69,14 @@ export function GroupDialog({ group, onClose, onSaved }: Props) {
             value={description}
             onChange={(event) => setDescription(event.currentTarget.value)}
           />
-          <MultiSelect
+          <OptionsPicker
             label="Roles members inherit"
             description="Everyone in the group gets the permissions of these roles."
-            placeholder={roleIds.length === 0 ? 'No roles' : undefined}
-            data={roles.map((r) => ({ value: r.id, label: r.name }))}
+            none="No roles"
+            options={roles}
             value={roleIds}
             onChange={setRoleIds}
             error={rolesError}
-            searchable
-            clearable
           />
           {otherError && <ErrorAlert title="The group was not saved">{otherError.message}</ErrorAlert>}
           <Row justify="flex-end">

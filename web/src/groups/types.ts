@@ -1,20 +1,4 @@
-import type { RoleRef, UserStatus } from '../api';
+import type { Schemas } from '../api';
 
-export type Group = {
-  id: string;
-  name: string;
-  description: string;
-  roles: RoleRef[];
-  memberCount?: number;
-  createdAt: string;
-  updatedAt: string;
-};
-
-export type GroupMember = {
-  id: string;
-  name: string;
-  email: string;
-  username: string;
-  status: UserStatus;
-  addedAt: string;
-};
+export type Group = Schemas['Group'];
+export type GroupMember = Schemas['GroupMember'];

@@ -1,7 +1,7 @@
 import { Anchor, Button, Center, Divider, Loader, PasswordInput, Stack, Text } from '@mantine/core';
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import { api, toApiError, type ApiError, type Me } from '../api';
+import { call, client, toApiError, type ApiError } from '../api';
 import { usePasswordsEnabled } from '../forgot-password/usePasswordsEnabled';
 import { RegisterPasskeyStep } from '../join/RegisterPasskeyStep';
 import { useSession } from '../session';
@@ -9,7 +9,6 @@ import { AuthCard } from '../ui/AuthCard';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { MIN_PASSWORD_LENGTH, passwordProblem } from '../ui/passwords';
 import { useFormFields } from '../ui/useFormFields';
-import type { SignInReply } from '../two-factor/mfaApi';
 
 type Invitation = { name: string; email: string; expiresAt: string; hasPassword: boolean };
 type Values = { password: string; confirm: string };
@@ -22,7 +21,7 @@ export function AcceptInvitationPage() {
 
   useEffect(() => {
     if (!token) return;
-    api<Invitation>('GET', `/api/v1/invitations/${encodeURIComponent(token)}`).then(setInvitation, (err: unknown) => setInvitation(toApiError(err)));
+    call(client.GET('/api/v1/invitations/{token}', { params: { path: { token } } })).then(setInvitation, (err: unknown) => setInvitation(toApiError(err)));
   }, [token]);
 
   if (!token) {
@@ -71,7 +70,7 @@ function AcceptForm({ token, invitation }: { token: string; invitation: Invitati
     setFailure(null);
     setBusy('password' in body ? 'password' : 'passkey');
     try {
-      const reply = await api<SignInReply>('POST', `/api/v1/invitations/${encodeURIComponent(token)}/accept`, body);
+      const reply = await call(client.POST('/api/v1/invitations/{token}/accept', { params: { path: { token } }, body: body }));
       if ('mfaRequired' in reply) {
         navigate('/login/mfa', { replace: true });
         return;
@@ -99,7 +98,7 @@ function AcceptForm({ token, invitation }: { token: string; invitation: Invitati
   }
 
   async function finish() {
-    const me = await api<{ user: Me }>('GET', '/api/v1/me');
+    const me = await call(client.GET('/api/v1/me'));
     setUser(me.user);
     navigate('/', { replace: true });
   }

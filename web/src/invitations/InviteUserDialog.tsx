@@ -1,13 +1,13 @@
-import { Alert, Button, Checkbox, CopyButton, Group, Modal, MultiSelect, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Checkbox, CopyButton, Group, Modal, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
+import { useGroups, useRoles } from '../api/options';
 import { toApiError, type ApiError } from '../api';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { passwordProblem } from '../ui/passwords';
 import { useFormFields } from '../ui/useFormFields';
-import type { Option } from '../users/types';
-import { fetchGroupOptions, fetchRoleOptions } from '../users/usersApi';
 import { describeMail, inviteUser } from './invitationsApi';
+import { OptionsPicker } from '../ui/OptionsPicker';
 
 type Props = { onClose: () => void; onInvited: () => void };
 type Values = { name: string; email: string; password: string };
@@ -18,16 +18,11 @@ export function InviteUserDialog({ onClose, onInvited }: Props) {
   const [roleIds, setRoleIds] = useState<string[]>([]);
   const [groupIds, setGroupIds] = useState<string[]>([]);
   const [sendEmail, setSendEmail] = useState(true);
-  const [roles, setRoles] = useState<Option[]>([]);
-  const [groups, setGroups] = useState<Option[]>([]);
+  const { roles } = useRoles();
+  const { groups } = useGroups();
   const [error, setError] = useState<ApiError | null>(null);
   const [saving, setSaving] = useState(false);
   const [handOver, setHandOver] = useState<{ email: string; link: string; blocked: string | null } | null>(null);
-
-  useEffect(() => {
-    fetchRoleOptions().then(setRoles, () => undefined);
-    fetchGroupOptions().then(setGroups, () => undefined);
-  }, []);
 
   async function save() {
     setError(null);
@@ -112,23 +107,19 @@ export function InviteUserDialog({ onClose, onInvited }: Props) {
             description="Optional. Left blank, the person sets their own through the invitation link."
             {...form.field('password')}
           />
-          <MultiSelect
+          <OptionsPicker
             label="Roles"
-            placeholder={roleIds.length === 0 ? 'No roles' : undefined}
-            data={roles.map((r) => ({ value: r.id, label: r.name }))}
+            none="No roles"
+            options={roles}
             value={roleIds}
             onChange={setRoleIds}
-            searchable
-            clearable
           />
-          <MultiSelect
+          <OptionsPicker
             label="Groups"
-            placeholder={groupIds.length === 0 ? 'No groups' : undefined}
-            data={groups.map((g) => ({ value: g.id, label: g.name }))}
+            none="No groups"
+            options={groups}
             value={groupIds}
             onChange={setGroupIds}
-            searchable
-            clearable
           />
           <Checkbox label="Send invitation email" checked={sendEmail} onChange={(event) => setSendEmail(event.currentTarget.checked)} />
           {error && <ErrorAlert title="Nobody was invited">{error.message}</ErrorAlert>}

@@ -1,10 +1,11 @@
 import { Button, Group, NumberInput, Paper, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, toApiError, type ApiError } from '../api';
+import { toApiError, type ApiError, type Schemas } from '../api';
 import { ErrorAlert } from '../ui/ErrorAlert';
+import { readSettings, saveSettings, section } from '../settings/settingsApi';
 
-type InvitationSettings = { invitationTtlDays: number; loginLinkTtlMinutes: number };
+type InvitationSettings = Schemas['InvitationSettings'];
 
 /** Settings → Authentication → Invitations and login links: how long their links stay valid. */
 export function JoiningSettingsCard() {
@@ -13,7 +14,7 @@ export function JoiningSettingsCard() {
   const [saving, setSaving] = useState(false);
 
   useEffect(() => {
-    api<{ invitations?: InvitationSettings }>('GET', '/api/v1/admin/settings')
+    readSettings()
       .then((reply) => setSettings(reply.invitations ?? null))
       .catch((err: unknown) => setError(toApiError(err)));
   }, []);
@@ -24,8 +25,8 @@ export function JoiningSettingsCard() {
     setSaving(true);
     setError(null);
     try {
-      const reply = await api<{ invitations: InvitationSettings }>('PATCH', '/api/v1/admin/settings', { invitations: settings });
-      setSettings(reply.invitations);
+      const reply = await saveSettings({ invitations: settings });
+      setSettings(section(reply, 'invitations'));
       notifications.show({ color: 'green', title: 'Saved', message: 'The new validity applies to links issued from now on.' });
     } catch (err) {
       setError(toApiError(err));

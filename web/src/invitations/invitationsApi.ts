@@ -1,19 +1,8 @@
-import { api } from '../api';
+import { call, client, type Schemas } from '../api';
 
 export type MailOutcome = 'queued' | 'blocked' | 'not_sent';
 
-export type PendingInvitation = {
-  id: string;
-  userId: string;
-  name: string;
-  email: string;
-  roles: { id: string; name: string }[];
-  invitedBy: { id: string; name: string } | null;
-  createdAt: string;
-  sentAt: string | null;
-  expiresAt: string;
-  status: 'pending' | 'expired';
-};
+export type PendingInvitation = Schemas['PendingInvitation'];
 
 export type SentInvitation = { invitationId: string; userId: string; expiresAt: string; mail: MailOutcome; mailReason: string | null };
 
@@ -27,17 +16,13 @@ export type NewInvitation = {
 };
 
 export const inviteUser = (body: NewInvitation) =>
-  api<SentInvitation & { link: string }>('POST', '/api/v1/admin/invitations', body);
+  call(client.POST('/api/v1/admin/invitations', { body }));
 
-export const listPendingInvitations = (cursor?: string) =>
-  api<{ items: PendingInvitation[]; nextCursor: string | null }>(
-    'GET',
-    `/api/v1/admin/invitations${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`,
-  );
+export const listPendingInvitations = (cursor?: string) => call(client.GET('/api/v1/admin/invitations', { params: { query: { cursor } } }));
 
-export const revokeInvitation = (id: string) => api<void>('DELETE', `/api/v1/admin/invitations/${id}`);
-export const resendInvitation = (id: string) => api<SentInvitation>('POST', `/api/v1/admin/invitations/${id}/resend`);
-export const sendInviteToUser = (userId: string) => api<SentInvitation>('POST', `/api/v1/admin/users/${userId}/send-invite`);
+export const revokeInvitation = (id: string) => call(client.DELETE('/api/v1/admin/invitations/{id}', { params: { path: { id } } }));
+export const resendInvitation = (id: string) => call(client.POST('/api/v1/admin/invitations/{id}/resend', { params: { path: { id } } }));
+export const sendInviteToUser = (userId: string) => call(client.POST('/api/v1/admin/users/{id}/send-invite', { params: { path: { id: userId } } }));
 
 /** The sentence an administrator sees after an invitation email was (or was not) sent. */
 export function describeMail(to: string, mail: MailOutcome, reason: string | null): { color: string; message: string } {

@@ -1,7 +1,7 @@
 import { Anchor, Button, Center, Loader, PasswordInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import { api, toApiError, type ApiError, type Me } from '../api';
+import { call, client, toApiError, type ApiError } from '../api';
 import { usePasswordsEnabled } from '../forgot-password/usePasswordsEnabled';
 import { useSession } from '../session';
 import { AuthCard } from '../ui/AuthCard';
@@ -9,7 +9,6 @@ import { ErrorAlert } from '../ui/ErrorAlert';
 import { MIN_PASSWORD_LENGTH, passwordProblem } from '../ui/passwords';
 import { useFormFields } from '../ui/useFormFields';
 import { RegisterPasskeyStep } from './RegisterPasskeyStep';
-import type { SignInReply } from '../two-factor/mfaApi';
 
 type Values = { name: string; email: string; username: string; password: string };
 
@@ -20,7 +19,7 @@ export function JoinPage() {
   const [check, setCheck] = useState<'loading' | 'usable' | ApiError>('loading');
 
   useEffect(() => {
-    api<{ expiresAt: string }>('GET', `/api/v1/signup-links/${encodeURIComponent(token)}`).then(
+    call(client.GET('/api/v1/signup-links/{token}', { params: { path: { token } } })).then(
       () => setCheck('usable'),
       (err: unknown) => setCheck(toApiError(err)),
     );
@@ -87,12 +86,12 @@ function JoinForm({ token }: { token: string }) {
 
     setSubmitting(true);
     try {
-      const reply = await api<SignInReply>('POST', `/api/v1/signup-links/${encodeURIComponent(token)}/redeem`, {
+      const reply = await call(client.POST('/api/v1/signup-links/{token}/redeem', { params: { path: { token } }, body: {
         name: name.trim(),
         email: email.trim(),
         username: username.trim(),
         ...(usePassword ? { password } : {}),
-      });
+      } }));
       if ('mfaRequired' in reply) {
         navigate('/login/mfa', { replace: true });
         return;
@@ -112,7 +111,7 @@ function JoinForm({ token }: { token: string }) {
   }
 
   async function finish() {
-    const me = await api<{ user: Me }>('GET', '/api/v1/me');
+    const me = await call(client.GET('/api/v1/me'));
     setUser(me.user);
     navigate('/', { replace: true });
   }

@@ -1,7 +1,7 @@
 import { Menu } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconKey, IconSend } from '@tabler/icons-react';
-import { api, toApiError } from '../api';
+import { call, client, toApiError } from '../api';
 import { describeMail, sendInviteToUser } from '../invitations/invitationsApi';
 import { useSession } from '../session';
 
@@ -24,7 +24,7 @@ export function JoiningMenuItems({ user }: Props) {
 
   async function sendLoginLink() {
     try {
-      const issued = await api<{ mail: string; mailReason: string | null }>('POST', `/api/v1/admin/users/${user.id}/login-link`, { send: true });
+      const issued = await call(client.POST('/api/v1/admin/users/{id}/login-link', { params: { path: { id: user.id } }, body: { send: true } }));
       notifications.show(
         issued.mail === 'blocked'
           ? { color: 'orange', title: 'The login link was not sent', message: issued.mailReason ?? '' }

@@ -1,12 +1,11 @@
 import { Anchor, Button, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import { api, toApiError, type ApiError, type Me } from '../api';
+import { call, client, toApiError, type ApiError, type Me } from '../api';
 import { RegisterPasskeyStep } from '../join/RegisterPasskeyStep';
 import { useSession } from '../session';
 import { AuthCard } from '../ui/AuthCard';
 import { ErrorAlert } from '../ui/ErrorAlert';
-import type { SignInReply } from '../two-factor/mfaApi';
 
 /**
  * A one-time login link from an administrator (seed 000): signs in on a click (not on page load, so a mail scanner
@@ -25,7 +24,7 @@ export function LoginLinkPage() {
     setBusy(true);
     setFailure(null);
     try {
-      const reply = await api<SignInReply>('POST', '/api/v1/auth/login-link', { token });
+      const reply = await call(client.POST('/api/v1/auth/login-link', { body: { token } }));
       if ('mfaRequired' in reply) {
         navigate('/login/mfa', { replace: true });
         return;

@@ -1,23 +1,12 @@
 import { Alert, Badge, Button, CopyButton, Group, Modal, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useCallback, useEffect, useState } from 'react';
-import { api, toApiError, type ApiError } from '../api';
+import { call, client, toApiError, type ApiError, type Schemas } from '../api';
 import { formatDateTime } from '../format';
 import { describeMail, sendInviteToUser } from '../invitations/invitationsApi';
 import { ErrorAlert } from '../ui/ErrorAlert';
 
-type LoginLink = {
-  id: string;
-  createdBy: { id: string; name: string } | null;
-  sentTo: string | null;
-  createdAt: string;
-  expiresAt: string;
-  usedAt: string | null;
-  revokedAt: string | null;
-  status: 'active' | 'used' | 'expired' | 'revoked';
-};
-
-type Issued = { id: string; expiresAt: string; url: string | null; mail: 'queued' | 'blocked' | 'not_sent'; mailReason: string | null };
+type LoginLink = Schemas['LoginLink'];
 
 type Props = {
   user: { id: string; name: string; email: string; status: string; emailVerified: boolean };
@@ -37,7 +26,7 @@ export function UserLoginLinksSection({ user, canUpdate, canInvite }: Props) {
 
   const load = useCallback(async () => {
     try {
-      setLinks((await api<{ items: LoginLink[] }>('GET', `/api/v1/admin/users/${user.id}/login-links`)).items);
+      setLinks((await call(client.GET('/api/v1/admin/users/{id}/login-links', { params: { path: { id: user.id } } }))).items);
     } catch (err) {
       setError(toApiError(err));
     }
@@ -50,7 +39,7 @@ export function UserLoginLinksSection({ user, canUpdate, canInvite }: Props) {
   async function issue(send: boolean) {
     setBusy(send ? 'send' : 'copy');
     try {
-      const issued = await api<Issued>('POST', `/api/v1/admin/users/${user.id}/login-link`, { send });
+      const issued = await call(client.POST('/api/v1/admin/users/{id}/login-link', { params: { path: { id: user.id } }, body: { send } }));
       if (issued.url) setCopyUrl(issued.url);
       else if (issued.mail === 'blocked') notifications.show({ color: 'orange', title: 'The login link was not sent', message: issued.mailReason ?? '' });
       else notifications.show({ color: 'green', message: `A one-time login link is on its way to ${user.email}.` });
@@ -76,7 +65,7 @@ export function UserLoginLinksSection({ user, canUpdate, canInvite }: Props) {
 
   async function revoke(link: LoginLink) {
     try {
-      await api<void>('DELETE', `/api/v1/admin/users/${user.id}/login-links/${link.id}`);
+      await call(client.DELETE('/api/v1/admin/users/{id}/login-links/{linkId}', { params: { path: { id: user.id, linkId: link.id } } }));
       notifications.show({ color: 'green', message: 'The login link was revoked.' });
       await load();
     } catch (err) {

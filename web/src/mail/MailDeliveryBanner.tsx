@@ -2,9 +2,8 @@ import { Alert, Anchor, Text } from '@mantine/core';
 import { IconMailOff } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { Link, useLocation } from 'react-router-dom';
-import { api } from '../api';
+import { call, client } from '../api';
 import { useSession } from '../session';
-import type { MailDeliveryStatus } from './types';
 
 /**
  * Shown on every page to those who can fix it while no SMTP server is configured: nothing Foyer "sends" reaches
@@ -20,7 +19,7 @@ export function MailDeliveryBanner() {
   useEffect(() => {
     if (!canManage) return;
     let current = true;
-    api<MailDeliveryStatus>('GET', '/api/v1/admin/mail/status')
+    call(client.GET('/api/v1/admin/mail/status'))
       .then((status) => current && setCaptured(status.mailDelivery === 'captured'))
       .catch(() => undefined);
     return () => {

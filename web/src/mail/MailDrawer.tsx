@@ -2,7 +2,7 @@ import { Alert, Anchor, Box, Button, Center, Code, DataList, Drawer, Group, List
 import { notifications } from '@mantine/notifications';
 import { IconExternalLink, IconRotateClockwise } from '@tabler/icons-react';
 import { useEffect, useState, type ReactNode } from 'react';
-import { api, toApiError, type ApiError } from '../api';
+import { call, client, toApiError, type ApiError } from '../api';
 import { EMPTY, formatDateTime } from '../format';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { MailStatusBadge } from './MailStatusBadge';
@@ -21,7 +21,7 @@ export function MailDrawer({ id, onClose, onChanged }: Props) {
     setError(null);
     if (!id) return;
     let current = true;
-    api<OutboxMessageDetail>('GET', `/api/v1/admin/mail/outbox/${encodeURIComponent(id)}`)
+    call(client.GET('/api/v1/admin/mail/outbox/{id}', { params: { path: { id } } }))
       .then((detail) => current && setMessage(detail))
       .catch((err: unknown) => current && setError(toApiError(err)));
     return () => {
@@ -33,7 +33,7 @@ export function MailDrawer({ id, onClose, onChanged }: Props) {
     if (!message) return;
     setRetrying(true);
     try {
-      setMessage(await api<OutboxMessageDetail>('POST', `/api/v1/admin/mail/outbox/${encodeURIComponent(message.id)}/retry`));
+      setMessage(await call(client.POST('/api/v1/admin/mail/outbox/{id}/retry', { params: { path: { id: message.id } } })));
       notifications.show({ color: 'green', title: 'Queued again', message: `The message to ${message.to} will be sent shortly.` });
       onChanged();
     } catch (err) {

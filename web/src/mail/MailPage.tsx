@@ -7,7 +7,8 @@ import { PageHeader } from '../ui/PageHeader';
 import { MailDrawer } from './MailDrawer';
 import { MailStatusBadge } from './MailStatusBadge';
 import { MAIL_STATUS_LOOK, type MailStatus, type OutboxMessage } from './types';
-import { useOutbox } from './useOutbox';
+import { usePagedList } from '../ui/usePagedList';
+import { listOutbox } from './mailApi';
 
 const STATUS_OPTIONS = [
   { value: '', label: 'All messages' },
@@ -16,7 +17,9 @@ const STATUS_OPTIONS = [
 
 export function MailPage() {
   const [status, setStatus] = useState<MailStatus | null>(null);
-  const { items, nextCursor, loading, error, loadMore, reload } = useOutbox(status);
+  const list = usePagedList(['outbox', status], (cursor) => listOutbox(status, cursor));
+  const { loading, error, hasMore, loadMore, reload } = list;
+  const items = list.items ?? [];
   const [openId, setOpenId] = useState<string | null>(null);
   const firstLoad = loading && items.length === 0;
 
@@ -59,7 +62,7 @@ export function MailPage() {
             <OutboxTable messages={items} onOpen={setOpenId} filtered={status !== null} />
           </Paper>
         )}
-        {nextCursor && (
+        {hasMore && (
           <Group justify="center">
             <Button variant="default" onClick={loadMore} loading={loading}>
               Load more

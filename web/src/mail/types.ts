@@ -1,21 +1,8 @@
-export type MailStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'blocked' | 'captured';
+import type { Schemas } from '../api';
 
-export type OutboxMessage = {
-  id: string;
-  to: string;
-  template: string;
-  subject: string;
-  status: MailStatus;
-  attempts: number;
-  lastError: string | null;
-  createdAt: string;
-  sentAt: string | null;
-  nextAttemptAt: string | null;
-};
-
-export type OutboxMessageDetail = OutboxMessage & { text: string; html: string; links: string[] };
-
-export type MailDeliveryStatus = { mailDelivery: 'smtp' | 'captured'; source: 'environment' | 'settings' | null };
+export type OutboxMessage = Schemas['OutboxMessage'];
+export type OutboxMessageDetail = Schemas['OutboxMessageDetail'];
+export type MailStatus = OutboxMessage['status'];
 
 export const MAIL_STATUS_LOOK: Record<MailStatus, { label: string; color: string; meaning: string }> = {
   queued: { label: 'Queued', color: 'blue', meaning: 'Waiting to be sent' },

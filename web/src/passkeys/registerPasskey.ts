@@ -1,5 +1,6 @@
 import { startRegistration, type PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/browser';
-import { api } from '../api';
+import { call, client } from '../api';
+import { asJson } from './webauthn';
 
 /**
  * Registers a passkey for the signed-in person: asks the server for options, lets the browser create the key, and
@@ -8,7 +9,7 @@ import { api } from '../api';
  * the server names the passkey after the browser and system.
  */
 export async function registerPasskey(name?: string): Promise<void> {
-  const { options } = await api<{ options: PublicKeyCredentialCreationOptionsJSON }>('POST', '/api/v1/me/passkeys/options');
-  const response = await startRegistration({ optionsJSON: options });
-  await api<unknown>('POST', '/api/v1/me/passkeys', name ? { name, response } : { response });
+  const { options } = await call(client.POST('/api/v1/me/passkeys/options'));
+  const response = asJson(await startRegistration({ optionsJSON: options as unknown as PublicKeyCredentialCreationOptionsJSON }));
+  await call(client.POST('/api/v1/me/passkeys', { body: name ? { name, response } : { response } }));
 }

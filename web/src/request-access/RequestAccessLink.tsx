@@ -1,7 +1,7 @@
 import { Anchor, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { api } from '../api';
+import { call, client } from '../api';
 
 /** "Request access" under the sign-in form, only while the instance takes requests. */
 export function RequestAccessLink() {
@@ -9,7 +9,7 @@ export function RequestAccessLink() {
 
   useEffect(() => {
     let current = true;
-    api<{ accessRequestsEnabled?: boolean }>('GET', '/api/v1/auth/sign-in-options')
+    call(client.GET('/api/v1/auth/sign-in-options'))
       .then((options) => current && setOpen(options.accessRequestsEnabled === true))
       // Only a link: without the options the sign-in page simply does not offer it.
       .catch(() => undefined);

@@ -2,7 +2,7 @@ import { Alert, Anchor, Button, Stack, Text, Textarea, TextInput } from '@mantin
 import { IconCircleCheck } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
-import { api, toApiError } from '../api';
+import { call, client, toApiError } from '../api';
 import { SsoJoinRequest } from '../sso/SsoJoinRequest';
 import { AuthCard } from '../ui/AuthCard';
 import { ErrorAlert } from '../ui/ErrorAlert';
@@ -32,7 +32,7 @@ export function RequestAccessPage() {
 
     setSubmitting(true);
     try {
-      await api('POST', '/api/v1/access-requests', { name, email, message });
+      await call(client.POST('/api/v1/access-requests', { body: { name, email, message } }));
       setSent(true);
     } catch (err) {
       const failure = toApiError(err);

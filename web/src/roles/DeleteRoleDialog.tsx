@@ -1,7 +1,7 @@
 import { Button, Group, Loader, Modal, Select, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useEffect, useState } from 'react';
-import { api, toApiError, type ApiError } from '../api';
+import { call, client, toApiError, type ApiError } from '../api';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import type { Role } from './types';
 
@@ -17,7 +17,7 @@ export function DeleteRoleDialog({ role, roles, onClose, onDeleted }: Props) {
   const [deleting, setDeleting] = useState(false);
 
   useEffect(() => {
-    api<Role>('GET', `/api/v1/admin/roles/${role.id}`)
+    call(client.GET('/api/v1/admin/roles/{id}', { params: { path: { id: role.id } } }))
       .then(setDetail)
       .catch((err: unknown) => setError(toApiError(err)));
   }, [role.id]);
@@ -31,8 +31,8 @@ export function DeleteRoleDialog({ role, roles, onClose, onDeleted }: Props) {
     setDeleting(true);
     setError(null);
     try {
-      const query = held && reassignTo ? `?reassignTo=${encodeURIComponent(reassignTo)}` : '';
-      await api('DELETE', `/api/v1/admin/roles/${role.id}${query}`);
+      const query = { reassignTo: held && reassignTo ? reassignTo : undefined };
+      await call(client.DELETE('/api/v1/admin/roles/{id}', { params: { path: { id: role.id }, query } }));
       notifications.show({ color: 'green', message: `Role “${role.name}” deleted.` });
       onDeleted();
     } catch (err) {

@@ -1,7 +1,7 @@
 import { Alert, Button, Group, Modal, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
-import { api, toApiError, type ApiError } from '../api';
+import { call, client, toApiError, type ApiError } from '../api';
 import { useSession } from '../session';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { PermissionMatrix } from './PermissionMatrix';
@@ -36,8 +36,8 @@ export function RoleDialog({ draft, areas, onClose, onSaved }: Props) {
     setError(null);
     try {
       const body = { name, description, permissions };
-      if (draft.mode === 'create') await api('POST', '/api/v1/admin/roles', body);
-      else await api('PATCH', `/api/v1/admin/roles/${draft.role.id}`, body);
+      if (draft.mode === 'create') await call(client.POST('/api/v1/admin/roles', { body: body }));
+      else await call(client.PATCH('/api/v1/admin/roles/{id}', { params: { path: { id: draft.role.id } }, body: body }));
       notifications.show({ color: 'green', message: draft.mode === 'create' ? `Role “${name.trim()}” created.` : 'Role saved.' });
       onSaved();
     } catch (err) {

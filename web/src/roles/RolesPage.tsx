@@ -1,41 +1,35 @@
 import { Badge, Button, Center, Group, Loader, Paper, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
-import { useCallback, useEffect, useState } from 'react';
-import { toApiError, type ApiError } from '../api';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { toApiError } from '../api';
+import { ROLES, useRoles } from '../api/options';
+import { queryClient } from '../api/queries';
 import { EMPTY } from '../format';
 import { useSession } from '../session';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { PageHeader } from '../ui/PageHeader';
 import { DeleteRoleDialog } from './DeleteRoleDialog';
 import { RoleDialog, type RoleDraft } from './RoleDialog';
-import { fetchAllRoles, fetchPermissionAreas } from './rolesApi';
-import type { PermissionArea, Role } from './types';
+import { fetchPermissionAreas } from './rolesApi';
+import type { Role } from './types';
 import { UsersRolesTabs } from './UsersRolesTabs';
 
 export function RolesPage() {
   const { user } = useSession();
   const canManage = user?.permissions.includes('roles.manage') ?? false;
   const grantable = new Set(user?.permissions ?? []);
-  const [roles, setRoles] = useState<Role[] | null>(null);
-  const [areas, setAreas] = useState<PermissionArea[]>([]);
-  const [error, setError] = useState<ApiError | null>(null);
+  const rolesQuery = useRoles();
+  const areasQuery = useQuery({ queryKey: ['permission-areas'], queryFn: fetchPermissionAreas, staleTime: Infinity });
+  const roles = rolesQuery.data ?? null;
+  const areas = areasQuery.data ?? [];
+  const failure = rolesQuery.error ?? areasQuery.error;
+  const error = failure ? toApiError(failure) : null;
   const [draft, setDraft] = useState<RoleDraft | null>(null);
   const [deleting, setDeleting] = useState<Role | null>(null);
 
-  const load = useCallback(async () => {
-    try {
-      const [loadedRoles, loadedAreas] = await Promise.all([fetchAllRoles(), fetchPermissionAreas()]);
-      setRoles(loadedRoles);
-      setAreas(loadedAreas);
-      setError(null);
-    } catch (err) {
-      setError(toApiError(err));
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  // Every role picker shows the same list, so they all refresh.
+  const load = () => queryClient.invalidateQueries({ queryKey: ROLES });
 
   const copy = (role: Role) =>
     setDraft({

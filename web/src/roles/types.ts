@@ -1,16 +1,7 @@
-export type Role = {
-  id: string;
-  name: string;
-  description: string;
-  builtin: boolean;
-  builtinKey: string | null;
-  permissions: string[];
-  userCount?: number;
-  groupCount?: number;
-  createdAt: string;
-};
+import type { Schemas } from '../api';
+import type { paths } from '../api/schema';
 
-export type PermissionInfo = { key: string; description: string };
-export type PermissionArea = { area: string; permissions: PermissionInfo[] };
+export type Role = Schemas['Role'];
 
-export type Page<T> = { items: T[]; nextCursor: string | null };
+export type PermissionArea = paths['/api/v1/admin/permissions']['get']['responses'][200]['content']['application/json']['areas'][number];
+export type PermissionInfo = PermissionArea['permissions'][number];

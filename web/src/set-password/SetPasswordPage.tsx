@@ -1,14 +1,13 @@
 import { Anchor, Button, PasswordInput, Stack, Text } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import { api, toApiError, type ApiError } from '../api';
+import { call, client, toApiError, type ApiError } from '../api';
 import { useSession } from '../session';
 import { continueSignIn } from '../two-factor/continueSignIn';
 import { AuthCard } from '../ui/AuthCard';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { MIN_PASSWORD_LENGTH, passwordProblem } from '../ui/passwords';
 import { useFormFields } from '../ui/useFormFields';
-import type { SignInReply } from '../two-factor/mfaApi';
 
 /** The same page serves new accounts' set-password links and forgotten-password links; only the words differ. */
 const WORDS = {
@@ -64,10 +63,7 @@ export function SetPasswordPage({ purpose = 'set' }: { purpose?: keyof typeof WO
 
     setSubmitting(true);
     try {
-      const reply = await api<SignInReply>('POST', '/api/v1/auth/password/reset', {
-        token,
-        password: form.values.password,
-      });
+      const reply = await call(client.POST('/api/v1/auth/password/reset', { body: { token: token ?? '', password: form.values.password } }));
       // A new password proves the first factor only: a second factor, when due, is still asked for.
       continueSignIn(reply, setUser, navigate);
     } catch (err) {

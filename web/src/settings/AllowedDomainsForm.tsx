@@ -1,8 +1,9 @@
 import { Button, Group, Paper, Stack, TagsInput, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState, type FormEvent } from 'react';
-import { api, toApiError } from '../api';
+import { toApiError } from '../api';
 import type { Settings } from './types';
+import { saveSettings, section } from './settingsApi';
 
 type Props = { domains: string[]; onSaved: (settings: Settings) => void };
 
@@ -16,9 +17,9 @@ export function AllowedDomainsForm({ domains, onSaved }: Props) {
     setSaving(true);
     setError(null);
     try {
-      const saved = await api<Settings>('PATCH', '/api/v1/admin/settings', { allowedDomains: value });
+      const saved = await saveSettings({ allowedDomains: value });
       onSaved(saved);
-      setValue(saved.allowedDomains);
+      setValue(section(saved, 'allowedDomains'));
       notifications.show({ color: 'green', title: 'Saved', message: 'The allowed email domains were saved.' });
     } catch (err) {
       const failure = toApiError(err);

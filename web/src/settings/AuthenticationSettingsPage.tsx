@@ -2,20 +2,16 @@ import { Alert, Button, Checkbox, Group, Paper, Radio, Stack, Switch, Text, Text
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, toApiError, type ApiError } from '../api';
+import { toApiError, type ApiError, type Schemas } from '../api';
 import { METHOD_LABELS, type MfaKind } from '../two-factor/mfaApi';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { PageHeader } from '../ui/PageHeader';
 import { PasswordSettingsCard } from './PasswordSettingsCard';
 import { RegistrationSettingsCard } from '../access-requests/RegistrationSettingsCard';
 import { JoiningSettingsCard } from '../invitations/JoiningSettingsCard';
+import { readSettings, saveSettings, section } from './settingsApi';
 
-type MfaSettings = {
-  allowedMethods: MfaKind[];
-  required: boolean;
-  withoutMethod: 'lockout' | 'enrol_at_sign_in';
-  smsWebhookUrl: string | null;
-};
+type MfaSettings = Schemas['MfaSettings'];
 
 /** Settings → Authentication: how people sign in to this instance. */
 export function AuthenticationSettingsPage() {
@@ -42,7 +38,7 @@ function TwoFactorSettingsCard() {
   const [saving, setSaving] = useState(false);
 
   useEffect(() => {
-    api<{ mfa?: MfaSettings }>('GET', '/api/v1/admin/settings')
+    readSettings()
       .then((reply) => {
         setSaved(reply.mfa ?? null);
         setDraft(reply.mfa ?? null);
@@ -56,11 +52,11 @@ function TwoFactorSettingsCard() {
     setSaving(true);
     setError(null);
     try {
-      const reply = await api<{ mfa: MfaSettings }>('PATCH', '/api/v1/admin/settings', {
+      const reply = await saveSettings({
         mfa: { ...draft, smsWebhookUrl: draft.smsWebhookUrl?.trim() || null },
       });
-      setSaved(reply.mfa);
-      setDraft(reply.mfa);
+      setSaved(section(reply, 'mfa'));
+      setDraft(section(reply, 'mfa'));
       notifications.show({ color: 'green', title: 'Saved', message: 'Two-factor settings are saved.' });
     } catch (err) {
       setError(toApiError(err));

@@ -1,21 +1,30 @@
 import { Alert, Center, Loader, Stack } from '@mantine/core';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useCallback, useEffect, useState } from 'react';
-import { api, toApiError, type ApiError } from '../api';
+import { toApiError, type ApiError } from '../api';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { PageHeader } from '../ui/PageHeader';
 import { AllowedDomainsForm } from './AllowedDomainsForm';
 import { SmtpForm } from './SmtpForm';
 import { TestEmailForm } from './TestEmailForm';
-import type { Settings } from './types';
+import type { MailSettings, Settings } from './types';
+import { readSettings, section } from './settingsApi';
+
+type EmailSettings = { mail: MailSettings; allowedDomains: string[] };
+
+const emailSettings = (settings: Settings): EmailSettings => ({
+  mail: section(settings, 'mail'),
+  allowedDomains: section(settings, 'allowedDomains'),
+});
 
 export function EmailSettingsPage() {
-  const [settings, setSettings] = useState<Settings | null>(null);
+  const [settings, setEmailSettings] = useState<EmailSettings | null>(null);
+  const setSettings = (saved: Settings) => setEmailSettings(emailSettings(saved));
   const [error, setError] = useState<ApiError | null>(null);
 
   const load = useCallback(async () => {
     try {
-      setSettings(await api<Settings>('GET', '/api/v1/admin/settings'));
+      setEmailSettings(emailSettings(await readSettings()));
     } catch (err) {
       setError(toApiError(err));
     }

@@ -1,9 +1,10 @@
 import { Paper, Stack, Switch, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useEffect, useState } from 'react';
-import { api, toApiError, type ApiError } from '../api';
+import { toApiError, type ApiError } from '../api';
 import { ErrorAlert } from '../ui/ErrorAlert';
-import { ConfirmDialog } from '../users/ConfirmDialog';
+import { ConfirmDialog } from '../ui/ConfirmDialog';
+import { readSettings, saveSettings, section } from './settingsApi';
 
 type PasswordSettings = { enabled: boolean };
 
@@ -15,7 +16,7 @@ export function PasswordSettingsCard() {
   const [saving, setSaving] = useState(false);
 
   useEffect(() => {
-    api<{ passwords?: PasswordSettings }>('GET', '/api/v1/admin/settings')
+    readSettings()
       .then((reply) => setSettings(reply.passwords ?? null))
       .catch((err: unknown) => setError(toApiError(err)));
   }, []);
@@ -24,8 +25,8 @@ export function PasswordSettingsCard() {
     setSaving(true);
     setError(null);
     try {
-      const reply = await api<{ passwords: PasswordSettings }>('PATCH', '/api/v1/admin/settings', { passwords: { enabled } });
-      setSettings(reply.passwords);
+      const reply = await saveSettings({ passwords: { enabled } });
+      setSettings(section(reply, 'passwords'));
       notifications.show({ color: 'green', title: 'Saved', message: enabled ? 'Passwords are turned on.' : 'Passwords are turned off: passkeys only.' });
     } finally {
       setSaving(false);

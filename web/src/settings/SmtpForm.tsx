@@ -1,9 +1,10 @@
 import { Button, Group, NumberInput, Paper, PasswordInput, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState, type FormEvent } from 'react';
-import { api, toApiError } from '../api';
+import { toApiError } from '../api';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import type { MailSettings, Settings, TlsMode } from './types';
+import { saveSettings, section } from './settingsApi';
 
 const TLS_OPTIONS: { value: TlsMode; label: string }[] = [
   { value: 'starttls', label: 'STARTTLS (usually port 587)' },
@@ -42,9 +43,9 @@ export function SmtpForm({ mail, onSaved }: Props) {
     setSaving(true);
     setFailure(null);
     try {
-      const saved = await api<Settings>('PATCH', '/api/v1/admin/settings', { mail: change });
+      const saved = await saveSettings({ mail: change });
       onSaved(saved);
-      setValues(fieldsOf(saved.mail));
+      setValues(fieldsOf(section(saved, 'mail')));
       setErrors({});
       notifications.show({ color: 'green', title: 'Saved', message: success });
     } catch (err) {

@@ -2,9 +2,8 @@ import { Alert, Anchor, Button, Group, Paper, Stack, Text, TextInput, Title } fr
 import { IconCircleCheck, IconInbox, IconAlertCircle } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
-import { api, toApiError } from '../api';
+import { call, client, toApiError } from '../api';
 import { useSession } from '../session';
-import type { TestMailResult } from './types';
 
 type Outcome = { kind: 'sent' | 'captured'; to: string } | { kind: 'failed'; title: string; message: string };
 
@@ -21,7 +20,7 @@ export function TestEmailForm({ delivery }: { delivery: 'smtp' | 'captured' }) {
     setOutcome(null);
     setFieldError(undefined);
     try {
-      const result = await api<TestMailResult>('POST', '/api/v1/admin/settings/mail/test', { to });
+      const result = await call(client.POST('/api/v1/admin/settings/mail/test', { body: { to } }));
       setOutcome({ kind: result.status, to });
     } catch (err) {
       const error = toApiError(err);

@@ -1,10 +1,9 @@
 import { Anchor, Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import { api, toApiError, type ApiError } from '../api';
+import { call, client, toApiError, type ApiError } from '../api';
 import { useSession } from '../session';
 import { continueSignIn } from '../two-factor/continueSignIn';
-import type { SignInReply } from '../two-factor/mfaApi';
 import { AuthCard } from '../ui/AuthCard';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { MIN_PASSWORD_LENGTH, passwordProblem } from '../ui/passwords';
@@ -52,13 +51,11 @@ export function SetupPage() {
     setSubmitting(true);
     const { name, email, username, password } = form.values;
     try {
-      const reply = await api<SignInReply>('POST', '/api/v1/setup', {
-        token,
-        name: name.trim(),
-        email: email.trim(),
-        username: username.trim(),
-        password,
-      });
+      const reply = await call(
+        client.POST('/api/v1/setup', {
+          body: { token: token ?? '', name: name.trim(), email: email.trim(), username: username.trim(), password },
+        }),
+      );
       continueSignIn(reply, setUser, navigate);
     } catch (err) {
       const error = toApiError(err);

@@ -1,11 +1,11 @@
 import { Anchor, Button, Center, Loader, Radio, Stack, Text, TextInput } from '@mantine/core';
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, Navigate, useLocation, useNavigate } from 'react-router-dom';
-import { api, toApiError, type ApiError, type Me } from '../api';
+import { call, client, toApiError, type ApiError, type Me } from '../api';
 import { useSession } from '../session';
 import { continueSignIn } from '../two-factor/continueSignIn';
 import { EnrolTwoFactor } from '../two-factor/EnrolTwoFactor';
-import { METHOD_LABELS, type Confirmed, type MfaKind, type MfaStatus, type SignInMethod, type SignInReply } from '../two-factor/mfaApi';
+import { METHOD_LABELS, type Confirmed, type MfaKind, type MfaStatus, type SignInMethod } from '../two-factor/mfaApi';
 import { RecoveryCodesList } from '../two-factor/RecoveryCodesList';
 import { AuthCard } from '../ui/AuthCard';
 import { ErrorAlert } from '../ui/ErrorAlert';
@@ -21,8 +21,9 @@ export function MfaChallengePage() {
   const [error, setError] = useState<ApiError | null>(null);
 
   useEffect(() => {
-    api<Pending>('GET', '/api/v1/auth/mfa')
-      .then(setPending)
+    call(client.GET('/api/v1/auth/mfa'))
+      // The server names the methods as plain strings; they are the sign-in methods this console knows.
+      .then((reply) => setPending({ ...reply, methods: reply.methods as SignInMethod[] }))
       .catch((err: unknown) => setError(toApiError(err)));
   }, []);
 
@@ -76,11 +77,11 @@ function Challenge({ methods, to, onEnrolmentRequired }: { methods: SignInMethod
     setSentTo(null);
   }
 
-  async function send() {
+  async function send(method: 'email' | 'sms') {
     setError(null);
     setBusy('send');
     try {
-      setSentTo((await api<{ sentTo: string }>('POST', '/api/v1/auth/mfa/send', { method })).sentTo);
+      setSentTo((await call(client.POST('/api/v1/auth/mfa/send', { body: { method } }))).sentTo);
     } catch (err) {
       setError(toApiError(err).message);
     } finally {
@@ -98,7 +99,7 @@ function Challenge({ methods, to, onEnrolmentRequired }: { methods: SignInMethod
     setError(null);
     setBusy('verify');
     try {
-      const reply = await api<SignInReply>('POST', '/api/v1/auth/mfa', { method, code: code.trim() });
+      const reply = await call(client.POST('/api/v1/auth/mfa', { body: { method, code: code.trim() } }));
       if ('mfaRequired' in reply && reply.enrolmentRequired) {
         onEnrolmentRequired();
         return;
@@ -133,7 +134,7 @@ function Challenge({ methods, to, onEnrolmentRequired }: { methods: SignInMethod
       )}
       {(method === 'email' || method === 'sms') && (
         <Stack gap={4} align="flex-start">
-          <Button variant="light" onClick={() => void send()} loading={busy === 'send'}>
+          <Button variant="light" onClick={() => void send(method)} loading={busy === 'send'}>
             {sentTo ? 'Send a new code' : 'Send code'}
           </Button>
           {sentTo && (
@@ -174,7 +175,7 @@ function EnrolAtSignIn({ to }: { to: string }) {
   const [done, setDone] = useState<(Confirmed & { user: Me }) | null>(null);
 
   useEffect(() => {
-    api<MfaStatus>('GET', '/api/v1/me/mfa')
+    call(client.GET('/api/v1/me/mfa'))
       .then(setStatus)
       .catch((err: unknown) => setError(toApiError(err).message));
   }, []);

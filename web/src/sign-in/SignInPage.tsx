@@ -2,12 +2,11 @@ import { Alert, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useEffect, useState, type FormEvent } from 'react';
 import { Navigate, useNavigate } from 'react-router-dom';
-import { api, toApiError } from '../api';
+import { call, client, toApiError } from '../api';
 import { ForgotPasswordLink, PasswordsOnly } from '../forgot-password/PasswordSignInParts';
 import { RequestAccessLink } from '../request-access/RequestAccessLink';
 import { useSession } from '../session';
 import { continueSignIn } from '../two-factor/continueSignIn';
-import type { SignInReply } from '../two-factor/mfaApi';
 import { SsoSignIn, SsoSignInNotices } from '../sso/SsoSignIn';
 import { AuthCard } from '../ui/AuthCard';
 import { ErrorAlert } from '../ui/ErrorAlert';
@@ -43,7 +42,7 @@ export function SignInPage() {
 
     setSubmitting(true);
     try {
-      continueSignIn(await api<SignInReply>('POST', '/api/v1/auth/login', { identifier, password }), setUser, navigate);
+      continueSignIn(await call(client.POST('/api/v1/auth/login', { body: { identifier, password } })), setUser, navigate);
     } catch (err) {
       setError(toApiError(err).message);
       setSubmitting(false);
@@ -79,7 +78,7 @@ function SetupNotice() {
 
   useEffect(() => {
     let current = true;
-    api<{ setupRequired: boolean }>('GET', '/api/v1/setup')
+    call(client.GET('/api/v1/setup'))
       .then((reply) => current && setSetupRequired(reply.setupRequired))
       // The notice is only a hint; the form works (or explains itself) without it.
       .catch(() => undefined);

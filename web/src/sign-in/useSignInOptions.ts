@@ -1,12 +1,8 @@
 import { useEffect, useState } from 'react';
-import { api } from '../api';
+import { call, client, type Schemas } from '../api';
 
 /** What GET /api/v1/auth/sign-in-options answers; each way in adds its own field. */
-export type SignInOptions = {
-  passkeys: boolean;
-  passwordsEnabled: boolean;
-  ssoProviders: { id: string; name: string }[];
-};
+export type SignInOptions = Schemas['SignInOptions'];
 
 // One request per page load, however many parts of the sign-in page ask.
 let request: Promise<SignInOptions> | null = null;
@@ -16,7 +12,7 @@ export function useSignInOptions(): SignInOptions | null {
   const [options, setOptions] = useState<SignInOptions | null>(null);
   useEffect(() => {
     let current = true;
-    request ??= api<SignInOptions>('GET', '/api/v1/auth/sign-in-options');
+    request ??= call(client.GET('/api/v1/auth/sign-in-options'));
     request
       .then((reply) => current && setOptions(reply))
       .catch(() => {

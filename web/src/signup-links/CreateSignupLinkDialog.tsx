@@ -1,11 +1,11 @@
-import { Alert, Button, CopyButton, Group, List, Modal, MultiSelect, NumberInput, Stack, Text, Textarea, TextInput } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { Alert, Button, CopyButton, Group, List, Modal, NumberInput, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { useState } from 'react';
+import { useGroups, useRoles } from '../api/options';
 import { toApiError, type ApiError } from '../api';
 import { formatDateTime } from '../format';
 import { ErrorAlert } from '../ui/ErrorAlert';
-import type { Option } from '../users/types';
-import { fetchGroupOptions, fetchRoleOptions } from '../users/usersApi';
 import { createSignupLink, sendSignupLink, type CreatedSignupLink, type SendResult } from './signupLinksApi';
+import { OptionsPicker } from '../ui/OptionsPicker';
 
 type Props = { onClose: () => void; onCreated: () => void };
 
@@ -19,17 +19,12 @@ export function CreateSignupLinkDialog({ onClose, onCreated }: Props) {
   const [maxUses, setMaxUses] = useState<string | number>('');
   const [roleIds, setRoleIds] = useState<string[]>([]);
   const [groupIds, setGroupIds] = useState<string[]>([]);
-  const [roles, setRoles] = useState<Option[]>([]);
-  const [groups, setGroups] = useState<Option[]>([]);
+  const { roles } = useRoles();
+  const { groups } = useGroups();
   const [error, setError] = useState<ApiError | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [saving, setSaving] = useState(false);
   const [created, setCreated] = useState<CreatedSignupLink | null>(null);
-
-  useEffect(() => {
-    fetchRoleOptions().then(setRoles, () => undefined);
-    fetchGroupOptions().then(setGroups, () => undefined);
-  }, []);
 
   async function create() {
     setError(null);
@@ -85,25 +80,21 @@ export function CreateSignupLinkDialog({ onClose, onCreated }: Props) {
             onChange={setMaxUses}
             error={fieldErrors.maxUses}
           />
-          <MultiSelect
+          <OptionsPicker
             label="Groups"
             description="Everyone who signs up with this link joins these groups."
-            data={groups.map((g) => ({ value: g.id, label: g.name }))}
+            options={groups}
             value={groupIds}
             onChange={setGroupIds}
             error={fieldErrors.groupIds}
-            searchable
-            clearable
           />
-          <MultiSelect
+          <OptionsPicker
             label="Roles"
             description="And receives these roles."
-            data={roles.map((r) => ({ value: r.id, label: r.name }))}
+            options={roles}
             value={roleIds}
             onChange={setRoleIds}
             error={fieldErrors.roleIds}
-            searchable
-            clearable
           />
           {error && <ErrorAlert title="No link was created">{error.message}</ErrorAlert>}
           <Group justify="flex-end">

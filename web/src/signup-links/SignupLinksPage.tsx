@@ -1,13 +1,13 @@
-import { Badge, Button, Center, Group, Loader, Paper, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Badge, Button, Group, Text, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { formatDateTime } from '../format';
-import { ErrorAlert } from '../ui/ErrorAlert';
 import { PageHeader } from '../ui/PageHeader';
+import { PagedTable, type Column } from '../ui/PagedTable';
 import { usePagedList } from '../ui/usePagedList';
 import { RoleBadges } from '../ui/RoleBadges';
-import { ConfirmDialog } from '../users/ConfirmDialog';
+import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { CreateSignupLinkDialog } from './CreateSignupLinkDialog';
 import { listSignupLinks, revokeSignupLink, type SignupLink, type SignupLinkStatus } from './signupLinksApi';
 
@@ -18,9 +18,47 @@ const STATUS: Record<SignupLinkStatus, { label: string; color: string }> = {
   revoked: { label: 'Revoked', color: 'red' },
 };
 
+function columns(revoke: (link: SignupLink) => void): Column<SignupLink>[] {
+  return [
+    { header: 'Created', cell: (link) => formatDateTime(link.createdAt) },
+    { header: 'Created by', cell: (link) => link.createdBy?.name ?? '—' },
+    { header: 'Expires', cell: (link) => formatDateTime(link.expiresAt) },
+    { header: 'Uses', cell: (link) => `${link.uses} / ${link.maxUses ?? '∞'}` },
+    {
+      header: 'Gives',
+      cell: (link) =>
+        link.groups.length + link.roles.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            Nothing extra
+          </Text>
+        ) : (
+          <RoleBadges roles={[...link.groups, ...link.roles]} />
+        ),
+    },
+    {
+      header: 'Status',
+      cell: (link) => (
+        <Badge variant="light" color={STATUS[link.status].color} tt="none">
+          {STATUS[link.status].label}
+        </Badge>
+      ),
+    },
+    {
+      header: <VisuallyHidden>Actions</VisuallyHidden>,
+      cell: (link) =>
+        link.status !== 'revoked' && (
+          <Button variant="subtle" color="red" size="xs" onClick={() => revoke(link)}>
+            Revoke
+          </Button>
+        ),
+    },
+  ];
+}
+
 /** Users → Invite → Sign-up links: links that let people create their own account (seed 000). */
 export function SignupLinksPage() {
-  const { items, nextCursor, error, load } = usePagedList(listSignupLinks);
+  const list = usePagedList(['signup-links'], listSignupLinks);
+  const { reload } = list;
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<SignupLink | null>(null);
 
@@ -35,80 +73,16 @@ export function SignupLinksPage() {
           Create link
         </Button>
       </Group>
-      {error && <ErrorAlert title="Could not load the sign-up links">{error.message}</ErrorAlert>}
-      {!items && !error && (
-        <Center py="xl">
-          <Loader />
-        </Center>
-      )}
-      {items && (
-        <Paper withBorder radius="md">
-          {items.length === 0 ? (
-            <Text c="dimmed" size="sm" p="lg">
-              No sign-up links yet.
-            </Text>
-          ) : (
-            <Table.ScrollContainer minWidth={820}>
-              <Table verticalSpacing="sm" aria-label="Sign-up links">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Created</Table.Th>
-                    <Table.Th>Created by</Table.Th>
-                    <Table.Th>Expires</Table.Th>
-                    <Table.Th>Uses</Table.Th>
-                    <Table.Th>Gives</Table.Th>
-                    <Table.Th>Status</Table.Th>
-                    <Table.Th>
-                      <VisuallyHidden>Actions</VisuallyHidden>
-                    </Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {items.map((link) => (
-                    <Table.Tr key={link.id}>
-                      <Table.Td>{formatDateTime(link.createdAt)}</Table.Td>
-                      <Table.Td>{link.createdBy?.name ?? '—'}</Table.Td>
-                      <Table.Td>{formatDateTime(link.expiresAt)}</Table.Td>
-                      <Table.Td>
-                        {link.uses} / {link.maxUses ?? '∞'}
-                      </Table.Td>
-                      <Table.Td>
-                        {link.groups.length + link.roles.length === 0 ? (
-                          <Text size="sm" c="dimmed">
-                            Nothing extra
-                          </Text>
-                        ) : (
-                          <RoleBadges roles={[...link.groups, ...link.roles]} />
-                        )}
-                      </Table.Td>
-                      <Table.Td>
-                        <Badge variant="light" color={STATUS[link.status].color} tt="none">
-                          {STATUS[link.status].label}
-                        </Badge>
-                      </Table.Td>
-                      <Table.Td>
-                        {link.status !== 'revoked' && (
-                          <Button variant="subtle" color="red" size="xs" onClick={() => setRevoking(link)}>
-                            Revoke
-                          </Button>
-                        )}
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          )}
-        </Paper>
-      )}
-      {nextCursor && (
-        <Group justify="center" mt="md">
-          <Button variant="default" onClick={() => void load(nextCursor)}>
-            Load more
-          </Button>
-        </Group>
-      )}
-      {creating && <CreateSignupLinkDialog onClose={() => setCreating(false)} onCreated={() => void load()} />}
+      <PagedTable
+        list={list}
+        columns={columns(setRevoking)}
+        rowKey={(link) => link.id}
+        label="Sign-up links"
+        errorTitle="Could not load the sign-up links"
+        empty="No sign-up links yet."
+        minWidth={820}
+      />
+      {creating && <CreateSignupLinkDialog onClose={() => setCreating(false)} onCreated={reload} />}
       {revoking && (
         <ConfirmDialog
           title="Revoke this sign-up link?"
@@ -118,7 +92,7 @@ export function SignupLinksPage() {
             await revokeSignupLink(revoking.id);
             setRevoking(null);
             notifications.show({ color: 'green', message: 'The sign-up link was revoked. It stops working at once.' });
-            await load();
+            reload();
           }}
           onClose={() => setRevoking(null)}
         >

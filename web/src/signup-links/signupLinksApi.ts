@@ -1,31 +1,18 @@
-import { api } from '../api';
+import { call, client, type Schemas } from '../api';
 
-export type SignupLinkStatus = 'active' | 'expired' | 'used_up' | 'revoked';
-
-export type SignupLink = {
-  id: string;
-  createdBy: { id: string; name: string } | null;
-  createdAt: string;
-  expiresAt: string;
-  maxUses: number | null;
-  uses: number;
-  roles: { id: string; name: string }[];
-  groups: { id: string; name: string }[];
-  status: SignupLinkStatus;
-  revokedAt: string | null;
-};
+export type SignupLink = Schemas['SignupLink'];
+export type SignupLinkStatus = SignupLink['status'];
 
 export type CreatedSignupLink = SignupLink & { token: string; url: string };
 
 export type SendResult = { email: string; outcome: 'queued' | 'blocked'; reason: string | null };
 
-export const listSignupLinks = (cursor?: string) =>
-  api<{ items: SignupLink[]; nextCursor: string | null }>('GET', `/api/v1/admin/signup-links${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
+export const listSignupLinks = (cursor?: string) => call(client.GET('/api/v1/admin/signup-links', { params: { query: { cursor } } }));
 
 export const createSignupLink = (body: { expiresAt: string; maxUses: number | null; roleIds: string[]; groupIds: string[] }) =>
-  api<CreatedSignupLink>('POST', '/api/v1/admin/signup-links', body);
+  call(client.POST('/api/v1/admin/signup-links', { body }));
 
-export const revokeSignupLink = (id: string) => api<void>('DELETE', `/api/v1/admin/signup-links/${id}`);
+export const revokeSignupLink = (id: string) => call(client.DELETE('/api/v1/admin/signup-links/{id}', { params: { path: { id } } }));
 
 export const sendSignupLink = (id: string, token: string, emails: string[]) =>
-  api<{ results: SendResult[] }>('POST', `/api/v1/admin/signup-links/${id}/send`, { token, emails }).then((r) => r.results);
+  call(client.POST('/api/v1/admin/signup-links/{id}/send', { params: { path: { id } }, body: { token, emails } })).then((r) => r.results);

@@ -1,16 +1,45 @@
-import { Alert, Button, Group, Stack, Table, Text } from '@mantine/core';
+import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertCircle, IconCircleCheck, IconInfoCircle, IconKey } from '@tabler/icons-react';
 import { useCallback, useEffect, useState } from 'react';
-import { api, toApiError, type ApiError } from '../api';
+import { call, client, toApiError, type ApiError, type Schemas } from '../api';
 import { formatDate, formatDateTime } from '../format';
 import { isIdentityNotConfirmed, useConfirmIdentity } from '../account/security/ConfirmIdentity';
 import { SecurityCard } from '../account/security/SecurityCard';
+import { DataTable, type Column } from '../ui/DataTable';
 import { ErrorAlert } from '../ui/ErrorAlert';
-import { ConfirmDialog } from '../users/ConfirmDialog';
+import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { ssoErrorMessage, takeSsoOutcome, type SsoProviderRef } from './messages';
 
-export type LinkedProvider = { providerId: string; name: string; enabled: boolean; linkedAt: string; lastUsedAt: string | null };
+export type LinkedProvider = Schemas['LinkedSsoProvider'];
+
+function linkColumns(unlink: (link: LinkedProvider) => void): Column<LinkedProvider>[] {
+  return [
+    {
+      header: 'Provider',
+      cell: (l) => (
+        <>
+          <Text fw={500}>{l.name}</Text>
+          {!l.enabled && (
+            <Text size="xs" c="dimmed">
+              Switched off by an administrator
+            </Text>
+          )}
+        </>
+      ),
+    },
+    { header: 'Linked', cell: (l) => formatDate(l.linkedAt) },
+    { header: 'Last used', cell: (l) => formatDateTime(l.lastUsedAt) },
+    {
+      align: 'right',
+      cell: (l) => (
+        <Button variant="subtle" color="red" size="xs" onClick={() => unlink(l)} aria-label={`Unlink ${l.name}`}>
+          Unlink
+        </Button>
+      ),
+    },
+  ];
+}
 
 /** My account → Security → Single sign-on: the providers this account is linked to, and linking another one. */
 export function LinkedProvidersCard() {
@@ -27,8 +56,8 @@ export function LinkedProvidersCard() {
   const load = useCallback(async () => {
     try {
       const [mine, options] = await Promise.all([
-        api<{ items: LinkedProvider[] }>('GET', '/api/v1/me/sso'),
-        api<{ ssoProviders?: SsoProviderRef[]; ssoLinkHint?: boolean }>('GET', '/api/v1/auth/sign-in-options'),
+        call(client.GET('/api/v1/me/sso')),
+        call(client.GET('/api/v1/auth/sign-in-options')),
       ]);
       setLinks(mine.items);
       setAvailable(options.ssoProviders ?? []);
@@ -47,7 +76,7 @@ export function LinkedProvidersCard() {
     setLinkError(null);
     setStarting(provider.id);
     try {
-      const { url } = await withConfirmation(() => api<{ url: string }>('POST', `/api/v1/me/sso/${provider.id}/link`));
+      const { url } = await withConfirmation(() => call(client.POST('/api/v1/me/sso/{id}/link', { params: { path: { id: provider.id } } })));
       window.location.assign(url);
     } catch (err) {
       if (!isIdentityNotConfirmed(err)) setLinkError(toApiError(err).message);
@@ -57,7 +86,7 @@ export function LinkedProvidersCard() {
 
   async function unlink(link: LinkedProvider) {
     try {
-      await withConfirmation(() => api<void>('DELETE', `/api/v1/me/sso/${link.providerId}`));
+      await withConfirmation(() => call(client.DELETE('/api/v1/me/sso/{id}', { params: { path: { id: link.providerId } } })));
     } catch (err) {
       if (isIdentityNotConfirmed(err)) return;
       throw err;
@@ -94,43 +123,14 @@ export function LinkedProvidersCard() {
             Link your organisation’s sign-in to this account, then use it to sign in next time.
           </Alert>
         )}
-        {links && links.length === 0 && (
-          <Text c="dimmed" size="sm">
-            No provider is linked to your account.
-          </Text>
-        )}
-        {links && links.length > 0 && (
-          <Table verticalSpacing="sm" aria-label="Linked providers">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Provider</Table.Th>
-                <Table.Th>Linked</Table.Th>
-                <Table.Th>Last used</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {links.map((l) => (
-                <Table.Tr key={l.providerId}>
-                  <Table.Td>
-                    <Text fw={500}>{l.name}</Text>
-                    {!l.enabled && (
-                      <Text size="xs" c="dimmed">
-                        Switched off by an administrator
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>{formatDate(l.linkedAt)}</Table.Td>
-                  <Table.Td>{formatDateTime(l.lastUsedAt)}</Table.Td>
-                  <Table.Td ta="right">
-                    <Button variant="subtle" color="red" size="xs" onClick={() => setRemoving(l)} aria-label={`Unlink ${l.name}`}>
-                      Unlink
-                    </Button>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+        {links && (
+          <DataTable
+            items={links}
+            columns={linkColumns(setRemoving)}
+            rowKey={(l) => l.providerId}
+            label="Linked providers"
+            empty="No provider is linked to your account."
+          />
         )}
         {linkHint && unlinked.length > 0 && (
           <Group gap="sm">

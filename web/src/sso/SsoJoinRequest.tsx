@@ -1,7 +1,7 @@
 import { Alert, Button, Divider, Stack, Text } from '@mantine/core';
 import { IconAlertCircle, IconCircleCheck, IconKey } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
-import { api } from '../api';
+import { call, client } from '../api';
 import { AWAITING_APPROVAL, ssoErrorMessage, ssoStartUrl, takeSsoOutcome, type SsoProviderRef } from './messages';
 
 /**
@@ -14,7 +14,7 @@ export function SsoJoinRequest() {
 
   useEffect(() => {
     let current = true;
-    api<{ ssoProviders?: SsoProviderRef[] }>('GET', '/api/v1/auth/sign-in-options')
+    call(client.GET('/api/v1/auth/sign-in-options'))
       .then((options) => current && setProviders(options.ssoProviders ?? []))
       .catch(() => undefined);
     return () => {

@@ -1,6 +1,6 @@
 import { Button, Checkbox, Code, Group, Modal, PasswordInput, Stack, TagsInput, Text, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
-import { api, toApiError, type ApiError } from '../api';
+import { call, client, toApiError, type ApiError } from '../api';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { useFormFields } from '../ui/useFormFields';
 import { ConnectionTestResult } from './ConnectionTestResult';
@@ -46,8 +46,8 @@ export function SsoProviderDialog({ provider, onSaved, onClose }: Props) {
     const body = { name: form.values.name, issuer: form.values.issuer, clientId: form.values.clientId, scopes, enabled, ...secretChange() };
     try {
       const reply = provider
-        ? await api<{ provider: SsoProvider }>('PATCH', `/api/v1/admin/sso-providers/${provider.id}`, body)
-        : await api<{ provider: SsoProvider }>('POST', '/api/v1/admin/sso-providers', body);
+        ? await call(client.PATCH('/api/v1/admin/sso-providers/{id}', { params: { path: { id: provider.id } }, body: body }))
+        : await call(client.POST('/api/v1/admin/sso-providers', { body: body }));
       onSaved(reply.provider);
     } catch (err) {
       const failure = toApiError(err);
@@ -66,13 +66,13 @@ export function SsoProviderDialog({ provider, onSaved, onClose }: Props) {
       const unchanged = provider && form.values.issuer === provider.issuer && form.values.clientId === provider.clientId && !form.values.clientSecret;
       setTest(
         unchanged
-          ? await api<ConnectionTest>('POST', `/api/v1/admin/sso-providers/${provider.id}/test`)
-          : await api<ConnectionTest>('POST', '/api/v1/admin/sso-providers/test', {
+          ? await call(client.POST('/api/v1/admin/sso-providers/{id}/test', { params: { path: { id: provider.id } } }))
+          : await call(client.POST('/api/v1/admin/sso-providers/test', { body: {
               issuer: form.values.issuer,
               clientId: form.values.clientId || 'unknown',
               scopes,
               ...secret,
-            }),
+            } })),
       );
     } catch (err) {
       const failure = toApiError(err);

@@ -2,13 +2,14 @@ import { Badge, Button, Center, Group, Loader, Menu, Paper, Stack, Switch, Table
 import { notifications } from '@mantine/notifications';
 import { IconDots, IconPencil, IconPlugConnected, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useCallback, useEffect, useState } from 'react';
-import { api, toApiError, type ApiError } from '../api';
+import { call, client, toApiError, type ApiError } from '../api';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { PageHeader } from '../ui/PageHeader';
-import { ConfirmDialog } from '../users/ConfirmDialog';
+import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { ConnectionTestResult } from './ConnectionTestResult';
 import { SsoProviderDialog } from './SsoProviderDialog';
 import type { ConnectionTest, SsoProvider } from './types';
+import { readSettings, saveSettings } from '../settings/settingsApi';
 
 /** Settings → SSO providers: the OpenID Connect providers people may sign in with. */
 export function SsoProvidersPage() {
@@ -22,8 +23,8 @@ export function SsoProvidersPage() {
   const load = useCallback(async () => {
     try {
       const [list, settings] = await Promise.all([
-        api<{ items: SsoProvider[] }>('GET', '/api/v1/admin/sso-providers?limit=500'),
-        api<{ sso?: { linkHint: boolean } }>('GET', '/api/v1/admin/settings'),
+        call(client.GET('/api/v1/admin/sso-providers', { params: { query: { limit: 500 } } })),
+        readSettings(),
       ]);
       setProviders(list.items);
       setLinkHint(settings.sso?.linkHint ?? false);
@@ -39,7 +40,7 @@ export function SsoProvidersPage() {
 
   async function setEnabled(provider: SsoProvider, enabled: boolean) {
     try {
-      await api('PATCH', `/api/v1/admin/sso-providers/${provider.id}`, { enabled });
+      await call(client.PATCH('/api/v1/admin/sso-providers/{id}', { params: { path: { id: provider.id } }, body: { enabled } }));
       notifications.show({ color: 'green', message: `${provider.name} is ${enabled ? 'enabled' : 'disabled'}.` });
       await load();
     } catch (err) {
@@ -50,7 +51,7 @@ export function SsoProvidersPage() {
   async function test(provider: SsoProvider) {
     setTests((t) => ({ ...t, [provider.id]: 'running' }));
     try {
-      const result = await api<ConnectionTest>('POST', `/api/v1/admin/sso-providers/${provider.id}/test`);
+      const result = await call(client.POST('/api/v1/admin/sso-providers/{id}/test', { params: { path: { id: provider.id } } }));
       setTests((t) => ({ ...t, [provider.id]: result }));
     } catch (err) {
       setTests((t) => ({ ...t, [provider.id]: { ok: false, problems: [toApiError(err).message], issuer: null, authorizationEndpoint: null } }));
@@ -60,7 +61,7 @@ export function SsoProvidersPage() {
   async function saveLinkHint(value: boolean) {
     setLinkHint(value);
     try {
-      await api('PATCH', '/api/v1/admin/settings', { sso: { linkHint: value } });
+      await saveSettings({ sso: { linkHint: value } });
     } catch (err) {
       setLinkHint(!value);
       notifications.show({ color: 'red', title: 'Not saved', message: toApiError(err).message });
@@ -205,7 +206,7 @@ export function SsoProvidersPage() {
           color="red"
           irreversible
           onConfirm={async () => {
-            await api('DELETE', `/api/v1/admin/sso-providers/${removing.id}`);
+            await call(client.DELETE('/api/v1/admin/sso-providers/{id}', { params: { path: { id: removing.id } } }));
             notifications.show({ color: 'green', message: `${removing.name} was removed.` });
             setRemoving(null);
             await load();

@@ -1,7 +1,7 @@
 import { Alert, Button, Divider, Stack } from '@mantine/core';
 import { IconAlertCircle, IconHourglass, IconKey } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
-import { api } from '../api';
+import { call, client } from '../api';
 import { AWAITING_APPROVAL, ssoErrorMessage, ssoStartUrl, takeSsoOutcome, type SsoProviderRef } from './messages';
 
 /** What the last single sign-on round trip came back to the sign-in page with: an error, or the approval notice. */
@@ -32,7 +32,7 @@ export function SsoSignIn() {
 
   useEffect(() => {
     let current = true;
-    api<{ ssoProviders?: SsoProviderRef[]; passwordsEnabled?: boolean }>('GET', '/api/v1/auth/sign-in-options')
+    call(client.GET('/api/v1/auth/sign-in-options'))
       .then((options) => {
         if (!current) return;
         setProviders(options.ssoProviders ?? []);

@@ -1,10 +1,10 @@
 import { Badge, Button, Group, Paper, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useCallback, useEffect, useState } from 'react';
-import { api, toApiError, type ApiError } from '../api';
+import { call, client, toApiError, type ApiError } from '../api';
 import { formatDate, formatDateTime } from '../format';
 import { ErrorAlert } from '../ui/ErrorAlert';
-import { ConfirmDialog } from '../users/ConfirmDialog';
+import { ConfirmDialog } from '../ui/ConfirmDialog';
 import type { LinkedProvider } from './LinkedProvidersCard';
 
 type Props = { userId: string; userName: string; canRemove: boolean };
@@ -17,7 +17,7 @@ export function UserSsoSection({ userId, userName, canRemove }: Props) {
 
   const load = useCallback(async () => {
     try {
-      setData(await api<{ method: 'local' | 'sso'; items: LinkedProvider[] }>('GET', `/api/v1/admin/users/${userId}/sso`));
+      setData(await call(client.GET('/api/v1/admin/users/{id}/sso', { params: { path: { id: userId } } })));
     } catch (err) {
       setError(toApiError(err));
     }
@@ -80,7 +80,7 @@ export function UserSsoSection({ userId, userName, canRemove }: Props) {
           confirmLabel="Remove link"
           color="red"
           onConfirm={async () => {
-            await api('DELETE', `/api/v1/admin/users/${userId}/sso/${removing.providerId}`);
+            await call(client.DELETE('/api/v1/admin/users/{id}/sso/{providerId}', { params: { path: { id: userId, providerId: removing.providerId } } }));
             notifications.show({ color: 'green', message: `${removing.name} is no longer linked to ${userName}.` });
             setRemoving(null);
             await load();

@@ -1,13 +1,5 @@
-export type SsoProvider = {
-  id: string;
-  name: string;
-  issuer: string;
-  clientId: string;
-  clientSecretSet: boolean;
-  scopes: string[];
-  enabled: boolean;
-  createdAt: string;
-  updatedAt: string;
-};
+import type { Schemas } from '../api';
 
-export type ConnectionTest = { ok: boolean; problems: string[]; issuer: string | null; authorizationEndpoint: string | null };
+export type SsoProvider = Schemas['SsoProvider'];
+
+export type ConnectionTest = Schemas['SsoConnectionTest'];

@@ -1,6 +1,6 @@
 import { SegmentedControl, Stack, Text } from '@mantine/core';
 import { useEffect, useState, type ReactNode } from 'react';
-import { api } from '../api';
+import { call, client } from '../api';
 import type { AdminUserDetail } from '../users/types';
 
 type Method = 'local' | 'sso';
@@ -21,8 +21,8 @@ export function useAuthMethodChoice(userId: string | undefined): {
     if (!userId) return;
     let live = true;
     Promise.all([
-      api<{ ssoProviders?: unknown[] }>('GET', '/api/v1/auth/sign-in-options'),
-      api<{ method: Method }>('GET', `/api/v1/admin/users/${userId}/sso`),
+      call(client.GET('/api/v1/auth/sign-in-options')),
+      call(client.GET('/api/v1/admin/users/{id}/sso', { params: { path: { id: userId } } })),
     ])
       .then(([options, sso]) => {
         if (!live) return;
@@ -40,7 +40,7 @@ export function useAuthMethodChoice(userId: string | undefined): {
   /** Applies the choice after the dialog's own save, and answers the user as they are afterwards. */
   const save = async (saved: AdminUserDetail) => {
     if (!userId || !chosen || chosen === current) return saved;
-    const reply = await api<{ user: AdminUserDetail }>('PATCH', `/api/v1/admin/users/${userId}/auth-method`, { method: chosen });
+    const reply = await call(client.PATCH('/api/v1/admin/users/{id}/auth-method', { params: { path: { id: userId } }, body: { method: chosen } }));
     setCurrent(chosen);
     return reply.user;
   };

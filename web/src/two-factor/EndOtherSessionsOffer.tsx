@@ -1,7 +1,7 @@
 import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
-import { api, toApiError } from '../api';
+import { call, client, toApiError } from '../api';
 import { ErrorAlert } from '../ui/ErrorAlert';
 
 /** After a change to how someone signs in, other devices may still hold sessions: offer to end them. */
@@ -12,7 +12,7 @@ export function EndOtherSessionsOffer({ count, onClose }: { count: number; onClo
   async function end() {
     setBusy(true);
     try {
-      const { ended } = await api<{ ended: number }>('DELETE', '/api/v1/me/sessions');
+      const { ended } = await call(client.DELETE('/api/v1/me/sessions'));
       notifications.show({ color: 'green', message: `Ended ${ended} other ${ended === 1 ? 'session' : 'sessions'}.` });
       onClose();
     } catch (err) {

@@ -1,10 +1,10 @@
 import { Badge, Button, Code, CopyButton, Group, Modal, Paper, Stack, Text, Title } from '@mantine/core';
 import { IconKey } from '@tabler/icons-react';
 import { useState } from 'react';
-import { api } from '../api';
+import { call, client } from '../api';
 import { formatDateTime } from '../format';
 import { useSession } from '../session';
-import { ConfirmDialog } from '../users/ConfirmDialog';
+import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { METHOD_LABELS, type MfaKind } from './mfaApi';
 
 type Props = { userId: string; userName: string; methods: MfaKind[]; canIssue: boolean; onIssued: () => void };
@@ -16,7 +16,7 @@ export function UserTwoFactorSection({ userId, userName, methods, canIssue, onIs
   const [issued, setIssued] = useState<{ code: string; expiresAt: string } | null>(null);
 
   async function issue() {
-    setIssued(await api<{ code: string; expiresAt: string }>('POST', `/api/v1/admin/users/${encodeURIComponent(userId)}/recovery-code`));
+    setIssued(await call(client.POST('/api/v1/admin/users/{id}/recovery-code', { params: { path: { id: userId } } })));
     setConfirming(false);
     onIssued();
   }

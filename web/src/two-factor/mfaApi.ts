@@ -1,22 +1,16 @@
-import { api, type Me } from '../api';
+import { call, client, type Me, type ReplyOf } from '../api';
 
 export type MfaKind = 'totp' | 'email' | 'sms';
 export type SignInMethod = MfaKind | 'recovery_code';
 
-export type MfaStatus = {
-  methods: { kind: MfaKind; phone: string | null; confirmedAt: string; lastUsedAt: string | null }[];
-  recoveryCodesRemaining: number;
-  allowedMethods: MfaKind[];
-  required: boolean;
-  enrolmentRequired: boolean;
-};
+export type MfaStatus = ReplyOf<'/api/v1/me/mfa', 'get'>;
 
 export type TotpEnrolment = { secret: string; otpauthUri: string; qrCode: string };
 
 export type Confirmed = { method: MfaKind; recoveryCodes: string[] | null; otherSessionCount: number; user?: Me };
 
 /** What any sign-in answers: a session, or the second-factor step. */
-export type SignInReply = { user: Me } | { mfaRequired: true; methods: SignInMethod[]; enrolmentRequired: boolean };
+export type SignInReply = ReplyOf<'/api/v1/auth/login', 'post'>;
 
 export const METHOD_LABELS: Record<SignInMethod, string> = {
   totp: 'Authenticator app',
@@ -25,11 +19,11 @@ export const METHOD_LABELS: Record<SignInMethod, string> = {
   recovery_code: 'Recovery code',
 };
 
-export const loadMfaStatus = () => api<MfaStatus>('GET', '/api/v1/me/mfa');
-export const startTotp = () => api<TotpEnrolment>('POST', '/api/v1/me/mfa/totp');
-export const startEmail = () => api<{ sentTo: string }>('POST', '/api/v1/me/mfa/email');
-export const startSms = (phone: string) => api<{ sentTo: string }>('POST', '/api/v1/me/mfa/sms', { phone });
-export const confirmMethod = (kind: MfaKind, code: string) => api<Confirmed>('POST', `/api/v1/me/mfa/${kind}/confirm`, { code });
-export const removeMethod = (kind: MfaKind) => api<{ otherSessionCount: number }>('DELETE', `/api/v1/me/mfa/${kind}`);
+export const loadMfaStatus = () => call(client.GET('/api/v1/me/mfa'));
+export const startTotp = () => call(client.POST('/api/v1/me/mfa/totp'));
+export const startEmail = () => call(client.POST('/api/v1/me/mfa/email'));
+export const startSms = (phone: string) => call(client.POST('/api/v1/me/mfa/sms', { body: { phone } }));
+export const confirmMethod = (kind: MfaKind, code: string) => call(client.POST('/api/v1/me/mfa/{method}/confirm', { params: { path: { method: kind } }, body: { code } }));
+export const removeMethod = (kind: MfaKind) => call(client.DELETE('/api/v1/me/mfa/{method}', { params: { path: { method: kind } } }));
 export const regenerateRecoveryCodes = () =>
-  api<{ recoveryCodes: string[]; otherSessionCount: number }>('POST', '/api/v1/me/recovery-codes');
+  call(client.POST('/api/v1/me/recovery-codes'));

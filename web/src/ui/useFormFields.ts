@@ -1,30 +1,25 @@
-import { useState, type ChangeEvent } from 'react';
+import { useForm } from '@mantine/form';
 
 type Errors<T> = Partial<Record<keyof T, string>>;
 
-/** Controlled text fields whose error clears as soon as the user edits that field. */
+/**
+ * A form of text fields on @mantine/form: each field's error clears as soon as the user edits it, and the
+ * server's field messages (400 `details.fields`) land on the fields they name.
+ */
 export function useFormFields<T extends Record<string, string>>(initial: T) {
-  const [values, setValues] = useState(initial);
-  const [errors, setErrors] = useState<Errors<T>>({});
+  const form = useForm<T>({ mode: 'controlled', initialValues: initial, clearInputErrorOnChange: true });
 
-  function field(name: keyof T) {
-    return {
-      value: values[name],
-      error: errors[name],
-      onChange: (event: ChangeEvent<HTMLInputElement>) => {
-        const value = event.currentTarget.value;
-        setValues((current) => ({ ...current, [name]: value }));
-        setErrors((current) => ({ ...current, [name]: undefined }));
-      },
-    };
-  }
+  /** The props of one input: value, change handler and its error. */
+  const field = (name: keyof T & string) => form.getInputProps(name);
+
+  const setErrors = (errors: Errors<T>) => form.setErrors(errors);
 
   /** Keeps only the server's field messages that belong to a field on this form. */
   function showServerErrors(fields: Record<string, string>): boolean {
     const known = Object.entries(fields).filter(([name]) => name in initial);
-    setErrors(Object.fromEntries(known) as Errors<T>);
+    form.setErrors(Object.fromEntries(known));
     return known.length > 0;
   }
 
-  return { values, field, setErrors, showServerErrors };
+  return { values: form.values, field, setErrors, showServerErrors };
 }

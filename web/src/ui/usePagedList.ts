@@ -1,38 +1,40 @@
-import { useCallback, useEffect, useState } from 'react';
-import { toApiError, type ApiError } from '../api';
-
-export interface ListPage<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+import { keepPreviousData, useInfiniteQuery, useQueryClient, type InfiniteData, type QueryKey } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import { toApiError, type ListPage } from '../api';
 
 /**
- * One cursor-paged list on a screen: loads the first page, appends on "Load more", and reloads from the start when
- * `reloadKey` changes or `load()` is called without a cursor (after a change the screen made). `items` is null until
- * the first page arrives, so screens can tell "loading" from "empty".
+ * One cursor-paged list on a screen, cached under `queryKey`: a new key (new filters, a new sort) starts from the
+ * first page (showing the previous rows meanwhile), and replies to an older key can never overwrite a newer one. "Load more" appends; `reload()` and any
+ * invalidation of the key (after a change the screen made) fetch the loaded pages again. `items` is null until the
+ * first page arrives, so screens can tell "loading" from "empty".
  */
-export function usePagedList<T>(fetchPage: (cursor?: string) => Promise<ListPage<T>>, reloadKey?: unknown) {
-  const [items, setItems] = useState<T[] | null>(null);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+export function usePagedList<T>(queryKey: QueryKey, fetchPage: (cursor?: string) => Promise<ListPage<T>>) {
+  const queryClient = useQueryClient();
+  const query = useInfiniteQuery({
+    queryKey,
+    queryFn: ({ pageParam }) => fetchPage(pageParam),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    // While a new filter loads, the rows of the old one stay on screen instead of a spinner.
+    placeholderData: keepPreviousData,
+  });
+  const { data, error, isFetching, hasNextPage, fetchNextPage, refetch } = query;
 
-  const load = useCallback(
-    async (cursor?: string) => {
-      try {
-        const page = await fetchPage(cursor);
-        setItems((current) => (cursor ? [...(current ?? []), ...page.items] : page.items));
-        setNextCursor(page.nextCursor);
-        setError(null);
-      } catch (err) {
-        setError(toApiError(err));
-      }
-    },
-    [fetchPage],
-  );
+  const items = useMemo(() => data?.pages.flatMap((page) => page.items) ?? null, [data]);
 
-  useEffect(() => {
-    void load();
-  }, [load, reloadKey]);
+  /** Changes the loaded items in place, for a change this screen made and already has the result of. */
+  const updateItems = (change: (items: T[]) => T[]) =>
+    queryClient.setQueryData<InfiniteData<ListPage<T>, string | undefined>>(queryKey, (current) =>
+      current && { ...current, pages: current.pages.map((page) => ({ ...page, items: change(page.items) })) },
+    );
 
-  return { items, setItems, nextCursor, error, load };
+  return {
+    items,
+    error: error ? toApiError(error) : null,
+    loading: isFetching,
+    hasMore: hasNextPage,
+    loadMore: () => void fetchNextPage(),
+    reload: () => void refetch(),
+    updateItems,
+  };
 }

@@ -2,7 +2,7 @@ import { Alert, Button, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconLock } from '@tabler/icons-react';
 import { useCallback, useEffect, useState } from 'react';
-import { api, toApiError } from '../api';
+import { call, client, toApiError } from '../api';
 import { formatDateTime } from '../format';
 
 type Lock = { method: string; lockedAt: string | null };
@@ -18,7 +18,7 @@ export function SignInLockAlert({ userId, canUnlock }: { userId: string; canUnlo
 
   const load = useCallback(async () => {
     try {
-      setLocks((await api<{ items: Lock[] }>('GET', `/api/v1/admin/users/${encodeURIComponent(userId)}/sign-in-locks`)).items);
+      setLocks((await call(client.GET('/api/v1/admin/users/{id}/sign-in-locks', { params: { path: { id: userId } } }))).items);
     } catch {
       // The lock notice is an extra: the rest of the page works without it.
       setLocks([]);
@@ -33,7 +33,7 @@ export function SignInLockAlert({ userId, canUnlock }: { userId: string; canUnlo
     setBusy(true);
     setError(null);
     try {
-      await api<{ unlockedMethods: string[] }>('POST', `/api/v1/admin/users/${encodeURIComponent(userId)}/unlock-sign-in`);
+      await call(client.POST('/api/v1/admin/users/{id}/unlock-sign-in', { params: { path: { id: userId } } }));
       notifications.show({ color: 'green', message: 'Sign-in is unlocked.' });
       setLocks([]);
     } catch (err) {

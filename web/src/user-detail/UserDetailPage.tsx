@@ -3,7 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { IconArrowLeft, IconLogout, IconPencil } from '@tabler/icons-react';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { api, toApiError, type ApiError } from '../api';
+import { call, client, toApiError, type ApiError } from '../api';
 import { EMPTY, formatDate, formatDateTime } from '../format';
 import { useSession } from '../session';
 import { UserSsoSection } from '../sso/UserSsoSection';
@@ -14,7 +14,7 @@ import { PageHeader } from '../ui/PageHeader';
 import { RoleBadges } from '../ui/RoleBadges';
 import { StatusBadge } from '../ui/StatusBadge';
 import { AuthBadge } from '../users/AuthBadge';
-import { ConfirmDialog } from '../users/ConfirmDialog';
+import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { PROFILE_LABELS } from '../users/labels';
 import { UserActionsMenu } from '../users/UserActionsMenu';
 import { UserFormDialog } from '../users/UserFormDialog';
@@ -34,7 +34,7 @@ export function UserDetailPage() {
 
   const load = useCallback(async () => {
     try {
-      setDetail(await api<UserDetail>('GET', `/api/v1/admin/users/${encodeURIComponent(id)}`));
+      setDetail(await call(client.GET('/api/v1/admin/users/{id}', { params: { path: { id } } })));
       setError(null);
     } catch (err) {
       setError(toApiError(err));
@@ -184,10 +184,10 @@ function Sessions({ userId, userName, sessions, canEnd, onChanged }: SessionsPro
 
   async function end() {
     if (ending === 'all') {
-      const { ended } = await api<{ ended: number }>('DELETE', `/api/v1/admin/users/${userId}/sessions`);
+      const { ended } = await call(client.DELETE('/api/v1/admin/users/{id}/sessions', { params: { path: { id: userId } } }));
       notifications.show({ color: 'green', message: `${ended} ${ended === 1 ? 'session' : 'sessions'} ended.` });
     } else if (ending) {
-      await api<void>('DELETE', `/api/v1/admin/users/${userId}/sessions/${ending.id}`);
+      await call(client.DELETE('/api/v1/admin/users/{id}/sessions/{sessionId}', { params: { path: { id: userId, sessionId: ending.id } } }));
       notifications.show({ color: 'green', message: 'The session was ended.' });
     }
     setEnding(null);
@@ -282,7 +282,7 @@ function AuditTrail({ userId, first }: { userId: string; first: AuditPage }) {
     if (!cursor) return;
     setLoading(true);
     try {
-      const page = await api<AuditPage>('GET', `/api/v1/admin/users/${userId}/audit-events?limit=20&cursor=${encodeURIComponent(cursor)}`);
+      const page = await call(client.GET('/api/v1/admin/users/{id}/audit-events', { params: { path: { id: userId }, query: { limit: 20, cursor } } }));
       setItems((current) => [...current, ...page.items]);
       setCursor(page.nextCursor);
       setError(null);

@@ -1,35 +1,7 @@
-import type { MfaKind } from '../two-factor/mfaApi';
-import type { AdminUserDetail } from '../users/types';
+import type { Schemas } from '../api';
 
-export type UserSession = {
-  id: string;
-  createdAt: string;
-  lastSeenAt: string;
-  expiresAt: string;
-  ip: string | null;
-  userAgent: string | null;
-  /** "Firefox on Windows", parsed by the server from the User-Agent header. */
-  label: string;
-  current: boolean;
-};
-
-export type Party = { type: string; id: string | null; name: string | null };
-
-export type UserAuditEvent = {
-  id: string;
-  occurredAt: string;
-  action: string;
-  actor: Party;
-  target: Party | null;
-  ip: string | null;
-  details: Record<string, unknown>;
-};
-
-export type AuditPage = { items: UserAuditEvent[]; nextCursor: string | null };
-
-export type UserDetail = {
-  user: AdminUserDetail & { updatedAt: string; permissions: string[]; passkeyCount: number };
-  sessions: UserSession[];
-  auditTrail: AuditPage | null;
-  mfaMethods: MfaKind[];
-};
+export type UserDetail = Schemas['AdminUserDetailPage'];
+export type UserSession = UserDetail['sessions'][number];
+export type UserAuditEvent = Schemas['UserAuditEvent'];
+export type AuditPage = NonNullable<UserDetail['auditTrail']>;
+export type Party = UserAuditEvent['actor'];

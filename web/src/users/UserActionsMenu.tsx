@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useSession } from '../session';
 import { JoiningMenuItems } from '../login-links/JoiningMenuItems';
-import { ConfirmDialog } from './ConfirmDialog';
+import { ConfirmDialog } from '../ui/ConfirmDialog';
 import type { AdminUserDetail } from './types';
 import { changeStatus, deleteUser, type StatusAction } from './usersApi';
 

@@ -1,13 +1,15 @@
-import { Button, Group, Modal, MultiSelect, PasswordInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Group, Modal, PasswordInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState, type ChangeEvent } from 'react';
-import { api, toApiError, type ApiError, type UserProfile } from '../api';
+import { useState, type ChangeEvent } from 'react';
+import { useGroups, useRoles } from '../api/options';
+import { call, client, toApiError, type ApiError, type UserProfile } from '../api';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { passwordProblem } from '../ui/passwords';
 import { PROFILE_LABELS } from './labels';
 import type { AdminUserDetail, Option } from './types';
-import { fetchGroupOptions, fetchRoleOptions, updateUser } from './usersApi';
+import { updateUser } from './usersApi';
 import { useAuthMethodChoice } from '../sso/useAuthMethodChoice';
+import { OptionsPicker } from '../ui/OptionsPicker';
 
 type Props = {
   /** Absent: the "Add user" dialog. */
@@ -31,17 +33,17 @@ export function UserFormDialog({ user, onClose, onSaved }: Props) {
   const [roleIds, setRoleIds] = useState<string[]>(user?.roles.map((r) => r.id) ?? []);
   const [groupIds, setGroupIds] = useState<string[]>(user?.groups.map((g) => g.id) ?? []);
   const [profile, setProfile] = useState<UserProfile>(user?.profile ?? 'member');
-  const [roles, setRoles] = useState<Option[]>(user?.roles ?? []);
-  const [groups, setGroups] = useState<Option[]>(user?.groups ?? []);
-  const [error, setError] = useState<ApiError | null>(null);
+  const rolesQuery = useRoles();
+  // Without permission to list groups the field simply offers none.
+  const { groups: allGroups } = useGroups();
+  // Until the lists arrive, the user's own roles and groups are the options, so the fields show them.
+  const roles: Option[] = rolesQuery.data ?? user?.roles ?? [];
+  const groups: Option[] = allGroups.length ? allGroups : (user?.groups ?? []);
+  const [saveError, setError] = useState<ApiError | null>(null);
+  const error = saveError ?? (rolesQuery.error ? toApiError(rolesQuery.error) : null);
   const [saving, setSaving] = useState(false);
   const authMethod = useAuthMethodChoice(user?.id);
 
-  useEffect(() => {
-    fetchRoleOptions().then(setRoles, (err: unknown) => setError(toApiError(err)));
-    // Without permission to list groups the field simply offers none.
-    fetchGroupOptions().then(setGroups, () => undefined);
-  }, []);
 
   /** A controlled text field whose error clears as soon as it is edited. */
   const field = (name: keyof typeof values) => ({
@@ -75,13 +77,13 @@ export function UserFormDialog({ user, onClose, onSaved }: Props) {
       const saved = editing
         ? await updateUser(user.id, { ...identity, roleIds, groupIds }).then(authMethod.save)
         : (
-            await api<{ user: AdminUserDetail }>('POST', '/api/v1/admin/users', {
+            await call(client.POST('/api/v1/admin/users', { body: {
               ...identity,
               ...(password ? { password } : {}),
               roleIds,
               groupIds,
               profile,
-            })
+            } }))
           ).user;
       notifications.show({ color: 'green', message: editing ? `${saved.name} was saved.` : `${saved.name}’s account was created.` });
       onSaved(saved);
@@ -124,25 +126,21 @@ export function UserFormDialog({ user, onClose, onSaved }: Props) {
               {...field('password')}
             />
           )}
-          <MultiSelect
+          <OptionsPicker
             label="Roles"
-            placeholder={roleIds.length === 0 ? 'No roles' : undefined}
-            data={roles.map((r) => ({ value: r.id, label: r.name }))}
+            none="No roles"
+            options={roles}
             value={roleIds}
             onChange={setRoleIds}
             error={errors.roleIds}
-            searchable
-            clearable
           />
-          <MultiSelect
+          <OptionsPicker
             label="Groups"
-            placeholder={groupIds.length === 0 ? 'No groups' : undefined}
-            data={groups.map((g) => ({ value: g.id, label: g.name }))}
+            none="No groups"
+            options={groups}
             value={groupIds}
             onChange={setGroupIds}
             error={errors.groupIds}
-            searchable
-            clearable
           />
           {editing ? (
             <Text size="sm" c="dimmed">

@@ -1,22 +1,24 @@
 import { Button, Center, CloseButton, Group, Loader, Paper, Select, Stack, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconFileImport, IconPlus, IconSearch } from '@tabler/icons-react';
-import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { AuthMethod, UserStatus } from '../api';
+import { useGroups, useRoles } from '../api/options';
+import { queryClient } from '../api/queries';
 import { InviteButton } from '../invitations/InviteButton';
-import { PendingInvitations } from '../invitations/PendingInvitations';
+import { PENDING_INVITATIONS, PendingInvitations } from '../invitations/PendingInvitations';
 import { UsersRolesTabs } from '../roles/UsersRolesTabs';
 import { useSession } from '../session';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { PageHeader } from '../ui/PageHeader';
+import { usePagedList } from '../ui/usePagedList';
 import { BulkActions } from './BulkActions';
 import { AUTH_LABELS, STATUS_LABELS } from './labels';
-import type { AdminUserDetail, Option, Sorting, UserFilters, UserSort } from './types';
+import type { AdminUserDetail, Sorting, UserFilters, UserSort } from './types';
 import { UserFormDialog } from './UserFormDialog';
 import { UsersTable } from './UsersTable';
-import { fetchGroupOptions, fetchRoleOptions } from './usersApi';
-import { useUserList } from './useUserList';
+import { listUsers, USERS } from './usersApi';
 
 const SEARCH_DELAY_MS = 300;
 const DEFAULT_SORTING: Sorting = { sort: 'createdAt', order: 'asc' };
@@ -34,18 +36,18 @@ export function UsersPage() {
   const [authMethod, setAuthMethod] = useState<AuthMethod | null>(null);
   const [sorting, setSorting] = useState<Sorting>(DEFAULT_SORTING);
   const filters: UserFilters = useMemo(() => ({ q, status, role, group, authMethod }), [q, status, role, group, authMethod]);
-  const { items, nextCursor, loading, error, loadMore, reload, replace, remove } = useUserList(filters, sorting);
-  const [roles, setRoles] = useState<Option[]>([]);
-  const [groups, setGroups] = useState<Option[]>([]);
+  const list = usePagedList([...USERS, filters, sorting], (cursor) => listUsers(filters, sorting, cursor));
+  const { loading, error, hasMore, loadMore } = list;
+  const items = list.items ?? [];
+  const { roles } = useRoles();
+  const { groups } = useGroups();
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [editing, setEditing] = useState<AdminUserDetail | 'new' | null>(null);
-  const [invitationsVersion, invitationsChanged] = useReducer((n: number) => n + 1, 0);
 
-  useEffect(() => {
-    // The dropdowns are a convenience: without them the table still works.
-    fetchRoleOptions().then(setRoles, () => undefined);
-    fetchGroupOptions().then(setGroups, () => undefined);
-  }, []);
+  // Every loaded filter and sort of the directory is stale after a change made here.
+  const reload = () => void queryClient.invalidateQueries({ queryKey: USERS });
+  const replace = (user: AdminUserDetail) => list.updateItems((users) => users.map((u) => (u.id === user.id ? user : u)));
+  const remove = (id: string) => list.updateItems((users) => users.filter((u) => u.id !== id));
 
   // A bulk action must only ever touch people the admin can see in the table.
   useEffect(() => setSelected(new Set()), [filters]);
@@ -107,7 +109,7 @@ export function UsersPage() {
               <InviteButton
                 onInvited={() => {
                   reload();
-                  invitationsChanged();
+                  void queryClient.invalidateQueries({ queryKey: PENDING_INVITATIONS });
                 }}
               />
             )}
@@ -157,7 +159,7 @@ export function UsersPage() {
             />
           </Paper>
         )}
-        {nextCursor && (
+        {hasMore && (
           <Group justify="center">
             <Button variant="default" onClick={loadMore} loading={loading}>
               Load more
@@ -165,7 +167,7 @@ export function UsersPage() {
           </Group>
         )}
       </Stack>
-      {can('invitations.manage') && <PendingInvitations version={invitationsVersion} />}
+      {can('invitations.manage') && <PendingInvitations />}
       {editing && (
         <UserFormDialog
           user={editing === 'new' ? undefined : editing}

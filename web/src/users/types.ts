@@ -1,9 +1,8 @@
-import type { AdminUser, AuthMethod, UserProfile, UserStatus } from '../api';
-
-export type GroupRef = { id: string; name: string };
+import type { AuthMethod, Schemas, UserProfile, UserStatus } from '../api';
 
 /** A user as the admin list and dialogs see them: the promised shape plus groups and email validation. */
-export type AdminUserDetail = AdminUser & { groups: GroupRef[]; emailVerified: boolean; createdAt: string };
+export type AdminUserDetail = Schemas['AdminUserDetail'];
+export type GroupRef = AdminUserDetail['groups'][number];
 
 export type UserSort = 'name' | 'email' | 'createdAt' | 'lastLoginAt';
 export type SortOrder = 'asc' | 'desc';

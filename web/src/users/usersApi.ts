@@ -1,24 +1,18 @@
-import { api } from '../api';
-import type { AdminUserDetail, BulkAction, BulkResult, Option } from './types';
+import { call, client } from '../api';
+import type { BulkAction, Sorting, UserFilters } from './types';
 
-type Page<T> = { items: T[]; nextCursor: string | null };
+const PAGE_SIZE = 50;
 
-async function fetchAll<T>(path: string): Promise<T[]> {
-  const all: T[] = [];
-  let cursor: string | null = null;
-  do {
-    const params = new URLSearchParams({ limit: '500' });
-    if (cursor) params.set('cursor', cursor);
-    const page: Page<T> = await api<Page<T>>('GET', `${path}?${params}`);
-    all.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return all;
-}
+/** The cache key of every filter and sort of the user directory. */
+export const USERS = ['users'];
 
-/** Every role and every group by name, for dropdowns; instances have a handful of each. */
-export const fetchRoleOptions = () => fetchAll<Option>('/api/v1/admin/roles');
-export const fetchGroupOptions = () => fetchAll<Option>('/api/v1/admin/groups');
+/** One page of the user directory, filtered and sorted as the Users page asks. */
+export const listUsers = ({ q, status, role, group, authMethod }: UserFilters, { sort, order }: Sorting, cursor?: string) =>
+  call(
+    client.GET('/api/v1/admin/users', {
+      params: { query: { limit: PAGE_SIZE, cursor, q: q || undefined, status: status ?? undefined, role: role ?? undefined, group: group ?? undefined, authMethod: authMethod ?? undefined, sort, order } },
+    }),
+  );
 
 export type UserChanges = {
   name?: string;
@@ -29,14 +23,20 @@ export type UserChanges = {
 };
 
 export const updateUser = (id: string, changes: UserChanges) =>
-  api<{ user: AdminUserDetail }>('PATCH', `/api/v1/admin/users/${id}`, changes).then((r) => r.user);
+  call(client.PATCH('/api/v1/admin/users/{id}', { params: { path: { id } }, body: changes })).then((r) => r.user);
 
 export type StatusAction = 'disable' | 'enable' | 'revoke';
 
-export const changeStatus = (id: string, action: StatusAction) =>
-  api<{ user: AdminUserDetail }>('POST', `/api/v1/admin/users/${id}/${action}`).then((r) => r.user);
+const STATUS_PATHS = {
+  disable: '/api/v1/admin/users/{id}/disable',
+  enable: '/api/v1/admin/users/{id}/enable',
+  revoke: '/api/v1/admin/users/{id}/revoke',
+} as const;
 
-export const deleteUser = (id: string) => api<void>('DELETE', `/api/v1/admin/users/${id}`);
+export const changeStatus = (id: string, action: StatusAction) =>
+  call(client.POST(STATUS_PATHS[action], { params: { path: { id } } })).then((r) => r.user);
+
+export const deleteUser = (id: string) => call(client.DELETE('/api/v1/admin/users/{id}', { params: { path: { id } } }));
 
 export const runBulkAction = (userIds: string[], action: BulkAction) =>
-  api<{ results: BulkResult[] }>('POST', '/api/v1/admin/users/bulk', { userIds, action }).then((r) => r.results);
+  call(client.POST('/api/v1/admin/users/bulk', { body: { userIds, action } })).then((r) => r.results);

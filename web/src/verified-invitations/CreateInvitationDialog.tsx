@@ -1,12 +1,12 @@
-import { Alert, Button, CopyButton, Group, Modal, MultiSelect, NumberInput, Stack, Text, TextInput } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { Alert, Button, CopyButton, Group, Modal, NumberInput, Stack, Text, TextInput } from '@mantine/core';
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
+import { useGroups, useRoles } from '../api/options';
 import { toApiError, type ApiError } from '../api';
-import type { Option } from '../users/types';
-import { fetchGroupOptions, fetchRoleOptions } from '../users/usersApi';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { createInvitation } from './invitationsApi';
 import type { HostInvitation } from './types';
+import { OptionsPicker } from '../ui/OptionsPicker';
 
 type Props = { onClose: () => void; onCreated: (invitation: HostInvitation) => void };
 
@@ -17,16 +17,11 @@ export function CreateInvitationDialog({ onClose, onCreated }: Props) {
   const [roleIds, setRoleIds] = useState<string[]>([]);
   const [groupIds, setGroupIds] = useState<string[]>([]);
   const [hours, setHours] = useState<number | string>(24);
-  const [roles, setRoles] = useState<Option[]>([]);
-  const [groups, setGroups] = useState<Option[]>([]);
+  const { roles } = useRoles();
+  const { groups } = useGroups();
   const [error, setError] = useState<ApiError | null>(null);
   const [saving, setSaving] = useState(false);
   const [created, setCreated] = useState<{ invitation: HostInvitation; url: string } | null>(null);
-
-  useEffect(() => {
-    fetchRoleOptions().then(setRoles, () => undefined);
-    fetchGroupOptions().then(setGroups, () => undefined);
-  }, []);
 
   async function submit() {
     setError(null);
@@ -79,8 +74,8 @@ export function CreateInvitationDialog({ onClose, onCreated }: Props) {
           {error && <ErrorAlert title="Could not create the invitation">{error.message}</ErrorAlert>}
           <TextInput label="Name (optional)" value={name} onChange={(e) => setName(e.currentTarget.value)} error={error?.fields.name} />
           <TextInput label="Email (optional)" value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={error?.fields.email} />
-          <MultiSelect label="Roles" data={roles.map((r) => ({ value: r.id, label: r.name }))} value={roleIds} onChange={setRoleIds} searchable clearable />
-          <MultiSelect label="Groups" data={groups.map((g) => ({ value: g.id, label: g.name }))} value={groupIds} onChange={setGroupIds} searchable clearable />
+          <OptionsPicker label="Roles" options={roles} value={roleIds} onChange={setRoleIds} />
+          <OptionsPicker label="Groups" options={groups} value={groupIds} onChange={setGroupIds} />
           <NumberInput
             label="Link valid for (hours)"
             min={1}

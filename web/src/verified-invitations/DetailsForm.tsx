@@ -1,12 +1,12 @@
-import { Button, MultiSelect, Radio, Group, Stack, Text, TextInput } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { Button, Radio, Group, Stack, Text, TextInput } from '@mantine/core';
+import { useState } from 'react';
+import { useGroups, useRoles } from '../api/options';
 import { toApiError, type ApiError, type UserProfile } from '../api';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { PROFILE_LABELS } from '../users/labels';
-import type { Option } from '../users/types';
-import { fetchGroupOptions, fetchRoleOptions } from '../users/usersApi';
 import { confirmDetails } from './invitationsApi';
 import type { HostInvitation } from './types';
+import { OptionsPicker } from '../ui/OptionsPicker';
 
 const usernameFrom = (email: string) =>
   email
@@ -26,15 +26,10 @@ export function DetailsForm({ invitation, onDone }: Props) {
   const [roleIds, setRoleIds] = useState(proposal.roleIds);
   const [groupIds, setGroupIds] = useState(proposal.groupIds);
   const [profile, setProfile] = useState<UserProfile>('member');
-  const [roles, setRoles] = useState<Option[]>([]);
-  const [groups, setGroups] = useState<Option[]>([]);
+  const { roles } = useRoles();
+  const { groups } = useGroups();
   const [error, setError] = useState<ApiError | null>(null);
   const [saving, setSaving] = useState(false);
-
-  useEffect(() => {
-    fetchRoleOptions().then(setRoles, () => undefined);
-    fetchGroupOptions().then(setGroups, () => undefined);
-  }, []);
 
   async function submit() {
     setError(null);
@@ -75,8 +70,8 @@ export function DetailsForm({ invitation, onDone }: Props) {
         error={fields.username}
         required
       />
-      <MultiSelect label="Roles" data={roles.map((r) => ({ value: r.id, label: r.name }))} value={roleIds} onChange={setRoleIds} error={fields.roleIds} searchable />
-      <MultiSelect label="Groups" data={groups.map((g) => ({ value: g.id, label: g.name }))} value={groupIds} onChange={setGroupIds} error={fields.groupIds} searchable />
+      <OptionsPicker label="Roles" options={roles} value={roleIds} onChange={setRoleIds} error={fields.roleIds} />
+      <OptionsPicker label="Groups" options={groups} value={groupIds} onChange={setGroupIds} error={fields.groupIds} />
       <Radio.Group label="Profile" value={profile} onChange={(value) => setProfile(value as UserProfile)} description="External users never see other people.">
         <Group mt="xs">
           <Radio value="member" label={PROFILE_LABELS.member} />

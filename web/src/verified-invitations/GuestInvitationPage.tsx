@@ -1,7 +1,7 @@
 import { Alert, Anchor, Button, Loader, Stack, Text } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import { toApiError, type ApiError, type Me } from '../api';
+import { toApiError, type ApiError } from '../api';
 import { registerPasskey } from '../passkeys/registerPasskey';
 import { useSession } from '../session';
 import { AuthCard } from '../ui/AuthCard';
@@ -139,8 +139,8 @@ function SignInStep({ invitation, onSignedIn }: { invitation: GuestInvitation; o
     signInAsGuest(invitation.id).then(
       (reply) => {
         onSignedIn();
-        if (reply.mfaRequired) return navigate('/login/mfa', { replace: true });
-        setUser(reply.user as Me);
+        if (!('user' in reply)) return navigate('/login/mfa', { replace: true });
+        setUser(reply.user);
         setStep('passkey');
       },
       (err: unknown) => {

@@ -1,19 +1,39 @@
-import { Anchor, Badge, Button, Group, Paper, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Group } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { formatDateTime } from '../format';
-import { ErrorAlert } from '../ui/ErrorAlert';
 import { PageHeader } from '../ui/PageHeader';
+import { PagedTable, type Column } from '../ui/PagedTable';
 import { usePagedList } from '../ui/usePagedList';
 import { CreateInvitationDialog } from './CreateInvitationDialog';
 import { listInvitations } from './invitationsApi';
-import { STATE_COLORS, STATE_LABELS } from './types';
+import { STATE_COLORS, STATE_LABELS, type HostInvitation } from './types';
+
+const COLUMNS: Column<HostInvitation>[] = [
+  {
+    header: 'Invitation',
+    cell: (invitation) => (
+      <Anchor component={Link} to={`/admin/verified-invitations/${invitation.id}`}>
+        {invitation.proposal.name ?? invitation.proposal.email ?? 'Unnamed guest'}
+      </Anchor>
+    ),
+  },
+  {
+    header: 'Status',
+    cell: (invitation) => (
+      <Badge color={STATE_COLORS[invitation.state]} variant="light">
+        {STATE_LABELS[invitation.state]}
+      </Badge>
+    ),
+  },
+  { header: 'Created by', cell: (invitation) => invitation.createdBy?.name ?? '—' },
+  { header: 'Created', cell: (invitation) => formatDateTime(invitation.createdAt) },
+  { header: 'Link expires', cell: (invitation) => formatDateTime(invitation.expiresAt) },
+];
 
 export function VerifiedInvitationsPage() {
-  const list = usePagedList(listInvitations);
-  const { nextCursor, error, load, setItems } = list;
-  const items = list.items ?? [];
+  const list = usePagedList(['verified-invitations'], listInvitations);
   const [creating, setCreating] = useState(false);
 
   return (
@@ -27,53 +47,18 @@ export function VerifiedInvitationsPage() {
           New verified invitation
         </Button>
       </Group>
-      {error && <ErrorAlert title="Could not load the invitations">{error.message}</ErrorAlert>}
-      <Paper withBorder>
-        <Table highlightOnHover>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Invitation</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Created by</Table.Th>
-              <Table.Th>Created</Table.Th>
-              <Table.Th>Link expires</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {items.map((invitation) => (
-              <Table.Tr key={invitation.id}>
-                <Table.Td>
-                  <Anchor component={Link} to={`/admin/verified-invitations/${invitation.id}`}>
-                    {invitation.proposal.name ?? invitation.proposal.email ?? 'Unnamed guest'}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td>
-                  <Badge color={STATE_COLORS[invitation.state]} variant="light">
-                    {STATE_LABELS[invitation.state]}
-                  </Badge>
-                </Table.Td>
-                <Table.Td>{invitation.createdBy?.name ?? '—'}</Table.Td>
-                <Table.Td>{formatDateTime(invitation.createdAt)}</Table.Td>
-                <Table.Td>{formatDateTime(invitation.expiresAt)}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-        {items.length === 0 && !error && (
-          <Text c="dimmed" ta="center" p="lg">
-            No verified invitations yet.
-          </Text>
-        )}
-      </Paper>
-      {nextCursor && (
-        <Group justify="center" mt="md">
-          <Button variant="default" onClick={() => void load(nextCursor)}>
-            Load more
-          </Button>
-        </Group>
-      )}
+      <PagedTable
+        list={list}
+        columns={COLUMNS}
+        rowKey={(invitation) => invitation.id}
+        label="Verified invitations"
+        errorTitle="Could not load the invitations"
+        empty="No verified invitations yet."
+        minWidth={720}
+        highlightOnHover
+      />
       {creating && (
-        <CreateInvitationDialog onClose={() => setCreating(false)} onCreated={(invitation) => setItems((current) => [invitation, ...(current ?? [])])} />
+        <CreateInvitationDialog onClose={() => setCreating(false)} onCreated={(invitation) => list.updateItems((current) => [invitation, ...current])} />
       )}
     </>
   );

@@ -1,29 +1,32 @@
 import { useEffect, useState } from 'react';
-import { api } from '../api';
-import { TERMINAL_STATES, type ConfirmedDetails, type GuestInvitation, type HostInvitation, type InvitationState } from './types';
+import { call, client } from '../api';
+import { TERMINAL_STATES, type ConfirmedDetails, type InvitationState } from './types';
 
 const admin = '/api/v1/admin/verified-invitations';
 const guest = '/api/v1/verified-invitations';
 
 export type NewInvitation = { name?: string; email?: string; roleIds: string[]; groupIds: string[]; expiresInMinutes: number };
 
-export const createInvitation = (input: NewInvitation) =>
-  api<{ invitation: HostInvitation; token: string; url: string }>('POST', admin, input);
+const byId = (id: string) => ({ params: { path: { id } } });
+
+export const createInvitation = (body: NewInvitation) => call(client.POST('/api/v1/admin/verified-invitations', { body }));
 export const listInvitations = (cursor?: string) =>
-  api<{ items: HostInvitation[]; nextCursor: string | null }>('GET', `${admin}?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-export const fetchInvitation = (id: string) => api<{ invitation: HostInvitation }>('GET', `${admin}/${id}`).then((r) => r.invitation);
-export const cancelInvitation = (id: string) => api<void>('DELETE', `${admin}/${id}`);
-export const greetGuest = (id: string) => api<{ invitation: HostInvitation }>('POST', `${admin}/${id}/greet`).then((r) => r.invitation);
+  call(client.GET('/api/v1/admin/verified-invitations', { params: { query: { limit: 50, cursor } } }));
+export const fetchInvitation = (id: string) =>
+  call(client.GET('/api/v1/admin/verified-invitations/{id}', byId(id))).then((r) => r.invitation);
+export const cancelInvitation = (id: string) => call(client.DELETE('/api/v1/admin/verified-invitations/{id}', byId(id)));
+export const greetGuest = (id: string) =>
+  call(client.POST('/api/v1/admin/verified-invitations/{id}/greet', byId(id))).then((r) => r.invitation);
 export const hostChooses = (id: string, code: string) =>
-  api<{ invitation: HostInvitation }>('POST', `${admin}/${id}/choose`, { code }).then((r) => r.invitation);
+  call(client.POST('/api/v1/admin/verified-invitations/{id}/choose', { ...byId(id), body: { code } })).then((r) => r.invitation);
 export const confirmDetails = (id: string, details: ConfirmedDetails) =>
-  api<{ invitation: HostInvitation }>('POST', `${admin}/${id}/confirm`, details).then((r) => r.invitation);
+  call(client.POST('/api/v1/admin/verified-invitations/{id}/confirm', { ...byId(id), body: details })).then((r) => r.invitation);
 
 export const joinInvitation = (token: string) =>
-  api<{ invitation: GuestInvitation }>('POST', `${guest}/join`, { token }).then((r) => r.invitation);
+  call(client.POST('/api/v1/verified-invitations/join', { body: { token } })).then((r) => r.invitation);
 export const guestChooses = (id: string, code: string) =>
-  api<{ invitation: GuestInvitation }>('POST', `${guest}/${id}/choose`, { code }).then((r) => r.invitation);
-export const signInAsGuest = (id: string) => api<{ user?: unknown; mfaRequired?: true }>('POST', `${guest}/${id}/sign-in`);
+  call(client.POST('/api/v1/verified-invitations/{id}/choose', { ...byId(id), body: { code } })).then((r) => r.invitation);
+export const signInAsGuest = (id: string) => call(client.POST('/api/v1/verified-invitations/{id}/sign-in', byId(id)));
 
 export const hostEventsUrl = (id: string) => `${admin}/${id}/events`;
 export const guestEventsUrl = (id: string) => `${guest}/${id}/events`;

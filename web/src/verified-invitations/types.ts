@@ -1,52 +1,12 @@
-import type { UserProfile } from '../api';
+import type { Schemas, UserProfile } from '../api';
 
-export type InvitationState =
-  | 'waiting_for_guest'
-  | 'guest_waiting'
-  | 'greeted'
-  | 'guest_confirmed'
-  | 'host_confirmed'
-  | 'details'
-  | 'completed'
-  | 'aborted'
-  | 'expired';
+export type InvitationState = HostInvitation['state'];
 
 export const TERMINAL_STATES: readonly InvitationState[] = ['completed', 'aborted', 'expired'];
 
-type PersonRef = { id: string; name: string };
-
 /** What the host sees; `code` and `choices` only reach the administrator who greeted. */
-export type HostInvitation = {
-  id: string;
-  state: InvitationState;
-  createdAt: string;
-  expiresAt: string;
-  createdBy: PersonRef | null;
-  host: PersonRef | null;
-  proposal: { name: string | null; email: string | null; roleIds: string[]; groupIds: string[] };
-  code: string | null;
-  choices: string[] | null;
-  guestConfirmed: boolean;
-  hostConfirmed: boolean;
-  stepDeadline: string | null;
-  abortReason: string | null;
-  userId: string | null;
-  endedAt: string | null;
-};
-
-export type GuestInvitation = {
-  id: string;
-  state: InvitationState;
-  invitedBy: string | null;
-  hostName: string | null;
-  code: string | null;
-  choices: string[] | null;
-  guestConfirmed: boolean;
-  hostConfirmed: boolean;
-  stepDeadline: string | null;
-  abortReason: string | null;
-  canSignIn: boolean;
-};
+export type HostInvitation = Schemas['HostVerifiedInvitation'];
+export type GuestInvitation = Schemas['GuestVerifiedInvitation'];
 
 export type ConfirmedDetails = {
   name: string;

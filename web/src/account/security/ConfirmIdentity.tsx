@@ -1,7 +1,7 @@
 import { Button, Divider, Modal, PasswordInput, Stack, Text } from '@mantine/core';
 import { IconFingerprint } from '@tabler/icons-react';
 import { useCallback, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { api, toApiError } from '../../api';
+import { call, client, toApiError } from '../../api';
 import { isPasskeyPromptDismissed, passkeyErrorMessage, reauthenticateWithPasskey, reauthenticationRequired } from '../../passkeys/webauthn';
 import { ErrorAlert } from '../../ui/ErrorAlert';
 
@@ -44,7 +44,7 @@ export function ConfirmIdentityModal({ onConfirmed, onCancel }: Props) {
     setError(null);
     setBusy('password');
     try {
-      await api<unknown>('POST', '/api/v1/me/reauthenticate', { password });
+      await call(client.POST('/api/v1/me/reauthenticate', { body: { password } }));
       onConfirmed();
     } catch (err) {
       setError(toApiError(err).message);

@@ -1,26 +1,62 @@
-import { Alert, Badge, Button, Group, Modal, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { Alert, Badge, Button, Group, Modal, Stack, Text, TextInput, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconFingerprint, IconPlus } from '@tabler/icons-react';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { api, toApiError, type ApiError } from '../../api';
+import { call, client, toApiError, type ApiError, type Schemas } from '../../api';
 import { EMPTY, formatDate, formatDateTime } from '../../format';
 import { registerPasskey } from '../../passkeys/registerPasskey';
 import { browserSupportsWebAuthn, isPasskeyPromptDismissed, passkeyErrorMessage } from '../../passkeys/webauthn';
+import { DataTable, type Column } from '../../ui/DataTable';
 import { ErrorAlert } from '../../ui/ErrorAlert';
-import { ConfirmDialog } from '../../users/ConfirmDialog';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { isIdentityNotConfirmed, useConfirmIdentity } from './ConfirmIdentity';
 import { SecurityCard } from './SecurityCard';
 
-export type Passkey = {
-  id: string;
-  name: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  deviceType: 'singleDevice' | 'multiDevice';
-  backedUp: boolean;
-  transports: string[];
-  signCountRegressedAt: string | null;
-};
+export type Passkey = Schemas['Passkey'];
+
+function passkeyColumns({ rename, remove }: { rename: (p: Passkey) => void; remove: (p: Passkey) => void }): Column<Passkey>[] {
+  return [
+    {
+      header: 'Name',
+      cell: (p) => (
+        <Group gap="xs" wrap="nowrap">
+          <IconFingerprint size={16} color="var(--mantine-color-dimmed)" />
+          <Text size="sm" fw={500}>
+            {p.name}
+          </Text>
+          {p.backedUp && (
+            <Tooltip label="Synced across your devices by your passkey provider">
+              <Badge variant="light" color="gray" tt="none">
+                Synced
+              </Badge>
+            </Tooltip>
+          )}
+          {p.signCountRegressedAt && (
+            <Tooltip label="This passkey reported an unexpected use count and may have been copied. It can no longer sign in: remove it and add it again.">
+              <Badge variant="light" color="red" tt="none">
+                Blocked
+              </Badge>
+            </Tooltip>
+          )}
+        </Group>
+      ),
+    },
+    { header: 'Added', cell: (p) => formatDate(p.createdAt) },
+    { header: 'Last used', cell: (p) => (p.lastUsedAt ? formatDateTime(p.lastUsedAt) : EMPTY) },
+    {
+      cell: (p) => (
+        <Group gap={4} justify="flex-end" wrap="nowrap">
+          <Button size="compact-sm" variant="subtle" onClick={() => rename(p)} aria-label={`Rename ${p.name}`}>
+            Rename
+          </Button>
+          <Button size="compact-sm" variant="subtle" color="red" onClick={() => remove(p)} aria-label={`Remove ${p.name}`}>
+            Remove
+          </Button>
+        </Group>
+      ),
+    },
+  ];
+}
 
 export function PasskeysCard() {
   const [passkeys, setPasskeys] = useState<Passkey[] | null>(null);
@@ -32,7 +68,7 @@ export function PasskeysCard() {
 
   const load = useCallback(async () => {
     try {
-      setPasskeys((await api<{ items: Passkey[] }>('GET', '/api/v1/me/passkeys')).items);
+      setPasskeys((await call(client.GET('/api/v1/me/passkeys'))).items);
       setLoadError(null);
     } catch (err) {
       setLoadError(toApiError(err));
@@ -45,7 +81,7 @@ export function PasskeysCard() {
 
   async function remove(passkey: Passkey) {
     try {
-      await withConfirmation(() => api<void>('DELETE', `/api/v1/me/passkeys/${passkey.id}`));
+      await withConfirmation(() => call(client.DELETE('/api/v1/me/passkeys/{id}', { params: { path: { id: passkey.id } } })));
     } catch (err) {
       if (isIdentityNotConfirmed(err)) return;
       throw err;
@@ -75,64 +111,16 @@ export function PasskeysCard() {
         </Alert>
       )}
       {loadError && <ErrorAlert title="Could not load your passkeys">{loadError.message}</ErrorAlert>}
-      {passkeys && passkeys.length === 0 && (
-        <Text c="dimmed" size="sm">
-          You have no passkeys yet.
-        </Text>
-      )}
-      {passkeys && passkeys.length > 0 && (
-        <Table.ScrollContainer minWidth={560}>
-          <Table verticalSpacing="xs" aria-label="Your passkeys">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Added</Table.Th>
-                <Table.Th>Last used</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {passkeys.map((p) => (
-                <Table.Tr key={p.id}>
-                  <Table.Td>
-                    <Group gap="xs" wrap="nowrap">
-                      <IconFingerprint size={16} color="var(--mantine-color-dimmed)" />
-                      <Text size="sm" fw={500}>
-                        {p.name}
-                      </Text>
-                      {p.backedUp && (
-                        <Tooltip label="Synced across your devices by your passkey provider">
-                          <Badge variant="light" color="gray" tt="none">
-                            Synced
-                          </Badge>
-                        </Tooltip>
-                      )}
-                      {p.signCountRegressedAt && (
-                        <Tooltip label="This passkey reported an unexpected use count and may have been copied. It can no longer sign in: remove it and add it again.">
-                          <Badge variant="light" color="red" tt="none">
-                            Blocked
-                          </Badge>
-                        </Tooltip>
-                      )}
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>{formatDate(p.createdAt)}</Table.Td>
-                  <Table.Td>{p.lastUsedAt ? formatDateTime(p.lastUsedAt) : EMPTY}</Table.Td>
-                  <Table.Td>
-                    <Group gap={4} justify="flex-end" wrap="nowrap">
-                      <Button size="compact-sm" variant="subtle" onClick={() => setRenaming(p)} aria-label={`Rename ${p.name}`}>
-                        Rename
-                      </Button>
-                      <Button size="compact-sm" variant="subtle" color="red" onClick={() => setRemoving(p)} aria-label={`Remove ${p.name}`}>
-                        Remove
-                      </Button>
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+      {passkeys && (
+        <DataTable
+          items={passkeys}
+          columns={passkeyColumns({ rename: setRenaming, remove: setRemoving })}
+          rowKey={(p) => p.id}
+          label="Your passkeys"
+          empty="You have no passkeys yet."
+          minWidth={560}
+          spacing="xs"
+        />
       )}
       {adding && (
         <AddPasskeyDialog
@@ -233,7 +221,7 @@ function RenamePasskeyDialog({ passkey, onClose, onRenamed }: RenameProps) {
     setError(null);
     setBusy(true);
     try {
-      await api<unknown>('PATCH', `/api/v1/me/passkeys/${passkey.id}`, { name: name.trim() });
+      await call(client.PATCH('/api/v1/me/passkeys/{id}', { params: { path: { id: passkey.id } }, body: { name: name.trim() } }));
       onRenamed();
     } catch (err) {
       setError(toApiError(err));

@@ -2,7 +2,7 @@ import { Alert, Button, Group, PasswordInput, Stack, Text } from '@mantine/core'
 import { notifications } from '@mantine/notifications';
 import { IconKey } from '@tabler/icons-react';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { api, toApiError, type ApiError } from '../../api';
+import { call, client, toApiError, type ApiError } from '../../api';
 import { ErrorAlert } from '../../ui/ErrorAlert';
 import { MIN_PASSWORD_LENGTH, passwordProblem } from '../../ui/passwords';
 import { useFormFields } from '../../ui/useFormFields';
@@ -23,7 +23,7 @@ export function PasswordCard() {
 
   const load = useCallback(async () => {
     try {
-      setStatus(await api<Status>('GET', '/api/v1/me/password'));
+      setStatus(await call(client.GET('/api/v1/me/password')));
     } catch (err) {
       setError(toApiError(err));
     }
@@ -35,7 +35,7 @@ export function PasswordCard() {
 
   async function endOtherSessions() {
     try {
-      const { ended } = await api<{ ended: number }>('DELETE', '/api/v1/me/sessions');
+      const { ended } = await call(client.DELETE('/api/v1/me/sessions'));
       notifications.show({ color: 'green', message: `Signed out of ${plural(ended)}.` });
       setOtherSessions(0);
     } catch (err) {
@@ -108,10 +108,10 @@ function PasswordForm({ hasPassword, onCancel, onChanged }: { hasPassword: boole
     setBusy(true);
     try {
       const reply = await withConfirmation(() =>
-        api<{ otherSessionCount: number }>('POST', '/api/v1/me/password', {
+        call(client.POST('/api/v1/me/password', { body: {
           ...(hasPassword ? { currentPassword } : {}),
           newPassword,
-        }),
+        } })),
       );
       onChanged(reply.otherSessionCount);
     } catch (err) {

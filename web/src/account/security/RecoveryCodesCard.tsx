@@ -5,7 +5,7 @@ import { EndOtherSessionsOffer } from '../../two-factor/EndOtherSessionsOffer';
 import { regenerateRecoveryCodes } from '../../two-factor/mfaApi';
 import { RecoveryCodesList } from '../../two-factor/RecoveryCodesList';
 import { useMfaStatus } from '../../two-factor/useMfaStatus';
-import { ConfirmDialog } from '../../users/ConfirmDialog';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { isIdentityNotConfirmed, useConfirmIdentity } from './ConfirmIdentity';
 import { SecurityCard } from './SecurityCard';
 

@@ -2,46 +2,31 @@ import { Badge, Button, Group, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconDeviceDesktop, IconDeviceMobile, IconDeviceTablet, IconLogout, IconQuestionMark } from '@tabler/icons-react';
 import { useState } from 'react';
-import { api } from '../../api';
+import { call, client, type Schemas } from '../../api';
 import { EMPTY, formatDateTime } from '../../format';
 import { useSession } from '../../session';
 import { ErrorAlert } from '../../ui/ErrorAlert';
 import { usePagedList } from '../../ui/usePagedList';
-import { ConfirmDialog } from '../../users/ConfirmDialog';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { SecurityCard } from './SecurityCard';
 
-export type OwnSession = {
-  id: string;
-  createdAt: string;
-  lastSeenAt: string;
-  expiresAt: string;
-  ip: string | null;
-  userAgent: string | null;
-  browser: string | null;
-  os: string | null;
-  device: 'desktop' | 'mobile' | 'tablet' | 'unknown';
-  label: string;
-  current: boolean;
-};
-
-type Page = { items: OwnSession[]; nextCursor: string | null };
+export type OwnSession = Schemas['Session'];
 
 const DEVICE_ICONS = { desktop: IconDeviceDesktop, mobile: IconDeviceMobile, tablet: IconDeviceTablet, unknown: IconQuestionMark };
 
-const listOwnSessions = (cursor?: string) =>
-  api<Page>('GET', `/api/v1/me/sessions${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
+const listOwnSessions = (cursor?: string) => call(client.GET('/api/v1/me/sessions', { params: { query: { cursor } } }));
 
 export function SessionsCard() {
   const { signOut } = useSession();
-  const { items: sessions, nextCursor, error, load } = usePagedList(listOwnSessions);
+  const { items: sessions, hasMore, error, loadMore, reload } = usePagedList(['me', 'sessions'], listOwnSessions);
   const [ending, setEnding] = useState<OwnSession | 'others' | null>(null);
 
   async function end() {
     if (ending === 'others') {
-      const { ended } = await api<{ ended: number }>('DELETE', '/api/v1/me/sessions');
+      const { ended } = await call(client.DELETE('/api/v1/me/sessions'));
       notifications.show({ color: 'green', message: `Ended ${ended} other ${ended === 1 ? 'session' : 'sessions'}.` });
     } else if (ending) {
-      await api<void>('DELETE', `/api/v1/me/sessions/${encodeURIComponent(ending.id)}`);
+      await call(client.DELETE('/api/v1/me/sessions/{id}', { params: { path: { id: ending.id } } }));
       if (ending.current) {
         await signOut();
         return;
@@ -49,7 +34,7 @@ export function SessionsCard() {
       notifications.show({ color: 'green', message: `The session on ${ending.label} was ended.` });
     }
     setEnding(null);
-    await load();
+    reload();
   }
 
   const others = sessions?.filter((s) => !s.current).length ?? 0;
@@ -117,8 +102,8 @@ export function SessionsCard() {
           </Table>
         </Table.ScrollContainer>
       )}
-      {nextCursor && (
-        <Button variant="subtle" mt="sm" onClick={() => void load(nextCursor)}>
+      {hasMore && (
+        <Button variant="subtle" mt="sm" onClick={loadMore}>
           Show more
         </Button>
       )}

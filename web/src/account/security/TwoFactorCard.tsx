@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Modal, Stack, Table, Text } from '@mantine/core';
+import { Alert, Badge, Button, Modal, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconPlus, IconShieldCheck } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -6,13 +6,52 @@ import { formatDate, formatDateTime, EMPTY } from '../../format';
 import { useSession } from '../../session';
 import { EndOtherSessionsOffer } from '../../two-factor/EndOtherSessionsOffer';
 import { EnrolTwoFactor } from '../../two-factor/EnrolTwoFactor';
-import { METHOD_LABELS, removeMethod, type Confirmed, type MfaKind } from '../../two-factor/mfaApi';
+import { METHOD_LABELS, removeMethod, type Confirmed, type MfaKind, type MfaStatus } from '../../two-factor/mfaApi';
 import { RecoveryCodesList } from '../../two-factor/RecoveryCodesList';
 import { useMfaStatus } from '../../two-factor/useMfaStatus';
+import { DataTable, type Column } from '../../ui/DataTable';
 import { ErrorAlert } from '../../ui/ErrorAlert';
-import { ConfirmDialog } from '../../users/ConfirmDialog';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { isIdentityNotConfirmed, useConfirmIdentity } from './ConfirmIdentity';
 import { SecurityCard } from './SecurityCard';
+
+type Method = MfaStatus['methods'][number];
+
+function methodColumns(allowed: MfaKind[], remove: (kind: MfaKind) => void): Column<Method>[] {
+  return [
+    {
+      header: 'Method',
+      cell: (m) => (
+        <Stack gap={0}>
+          <Text size="sm" fw={500}>
+            <IconShieldCheck size={14} style={{ verticalAlign: 'middle', marginRight: 4 }} />
+            {METHOD_LABELS[m.kind]}
+          </Text>
+          {m.phone && (
+            <Text size="xs" c="dimmed">
+              {m.phone}
+            </Text>
+          )}
+          {!allowed.includes(m.kind) && (
+            <Badge color="gray" size="xs" variant="light">
+              Not allowed any more
+            </Badge>
+          )}
+        </Stack>
+      ),
+    },
+    { header: 'Added', cell: (m) => formatDate(m.confirmedAt) },
+    { header: 'Last used', cell: (m) => (m.lastUsedAt ? formatDateTime(m.lastUsedAt) : EMPTY) },
+    {
+      align: 'right',
+      cell: (m) => (
+        <Button variant="subtle" color="red" size="xs" onClick={() => remove(m.kind)} aria-label={`Remove ${METHOD_LABELS[m.kind]}`}>
+          Remove
+        </Button>
+      ),
+    },
+  ];
+}
 
 /** My account → Security → Two-factor authentication: the second factors asked for after a password. */
 export function TwoFactorCard() {
@@ -67,53 +106,15 @@ export function TwoFactorCard() {
           Set up a second factor now: without one you will not be able to sign in with your password.
         </Alert>
       )}
-      {status && status.methods.length === 0 && (
-        <Text c="dimmed" size="sm">
-          Two-factor authentication is off.
-        </Text>
-      )}
-      {status && status.methods.length > 0 && (
-        <Table verticalSpacing="xs" aria-label="Your second factors">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Method</Table.Th>
-              <Table.Th>Added</Table.Th>
-              <Table.Th>Last used</Table.Th>
-              <Table.Th />
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {status.methods.map((m) => (
-              <Table.Tr key={m.kind}>
-                <Table.Td>
-                  <Stack gap={0}>
-                    <Text size="sm" fw={500}>
-                      <IconShieldCheck size={14} style={{ verticalAlign: 'middle', marginRight: 4 }} />
-                      {METHOD_LABELS[m.kind]}
-                    </Text>
-                    {m.phone && (
-                      <Text size="xs" c="dimmed">
-                        {m.phone}
-                      </Text>
-                    )}
-                    {!status.allowedMethods.includes(m.kind) && (
-                      <Badge color="gray" size="xs" variant="light">
-                        Not allowed any more
-                      </Badge>
-                    )}
-                  </Stack>
-                </Table.Td>
-                <Table.Td>{formatDate(m.confirmedAt)}</Table.Td>
-                <Table.Td>{m.lastUsedAt ? formatDateTime(m.lastUsedAt) : EMPTY}</Table.Td>
-                <Table.Td ta="right">
-                  <Button variant="subtle" color="red" size="xs" onClick={() => setRemoving(m.kind)} aria-label={`Remove ${METHOD_LABELS[m.kind]}`}>
-                    Remove
-                  </Button>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+      {status && (
+        <DataTable
+          items={status.methods}
+          columns={methodColumns(status.allowedMethods, setRemoving)}
+          rowKey={(m) => m.kind}
+          label="Your second factors"
+          empty="Two-factor authentication is off."
+          spacing="xs"
+        />
       )}
 
       {adding && status && (

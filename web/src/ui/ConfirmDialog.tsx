@@ -1,7 +1,7 @@
 import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { useState, type ReactNode } from 'react';
 import { toApiError, type ApiError } from '../api';
-import { ErrorAlert } from '../ui/ErrorAlert';
+import { ErrorAlert } from './ErrorAlert';
 
 type Props = {
   title: string;
