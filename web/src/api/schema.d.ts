@@ -6158,6 +6158,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/backup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a consistent snapshot of the embedded database (needs instance.backup)
+         * @description A gzipped tarball of the PGlite data directory, restored with `npm run foyer -- restore <file>`. It holds every account, credential hash, setting and audit event, but not the secret key (FOYER_SECRET_KEY or secret.key). On PostgreSQL the answer is 409 backup_not_embedded: use pg_dump.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/gzip": string;
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/settings": {
         parameters: {
             query?: never;
@@ -6320,7 +6386,7 @@ export interface paths {
         };
         /**
          * Start single sign-on with a provider (browser navigation; redirects to the provider)
-         * @description Redirects (302) to the provider. Someone already signed in, recently enough, links the provider to their account instead. `intent=verify` comes from the join request form: an unknown person with a provider-verified email gets an account awaiting approval and an access request (when the instance takes access requests). Failures redirect to the page they came from with `?sso_error=<code>`.
+         * @description Redirects (302) to the provider to sign in. It never links a provider to the account already signed in: a cross-site link could start that, so linking is `POST /api/v1/me/sso/{id}/link` from Foyer’s own page. `intent=verify` comes from the join request form: an unknown person with a provider-verified email gets an account awaiting approval and an access request (when the instance takes access requests). Failures, and a query that is not one of these, redirect to the page they came from with `?sso_error=<code>`.
          */
         get: {
             parameters: {
@@ -6361,13 +6427,23 @@ export interface paths {
         };
         /**
          * Where providers send the browser back (redirect URI to register at the provider)
-         * @description Finishes the round trip and redirects: to the console when signed in, to My account after linking, to `/login?sso_notice=awaiting_approval` after registration, and otherwise back with `?sso_error=<code>`.
+         * @description Finishes the round trip and redirects: to the console when signed in, to My account after linking, to `/login?sso_notice=awaiting_approval` after registration, and otherwise back with `?sso_error=<code>`. The provider sends either `code` and `state` (and `iss`) or `error`.
          */
         get: {
             parameters: {
                 query?: {
-                    propertyNames?: string;
-                    additionalProperties?: string;
+                    /** @description The authorization code */
+                    code?: string;
+                    /** @description The state Foyer sent */
+                    state?: string;
+                    /** @description The issuer of the answer (RFC 9207) */
+                    iss?: string;
+                    /** @description Set instead of code when the provider did not sign the person in */
+                    error?: string;
+                    /** @description The provider’s explanation of error */
+                    error_description?: string;
+                    /** @description A page about error */
+                    error_uri?: string;
                 };
                 header?: never;
                 path?: never;
@@ -6403,7 +6479,7 @@ export interface paths {
         put?: never;
         /**
          * Begin linking a provider to my account; answers the address to send the browser to
-         * @description Needs a browser session that signed in within the last ten minutes (403 reauthentication_required).
+         * @description Needs a browser session that signed in within the last ten minutes (403 reauthentication_required), and self-linking switched on by an administrator (Settings → SSO, `sso.linkHint`; otherwise 403 sso_linking_disabled).
          */
         post: {
             parameters: {
@@ -7351,7 +7427,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The outbox, newest first (needs settings.manage) */
+        /** The outbox, newest first (needs mail.read; never for External users) */
         get: {
             parameters: {
                 query?: {
@@ -7421,7 +7497,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One message as rendered, with its links (a delivered message no longer shows its secret link or code) */
+        /**
+         * One message as rendered, with its links (needs mail.read)
+         * @description A live link or code shows only on a captured message of an instance in development mode (the dev mailbox); on every other message it is replaced by a mark.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -7488,7 +7567,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Queue a failed message again for a fresh round of attempts */
+        /** Queue a failed message again for a fresh round of attempts (needs mail.read) */
         post: {
             parameters: {
                 query?: never;
@@ -9166,6 +9245,812 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/apps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the apps, by name (needs apps.read) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["App"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Register an app (needs apps.manage); the client secret is shown only in this reply */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        redirectUris: string[];
+                        postLogoutRedirectUris?: string[];
+                        backchannelLogoutUri?: string | null;
+                        launchUrl?: string | null;
+                        logoUrl?: string | null;
+                        requireConsent?: boolean;
+                        access: {
+                            everyone: boolean;
+                            groupIds: string[];
+                        };
+                        /** @enum {string} */
+                        accessTokenFormat?: "opaque" | "jwt";
+                        /** @enum {string} */
+                        signingAlgorithm?: "ES256" | "RS256";
+                        /** @enum {string} */
+                        type: "confidential" | "public";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            app: components["schemas"]["App"];
+                            clientSecret?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/apps/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One app (needs apps.read) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["App"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete an app (needs apps.manage): every token it holds stops working */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Edit an app (needs apps.manage); narrowing its access ends the sign-ins of people it no longer allows */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        redirectUris?: string[];
+                        postLogoutRedirectUris?: string[];
+                        backchannelLogoutUri?: string | null;
+                        launchUrl?: string | null;
+                        logoUrl?: string | null;
+                        requireConsent?: boolean;
+                        access?: {
+                            everyone: boolean;
+                            groupIds: string[];
+                        };
+                        /** @enum {string} */
+                        accessTokenFormat?: "opaque" | "jwt";
+                        /** @enum {string} */
+                        signingAlgorithm?: "ES256" | "RS256";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["App"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/admin/apps/{id}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new client secret for a confidential app (needs apps.manage); the old one stops working */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            clientSecret: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/apps/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Try it: whether this person may open the app, why, and the exact claims they would receive (needs apps.read) */
+        get: {
+            parameters: {
+                query: {
+                    userId: string;
+                    scope?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            allowed: boolean;
+                            reason: components["schemas"]["AppAccessReason"];
+                            explanation: string;
+                            claims: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}/apps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The apps this person can open, each with why and their last sign-in (needs users.read or apps.read) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                launchUrl: string | null;
+                                logoUrl: string | null;
+                                lastSignInAt: string | null;
+                                /** @description When the person allowed the app; null for first-party apps and after withdrawing */
+                                consentedAt: string | null;
+                                reason: components["schemas"]["AppAccessReason"];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/apps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The apps you can open, newest-used first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["MyApp"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/apps/{id}/authorization": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Withdraw your consent: the app's tokens for you stop working and it asks again next time */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oidc/interaction/{uid}/details": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the consent page shows: the app and, in plain words, what it will see */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    uid: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            app: {
+                                name: string;
+                                logoUrl: string | null;
+                            };
+                            scopes: {
+                                scope: string;
+                                description: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oidc/interaction/{uid}/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The person allows (or refuses) the app; answers where the browser goes next */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    uid: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        allow: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            redirectTo: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/users/import-template": {
         parameters: {
             query?: never;
@@ -9378,6 +10263,19 @@ export interface components {
             /** @description Every link in the message, in order */
             links: string[];
         };
+        MfaSettingsInput: {
+            /** @description Second factors people may use */
+            allowedMethods: ("totp" | "email" | "sms")[];
+            /** @description Require two-factor authentication for everyone */
+            required: boolean;
+            /**
+             * @description When required, what happens to people without a second factor
+             * @enum {string}
+             */
+            withoutMethod: "lockout" | "enrol_at_sign_in";
+            /** @description SMS codes are POSTed here as JSON {to, text}; null keeps them in the dev mailbox */
+            smsWebhookUrl: string | null;
+        };
         MeInput: {
             id: string;
             name: string;
@@ -9436,19 +10334,6 @@ export interface components {
             emailVerified: boolean;
             createdAt: string;
         };
-        MfaSettingsInput: {
-            /** @description Second factors people may use */
-            allowedMethods: ("totp" | "email" | "sms")[];
-            /** @description Require two-factor authentication for everyone */
-            required: boolean;
-            /**
-             * @description When required, what happens to people without a second factor
-             * @enum {string}
-             */
-            withoutMethod: "lockout" | "enrol_at_sign_in";
-            /** @description SMS codes are POSTed here as JSON {to, text}; null keeps them in the dev mailbox */
-            smsWebhookUrl: string | null;
-        };
         InvitationSettingsInput: {
             /** @description Days an invitation link stays valid (1–90, default 7) */
             invitationTtlDays: number;
@@ -9505,6 +10390,68 @@ export interface components {
             expiresAt: string | null;
             lastUsedAt: string | null;
             revokedAt: string | null;
+        };
+        RoleInput: {
+            id: string;
+            name: string;
+            description: string;
+            builtin: boolean;
+            builtinKey: string | null;
+            permissions: string[];
+            /** @description Users holding the role directly */
+            userCount?: number;
+            /** @description Groups carrying the role */
+            groupCount?: number;
+            createdAt: string;
+        };
+        AppAccessReasonInput: {
+            /** @description Open to everyone */
+            everyone: boolean;
+            /** @description The app groups the person belongs to */
+            groups: {
+                id: string;
+                name: string;
+            }[];
+        };
+        AppInput: {
+            id: string;
+            clientId: string;
+            name: string;
+            /** @enum {string} */
+            type: "confidential" | "public";
+            redirectUris: string[];
+            postLogoutRedirectUris: string[];
+            backchannelLogoutUri: string | null;
+            launchUrl: string | null;
+            logoUrl: string | null;
+            requireConsent: boolean;
+            access: {
+                everyone: boolean;
+                groupIds: string[];
+                groups: {
+                    id: string;
+                    name: string;
+                }[];
+            };
+            /** @enum {string} */
+            accessTokenFormat: "opaque" | "jwt";
+            /** @enum {string} */
+            signingAlgorithm: "ES256" | "RS256";
+            /** @description The issuer apps are configured with */
+            issuer: string;
+            discoveryUrl: string;
+            lastUsedAt?: string | null;
+            createdAt: string;
+            updatedAt: string;
+        };
+        MyAppInput: {
+            id: string;
+            name: string;
+            launchUrl: string | null;
+            logoUrl: string | null;
+            lastSignInAt: string | null;
+            /** @description When the person allowed the app; null for first-party apps and after withdrawing */
+            consentedAt: string | null;
         };
         AuditEventInput: {
             id: string;
@@ -9619,19 +10566,6 @@ export interface components {
             device: "desktop" | "mobile" | "tablet" | "unknown";
             label: string;
             current: boolean;
-        };
-        RoleInput: {
-            id: string;
-            name: string;
-            description: string;
-            builtin: boolean;
-            builtinKey: string | null;
-            permissions: string[];
-            /** @description Users holding the role directly */
-            userCount?: number;
-            /** @description Groups carrying the role */
-            groupCount?: number;
-            createdAt: string;
         };
         GroupInput: {
             id: string;
@@ -9827,6 +10761,7 @@ export interface components {
                 permissions: string[];
                 passkeyCount: number;
             };
+            /** @description The 50 most recently used open sessions; all of them: GET /api/v1/admin/users/{id}/sessions */
             sessions: components["schemas"]["SessionInput"][];
             auditTrail: {
                 items: components["schemas"]["UserAuditEventInput"][];
@@ -9966,6 +10901,19 @@ export interface components {
             /** @description Every link in the message, in order */
             links: string[];
         };
+        MfaSettings: {
+            /** @description Second factors people may use */
+            allowedMethods: ("totp" | "email" | "sms")[];
+            /** @description Require two-factor authentication for everyone */
+            required: boolean;
+            /**
+             * @description When required, what happens to people without a second factor
+             * @enum {string}
+             */
+            withoutMethod: "lockout" | "enrol_at_sign_in";
+            /** @description SMS codes are POSTed here as JSON {to, text}; null keeps them in the dev mailbox */
+            smsWebhookUrl: string | null;
+        };
         Me: {
             id: string;
             name: string;
@@ -10024,19 +10972,6 @@ export interface components {
             emailVerified: boolean;
             createdAt: string;
         };
-        MfaSettings: {
-            /** @description Second factors people may use */
-            allowedMethods: ("totp" | "email" | "sms")[];
-            /** @description Require two-factor authentication for everyone */
-            required: boolean;
-            /**
-             * @description When required, what happens to people without a second factor
-             * @enum {string}
-             */
-            withoutMethod: "lockout" | "enrol_at_sign_in";
-            /** @description SMS codes are POSTed here as JSON {to, text}; null keeps them in the dev mailbox */
-            smsWebhookUrl: string | null;
-        };
         InvitationSettings: {
             /** @description Days an invitation link stays valid (1–90, default 7) */
             invitationTtlDays: number;
@@ -10093,6 +11028,68 @@ export interface components {
             expiresAt: string | null;
             lastUsedAt: string | null;
             revokedAt: string | null;
+        };
+        Role: {
+            id: string;
+            name: string;
+            description: string;
+            builtin: boolean;
+            builtinKey: string | null;
+            permissions: string[];
+            /** @description Users holding the role directly */
+            userCount?: number;
+            /** @description Groups carrying the role */
+            groupCount?: number;
+            createdAt: string;
+        };
+        AppAccessReason: {
+            /** @description Open to everyone */
+            everyone: boolean;
+            /** @description The app groups the person belongs to */
+            groups: {
+                id: string;
+                name: string;
+            }[];
+        };
+        App: {
+            id: string;
+            clientId: string;
+            name: string;
+            /** @enum {string} */
+            type: "confidential" | "public";
+            redirectUris: string[];
+            postLogoutRedirectUris: string[];
+            backchannelLogoutUri: string | null;
+            launchUrl: string | null;
+            logoUrl: string | null;
+            requireConsent: boolean;
+            access: {
+                everyone: boolean;
+                groupIds: string[];
+                groups: {
+                    id: string;
+                    name: string;
+                }[];
+            };
+            /** @enum {string} */
+            accessTokenFormat: "opaque" | "jwt";
+            /** @enum {string} */
+            signingAlgorithm: "ES256" | "RS256";
+            /** @description The issuer apps are configured with */
+            issuer: string;
+            discoveryUrl: string;
+            lastUsedAt?: string | null;
+            createdAt: string;
+            updatedAt: string;
+        };
+        MyApp: {
+            id: string;
+            name: string;
+            launchUrl: string | null;
+            logoUrl: string | null;
+            lastSignInAt: string | null;
+            /** @description When the person allowed the app; null for first-party apps and after withdrawing */
+            consentedAt: string | null;
         };
         AuditEvent: {
             id: string;
@@ -10207,19 +11204,6 @@ export interface components {
             device: "desktop" | "mobile" | "tablet" | "unknown";
             label: string;
             current: boolean;
-        };
-        Role: {
-            id: string;
-            name: string;
-            description: string;
-            builtin: boolean;
-            builtinKey: string | null;
-            permissions: string[];
-            /** @description Users holding the role directly */
-            userCount?: number;
-            /** @description Groups carrying the role */
-            groupCount?: number;
-            createdAt: string;
         };
         Group: {
             id: string;
@@ -10415,6 +11399,7 @@ export interface components {
                 permissions: string[];
                 passkeyCount: number;
             };
+            /** @description The 50 most recently used open sessions; all of them: GET /api/v1/admin/users/{id}/sessions */
             sessions: components["schemas"]["Session"][];
             auditTrail: {
                 items: components["schemas"]["UserAuditEvent"][];

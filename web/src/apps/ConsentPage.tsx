@@ -2,12 +2,12 @@ import { Avatar, Button, Group, List, Loader, Center, Text } from '@mantine/core
 import { IconCheck } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { api, toApiError, type ApiError } from '../api';
+import { call, client, toApiError, type ApiError, type ReplyOf } from '../api';
 import { AuthCard } from '../ui/AuthCard';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { continueToApp } from './appReturn';
 
-type Details = { app: { name: string; logoUrl: string | null }; scopes: { scope: string; description: string }[] };
+type Details = ReplyOf<'/oidc/interaction/{uid}/details', 'get'>;
 
 /** /authorize/:uid — an app asks to sign the person in: say in plain words what it will see, and let them decide. */
 export function ConsentPage() {
@@ -15,18 +15,18 @@ export function ConsentPage() {
   const [details, setDetails] = useState<Details | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [sending, setSending] = useState<'allow' | 'deny' | null>(null);
-  const base = `/oidc/interaction/${encodeURIComponent(uid)}`;
+  const path = { params: { path: { uid } } };
 
   useEffect(() => {
-    api<Details>('GET', `${base}/details`)
+    call(client.GET('/oidc/interaction/{uid}/details', { params: { path: { uid } } }))
       .then(setDetails)
       .catch((err: unknown) => setError(toApiError(err)));
-  }, [base]);
+  }, [uid]);
 
   async function decide(allow: boolean) {
     setSending(allow ? 'allow' : 'deny');
     try {
-      const { redirectTo } = await api<{ redirectTo: string }>('POST', `${base}/consent`, { allow });
+      const { redirectTo } = await call(client.POST('/oidc/interaction/{uid}/consent', { ...path, body: { allow } }));
       continueToApp(redirectTo);
     } catch (err) {
       setError(toApiError(err));
