@@ -26,11 +26,14 @@ export {
   type AssignOptions,
 } from './assignments.js';
 export {
+  findUserByIdentifier,
   groupGrant,
+  groupRefSchema,
   groupsByIds,
   groupsOfUsers,
   isForeignKeyViolation,
   rolesByIds,
+  roleRefSchema,
   rolesOfGroups,
   rolesOfUsers,
   stillExisting,

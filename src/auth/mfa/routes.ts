@@ -8,7 +8,7 @@ import { FoyerError, forbidden, unauthenticated } from '../../platform/errors.js
 import { errorResponses, isoDate, isoOrNull, type AppDeps, type FoyerApp } from '../../platform/http.js';
 import { isUuid } from '../../platform/ids.js';
 import { users } from '../../users/schema.js';
-import { loadMe, meSchema } from '../../users/views.js';
+import { loadMe, meSchema } from '../me.js';
 import { authorizeSeeingPeople } from '../actor.js';
 import { verifyPassword, PASSWORD_MAX_LENGTH } from '../passwords/hashing.js';
 import { requireRecentSignIn } from '../recent-sign-in.js';

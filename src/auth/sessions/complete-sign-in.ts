@@ -5,7 +5,7 @@ import { recordAudit, type AuditContext } from '../../audit/record.js';
 import type { Database } from '../../platform/db.js';
 import type { AppDeps } from '../../platform/http.js';
 import { users } from '../../users/schema.js';
-import { loadMe, meSchema } from '../../users/views.js';
+import { loadMe, meSchema } from '../me.js';
 import {
   clearPendingCookie,
   hasPendingCookie,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { recordAudit } from '../../audit/record.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../../platform/http.js';
 import { users } from '../../users/schema.js';
-import { loadMe, meSchema, toMe } from '../../users/views.js';
+import { loadMe, meSchema, toMe } from '../me.js';
 import { PASSWORD_MAX_LENGTH } from '../passwords/hashing.js';
 import { auditContext, clearSessionCookie, requireActor } from '../request.js';
 import { replyToSignIn, signInReplySchema } from './complete-sign-in.js';
