@@ -44,3 +44,4 @@ export {
 } from './directory.js';
 export { authorizeManaging, lockAccount, userNotFound, type LockedAccount } from './lock.js';
 export { authorizeGrant, authorizeRoleChange, directRoles, permissionsOf, userPermissions, type Grantable, type Grantor } from './permissions.js';
+export { renameAccount } from './profile.js';

@@ -1,8 +1,7 @@
 import { and, ne, sql } from 'drizzle-orm';
 import { addMemberships, grantRoles } from '../accounts/index.js';
-import { recordAudit, type AuditContext } from '../audit/record.js';
-import { hashPassword } from '../auth/passwords/hashing.js';
-import { assertPasswordAllowed } from '../auth/passwords/policy.js';
+import { recordAudit, type AuditContext } from '../audit/index.js';
+import { assertPasswordAllowed, hashPassword } from '../auth/index.js';
 import type { Config } from '../platform/config.js';
 import { fieldError } from '../platform/errors.js';
 import { isUniqueViolation, type Database } from '../platform/db.js';

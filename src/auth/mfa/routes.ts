@@ -2,7 +2,7 @@ import { and, count, eq, isNull, ne } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { authorizeManaging, userNotFound, userPermissions } from '../../accounts/index.js';
-import { recordAudit, type AuditContext } from '../../audit/record.js';
+import { recordAudit, type AuditContext } from '../../audit/index.js';
 import type { Database } from '../../platform/db.js';
 import { FoyerError, forbidden, unauthenticated } from '../../platform/errors.js';
 import { errorResponses, isoDate, isoOrNull, type AppDeps, type FoyerApp } from '../../platform/http.js';

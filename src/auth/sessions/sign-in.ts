@@ -1,4 +1,4 @@
-import { recordAudit, type AuditContext } from '../../audit/record.js';
+import { recordAudit, type AuditContext } from '../../audit/index.js';
 import type { Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';
 import { findUserByIdentifier } from '../../accounts/index.js';
