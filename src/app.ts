@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { accountRoutes } from './account/routes.js';
 import { accessRequestRoutes } from './access-requests/routes.js';
 import { apiTokenRoutes } from './api-tokens/routes.js';
 import { appsFeature } from './apps/index.js';
@@ -47,6 +48,7 @@ export function buildApp(deps: AppDeps): Promise<FoyerApp> {
     });
     setupRoutes(app, deps);
     sessionRoutes(app, deps);
+    accountRoutes(app, deps);
     signInOptionsRoutes(app, deps);
     passkeyRoutes(app, deps);
     sessionListRoutes(app, deps);

@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
-import pg from 'pg';
-import { inject } from 'vitest';
-import { withDatabase } from './global-setup.js';
+import { createTestDatabase } from './databases.js';
 import { buildApp } from '../src/app.js';
 import { systemContext } from '../src/audit/record.js';
 import { builtinRoleId } from '../src/roles/builtin.js';
@@ -11,31 +8,10 @@ import type { Actor } from '../src/auth/actor.js';
 import type { UserRow } from '../src/users/schema.js';
 import { createUser, type NewUser } from '../src/users/service.js';
 import { loadConfig, type Config } from '../src/platform/config.js';
-import { createPglite, openPostgres, wrapPglite, type DatabaseHandle, type OpenOptions } from '../src/platform/db.js';
+import type { DatabaseHandle, OpenOptions } from '../src/platform/db.js';
 import type { FoyerApp } from '../src/platform/http.js';
 
-/** A private, migrated database for one test file: a clone of the run's template (see test/global-setup.ts). */
-export async function createTestDatabase(options: OpenOptions = {}): Promise<DatabaseHandle> {
-  const template = inject('testDatabaseTemplate');
-  const url = process.env.TEST_DATABASE_URL;
-  if (!url) {
-    const client = await createPglite({ loadDataDir: new Blob([readFileSync(template)]) });
-    return wrapPglite(client, options);
-  }
-  const name = `foyer_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create database ${name} template ${template}`);
-  const handle = openPostgres(withDatabase(url, name), options);
-  return {
-    ...handle,
-    async close() {
-      await handle.close();
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    },
-  };
-}
+export { createTestDatabase };
 
 export const TEST_ORIGIN = 'http://localhost:3000';
 

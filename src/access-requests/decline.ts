@@ -1,6 +1,6 @@
 import { and, eq, isNotNull, isNull } from 'drizzle-orm';
-import { recordAudit, type AuditContext } from '../audit/record.js';
-import { authorize, type Actor } from '../auth/actor.js';
+import { recordAudit, type AuditContext } from '../audit/index.js';
+import { authorize, type Actor } from '../auth/index.js';
 import { isUniqueViolation, type Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
 import { isUuid } from '../platform/ids.js';

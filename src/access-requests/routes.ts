@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { authorizeSeeingPeople } from '../auth/actor.js';
-import { auditContext, requireActor, requirePermission } from '../auth/request.js';
-import { wakeMailWorkers } from '../mail/worker.js';
+import { auditContext, authorizeSeeingPeople, requireActor, requirePermission } from '../auth/index.js';
+import { wakeMailWorkers } from '../mail/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { pageOf, pageQuery } from '../platform/paging.js';
 import { ACCESS_REQUEST_STATUSES } from './schema.js';

@@ -1,10 +1,10 @@
 import { and, desc, eq, getTableColumns, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { recordAudit, type AuditContext } from '../audit/record.js';
-import { authorize, type Actor } from '../auth/actor.js';
-import { inviteUser } from '../invitations/service.js';
-import { enqueueDecoyMail, enqueueMail } from '../mail/outbox.js';
-import { notifyAdmins } from '../notifications/service.js';
+import { recordAudit, type AuditContext } from '../audit/index.js';
+import { authorize, type Actor } from '../auth/index.js';
+import { inviteUser } from '../invitations/index.js';
+import { enqueueDecoyMail, enqueueMail } from '../mail/index.js';
+import { notifyAdmins } from '../notifications/index.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError, notFound } from '../platform/errors.js';
@@ -12,7 +12,7 @@ import { isoDate, isoOrNull } from '../platform/http.js';
 import { isUuid } from '../platform/ids.js';
 import { decodeCursor, paginate } from '../platform/paging.js';
 import { consumeRateLimit } from '../platform/rate-limits/limiter.js';
-import { domainOf, isEmailDomainAllowed } from '../settings/allowed-domains.js';
+import { domainOf, isEmailDomainAllowed } from '../settings/index.js';
 import { users } from '../users/schema.js';
 import {
   ACCESS_REQUEST_SOURCES,

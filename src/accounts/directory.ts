@@ -1,9 +1,11 @@
 import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { groupMembers, groupRoles, groups, type GroupRow } from '../groups/schema.js';
-import type { Database } from '../platform/db.js';
+import { preparedQuery, type Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
 import { isUuid } from '../platform/ids.js';
 import { roles, userRoles, type RoleRow } from '../roles/schema.js';
+import { users, type UserRow } from '../users/schema.js';
 
 /** The roles, groups and who holds which: the lookups every feature that grants or shows access shares. */
 
@@ -16,6 +18,9 @@ export interface GroupRef {
   id: string;
   name: string;
 }
+
+export const roleRefSchema = z.object({ id: z.string(), name: z.string() });
+export const groupRefSchema = z.object({ id: z.string(), name: z.string() });
 
 export interface GroupWithRoles extends GroupRow {
   roles: RoleRow[];
@@ -125,4 +130,20 @@ export async function stillExisting(db: Database, grant: { roleIds: readonly str
     ? (await db.select({ id: groups.id }).from(groups).where(inArray(groups.id, [...grant.groupIds]))).map((g) => g.id)
     : [];
   return { roleIds, groupIds };
+}
+
+/** The account an email or username (regardless of case) belongs to, deleted ones included. */
+const userByIdentifier = preparedQuery('foyer_user_by_identifier', (db, name) => {
+  const value = sql.placeholder('identifier');
+  return db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.email}) = lower(${value}) or lower(${users.username}) = lower(${value})`)
+    .limit(1)
+    .prepare(name);
+});
+
+export async function findUserByIdentifier(db: Database, identifier: string): Promise<UserRow | undefined> {
+  const [row] = await userByIdentifier(db).execute({ identifier: identifier.trim() });
+  return row;
 }

@@ -26,11 +26,14 @@ export {
   type AssignOptions,
 } from './assignments.js';
 export {
+  findUserByIdentifier,
   groupGrant,
+  groupRefSchema,
   groupsByIds,
   groupsOfUsers,
   isForeignKeyViolation,
   rolesByIds,
+  roleRefSchema,
   rolesOfGroups,
   rolesOfUsers,
   stillExisting,
@@ -41,3 +44,4 @@ export {
 } from './directory.js';
 export { authorizeManaging, lockAccount, userNotFound, type LockedAccount } from './lock.js';
 export { authorizeGrant, authorizeRoleChange, directRoles, permissionsOf, userPermissions, type Grantable, type Grantor } from './permissions.js';
+export { renameAccount } from './profile.js';

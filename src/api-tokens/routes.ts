@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { authorizeSeeingPeople } from '../auth/actor.js';
-import { auditContext, requirePermission } from '../auth/request.js';
+import { auditContext, authorizeSeeingPeople, requirePermission } from '../auth/index.js';
 import { errorResponses, isoDate, isoOrNull, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { createApiToken, listApiTokens, revokeApiToken } from './service.js';
 

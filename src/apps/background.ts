@@ -1,4 +1,4 @@
-import { recordAudit, systemContext } from '../audit/record.js';
+import { recordAudit, systemContext } from '../audit/index.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';

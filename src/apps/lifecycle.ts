@@ -1,6 +1,6 @@
 import { and, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import { onMembershipChange, registerAccessHolder, type AccessEndCause } from '../accounts/index.js';
-import { recordAudit, systemContext, type AuditContext } from '../audit/record.js';
+import { recordAudit, systemContext, type AuditContext } from '../audit/index.js';
 import type { Database } from '../platform/db.js';
 import { appAllowsUser, rowsOf } from './access.js';
 import { appLogoutDeliveries, apps, oidcModels } from './schema.js';

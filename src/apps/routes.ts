@@ -1,12 +1,12 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { authorizeSeeingPeople } from '../auth/actor.js';
-import { auditContext, requireActor, requirePermission } from '../auth/request.js';
+import { authorizeSeeingPeople } from '../auth/index.js';
+import { auditContext, requireActor, requireAnyPermission, requirePermission } from '../auth/index.js';
 import { notFound } from '../platform/errors.js';
 import { errorResponses, isoDate, isoOrNull, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { isUuid } from '../platform/ids.js';
 import { decodeCursor, pageOf, pageQuery, paginate } from '../platform/paging.js';
-import { requireAnyPermission } from '../roles/routes.js';
+
 import { accessReason, openableApps } from './access.js';
 import { allClaims, claimsForScopes, findPerson, SCOPE_CLAIMS } from './provider/claims.js';
 import { ACCESS_TOKEN_FORMATS, APP_TYPES, SIGNING_ALGORITHMS } from './schema.js';

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import { recordAudit, type AuditContext } from '../audit/record.js';
+import { recordAudit, type AuditContext } from '../audit/index.js';
 import { groups } from '../groups/schema.js';
 import { groupsByIds } from '../accounts/index.js';
 import { hashSecret, randomId, randomSecret } from '../platform/crypto.js';

@@ -1,7 +1,6 @@
 import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { authorizeSeeingPeople } from '../auth/actor.js';
-import { requirePermission } from '../auth/request.js';
+import { authorizeSeeingPeople, requirePermission } from '../auth/index.js';
 import { errorResponses, isoDate, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { decodeCursor, pageOf, pageQuery, paginate } from '../platform/paging.js';
 import { auditEvents } from './schema.js';

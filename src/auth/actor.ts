@@ -1,6 +1,6 @@
 import { directRoles, userPermissions, type RoleRef } from '../accounts/index.js';
 import { FoyerError, forbidden } from '../platform/errors.js';
-import type { Permission } from '../roles/catalogue.js';
+import type { Permission } from '../roles/index.js';
 import { users, type UserProfile, type UserStatus } from '../users/schema.js';
 
 /**

@@ -1,9 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { resolveApiToken } from '../api-tokens/service.js';
-import type { AuditContext } from '../audit/record.js';
-import { unauthenticated } from '../platform/errors.js';
+import { resolveApiToken } from '../api-tokens/index.js';
+import type { AuditContext } from '../audit/index.js';
+import { forbidden, unauthenticated } from '../platform/errors.js';
 import { sessionCookieName, type AppDeps, type FoyerApp } from '../platform/http.js';
-import type { Permission } from '../roles/catalogue.js';
+import type { Permission } from '../roles/index.js';
 import { authorize, type Actor } from './actor.js';
 import { findPendingSignIn, pendingTokenOf } from './mfa/pending.js';
 import { SESSION_ABSOLUTE_MS, resolveSession, type ClientInfo } from './sessions/service.js';
@@ -102,4 +102,11 @@ export function setSessionCookie(reply: FastifyReply, deps: AppDeps, token: stri
 
 export function clearSessionCookie(reply: FastifyReply, deps: AppDeps): void {
   reply.clearCookie(sessionCookieName(deps.config), { path: '/', httpOnly: true, sameSite: 'lax', secure: deps.config.secureCookies });
+}
+
+/** For reads that serve more than one screen, e.g. the role list the users page needs for its dropdown. */
+export function requireAnyPermission(request: FastifyRequest, permissions: Permission[]): Actor {
+  const actor = requireActor(request);
+  if (!permissions.some((p) => actor.permissions.has(p))) throw forbidden();
+  return actor;
 }

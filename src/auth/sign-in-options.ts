@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { accessRequestFormOpen } from '../access-requests/settings.js';
+import { accessRequestFormOpen } from '../access-requests/index.js';
 import type { AppDeps, FoyerApp } from '../platform/http.js';
-import { enabledSsoProviders } from '../sso/providers.js';
-import { readSsoSettings } from '../sso/settings.js';
+import { enabledSsoProviders, readSsoSettings } from '../sso/index.js';
 import { readPasswordSettings } from './passwords/settings.js';
 
 /**

@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { z } from 'zod';
-import { recordAudit } from '../audit/record.js';
-import { authorizeSeeingPeople } from '../auth/actor.js';
-import { auditContext, requirePermission } from '../auth/request.js';
+import { recordAudit } from '../audit/index.js';
+import { authorizeSeeingPeople } from '../auth/index.js';
+import { auditContext, requirePermission } from '../auth/index.js';
 import { embeddedClient } from '../platform/db.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { backupFileName, notEmbedded, snapshotEmbedded } from './service.js';

@@ -1,9 +1,9 @@
-import { systemContext } from '../audit/record.js';
-import { issueSetPasswordLink } from '../auth/passwords/set-password.js';
+import { systemContext } from '../audit/index.js';
+import { issueSetPasswordLink } from '../auth/index.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
-import { builtinRoleId } from '../roles/builtin.js';
-import { createUser } from '../users/service.js';
+import { builtinRoleId } from '../roles/index.js';
+import { createUser } from '../users/index.js';
 
 /** Recovery path for operators: a new administrator with no password, and the one-time link that sets it. */
 export async function createAdminWithSetPasswordLink(

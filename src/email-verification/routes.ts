@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { auditContext, requireActor } from '../auth/request.js';
-import { wakeMailWorkers } from '../mail/worker.js';
+import { auditContext, requireActor } from '../auth/index.js';
+import { wakeMailWorkers } from '../mail/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { resendVerificationCode, verifyEmail } from './service.js';
 

@@ -1,9 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
-import { recordAudit, type AuditContext } from '../audit/record.js';
-import { consumeOneTimeToken } from '../auth/one-time-tokens/service.js';
+import { recordAudit, type AuditContext } from '../audit/index.js';
+import { consumeOneTimeToken } from '../auth/index.js';
 import { oneTimeTokens } from '../auth/one-time-tokens/schema.js';
-import { enqueueMail } from '../mail/outbox.js';
+import { enqueueMail } from '../mail/index.js';
 import { hashSecret } from '../platform/crypto.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';

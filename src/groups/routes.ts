@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { authorizeSeeingPeople } from '../auth/actor.js';
-import { auditContext, requirePermission } from '../auth/request.js';
+import { auditContext, authorizeSeeingPeople, requireAnyPermission, requirePermission } from '../auth/index.js';
 import { errorResponses, isoDate, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { decodeCursor, pageOf, pageQuery, paginate } from '../platform/paging.js';
-import { requireAnyPermission } from '../roles/routes.js';
 import { USER_STATUSES } from '../users/schema.js';
 import {
   addMembers,

@@ -9,8 +9,8 @@ import {
   withAdminGuard,
   type GroupWithRoles,
 } from '../accounts/index.js';
-import { recordAudit, type AuditContext } from '../audit/record.js';
-import type { Actor } from '../auth/actor.js';
+import { recordAudit, type AuditContext } from '../audit/index.js';
+import type { Actor } from '../auth/index.js';
 import type { Config } from '../platform/config.js';
 import { isUniqueViolation, type Database } from '../platform/db.js';
 import { fieldError, FoyerError, notFound } from '../platform/errors.js';

@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { authorizeSeeingPeople } from '../auth/actor.js';
-import { auditContext, requirePermission } from '../auth/request.js';
-import { replyToSignIn, signInReplySchema } from '../auth/sessions/complete-sign-in.js';
-import { wakeMailWorkers } from '../mail/worker.js';
+import { auditContext, authorizeSeeingPeople, replyToSignIn, requirePermission, signInReplySchema } from '../auth/index.js';
+import { wakeMailWorkers } from '../mail/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { pageOf, pageQuery } from '../platform/paging.js';
 import { issueLoginLink, listLoginLinks, loginLinkSchema, revokeLoginLink, signInWithLoginLink } from './service.js';

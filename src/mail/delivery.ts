@@ -1,10 +1,10 @@
 import { and, asc, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import nodemailer, { type NodemailerError } from 'nodemailer';
-import { recordAudit, type AuditContext } from '../audit/record.js';
+import { recordAudit, type AuditContext } from '../audit/index.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
-import { isEmailDomainAllowed } from '../settings/allowed-domains.js';
+import { isEmailDomainAllowed } from '../settings/index.js';
 import { blockedReason, DELIVERED_MARK, insertMail, redact } from './outbox.js';
 import { mailOutbox, type MailRow } from './schema.js';
 import { mailInstance, resolveMailDelivery, type MailDelivery, type SmtpOptions } from './settings.js';

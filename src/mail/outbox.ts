@@ -1,12 +1,12 @@
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { recordAudit, type AuditContext } from '../audit/record.js';
-import { authorize, authorizeSeeingPeople, type Actor } from '../auth/actor.js';
+import { recordAudit, type AuditContext } from '../audit/index.js';
+import { authorize, authorizeSeeingPeople, type Actor } from '../auth/index.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError, notFound } from '../platform/errors.js';
 import { decodeCursor, paginate } from '../platform/paging.js';
-import { domainOf, isEmailDomainAllowed } from '../settings/allowed-domains.js';
+import { domainOf, isEmailDomainAllowed } from '../settings/index.js';
 import { mailOutbox, type MailRow, type MailStatus } from './schema.js';
 import { mailInstance } from './settings.js';
 import { escapeHtml, renderMail, type RenderedMail, type TemplateData, type TemplateName } from './templates.js';

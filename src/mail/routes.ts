@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { auditContext, requireActor, requirePermission } from '../auth/request.js';
+import { auditContext, requireActor, requirePermission } from '../auth/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { pageOf, pageQuery } from '../platform/paging.js';
 import { CAPTURED_LOG_MESSAGE, sendTestMail } from './delivery.js';

@@ -4,8 +4,7 @@ import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
 import { secretBox } from '../platform/secrets.js';
-import { defineSettingsSection } from '../settings/sections.js';
-import { readSettings, writeSettings } from '../settings/service.js';
+import { defineSettingsSection, readSettings, writeSettings } from '../settings/index.js';
 import type { Instance } from './templates.js';
 
 export const TLS_MODES = ['none', 'starttls', 'tls'] as const;

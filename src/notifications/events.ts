@@ -1,5 +1,5 @@
-import type { Permission } from '../roles/catalogue.js';
-import type { TemplateName } from '../mail/templates.js';
+import type { Permission } from '../roles/index.js';
+import type { TemplateName } from '../mail/index.js';
 
 /**
  * The events administrators can be emailed about. Each goes only to people who hold `permission` (the right to act

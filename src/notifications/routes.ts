@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { auditContext, requireActor } from '../auth/request.js';
+import { auditContext, requireActor } from '../auth/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { preferencesOf, updatePreferences } from './service.js';
 

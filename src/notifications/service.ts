@@ -1,7 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { recordAudit, type AuditContext } from '../audit/record.js';
-import { enqueueDecoyMail, enqueueMail, type EnqueuedMail } from '../mail/outbox.js';
-import type { TemplateData } from '../mail/templates.js';
+import { recordAudit, type AuditContext } from '../audit/index.js';
+import { enqueueDecoyMail, type EnqueuedMail, enqueueMail, type TemplateData } from '../mail/index.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';

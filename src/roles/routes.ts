@@ -1,20 +1,10 @@
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Actor } from '../auth/actor.js';
-import { auditContext, requireActor, requirePermission } from '../auth/request.js';
-import { forbidden } from '../platform/errors.js';
+import { auditContext, requireActor, requireAnyPermission, requirePermission } from '../auth/index.js';
 import { errorResponses, isoDate, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { decodeCursor, pageOf, pageQuery, paginate } from '../platform/paging.js';
-import { PERMISSION_AREAS, type Permission } from './catalogue.js';
+import { PERMISSION_AREAS } from './catalogue.js';
 import type { RoleRow } from './schema.js';
 import { createRole, deleteRole, getRole, listRoles, updateRole, type RoleDetail } from './service.js';
-
-/** For reads that serve more than one screen, e.g. the role list the users page needs for its dropdown. */
-export function requireAnyPermission(request: FastifyRequest, permissions: Permission[]): Actor {
-  const actor = requireActor(request);
-  if (!permissions.some((p) => actor.permissions.has(p))) throw forbidden();
-  return actor;
-}
 
 export const roleSchema = z
   .object({

@@ -1,7 +1,7 @@
 import { asc, count, eq, sql } from 'drizzle-orm';
 import { authorizeGrant, rolesByIds } from '../accounts/index.js';
-import { recordAudit, type AuditContext } from '../audit/record.js';
-import type { Actor } from '../auth/actor.js';
+import { recordAudit, type AuditContext } from '../audit/index.js';
+import type { Actor } from '../auth/index.js';
 import { groupRoles } from '../groups/schema.js';
 import { isUniqueViolation, type Database } from '../platform/db.js';
 import { FoyerError, fieldError, notFound } from '../platform/errors.js';

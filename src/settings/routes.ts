@@ -1,13 +1,10 @@
 import { z } from 'zod';
-import { mfaSettingsSection } from '../auth/mfa/settings.js';
-import { registrationSettingsSection } from '../access-requests/settings.js';
-import { passwordSettingsSection } from '../auth/passwords/settings.js';
-import { auditContext, requireActor } from '../auth/request.js';
-import { authorize, authorizeSeeingPeople } from '../auth/actor.js';
-import { invitationSettingsSection } from '../invitations/settings.js';
-import { mailSettingsSection } from '../mail/settings.js';
+import { auditContext, authorize, authorizeSeeingPeople, mfaSettingsSection, passwordSettingsSection, requireActor } from '../auth/index.js';
+import { registrationSettingsSection } from '../access-requests/index.js';
+import { invitationSettingsSection } from '../invitations/index.js';
+import { mailSettingsSection } from '../mail/index.js';
 import { forbidden } from '../platform/errors.js';
-import { ssoSettingsSection } from '../sso/settings.js';
+import { ssoSettingsSection } from '../sso/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { allowedDomainsSection } from './allowed-domains.js';
 import type { SettingsSection } from './sections.js';

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import type { AuditContext } from '../audit/record.js';
+import type { AuditContext } from '../audit/index.js';
 import type { Database } from '../platform/db.js';
 import type { AppDeps } from '../platform/http.js';
-import type { Permission } from '../roles/catalogue.js';
+import type { Permission } from '../roles/index.js';
 
 /**
  * One part of `GET/PATCH /api/v1/admin/settings`: a top-level field with its own schemas, storage and permission.

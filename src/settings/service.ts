@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import { recordAudit, type AuditContext } from '../audit/record.js';
+import { recordAudit, type AuditContext } from '../audit/index.js';
 import { preparedQuery, type Database } from '../platform/db.js';
 import { instanceSettings } from './schema.js';
 

@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../auth/passwords/hashing.js';
-import { auditContext } from '../auth/request.js';
-import { replyToSignIn, signInReplySchema } from '../auth/sessions/complete-sign-in.js';
+import { auditContext, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, replyToSignIn, signInReplySchema } from '../auth/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
-import { newUserFields } from '../users/fields.js';
+import { newUserFields } from '../users/index.js';
 import { completeSetup, instanceHasUsers } from './service.js';
 
 export function setupRoutes(app: FoyerApp, deps: AppDeps): void {

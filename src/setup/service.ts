@@ -1,13 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { recordAudit, systemContext, type AuditContext } from '../audit/record.js';
-import { consumeOneTimeToken, issueOneTimeToken } from '../auth/one-time-tokens/service.js';
-import { completeSignIn } from '../auth/sessions/complete-sign-in.js';
+import { recordAudit, systemContext, type AuditContext } from '../audit/index.js';
+import { completeSignIn, consumeOneTimeToken, issueOneTimeToken } from '../auth/index.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
-import { builtinRoleId } from '../roles/builtin.js';
+import { builtinRoleId } from '../roles/index.js';
 import { users } from '../users/schema.js';
-import { createUser, hashNewPassword } from '../users/service.js';
+import { createUser, hashNewPassword } from '../users/index.js';
 
 export const SETUP_LINK_TTL_MS = 60 * 60 * 1000;
 // Serialises first-administrator creation across instances starting together.

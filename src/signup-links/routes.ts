@@ -1,11 +1,9 @@
 import { z } from 'zod';
-import { auditContext, requirePermission } from '../auth/request.js';
-import { authorizeSeeingPeople } from '../auth/actor.js';
-import { replyToSignIn, signInReplySchema } from '../auth/sessions/complete-sign-in.js';
-import { wakeMailWorkers } from '../mail/worker.js';
+import { auditContext, authorizeSeeingPeople, replyToSignIn, requirePermission, signInReplySchema } from '../auth/index.js';
+import { wakeMailWorkers } from '../mail/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { pageOf, pageQuery } from '../platform/paging.js';
-import { newUserFields } from '../users/fields.js';
+import { newUserFields } from '../users/index.js';
 import {
   checkSignupLink,
   createSignupLink,

@@ -1,21 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { and, asc, eq, isNotNull, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { authorizeManaging, registerAccessHolder, userNotFound, userPermissions } from '../accounts/index.js';
-import { createSsoRegistrationRequest, domainNotAllowed, readRegistrationSettings } from '../access-requests/service.js';
-import { recordAudit, type AuditContext } from '../audit/record.js';
-import type { Actor } from '../auth/actor.js';
-import { completeSignIn, type SignInResult } from '../auth/sessions/complete-sign-in.js';
-import { sessions } from '../auth/sessions/schema.js';
-import { claimInvitationForSso } from '../invitations/service.js';
+import { createSsoRegistrationRequest, domainNotAllowed, readRegistrationSettings } from '../access-requests/index.js';
+import { recordAudit, type AuditContext } from '../audit/index.js';
+import { type Actor, completeSignIn, endSessionsSignedInThroughSso, type SignInResult } from '../auth/index.js';
+import { claimInvitationForSso } from '../invitations/index.js';
 import type { Config } from '../platform/config.js';
 import { isUniqueViolation, type Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
 import { isoDate, isoOrNull } from '../platform/http.js';
 import { isUuid } from '../platform/ids.js';
-import { isEmailDomainAllowed } from '../settings/allowed-domains.js';
+import { isEmailDomainAllowed } from '../settings/index.js';
 import { users, type UserRow } from '../users/schema.js';
-import { createUser } from '../users/service.js';
+import { createUser } from '../users/index.js';
 import type { SsoClaims } from './flow.js';
 import type { SsoProviderRow } from './providers.js';
 import { ssoIdentities, ssoProviders, ssoSwitchedAccounts } from './schema.js';
@@ -267,7 +265,7 @@ export async function unlinkSso(
     if (!removed) throw linkNotFound();
     const switched =
       input.by === 'admin' ? await tx.delete(ssoSwitchedAccounts).where(eq(ssoSwitchedAccounts.userId, input.userId)).returning() : [];
-    const ended = await endSsoSessions(tx, input.userId, { providerId: input.providerId, keepSessionId: input.keepSessionId ?? null });
+    const ended = await endSessionsSignedInThroughSso(tx, input.userId, { providerId: input.providerId, keepSessionId: input.keepSessionId ?? null });
     await recordAudit(tx, context, {
       action: 'sso.identity_unlinked',
       targetType: 'user',
@@ -277,24 +275,6 @@ export async function unlinkSso(
   });
 }
 
-/** Ends the sessions a person signed in to through SSO (one provider's, or every provider's). Returns how many. */
-async function endSsoSessions(
-  tx: Database,
-  userId: string,
-  which: { providerId?: string; keepSessionId: string | null },
-): Promise<number> {
-  const ended = await tx
-    .delete(sessions)
-    .where(
-      and(
-        eq(sessions.userId, userId),
-        which.providerId ? eq(sessions.ssoProviderId, which.providerId) : isNotNull(sessions.ssoProviderId),
-        which.keepSessionId ? ne(sessions.id, which.keepSessionId) : undefined,
-      ),
-    )
-    .returning({ id: sessions.id });
-  return ended.length;
-}
 
 async function lockManagedUser(tx: Database, actor: Actor, userId: string) {
   if (!isUuid(userId)) throw userNotFound();
@@ -344,7 +324,7 @@ export async function switchAuthMethod(
     } else {
       await tx.delete(ssoSwitchedAccounts).where(eq(ssoSwitchedAccounts.userId, userId));
       await tx.delete(ssoIdentities).where(eq(ssoIdentities.userId, userId));
-      await endSsoSessions(tx, userId, { keepSessionId: null });
+      await endSessionsSignedInThroughSso(tx, userId, { keepSessionId: null });
     }
     await recordAudit(tx, context, {
       action: 'user.auth_method_changed',

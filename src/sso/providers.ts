@@ -1,7 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import * as oidc from 'openid-client';
 import { z } from 'zod';
-import { recordAudit, type AuditContext } from '../audit/record.js';
+import { recordAudit, type AuditContext } from '../audit/index.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError, notFound } from '../platform/errors.js';

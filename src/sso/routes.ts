@@ -2,14 +2,11 @@ import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { userNotFound } from '../accounts/index.js';
-import { authorizeSeeingPeople } from '../auth/actor.js';
-import { requireRecentSignIn } from '../auth/recent-sign-in.js';
-import { auditContext, requireActor, requirePermission } from '../auth/request.js';
-import { replyToSignIn } from '../auth/sessions/complete-sign-in.js';
+import { auditContext, authorizeSeeingPeople, replyToSignIn, requireActor, requirePermission, requireRecentSignIn } from '../auth/index.js';
 import { FoyerError } from '../platform/errors.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { decodeCursor, pageOf, pageQuery, paginate } from '../platform/paging.js';
-import { adminUserDetailSchema, loadAdminUser } from '../users/views.js';
+import { adminUserDetailSchema, loadAdminUser } from '../users/index.js';
 import {
   linkedProviderSchema,
   linkedProvidersOf,

@@ -15,15 +15,13 @@ import {
   type GroupRef,
   type RoleRef,
 } from '../accounts/index.js';
-import { recordAudit, type AuditContext } from '../audit/record.js';
-import type { Actor } from '../auth/actor.js';
-import { endOneSessionOf } from '../auth/sessions/service.js';
+import { recordAudit, type AuditContext } from '../audit/index.js';
+import { type Actor, endOneSessionOf, endUnusedOneTimeTokens } from '../auth/index.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
 import { users, type UserProfile, type UserRow } from './schema.js';
 import { assertIdentityFree, createUser, hashNewPassword, identityClash, normaliseEmail, type NewUser } from './service.js';
-import { endUnusedOneTimeTokens } from '../auth/one-time-tokens/service.js';
 
 /** The name a deleted account keeps, so audit events that mention it still read as a person. */
 export const DELETED_USER_NAME = 'Deleted user';

@@ -1,6 +1,6 @@
 import { authorizeGrant, groupsByIds, permissionsOf, rolesByIds } from '../accounts/index.js';
-import type { AuditContext } from '../audit/record.js';
-import { authorize, type Actor } from '../auth/actor.js';
+import type { AuditContext } from '../audit/index.js';
+import { authorize, type Actor } from '../auth/index.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';

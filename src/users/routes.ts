@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { userNotFound } from '../accounts/index.js';
-import type { AuditContext } from '../audit/record.js';
-import { authorizeSeeingPeople, type Actor } from '../auth/actor.js';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../auth/passwords/hashing.js';
-import { auditContext, requirePermission } from '../auth/request.js';
+import type { AuditContext } from '../audit/index.js';
+import { type Actor, auditContext, authorizeSeeingPeople, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, requirePermission } from '../auth/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { pageOf, pageQuery } from '../platform/paging.js';
 import { createUserAsAdmin, deleteUser, disableUser, enableUser, endUserSessions, revokeUser, updateUser } from './admin.js';

@@ -1,12 +1,11 @@
 import { and, ne, sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import { addMemberships, grantRoles } from '../accounts/index.js';
-import { recordAudit, type AuditContext } from '../audit/record.js';
-import { hashPassword } from '../auth/passwords/hashing.js';
-import { assertPasswordAllowed } from '../auth/passwords/policy.js';
+import { recordAudit, type AuditContext } from '../audit/index.js';
+import { assertPasswordAllowed, hashPassword } from '../auth/index.js';
 import type { Config } from '../platform/config.js';
 import { fieldError } from '../platform/errors.js';
-import { isUniqueViolation, preparedQuery, type Database } from '../platform/db.js';
+import { isUniqueViolation, type Database } from '../platform/db.js';
 import { users, type UserProfile, type UserRow } from './schema.js';
 
 export interface NewUser {
@@ -116,19 +115,4 @@ export async function assertIdentityFree(
     .limit(2);
   if (email !== undefined && clash.some((u) => u.email.toLowerCase() === email.toLowerCase())) throw emailTaken();
   if (clash.length > 0) throw usernameTaken();
-}
-
-const userByIdentifier = preparedQuery('foyer_user_by_identifier', (db, name) => {
-  const value = sql.placeholder('identifier');
-  return db
-    .select()
-    .from(users)
-    .where(sql`lower(${users.email}) = lower(${value}) or lower(${users.username}) = lower(${value})`)
-    .limit(1)
-    .prepare(name);
-});
-
-export async function findUserByIdentifier(db: Database, identifier: string): Promise<UserRow | undefined> {
-  const [row] = await userByIdentifier(db).execute({ identifier: identifier.trim() });
-  return row;
 }

@@ -1,33 +1,13 @@
 import { and, eq, getTableColumns, isNotNull, isNull, not, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { type GroupRef, groupsOfUsers, type RoleRef, rolesOfUsers } from '../accounts/index.js';
-import { actorUserColumns, type ActorUser } from '../auth/actor.js';
-import { preparedQuery, type Database } from '../platform/db.js';
+import { groupRefSchema, type GroupRef, groupsOfUsers, roleRefSchema, type RoleRef, rolesOfUsers } from '../accounts/index.js';
+import type { Database } from '../platform/db.js';
 import { isUuid } from '../platform/ids.js';
 import { isoDate, isoOrNull } from '../platform/http.js';
 import { USER_PROFILES, USER_STATUSES, users, type UserRow } from './schema.js';
 
-export const roleRefSchema = z.object({ id: z.string(), name: z.string() });
-export const groupRefSchema = z.object({ id: z.string(), name: z.string() });
 
 export const AUTH_METHODS = ['local', 'sso', 'sso_password', 'pending_setup'] as const;
-
-export const meSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    email: z.string(),
-    username: z.string(),
-    status: z.enum(USER_STATUSES),
-    profile: z.enum(USER_PROFILES),
-    roles: z.array(roleRefSchema),
-    permissions: z.array(z.string()),
-    createdAt: z.string(),
-    lastLoginAt: z.string().nullable(),
-    /** False until the person confirms their address (code from sign-up, invitation link, SSO). */
-    emailVerified: z.boolean(),
-  })
-  .meta({ id: 'Me' });
 
 export const adminUserSchema = z
   .object({
@@ -53,7 +33,6 @@ export const adminUserDetailSchema = adminUserSchema
   .meta({ id: 'AdminUserDetail' });
 
 export type AdminUserDetail = z.infer<typeof adminUserDetailSchema>;
-export type Me = z.infer<typeof meSchema>;
 export type AdminUser = z.infer<typeof adminUserSchema>;
 
 export type AuthMethod = (typeof AUTH_METHODS)[number];
@@ -101,33 +80,6 @@ export function authMethodIs(method: AuthMethod): SQL {
     case 'sso_password':
       return and(isNotNull(users.passwordHash), usesSsoCondition)!;
   }
-}
-
-/** What `GET /api/v1/me` shows of an account: the actor of the request already holds all of it. */
-export const toMe = (user: ActorUser, permissions: Iterable<string>): Me => ({
-  id: user.id,
-  name: user.name,
-  email: user.email,
-  username: user.username,
-  status: user.status,
-  profile: user.profile,
-  roles: user.roles,
-  permissions: [...permissions].sort(),
-  createdAt: isoDate(user.createdAt),
-  lastLoginAt: isoOrNull(user.lastLoginAt),
-  emailVerified: user.emailVerifiedAt !== null,
-});
-
-const meRow = preparedQuery('foyer_load_me', (db, name) =>
-  db.select(actorUserColumns).from(users).where(eq(users.id, sql.placeholder('userId'))).prepare(name),
-);
-
-/** The same view for a user who is not (or not yet) the actor of the request, such as someone who just signed in. */
-export async function loadMe(db: Database, userId: string): Promise<Me> {
-  const [row] = await meRow(db).execute({ userId });
-  if (!row) throw new Error(`user ${userId} vanished`);
-  const { permissions, ...user } = row;
-  return toMe(user, permissions);
 }
 
 export const toAdminUser = (u: AdminUserRow, roles: RoleRef[]): AdminUser => ({

@@ -1,14 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { authorizeSeeingPeople, type Actor } from '../auth/actor.js';
-import { auditContext, requirePermission } from '../auth/request.js';
-import { replyToSignIn, signInReplySchema } from '../auth/sessions/complete-sign-in.js';
+import { type Actor, auditContext, authorizeSeeingPeople, replyToSignIn, requirePermission, signInReplySchema } from '../auth/index.js';
 import { FoyerError } from '../platform/errors.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { pageOf, pageQuery } from '../platform/paging.js';
-import { newUserFields } from '../users/fields.js';
+import { adminUserDetailSchema, loadAdminUser, newUserFields } from '../users/index.js';
 import { USER_PROFILES } from '../users/schema.js';
-import { adminUserDetailSchema, loadAdminUser } from '../users/views.js';
 import { InvitationChanges } from './changes.js';
 import {
   cancelInvitation,

@@ -1,16 +1,15 @@
 import { randomInt } from 'node:crypto';
 import { and, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { assignGroups, assignRoles, authorizeGrants } from '../accounts/index.js';
-import { recordAudit, type AuditContext } from '../audit/record.js';
-import type { Actor } from '../auth/actor.js';
-import { completeSignIn, type SignInResult } from '../auth/sessions/complete-sign-in.js';
+import { recordAudit, type AuditContext } from '../audit/index.js';
+import { type Actor, completeSignIn, type SignInResult } from '../auth/index.js';
 import { hashSecret, randomSecret } from '../platform/crypto.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError, notFound } from '../platform/errors.js';
 import { isUuid } from '../platform/ids.js';
 import type { UserProfile } from '../users/schema.js';
-import { createUser } from '../users/service.js';
+import { createUser } from '../users/index.js';
 import { notifyChange } from './changes.js';
 import {
   VERIFIED_INVITATION_STATES,

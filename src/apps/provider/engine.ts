@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider, { interactionPolicy } from 'oidc-provider';
-import type { Actor } from '../../auth/actor.js';
-import type { AuditContext } from '../../audit/record.js';
+import type { Actor } from '../../auth/index.js';
+import type { AuditContext } from '../../audit/index.js';
 import { secretMatches } from '../../platform/crypto.js';
 import type { Config } from '../../platform/config.js';
 import type { Database } from '../../platform/db.js';

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Actor } from '../../auth/actor.js';
-import { auditContext } from '../../auth/request.js';
-import { recordAudit } from '../../audit/record.js';
+import type { Actor } from '../../auth/index.js';
+import { auditContext } from '../../auth/index.js';
+import { recordAudit } from '../../audit/index.js';
 import { FoyerError } from '../../platform/errors.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../../platform/http.js';
 import { accessReason } from '../access.js';

@@ -1,7 +1,6 @@
 import { and, eq, isNotNull, isNull, lt } from 'drizzle-orm';
-import { recordAudit, type AuditContext } from '../../audit/record.js';
-import { enqueueMail } from '../../mail/outbox.js';
-import { mailInstance } from '../../mail/settings.js';
+import { recordAudit, type AuditContext } from '../../audit/index.js';
+import { enqueueMail, mailInstance } from '../../mail/index.js';
 import type { Config } from '../../platform/config.js';
 import type { Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';

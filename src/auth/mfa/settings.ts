@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Database } from '../../platform/db.js';
-import { defineSettingsSection } from '../../settings/sections.js';
-import { readSettings, writeSettings } from '../../settings/service.js';
+import { defineSettingsSection, readSettings, writeSettings } from '../../settings/index.js';
 import { MFA_METHODS } from './schema.js';
 
 const SETTINGS_KEY = 'mfa';

@@ -1,7 +1,7 @@
 import type { Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';
 import { mailOutbox } from '../../mail/schema.js';
-import { escapeHtml } from '../../mail/templates.js';
+import { escapeHtml } from '../../mail/index.js';
 
 export interface SmsMessage {
   /** E.164 phone number. */

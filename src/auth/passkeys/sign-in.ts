@@ -5,7 +5,7 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/server';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { recordAudit, type AuditContext } from '../../audit/record.js';
+import { recordAudit, type AuditContext } from '../../audit/index.js';
 import { preparedQuery, type Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';
 import { users, type UserRow } from '../../users/schema.js';

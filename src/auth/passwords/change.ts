@@ -1,5 +1,5 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
-import { recordAudit, type AuditContext } from '../../audit/record.js';
+import { recordAudit, type AuditContext } from '../../audit/index.js';
 import type { Database } from '../../platform/db.js';
 import { fieldError } from '../../platform/errors.js';
 import { users } from '../../users/schema.js';

@@ -1,10 +1,10 @@
 import { and, isNull, sql } from 'drizzle-orm';
-import { recordAudit, type AuditContext } from '../../audit/record.js';
+import { recordAudit, type AuditContext } from '../../audit/index.js';
 import type { Config } from '../../platform/config.js';
 import type { Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';
 import { consumeRateLimit } from '../../platform/rate-limits/limiter.js';
-import { enqueueDecoyMail, enqueueMail } from '../../mail/outbox.js';
+import { enqueueDecoyMail, enqueueMail } from '../../mail/index.js';
 import { users } from '../../users/schema.js';
 import { issueOneTimeToken } from '../one-time-tokens/service.js';
 import { assertPasswordsEnabled } from './settings.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { wakeMailWorkers } from '../../mail/worker.js';
+import { wakeMailWorkers } from '../../mail/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../../platform/http.js';
 import { auditContext, requireActor } from '../request.js';
 import { replyToSignIn, signInReplySchema } from '../sessions/complete-sign-in.js';

@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
-import { recordAudit, type AuditContext } from '../../audit/record.js';
+import { recordAudit, type AuditContext } from '../../audit/index.js';
 import type { Config } from '../../platform/config.js';
 import type { Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';

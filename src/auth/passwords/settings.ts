@@ -1,11 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { apiTokens } from '../../api-tokens/schema.js';
-import type { AuditContext } from '../../audit/record.js';
+import type { AuditContext } from '../../audit/index.js';
 import type { Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';
-import { readSettings, writeSettings } from '../../settings/service.js';
-import { defineSettingsSection } from '../../settings/sections.js';
+import { defineSettingsSection, readSettings, writeSettings } from '../../settings/index.js';
 import { passkeys } from '../passkeys/schema.js';
 
 const SETTINGS_KEY = 'passwords';

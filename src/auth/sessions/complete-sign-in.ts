@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { recordAudit, type AuditContext } from '../../audit/record.js';
+import { recordAudit, type AuditContext } from '../../audit/index.js';
 import type { Database } from '../../platform/db.js';
 import type { AppDeps } from '../../platform/http.js';
 import { users } from '../../users/schema.js';
-import { loadMe, meSchema } from '../../users/views.js';
+import { loadMe, meSchema } from '../me.js';
 import {
   clearPendingCookie,
   hasPendingCookie,

@@ -1,9 +1,7 @@
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { recordAudit } from '../../audit/record.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../../platform/http.js';
-import { users } from '../../users/schema.js';
-import { loadMe, meSchema, toMe } from '../../users/views.js';
+import { recordAudit } from '../../audit/index.js';
+import { meSchema, toMe } from '../me.js';
 import { PASSWORD_MAX_LENGTH } from '../passwords/hashing.js';
 import { auditContext, clearSessionCookie, requireActor } from '../request.js';
 import { replyToSignIn, signInReplySchema } from './complete-sign-in.js';
@@ -56,32 +54,6 @@ export function sessionRoutes(app: FoyerApp, deps: AppDeps): void {
     async (request) => {
       const actor = requireActor(request);
       return { user: toMe(actor.user, actor.permissions) };
-    },
-  );
-
-  app.patch(
-    '/api/v1/me',
-    {
-      schema: {
-        tags: ['Current user'],
-        summary: 'Change your own display name',
-        body: z.object({ name: z.string().trim().min(1).max(200) }),
-        response: { 200: z.object({ user: meSchema }), ...errorResponses(400, 401) },
-      },
-    },
-    async (request) => {
-      const actor = requireActor(request);
-      const context = auditContext(request);
-      await deps.db.transaction(async (tx) => {
-        await tx.update(users).set({ name: request.body.name, updatedAt: context.now }).where(eq(users.id, actor.user.id));
-        await recordAudit(tx, context, {
-          action: 'user.profile_updated',
-          targetType: 'user',
-          targetId: actor.user.id,
-          details: { name: { from: actor.user.name, to: request.body.name } },
-        });
-      });
-      return { user: await loadMe(deps.db, actor.user.id) };
     },
   );
 }

@@ -1,4 +1,4 @@
-import { and, eq, ne, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, ne, sql } from 'drizzle-orm';
 import { registerAccessHolder } from '../../accounts/index.js';
 import { preparedQuery, type Database } from '../../platform/db.js';
 import { notFound } from '../../platform/errors.js';
@@ -132,4 +132,26 @@ export async function pruneExpiredSessions(db: Database, now: Date): Promise<voi
 /** Records a successful re-authentication, which opens the recent-sign-in window for credential changes. */
 export async function markSessionReauthenticated(db: Database, sessionId: string, now: Date): Promise<void> {
   await db.update(sessions).set({ authenticatedAt: now }).where(eq(sessions.id, sessionId));
+}
+
+/**
+ * Ends the sessions a person signed in to through single sign-on (one provider's, or every provider's), except
+ * `keepSessionId`: taking SSO access away must not leave its sessions running. Returns how many ended.
+ */
+export async function endSessionsSignedInThroughSso(
+  tx: Database,
+  userId: string,
+  which: { providerId?: string; keepSessionId: string | null },
+): Promise<number> {
+  const ended = await tx
+    .delete(sessions)
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        which.providerId ? eq(sessions.ssoProviderId, which.providerId) : isNotNull(sessions.ssoProviderId),
+        which.keepSessionId ? ne(sessions.id, which.keepSessionId) : undefined,
+      ),
+    )
+    .returning({ id: sessions.id });
+  return ended.length;
 }

@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, lt, or } from 'drizzle-orm';
 import { z } from 'zod';
 import { endAccess } from '../../accounts/index.js';
-import { recordAudit, type AuditContext } from '../../audit/record.js';
+import { recordAudit, type AuditContext } from '../../audit/index.js';
 import type { Config } from '../../platform/config.js';
 import type { Database } from '../../platform/db.js';
 import { notFound } from '../../platform/errors.js';

@@ -1,7 +1,7 @@
-import { recordAudit, type AuditContext } from '../../audit/record.js';
+import { recordAudit, type AuditContext } from '../../audit/index.js';
 import type { Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';
-import { findUserByIdentifier } from '../../users/service.js';
+import { findUserByIdentifier } from '../../accounts/index.js';
 import { verifyPassword, type PasswordVerifier } from '../passwords/hashing.js';
 import { assertPasswordsEnabled } from '../passwords/settings.js';
 import { guardAttempt, recordFailedAttempt, recordSuccessfulAttempt, type Attempt } from '../throttling/service.js';

@@ -1,6 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { userNotFound } from '../../accounts/index.js';
-import { recordAudit, type AuditContext } from '../../audit/record.js';
+import { recordAudit, type AuditContext } from '../../audit/index.js';
 import type { Database } from '../../platform/db.js';
 import { isUuid } from '../../platform/ids.js';
 import { users } from '../../users/schema.js';

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { recordAudit, type AuditContext } from '../../audit/record.js';
+import { recordAudit, type AuditContext } from '../../audit/index.js';
 import { preparedQuery, type Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';
 import { signInThrottles } from './schema.js';

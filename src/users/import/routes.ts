@@ -1,8 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { authorizeSeeingPeople } from '../../auth/actor.js';
-import { auditContext, requirePermission } from '../../auth/request.js';
+import { auditContext, authorizeSeeingPeople, requirePermission } from '../../auth/index.js';
 import { FoyerError } from '../../platform/errors.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../../platform/http.js';
 import { IMPORT_TEMPLATE, fileTooLarge, limitBytes, openCsv } from './csv.js';

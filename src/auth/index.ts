@@ -1,0 +1,16 @@
+/** What other features may use of auth; everything else in src/auth/ is its own business. */
+export { type Actor, actorUserColumns, authorize, authorizeSeeingPeople, splitToken } from './actor.js';
+export { confirmedMethodsOf } from './mfa/methods.js';
+export { mfaSettingsSection } from './mfa/settings.js';
+export { consumeOneTimeToken, endUnusedOneTimeTokens, issueOneTimeToken } from './one-time-tokens/service.js';
+export { countPasskeys } from './passkeys/service.js';
+export { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords/hashing.js';
+export { assertPasswordAllowed } from './passwords/policy.js';
+export { issueSetPasswordLink } from './passwords/set-password.js';
+export { passwordSettingsSection } from './passwords/settings.js';
+export { requireRecentSignIn } from './recent-sign-in.js';
+export { loadMe, meSchema, toMe, type Me } from './me.js';
+export { auditContext, requireActor, requireAnyPermission, requirePermission } from './request.js';
+export { completeSignIn, replyToSignIn, signInReplySchema, type SignInResult } from './sessions/complete-sign-in.js';
+export { endOneSessionOf, endSessionsSignedInThroughSso } from './sessions/service.js';
+export { sessionViewSchema, toSessionView } from './sessions/session-list.js';

@@ -1,0 +1,54 @@
+import { eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { roleRefSchema } from '../accounts/index.js';
+import { preparedQuery, type Database } from '../platform/db.js';
+import { isoDate, isoOrNull } from '../platform/http.js';
+import { USER_PROFILES, USER_STATUSES, users } from '../users/schema.js';
+import { actorUserColumns, type ActorUser } from './actor.js';
+
+/** The signed-in person's own account as every sign-in and `GET /api/v1/me` answer it. */
+export const meSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    email: z.string(),
+    username: z.string(),
+    status: z.enum(USER_STATUSES),
+    profile: z.enum(USER_PROFILES),
+    roles: z.array(roleRefSchema),
+    permissions: z.array(z.string()),
+    createdAt: z.string(),
+    lastLoginAt: z.string().nullable(),
+    /** False until the person confirms their address (code from sign-up, invitation link, SSO). */
+    emailVerified: z.boolean(),
+  })
+  .meta({ id: 'Me' });
+
+export type Me = z.infer<typeof meSchema>;
+
+/** What `GET /api/v1/me` shows of an account: the actor of the request already holds all of it. */
+export const toMe = (user: ActorUser, permissions: Iterable<string>): Me => ({
+  id: user.id,
+  name: user.name,
+  email: user.email,
+  username: user.username,
+  status: user.status,
+  profile: user.profile,
+  roles: user.roles,
+  permissions: [...permissions].sort(),
+  createdAt: isoDate(user.createdAt),
+  lastLoginAt: isoOrNull(user.lastLoginAt),
+  emailVerified: user.emailVerifiedAt !== null,
+});
+
+const meRow = preparedQuery('foyer_load_me', (db, name) =>
+  db.select(actorUserColumns).from(users).where(eq(users.id, sql.placeholder('userId'))).prepare(name),
+);
+
+/** The same view for a user who is not (or not yet) the actor of the request, such as someone who just signed in. */
+export async function loadMe(db: Database, userId: string): Promise<Me> {
+  const [row] = await meRow(db).execute({ userId });
+  if (!row) throw new Error(`user ${userId} vanished`);
+  const { permissions, ...user } = row;
+  return toMe(user, permissions);
+}

@@ -1,0 +1,4 @@
+/** What other features may use of users; everything else in src/users/ is its own business. */
+export { newUserFields } from './fields.js';
+export { createUser, hashNewPassword } from './service.js';
+export { adminUserDetailSchema, loadAdminUser } from './views.js';
