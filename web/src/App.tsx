@@ -1,3 +1,4 @@
+import { AppsPage } from './apps/AppsPage';
 import { Navigate, Route, Routes } from 'react-router-dom';
 import { AccessRequestsPage } from './access-requests/AccessRequestsPage';
 import { AccountPage } from './account/AccountPage';
@@ -49,6 +50,8 @@ export function App() {
       <Route path="/authorize/:uid" element={<ConsentPage />} />
       <Route element={<AppLayout />}>
         <Route index element={<AccountPage />} />
+        <Route path="account" element={<AccountPage />} />
+        <Route path="admin/apps" element={<AppsPage />} />
         <Route path="admin/users" element={<UsersPage />} />
         <Route path="admin/users/import" element={<UsersImportPage />} />
         <Route path="admin/signup-links" element={<SignupLinksPage />} />

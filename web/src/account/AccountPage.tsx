@@ -1,4 +1,5 @@
-import { DataList, Paper } from '@mantine/core';
+import { MyApps } from '../apps/MyApps';
+import { Box, DataList, Paper } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useSession } from '../session';
 import { formatDate } from '../format';
@@ -28,6 +29,9 @@ export function AccountPage() {
     <>
       <PageHeader title="My account" description="The details Foyer holds about you." />
       <VerifyEmailCard />
+      <Box mb="xl" maw={960}>
+        <MyApps />
+      </Box>
       <Paper withBorder radius="md" p="lg" maw={720}>
         <DataList withDivider labelWidth={160} aria-label="Account details">
           {rows.map(([label, value]) => (

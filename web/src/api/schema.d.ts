@@ -10202,15 +10202,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        ErrorInput: {
-            error: {
-                code: string;
-                message: string;
-                details?: {
-                    [key: string]: unknown;
-                };
-            };
-        };
         MailSettingsInput: {
             host: string | null;
             port: number;
@@ -10276,6 +10267,26 @@ export interface components {
             /** @description SMS codes are POSTed here as JSON {to, text}; null keeps them in the dev mailbox */
             smsWebhookUrl: string | null;
         };
+        ErrorInput: {
+            error: {
+                code: string;
+                message: string;
+                details?: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        PasskeyInput: {
+            id: string;
+            name: string;
+            createdAt: string;
+            lastUsedAt: string | null;
+            /** @enum {string} */
+            deviceType: "singleDevice" | "multiDevice";
+            backedUp: boolean;
+            transports: string[];
+            signCountRegressedAt: string | null;
+        };
         MeInput: {
             id: string;
             name: string;
@@ -10293,6 +10304,20 @@ export interface components {
             createdAt: string;
             lastLoginAt: string | null;
             emailVerified: boolean;
+        };
+        SessionInput: {
+            id: string;
+            createdAt: string;
+            lastSeenAt: string;
+            expiresAt: string;
+            ip: string | null;
+            userAgent: string | null;
+            browser: string | null;
+            os: string | null;
+            /** @enum {string} */
+            device: "desktop" | "mobile" | "tablet" | "unknown";
+            label: string;
+            current: boolean;
         };
         AdminUserInput: {
             id: string;
@@ -10390,19 +10415,6 @@ export interface components {
             expiresAt: string | null;
             lastUsedAt: string | null;
             revokedAt: string | null;
-        };
-        RoleInput: {
-            id: string;
-            name: string;
-            description: string;
-            builtin: boolean;
-            builtinKey: string | null;
-            permissions: string[];
-            /** @description Users holding the role directly */
-            userCount?: number;
-            /** @description Groups carrying the role */
-            groupCount?: number;
-            createdAt: string;
         };
         AppAccessReasonInput: {
             /** @description Open to everyone */
@@ -10504,17 +10516,6 @@ export interface components {
             }[];
             ssoLinkHint: boolean;
         };
-        PasskeyInput: {
-            id: string;
-            name: string;
-            createdAt: string;
-            lastUsedAt: string | null;
-            /** @enum {string} */
-            deviceType: "singleDevice" | "multiDevice";
-            backedUp: boolean;
-            transports: string[];
-            signCountRegressedAt: string | null;
-        };
         PasskeyAssertionInput: {
             id: string;
             rawId: string;
@@ -10552,20 +10553,6 @@ export interface components {
             };
             /** @enum {string} */
             authenticatorAttachment?: "platform" | "cross-platform";
-        };
-        SessionInput: {
-            id: string;
-            createdAt: string;
-            lastSeenAt: string;
-            expiresAt: string;
-            ip: string | null;
-            userAgent: string | null;
-            browser: string | null;
-            os: string | null;
-            /** @enum {string} */
-            device: "desktop" | "mobile" | "tablet" | "unknown";
-            label: string;
-            current: boolean;
         };
         GroupInput: {
             id: string;
@@ -10626,6 +10613,19 @@ export interface components {
             /** @enum {string} */
             status: "active" | "expired" | "used_up" | "revoked";
             revokedAt: string | null;
+        };
+        RoleInput: {
+            id: string;
+            name: string;
+            description: string;
+            builtin: boolean;
+            builtinKey: string | null;
+            permissions: string[];
+            /** @description Users holding the role directly */
+            userCount?: number;
+            /** @description Groups carrying the role */
+            groupCount?: number;
+            createdAt: string;
         };
         NotificationPreferencesInput: {
             preferences: {
@@ -10840,15 +10840,6 @@ export interface components {
             mfa?: components["schemas"]["MfaSettingsInput"];
             invitations?: components["schemas"]["InvitationSettingsInput"];
         };
-        Error: {
-            error: {
-                code: string;
-                message: string;
-                details?: {
-                    [key: string]: unknown;
-                };
-            };
-        };
         MailSettings: {
             host: string | null;
             port: number;
@@ -10914,6 +10905,26 @@ export interface components {
             /** @description SMS codes are POSTed here as JSON {to, text}; null keeps them in the dev mailbox */
             smsWebhookUrl: string | null;
         };
+        Error: {
+            error: {
+                code: string;
+                message: string;
+                details?: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        Passkey: {
+            id: string;
+            name: string;
+            createdAt: string;
+            lastUsedAt: string | null;
+            /** @enum {string} */
+            deviceType: "singleDevice" | "multiDevice";
+            backedUp: boolean;
+            transports: string[];
+            signCountRegressedAt: string | null;
+        };
         Me: {
             id: string;
             name: string;
@@ -10931,6 +10942,20 @@ export interface components {
             createdAt: string;
             lastLoginAt: string | null;
             emailVerified: boolean;
+        };
+        Session: {
+            id: string;
+            createdAt: string;
+            lastSeenAt: string;
+            expiresAt: string;
+            ip: string | null;
+            userAgent: string | null;
+            browser: string | null;
+            os: string | null;
+            /** @enum {string} */
+            device: "desktop" | "mobile" | "tablet" | "unknown";
+            label: string;
+            current: boolean;
         };
         AdminUser: {
             id: string;
@@ -11028,19 +11053,6 @@ export interface components {
             expiresAt: string | null;
             lastUsedAt: string | null;
             revokedAt: string | null;
-        };
-        Role: {
-            id: string;
-            name: string;
-            description: string;
-            builtin: boolean;
-            builtinKey: string | null;
-            permissions: string[];
-            /** @description Users holding the role directly */
-            userCount?: number;
-            /** @description Groups carrying the role */
-            groupCount?: number;
-            createdAt: string;
         };
         AppAccessReason: {
             /** @description Open to everyone */
@@ -11142,17 +11154,6 @@ export interface components {
             }[];
             ssoLinkHint: boolean;
         };
-        Passkey: {
-            id: string;
-            name: string;
-            createdAt: string;
-            lastUsedAt: string | null;
-            /** @enum {string} */
-            deviceType: "singleDevice" | "multiDevice";
-            backedUp: boolean;
-            transports: string[];
-            signCountRegressedAt: string | null;
-        };
         PasskeyAssertion: {
             id: string;
             rawId: string;
@@ -11190,20 +11191,6 @@ export interface components {
             };
             /** @enum {string} */
             authenticatorAttachment?: "platform" | "cross-platform";
-        };
-        Session: {
-            id: string;
-            createdAt: string;
-            lastSeenAt: string;
-            expiresAt: string;
-            ip: string | null;
-            userAgent: string | null;
-            browser: string | null;
-            os: string | null;
-            /** @enum {string} */
-            device: "desktop" | "mobile" | "tablet" | "unknown";
-            label: string;
-            current: boolean;
         };
         Group: {
             id: string;
@@ -11264,6 +11251,19 @@ export interface components {
             /** @enum {string} */
             status: "active" | "expired" | "used_up" | "revoked";
             revokedAt: string | null;
+        };
+        Role: {
+            id: string;
+            name: string;
+            description: string;
+            builtin: boolean;
+            builtinKey: string | null;
+            permissions: string[];
+            /** @description Users holding the role directly */
+            userCount?: number;
+            /** @description Groups carrying the role */
+            groupCount?: number;
+            createdAt: string;
         };
         NotificationPreferences: {
             preferences: {

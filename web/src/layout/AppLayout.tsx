@@ -2,7 +2,7 @@ import { AppShell, Burger, Button, Group, NavLink, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconLogout, IconShieldLock, IconUser, IconUsers, IconUsersGroup } from '@tabler/icons-react';
 import { IconKey, IconMail, IconSettings } from '@tabler/icons-react';
-import { IconUserQuestion } from '@tabler/icons-react';
+import { IconApps, IconUserQuestion } from '@tabler/icons-react';
 import { IconUserShield } from '@tabler/icons-react';
 import { IconShieldCheck } from '@tabler/icons-react';
 import { IconLink } from '@tabler/icons-react';
@@ -70,6 +70,9 @@ function Navigation({ user, onNavigate }: { user: Me; onNavigate: () => void }) 
       )}
       {user.permissions.includes('access_requests.read') && (
         <NavItem to="/admin/access-requests" label="Access requests" icon={<IconUserQuestion size={18} />} onNavigate={onNavigate} />
+      )}
+      {user.permissions.includes('apps.read') && user.profile !== 'external' && (
+        <NavItem to="/admin/apps" label="Apps" icon={<IconApps size={18} />} onNavigate={onNavigate} />
       )}
       {user.permissions.includes('roles.manage') && (
         <NavItem to="/admin/roles" label="Roles" icon={<IconShieldLock size={18} />} onNavigate={onNavigate} />

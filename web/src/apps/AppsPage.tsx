@@ -1,0 +1,97 @@
+import { Anchor, Badge, Button, Group as Row, Stack, Text } from '@mantine/core';
+import { IconPlus } from '@tabler/icons-react';
+import { useState } from 'react';
+import { call, client, type Schemas } from '../api';
+import { EMPTY } from '../format';
+import { useSession } from '../session';
+import { PageHeader } from '../ui/PageHeader';
+import { PagedTable, type Column } from '../ui/PagedTable';
+import { usePagedList } from '../ui/usePagedList';
+import { AppDialog } from './AppDialog';
+
+type App = Schemas['App'];
+
+export const APPS = ['apps'];
+
+const listApps = (cursor?: string) => call(client.GET('/api/v1/admin/apps', { params: { query: { limit: 100, cursor } } }));
+
+/** Who may open the app, in words: a new app opens for nobody until the administrator says who. */
+export function whoMayOpen(app: App): string {
+  if (app.access.everyone) return 'Everyone';
+  if (app.access.groups.length === 0) return 'Nobody yet';
+  return app.access.groups.map((g) => g.name).join(', ');
+}
+
+const COLUMNS: Column<App>[] = [
+  {
+    header: 'Name',
+    cell: (app) => (
+      <Stack gap={0}>
+        <Text fw={500}>{app.name}</Text>
+        <Text size="xs" c="dimmed" ff="monospace">
+          {app.clientId}
+        </Text>
+      </Stack>
+    ),
+  },
+  { header: 'Type', cell: (app) => <Badge variant="light">{app.type === 'public' ? 'Public (PKCE)' : 'Confidential'}</Badge> },
+  {
+    header: 'Who may open it',
+    cell: (app) => (
+      <Text size="sm" c={whoMayOpen(app) === 'Nobody yet' ? 'red.8' : undefined}>
+        {whoMayOpen(app)}
+      </Text>
+    ),
+  },
+  {
+    header: 'Launch',
+    cell: (app) =>
+      app.launchUrl ? (
+        <Anchor href={app.launchUrl} target="_blank" rel="noreferrer" size="sm">
+          Open
+        </Anchor>
+      ) : (
+        <Text size="sm" c="dimmed">
+          {EMPTY}
+        </Text>
+      ),
+  },
+];
+
+/** /admin/apps: the organisation's apps that sign people in with Foyer. */
+export function AppsPage() {
+  const { user } = useSession();
+  const canManage = user?.permissions.includes('apps.manage') ?? false;
+  const list = usePagedList(APPS, listApps);
+  const [creating, setCreating] = useState(false);
+
+  return (
+    <>
+      <PageHeader
+        title="Apps"
+        description="Applications that sign people in with their Foyer account (OpenID Connect). An app opens only for the people it allows."
+      />
+      <Stack>
+        {canManage && (
+          <Row justify="flex-end">
+            <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
+              New app
+            </Button>
+          </Row>
+        )}
+        <PagedTable
+          list={list}
+          columns={COLUMNS}
+          rowKey={(app) => app.id}
+          label="Apps"
+          errorTitle="Could not load apps"
+          empty="No apps yet. Add the first one to let people sign in to it with Foyer."
+          minWidth={640}
+          striped
+          testId="apps-table"
+        />
+      </Stack>
+      {creating && <AppDialog onClose={() => setCreating(false)} />}
+    </>
+  );
+}
