@@ -86,7 +86,8 @@ describe('Logs', () => {
     t.app.log.error({ err: failed }, 'query failed');
     t.app.log.warn({ context: { request: { headers: { cookie: `foyer_session=${cookieValue(adminCookie)}`, authorization: `Bearer ${apiToken}` } } } }, 'nested');
 
-    expect(lines.length).toBeGreaterThan(20);
+    // Enough was logged for the scan to mean something (one line per request, plus the two logged above).
+    expect(lines.length).toBeGreaterThan(15);
     const leaks = secrets.filter((secret) => lines.some((line) => line.includes(secret)));
     expect(leaks).toEqual([]);
     expect(lines.some((line) => line.includes('param-secret') || line.includes(REDACTED))).toBe(true);

@@ -268,6 +268,8 @@ export async function deleteUser(db: Database, context: AuditContext, actor: Act
     const { row } = target;
     if (row.id === actor.user.id) throw selfActionRefused('delete');
     authorizeManaging(actor, target);
+    // Access ends first, so every holder hears why ("deleted"), not the membership removals that follow.
+    const ended = await endAccountAccess(tx, userId, 'deleted', context.now, config);
     // Managing the account already proved the actor outranks it, so taking its roles needs no further check.
     const assigning: AssignmentContext = { audit: context, config };
     const roles = await assignRoles(tx, assigning, null, userId, [], { audited: false });
@@ -285,7 +287,6 @@ export async function deleteUser(db: Database, context: AuditContext, actor: Act
         updatedAt: context.now,
       })
       .where(eq(users.id, userId));
-    const ended = await endAccountAccess(tx, userId, 'deleted', context.now, config);
     await recordAudit(tx, context, {
       action: 'user.deleted',
       targetType: 'user',

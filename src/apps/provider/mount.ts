@@ -1,5 +1,6 @@
 import { finished } from 'node:stream/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { notFound } from '../../platform/errors.js';
 import type { FoyerApp } from '../../platform/http.js';
 import { attachActor, type Engine, type EngineProvider } from './engine.js';
 
@@ -16,6 +17,9 @@ export function mountEngine(app: FoyerApp, engine: Engine): void {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
     const handle = async (request: FastifyRequest, reply: FastifyReply) => {
+      // Interaction paths are Foyer's own routes (./interactions.ts); one reaching here did not match them (a uid
+      // longer than the router takes), so it answers like any unknown Foyer path instead of the engine's bare 404.
+      if (request.url.startsWith('/oidc/interaction/')) throw notFound('This sign-in step');
       const provider = await engine.current();
       let handler = handlers.get(provider);
       if (!handler) {
