@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider, { interactionPolicy } from 'oidc-provider';
 import type { Actor } from '../../auth/index.js';
 import type { AuditContext } from '../../audit/index.js';
+import { appMetrics } from '../../metrics/index.js';
 import { secretMatches } from '../../platform/crypto.js';
 import type { Config } from '../../platform/config.js';
 import type { Database } from '../../platform/db.js';
@@ -230,7 +231,13 @@ export function createEngine(db: Database, config: Config): Engine {
       const code = ctx.oidc?.entities.AuthorizationCode;
       if (!code || (ctx.oidc.route !== 'authorization' && ctx.oidc.route !== 'resume')) return;
       const app = await findAppByClientId(db, code.clientId);
-      if (app) await recordSignIn(db, auditFrom(ctx), { appId: app.id, userId: code.accountId });
+      if (!app) return;
+      await recordSignIn(db, auditFrom(ctx), { appId: app.id, userId: code.accountId });
+      appMetrics.signedIn(code.clientId);
+    });
+    provider.on('grant.success', (...args: unknown[]) => {
+      const ctx = args[0] as { oidc?: { params?: { grant_type?: unknown } } };
+      appMetrics.tokenGranted(String(ctx.oidc?.params?.grant_type ?? 'unknown'));
     });
     built = { fingerprint: keys.fingerprint, provider };
     return provider;
