@@ -1,8 +1,9 @@
-import { Alert, Button, Checkbox, Code, CopyButton, Group as Row, Modal, SegmentedControl, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Button, Checkbox, Group as Row, Modal, SegmentedControl, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { call, client, toApiError, type ApiError, type Schemas } from '../api';
 import { useGroups } from '../api/options';
 import { queryClient } from '../api/queries';
+import { CopyField } from '../ui/CopyField';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { OptionsPicker } from '../ui/OptionsPicker';
 import { APPS } from './AppsPage';
@@ -14,27 +15,6 @@ const lines = (text: string) =>
     .split('\n')
     .map((line) => line.trim())
     .filter(Boolean);
-
-/** One setting an app is configured with, with a copy button: the administrator pastes these into the app. */
-function Setting({ label, value }: { label: string; value: string }) {
-  return (
-    <Stack gap={4}>
-      <Text size="sm" fw={500}>
-        {label}
-      </Text>
-      <Row gap="xs" wrap="nowrap" align="center">
-        <Code style={{ overflowWrap: 'anywhere', flex: 1 }}>{value}</Code>
-        <CopyButton value={value}>
-          {({ copied, copy }) => (
-            <Button size="xs" variant="light" onClick={copy} aria-label={`Copy ${label.toLowerCase()}`}>
-              {copied ? 'Copied' : 'Copy'}
-            </Button>
-          )}
-        </CopyButton>
-      </Row>
-    </Stack>
-  );
-}
 
 /** Registers an app, then shows what to paste into it: the secret only here, once. */
 export function AppDialog({ onClose }: { onClose: () => void }) {
@@ -77,12 +57,12 @@ export function AppDialog({ onClose }: { onClose: () => void }) {
       <Modal opened onClose={onClose} title={`${app.name} is registered`} size="lg">
         <Stack>
           <Text size="sm">Configure the app with these settings (docs/apps.md has examples for popular apps).</Text>
-          <Setting label="Discovery URL" value={app.discoveryUrl} />
-          <Setting label="Issuer" value={app.issuer} />
-          <Setting label="Client ID" value={app.clientId} />
+          <CopyField label="Discovery URL" value={app.discoveryUrl} />
+          <CopyField label="Issuer" value={app.issuer} />
+          <CopyField label="Client ID" value={app.clientId} />
           {clientSecret && (
             <>
-              <Setting label="Client secret" value={clientSecret} />
+              <CopyField label="Client secret" value={clientSecret} />
               <Alert color="yellow" title="Copy the secret now">
                 It is shown only this once. A new one can be made later; the old one then stops working.
               </Alert>

@@ -1,8 +1,9 @@
-import { Alert, Button, CopyButton, Group, List, Modal, NumberInput, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Button, Group, List, Modal, NumberInput, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useGroups, useRoles } from '../api/options';
 import { toApiError, type ApiError } from '../api';
 import { formatDateTime } from '../format';
+import { CopyField } from '../ui/CopyField';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { createSignupLink, sendSignupLink, type CreatedSignupLink, type SendResult } from './signupLinksApi';
 import { OptionsPicker } from '../ui/OptionsPicker';
@@ -143,16 +144,7 @@ function CreatedLink({ link, onClose }: { link: CreatedSignupLink; onClose: () =
           Copy the link and share it however suits you. It is shown only now. It works until {formatDateTime(link.expiresAt)}
           {link.maxUses === null ? ', for any number of people.' : `, for ${link.maxUses === 1 ? 'one person' : `${link.maxUses} people`}.`}
         </Text>
-        <Group align="flex-end" wrap="nowrap">
-          <TextInput label="Sign-up link" value={link.url} readOnly onFocus={(e) => e.currentTarget.select()} style={{ flex: 1 }} />
-          <CopyButton value={link.url}>
-            {({ copied, copy }) => (
-              <Button color={copied ? 'green' : undefined} onClick={copy}>
-                {copied ? 'Copied' : 'Copy link'}
-              </Button>
-            )}
-          </CopyButton>
-        </Group>
+        <CopyField label="Sign-up link" value={link.url} copyLabel="Copy link" />
         <Textarea
           label="Email it to"
           description="Addresses separated by commas or new lines."
