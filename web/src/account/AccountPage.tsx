@@ -1,3 +1,4 @@
+import { AuthorizedApps } from '../apps/AuthorizedApps';
 import { MyApps } from '../apps/MyApps';
 import { Box, DataList, Paper } from '@mantine/core';
 import type { ReactNode } from 'react';
@@ -43,6 +44,7 @@ export function AccountPage() {
         </DataList>
       </Paper>
       <SecuritySection />
+      <AuthorizedApps />
       <NotificationPreferences />
     </>
   );
