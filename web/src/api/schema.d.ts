@@ -4435,6 +4435,16 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /**
+                         * @description Shown only to administrators, in the links list
+                         * @default
+                         */
+                        name?: string;
+                        /**
+                         * @description Shown only to administrators
+                         * @default
+                         */
+                        note?: string;
                         /** Format: date-time */
                         expiresAt: string;
                         /** @default null */
@@ -4455,6 +4465,10 @@ export interface paths {
                     content: {
                         "application/json": {
                             id: string;
+                            /** @description For administrators: what the link is for; empty when none was given */
+                            name: string;
+                            /** @description For administrators only; never shown to whoever follows the link */
+                            note: string;
                             createdBy: {
                                 id: string;
                                 name: string;
@@ -4765,7 +4779,7 @@ export interface paths {
         put?: never;
         /**
          * Public: create an account through a sign-up link → 201 with a session for the new person
-         * @description Without a password the person registers a passkey next (they are signed in for that). The email stays unconfirmed until the code mailed to it is entered. A taken email or username answers 409 with the field named: the person is creating their own account and needs to know to sign in instead. 422 `email_domain_not_allowed` for a domain off the allowlist. Nothing is created and no use is counted when the reply is not 201.
+         * @description Without a password the person registers a passkey next (they are signed in for that). The account is half-made until its first credential (this password, or that passkey): only then is the use counted and the link's roles and groups given. Coming back with the same link and email resumes a half-made account instead of answering `email_taken`. The email stays unconfirmed until the code mailed to it is entered. A taken email or username answers 409 with the field named: the person is creating their own account and needs to know to sign in instead. 422 `email_domain_not_allowed` for a domain off the allowlist. Nothing is created and no use is counted when the reply is not 201.
          */
         post: {
             parameters: {
@@ -10593,6 +10607,10 @@ export interface components {
         };
         SignupLinkInput: {
             id: string;
+            /** @description For administrators: what the link is for; empty when none was given */
+            name: string;
+            /** @description For administrators only; never shown to whoever follows the link */
+            note: string;
             createdBy: {
                 id: string;
                 name: string;
@@ -11231,6 +11249,10 @@ export interface components {
         };
         SignupLink: {
             id: string;
+            /** @description For administrators: what the link is for; empty when none was given */
+            name: string;
+            /** @description For administrators only; never shown to whoever follows the link */
+            note: string;
             createdBy: {
                 id: string;
                 name: string;
