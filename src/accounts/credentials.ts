@@ -6,7 +6,13 @@ import type { Database } from '../platform/db.js';
  * finish a half-made account here, so the rule "finished once it has a credential" holds whichever way the
  * credential arrives, and a refusal (the link's last use went to someone else) rolls the credential back with it.
  */
-export type CredentialListener = (tx: Database, change: { userId: string; context: AuditContext }) => Promise<void>;
+export interface CredentialChange {
+  userId: string;
+  kind: 'passkey' | 'password';
+  context: AuditContext;
+}
+
+export type CredentialListener = (tx: Database, change: CredentialChange) => Promise<void>;
 
 const credentialListeners = new Map<string, CredentialListener>();
 
@@ -14,6 +20,6 @@ export function onCredentialSaved(name: string, listener: CredentialListener): v
   credentialListeners.set(name, listener);
 }
 
-export async function credentialSaved(tx: Database, change: { userId: string; context: AuditContext }): Promise<void> {
+export async function credentialSaved(tx: Database, change: CredentialChange): Promise<void> {
   for (const listener of credentialListeners.values()) await listener(tx, change);
 }

@@ -98,7 +98,7 @@ export async function redeemSignupLink(
       targetId: link.id,
       details: { userId: user.id, email: user.email },
     });
-    if (passwordHash) await credentialSaved(tx, { userId: user.id, context });
+    if (passwordHash) await credentialSaved(tx, { userId: user.id, kind: 'password', context });
     const sent = await sendVerificationCode(tx, deps, user, context.now);
     const signIn = await completeSignIn(tx, context, user, { method: 'signup_link' });
     return { userId: user.id, signIn, mail: sent.mail, resumed: existing !== undefined };

@@ -1,10 +1,9 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
-import { authorizeGrants, stillExisting } from '../accounts/index.js';
+import { authorizeGrants } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import { type Actor, assertPasswordAllowed, completeSignIn, type SignInResult } from '../auth/index.js';
-import { sendVerificationCode } from '../email-verification/index.js';
+import type { Actor } from '../auth/index.js';
 import { groups } from '../groups/schema.js';
 import { assertMailConfigured, enqueueMail } from '../mail/index.js';
 import { hashSecret, randomSecret, secretMatches } from '../platform/crypto.js';
@@ -14,9 +13,7 @@ import type { AppDeps } from '../platform/http.js';
 import { isUuid } from '../platform/ids.js';
 import { decodeCursor, paginate } from '../platform/paging.js';
 import { roles } from '../roles/schema.js';
-import { isEmailDomainAllowed } from '../settings/index.js';
 import { users } from '../users/schema.js';
-import { createUser, hashNewPassword } from '../users/index.js';
 import { signupLinks, type SignupLinkRow } from './schema.js';
 
 type Deps = Pick<AppDeps, 'config'>;

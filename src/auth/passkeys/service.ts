@@ -155,7 +155,7 @@ export async function registerPasskey(
       targetId: actor.user.id,
       details: { passkeyId: row!.id, name, deviceType: info.credentialDeviceType },
     });
-    await credentialSaved(tx, { userId: actor.user.id, context });
+    await credentialSaved(tx, { userId: actor.user.id, kind: 'passkey', context });
     return row!;
   });
 }

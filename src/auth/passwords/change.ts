@@ -52,7 +52,7 @@ export async function changeOwnPassword(
       targetId: actor.user.id,
       details: { hadPassword: Boolean(row?.passwordHash) },
     });
-    await credentialSaved(tx, { userId: actor.user.id, context });
+    await credentialSaved(tx, { userId: actor.user.id, kind: 'password', context });
     const [others] = await tx
       .select({ count: sql<number>`count(*)::int` })
       .from(sessions)

@@ -63,7 +63,7 @@ export async function setPasswordWithToken(db: Database, context: AuditContext, 
       targetType: 'user',
       targetId: user.id,
     });
-    await credentialSaved(tx, { userId: user.id, context });
+    await credentialSaved(tx, { userId: user.id, kind: 'password', context });
     return completeSignIn(tx, context, user, { method: 'password_link' });
   });
 }

@@ -10379,29 +10379,6 @@ export interface components {
             /** @description Minutes a one-time login link stays valid (5–1440, default 15) */
             loginLinkTtlMinutes: number;
         };
-        PendingInvitationInput: {
-            id: string;
-            userId: string;
-            name: string;
-            email: string;
-            /** @description The pre-assigned roles */
-            roles: {
-                id: string;
-                name: string;
-            }[];
-            invitedBy: {
-                id: string;
-                name: string;
-            } | null;
-            createdAt: string;
-            sentAt: string | null;
-            expiresAt: string;
-            /**
-             * @description expired: the link no longer works; "Send invite" issues a fresh one
-             * @enum {string}
-             */
-            status: "pending" | "expired";
-        };
         AccessRequestInput: {
             id: string;
             email: string;
@@ -10589,6 +10566,29 @@ export interface components {
             /** @enum {string} */
             status: "active" | "disabled" | "revoked" | "pending_approval";
             addedAt: string;
+        };
+        PendingInvitationInput: {
+            id: string;
+            userId: string;
+            name: string;
+            email: string;
+            /** @description The pre-assigned roles */
+            roles: {
+                id: string;
+                name: string;
+            }[];
+            invitedBy: {
+                id: string;
+                name: string;
+            } | null;
+            createdAt: string;
+            sentAt: string | null;
+            expiresAt: string;
+            /**
+             * @description expired: the link no longer works; "Send invite" issues a fresh one
+             * @enum {string}
+             */
+            status: "pending" | "expired";
         };
         LoginLinkInput: {
             id: string;
@@ -11021,29 +11021,6 @@ export interface components {
             /** @description Minutes a one-time login link stays valid (5–1440, default 15) */
             loginLinkTtlMinutes: number;
         };
-        PendingInvitation: {
-            id: string;
-            userId: string;
-            name: string;
-            email: string;
-            /** @description The pre-assigned roles */
-            roles: {
-                id: string;
-                name: string;
-            }[];
-            invitedBy: {
-                id: string;
-                name: string;
-            } | null;
-            createdAt: string;
-            sentAt: string | null;
-            expiresAt: string;
-            /**
-             * @description expired: the link no longer works; "Send invite" issues a fresh one
-             * @enum {string}
-             */
-            status: "pending" | "expired";
-        };
         AccessRequest: {
             id: string;
             email: string;
@@ -11231,6 +11208,29 @@ export interface components {
             /** @enum {string} */
             status: "active" | "disabled" | "revoked" | "pending_approval";
             addedAt: string;
+        };
+        PendingInvitation: {
+            id: string;
+            userId: string;
+            name: string;
+            email: string;
+            /** @description The pre-assigned roles */
+            roles: {
+                id: string;
+                name: string;
+            }[];
+            invitedBy: {
+                id: string;
+                name: string;
+            } | null;
+            createdAt: string;
+            sentAt: string | null;
+            expiresAt: string;
+            /**
+             * @description expired: the link no longer works; "Send invite" issues a fresh one
+             * @enum {string}
+             */
+            status: "pending" | "expired";
         };
         LoginLink: {
             id: string;
