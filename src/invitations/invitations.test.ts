@@ -268,7 +268,7 @@ describe('invitation email over SMTP', () => {
   });
 
   it('arrives at the SMTP server with a link that sets the password', async () => {
-    const admin = await seedUser(withSmtp.handle, { roles: ['admin'] });
+    const admin = await seedUser(withSmtp.handle, { roles: ['admin'], name: 'Ada Admin' });
     const cookie = await signIn(withSmtp.app, admin.email);
     const created = await withSmtp.app.inject({
       method: 'POST',
@@ -281,7 +281,10 @@ describe('invitation email over SMTP', () => {
     await createMailWorker({ db: withSmtp.handle.db, config: withSmtp.config, log }).deliverDue();
     expect(smtp.received).toHaveLength(1);
     const mail = smtp.received[0]!;
-    expect(mail.subject).toBe('Set your password for Foyer');
+    // It names who invited and where to, and does not pretend the person asked for it.
+    expect(mail.subject).toBe('Ada Admin invited you to join Foyer');
+    expect(mail.text).toContain('Ada Admin invited you to join Foyer.');
+    expect(mail.text).not.toContain('If you did not ask for this');
     const link = new URL(mail.text!.match(/http:\/\/localhost:3000\/invitation\?token=\S+/)![0]);
     const accepted = await withSmtp.app.inject({
       method: 'POST',

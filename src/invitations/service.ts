@@ -35,6 +35,8 @@ export interface InviteInput {
   sendEmail: boolean;
   /** Who hands out the roles and groups; null when Foyer itself acts on a grant authorised earlier. */
   actor: Actor | null;
+  /** An approved access request: the mail says so instead of naming an inviter, since the person asked. */
+  approvedRequest?: boolean;
 }
 
 export interface InviteResult {
@@ -70,14 +72,26 @@ async function newInvitationLink(db: Database, ttlDays?: number) {
   return { token, tokenHash: hashSecret(token), path: invitationPath(token), days };
 }
 
+/** The name the invitation mail gives its sender: whoever invited, else whoever acts now, else the role. */
+async function inviterName(tx: Database, ...candidates: (string | null | undefined)[]): Promise<string> {
+  for (const id of candidates) {
+    if (!id || !isUuid(id)) continue;
+    const [row] = await tx.select({ name: users.name }).from(users).where(eq(users.id, id));
+    if (row) return row.name;
+  }
+  return 'An administrator';
+}
+
+const actingUser = (context: AuditContext) => (context.actorType === 'user' ? context.actorId : null);
+
 async function mailInvitation(
   tx: Database,
   deps: MailDeps,
   to: { name: string; email: string },
-  path: string,
-  expiresAt: Date,
+  link: { path: string; expiresAt: Date; invitedBy: string | null },
 ): Promise<{ mail: InvitationMail; mailReason: string | null }> {
-  const enqueued = await enqueueMail(tx, deps.config, { to: to.email, template: 'invitation', data: { name: to.name, link: path, expiresAt } });
+  const data = { name: to.name, link: link.path, expiresAt: link.expiresAt, invitedBy: link.invitedBy };
+  const enqueued = await enqueueMail(tx, deps.config, { to: to.email, template: 'invitation', data });
   return { mail: enqueued.status, mailReason: enqueued.reason };
 }
 
@@ -118,7 +132,10 @@ export async function inviteUser(tx: Database, context: AuditContext, deps: Mail
       expiresAt,
     })
     .returning({ id: invitations.id });
-  const sent = input.sendEmail ? await mailInvitation(tx, deps, user, link.path, expiresAt) : { mail: 'not_sent' as const, mailReason: null };
+  const invitedBy = input.approvedRequest ? null : await inviterName(tx, input.actor?.user.id, actingUser(context));
+  const sent = input.sendEmail
+    ? await mailInvitation(tx, deps, user, { path: link.path, expiresAt, invitedBy })
+    : { mail: 'not_sent' as const, mailReason: null };
   await recordAudit(tx, context, {
     action: 'invitation.created',
     targetType: 'user',
@@ -168,7 +185,8 @@ async function resendLocked(tx: Database, context: AuditContext, deps: MailDeps,
     .update(invitations)
     .set({ tokenHash: link.tokenHash, expiresAt, sentAt: context.now, email: user.email })
     .where(eq(invitations.id, invitation.id));
-  const sent = await mailInvitation(tx, deps, user, link.path, expiresAt);
+  const invitedBy = await inviterName(tx, invitation.invitedBy, actingUser(context));
+  const sent = await mailInvitation(tx, deps, user, { path: link.path, expiresAt, invitedBy });
   await recordAudit(tx, context, {
     action: 'invitation.resent',
     targetType: 'user',
@@ -228,7 +246,7 @@ export async function sendInviteToUser(db: Database, context: AuditContext, deps
         expiresAt,
       })
       .returning({ id: invitations.id });
-    const sent = await mailInvitation(tx, deps, user, link.path, expiresAt);
+    const sent = await mailInvitation(tx, deps, user, { path: link.path, expiresAt, invitedBy: await inviterName(tx, actingUser(context)) });
     await recordAudit(tx, context, {
       action: 'invitation.created',
       targetType: 'user',
