@@ -61,7 +61,7 @@ describe('mail delivery over SMTP', () => {
     const mail = smtp.received[0]!;
     expect(mail.to).toMatchObject({ value: [{ address: ann.email }] });
     expect(mail.subject).toBe('Your Foyer account is ready');
-    expect(mail.html).toContain('Set your password');
+    expect(mail.html).toContain('Set up your account');
     const link = new URL(mail.text!.match(/http:\/\/localhost:3000\/set-password\?token=\S+/)![0]);
     expect(link.origin).toBe(TEST_ORIGIN);
     const used = await t.app.inject({
