@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { auditContext, authorizeSeeingPeople, replyToSignIn, requirePermission, signInReplySchema } from '../auth/index.js';
-import { wakeMailWorkers } from '../mail/index.js';
+import { mailInstance, wakeMailWorkers } from '../mail/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { pageOf, pageQuery } from '../platform/paging.js';
 import { newUserFields } from '../users/index.js';
@@ -125,12 +125,15 @@ export function signupLinkRoutes(app: FoyerApp, deps: AppDeps): void {
         tags,
         summary: 'Public: is this sign-up link usable? 404 unknown; 410 signup_link_expired, signup_link_used_up or signup_link_revoked',
         params: tokenParams,
-        response: { 200: z.object({ expiresAt: z.string() }), ...errorResponses(404, 410) },
+        response: {
+          200: z.object({ expiresAt: z.string(), instanceName: z.string().describe('The organisation, for the page to greet with') }),
+          ...errorResponses(404, 410),
+        },
       },
     },
     async (request) => {
       const { expiresAt } = await checkSignupLink(db, request.params.token, new Date());
-      return { expiresAt: expiresAt.toISOString() };
+      return { expiresAt: expiresAt.toISOString(), instanceName: (await mailInstance(db, deps.config)).name };
     },
   );
 
