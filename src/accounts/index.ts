@@ -13,7 +13,6 @@ export {
   type AccessHolder,
   type MembershipListener,
 } from './access.js';
-export { credentialSaved, onCredentialSaved, type CredentialChange, type CredentialListener } from './credentials.js';
 export { activeAdminExists, withAdminGuard } from './admin-guard.js';
 export {
   addMemberships,

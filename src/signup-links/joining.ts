@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
-import { addMemberships, credentialSaved, grantRoles, stillExisting } from '../accounts/index.js';
+import { addMemberships, grantRoles, stillExisting } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import { assertPasswordAllowed, completeSignIn, type SignInResult } from '../auth/index.js';
+import { assertPasswordAllowed, completeSignIn, credentialSaved, type SignInResult } from '../auth/index.js';
 import { sendVerificationCode } from '../email-verification/index.js';
 import { hashSecret } from '../platform/crypto.js';
 import type { Config } from '../platform/config.js';

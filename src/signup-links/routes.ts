@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { auditContext, authorizeSeeingPeople, replyToSignIn, requirePermission, signInReplySchema } from '../auth/index.js';
+import { auditContext, onCredentialSaved, authorizeSeeingPeople, replyToSignIn, requirePermission, signInReplySchema } from '../auth/index.js';
 import { mailInstance, wakeMailWorkers } from '../mail/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { pageOf, pageQuery } from '../platform/paging.js';
 import { newUserFields } from '../users/index.js';
-import { onCredentialSaved } from '../accounts/index.js';
 import { checkSignupLink, finishJoin, redeemSignupLink } from './joining.js';
 import { createSignupLink, getSignupLink, listSignupLinks, revokeSignupLink, sendSignupLink, signupLinkSchema } from './service.js';
 

@@ -2,7 +2,7 @@ import { generateRegistrationOptions, verifyRegistrationResponse, type Registrat
 import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { credentialSaved } from '../../accounts/index.js';
+import { credentialSaved } from '../credentials.js';
 import { recordAudit, type AuditContext } from '../../audit/index.js';
 import { isUniqueViolation, type Database } from '../../platform/db.js';
 import { FoyerError, notFound } from '../../platform/errors.js';

@@ -1,4 +1,4 @@
-import type { AuditContext } from '../audit/record.js';
+import type { AuditContext } from '../audit/index.js';
 import type { Database } from '../platform/db.js';
 
 /**
