@@ -54,8 +54,10 @@ describe('onboarding: stopping before the passkey strands nobody', () => {
     await visitor.page.getByText('You were invited to join Foyer').waitFor();
     await fillDetails(visitor.page);
     // The steps show where she is: details done, securing the account now.
-    await visitor.page.locator('[aria-current="step"]').getByText('Secure your account').waitFor();
+    await visitor.page.locator('[aria-current="step"]').getByText('Secure', { exact: true }).waitFor();
     await screenshot(visitor.page, 'onboarding-01-secure-step');
+    await visitor.page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(visitor.page, 'onboarding-01-secure-step-390');
     await visitor.context.close();
     const listed = await (await admin.page.request.get('/api/v1/admin/signup-links')).json();
     expect(listed.items.find((l: { id: string }) => l.id === linkId)).toMatchObject({ uses: 0, status: 'active', name: 'For Olga' });

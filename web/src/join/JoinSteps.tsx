@@ -1,6 +1,7 @@
 import { Stepper } from '@mantine/core';
 
-const STEPS = ['Your details', 'Secure your account', 'Done'] as const;
+// Short, so the three fit on one line in the card even at phone width.
+const STEPS = ['Details', 'Secure', 'Done'] as const;
 
 /** Where the person is in joining: details, then a passkey or password, then their home page. */
 export function JoinSteps({ active }: { active: 0 | 1 | 2 }) {
