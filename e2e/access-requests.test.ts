@@ -141,7 +141,7 @@ describe('access requests: a visitor asks, an administrator approves, the invita
   step('the invitation mail’s link sets a password, and the person signs in', async () => {
     current = guest;
     const { page } = guest;
-    const invitation = await mailTo(visitor.email, 'Set your password for Foyer');
+    const invitation = await mailTo(visitor.email, 'Your Foyer account is ready');
     const link = /https?:\/\/\S+/.exec(invitation.text ?? '')?.[0];
     expect(link).toBeDefined();
     await page.goto(link!);

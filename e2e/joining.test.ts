@@ -54,7 +54,7 @@ describe('joining: a sign-up link with limit 1 and a group, used by one visitor 
     await screenshot(page, 'joining-01-create-link');
     await dialog.getByRole('button', { name: 'Create' }).click();
     const created = page.getByRole('dialog', { name: 'Sign-up link created' });
-    link = await created.getByLabel('Sign-up link').inputValue();
+    link = await created.getByRole('textbox', { name: 'Sign-up link' }).inputValue();
     expect(link).toMatch(new RegExp(`^${foyer!.url}/join\\?token=[\\w-]{43}$`));
     await screenshot(page, 'joining-02-link-shown-once');
     await created.getByRole('button', { name: 'Done' }).click();

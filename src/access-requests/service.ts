@@ -362,6 +362,7 @@ async function approveOne(tx: Database, context: AuditContext, deps: AccessReque
       groupIds: [],
       sendEmail: true,
       actor,
+      approvedRequest: true,
     });
     if (invited.mail === 'blocked') throw new Blocked();
     outcome = 'created_and_invited';

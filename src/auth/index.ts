@@ -1,8 +1,9 @@
 /** What other features may use of auth; everything else in src/auth/ is its own business. */
 export { type Actor, actorUserColumns, authorize, authorizeSeeingPeople, splitToken } from './actor.js';
+export { credentialSaved, onCredentialSaved, type CredentialChange, type CredentialListener } from './credentials.js';
 export { confirmedMethodsOf } from './mfa/methods.js';
 export { mfaSettingsSection } from './mfa/settings.js';
-export { consumeOneTimeToken, endUnusedOneTimeTokens, issueOneTimeToken } from './one-time-tokens/service.js';
+export { consumeOneTimeToken, endUnusedOneTimeTokens, isOneTimeTokenUsable, issueOneTimeToken } from './one-time-tokens/service.js';
 export { countPasskeys } from './passkeys/service.js';
 export { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords/hashing.js';
 export { assertPasswordAllowed } from './passwords/policy.js';

@@ -12,6 +12,7 @@ import { pruneRateLimits } from '../platform/rate-limits/limiter.js';
 import { pruneRetained } from '../platform/retention.js';
 import type { Tracing } from '../platform/tracing.js';
 import { bootstrapFirstAdmin } from '../setup/service.js';
+import { pruneHalfMadeAccounts } from '../signup-links/joining.js';
 import { describeBootstrap } from './setup-link.js';
 
 const HOUSEKEEPING_INTERVAL_MS = 10 * 60 * 1000;
@@ -39,6 +40,7 @@ export async function serve(config: Config, handle: DatabaseHandle, tracing: Tra
       pruneSignInThrottles(handle.db, now),
       pruneRetained(handle.db, config.retention, now),
       pruneApps(handle.db, now),
+      pruneHalfMadeAccounts(handle.db, now),
     ]).catch((error: unknown) => app.log.error({ err: error }, 'housekeeping failed'));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();

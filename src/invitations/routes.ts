@@ -1,17 +1,15 @@
 import { z } from 'zod';
-import { auditContext, authorizeSeeingPeople, replyToSignIn, requirePermission, signInReplySchema } from '../auth/index.js';
+import { auditContext, onCredentialSaved, authorizeSeeingPeople, replyToSignIn, requirePermission, signInReplySchema } from '../auth/index.js';
 import { wakeMailWorkers } from '../mail/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { pageOf, pageQuery } from '../platform/paging.js';
 import { newUserFields } from '../users/index.js';
 import { USER_PROFILES } from '../users/schema.js';
 import { hashNewPassword } from '../users/index.js';
+import { invitationItemSchema, listPendingInvitations } from './list.js';
+import { acceptInvitation, acceptOnFirstCredential, readInvitation } from './accept.js';
 import {
-  acceptInvitation,
-  invitationItemSchema,
   inviteUser,
-  listPendingInvitations,
-  readInvitation,
   resendInvitation,
   revokeInvitation,
   sendInviteToUser,
@@ -31,6 +29,7 @@ const sentReply = z.object({ invitationId: z.string(), userId: z.string(), expir
 
 export function invitationRoutes(app: FoyerApp, deps: AppDeps): void {
   const { db } = deps;
+  onCredentialSaved('invitations', (tx, { userId, kind, context }) => acceptOnFirstCredential(tx, context, userId, kind));
 
   app.get(
     '/api/v1/admin/invitations',

@@ -1,8 +1,7 @@
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { addMemberships, authorizeGrants, grantRoles, stillExisting } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import { type Actor, assertPasswordAllowed, completeSignIn, hashPassword, type SignInResult } from '../auth/index.js';
+import type { Actor } from '../auth/index.js';
 import { assertMailConfigured, enqueueMail } from '../mail/index.js';
 import { hashSecret, randomSecret } from '../platform/crypto.js';
 import type { Config } from '../platform/config.js';
@@ -10,10 +9,8 @@ import type { Database } from '../platform/db.js';
 import { FoyerError, notFound } from '../platform/errors.js';
 import type { AppDeps } from '../platform/http.js';
 import { isUuid } from '../platform/ids.js';
-import { decodeCursor, paginate } from '../platform/paging.js';
 import { users, type UserProfile } from '../users/schema.js';
 import { createUser } from '../users/index.js';
-import { z } from 'zod';
 import { invitations, type InvitationRow } from './schema.js';
 import { readInvitationSettings } from './settings.js';
 
@@ -38,6 +35,8 @@ export interface InviteInput {
   sendEmail: boolean;
   /** Who hands out the roles and groups; null when Foyer itself acts on a grant authorised earlier. */
   actor: Actor | null;
+  /** An approved access request: the mail says so instead of naming an inviter, since the person asked. */
+  approvedRequest?: boolean;
 }
 
 export interface InviteResult {
@@ -73,14 +72,26 @@ async function newInvitationLink(db: Database, ttlDays?: number) {
   return { token, tokenHash: hashSecret(token), path: invitationPath(token), days };
 }
 
+/** The name the invitation mail gives its sender: whoever invited, else whoever acts now, else the role. */
+async function inviterName(tx: Database, ...candidates: (string | null | undefined)[]): Promise<string> {
+  for (const id of candidates) {
+    if (!id || !isUuid(id)) continue;
+    const [row] = await tx.select({ name: users.name }).from(users).where(eq(users.id, id));
+    if (row) return row.name;
+  }
+  return 'An administrator';
+}
+
+const actingUser = (context: AuditContext) => (context.actorType === 'user' ? context.actorId : null);
+
 async function mailInvitation(
   tx: Database,
   deps: MailDeps,
   to: { name: string; email: string },
-  path: string,
-  expiresAt: Date,
+  link: { path: string; expiresAt: Date; invitedBy: string | null },
 ): Promise<{ mail: InvitationMail; mailReason: string | null }> {
-  const enqueued = await enqueueMail(tx, deps.config, { to: to.email, template: 'invitation', data: { name: to.name, link: path, expiresAt } });
+  const data = { name: to.name, link: link.path, expiresAt: link.expiresAt, invitedBy: link.invitedBy };
+  const enqueued = await enqueueMail(tx, deps.config, { to: to.email, template: 'invitation', data });
   return { mail: enqueued.status, mailReason: enqueued.reason };
 }
 
@@ -121,7 +132,10 @@ export async function inviteUser(tx: Database, context: AuditContext, deps: Mail
       expiresAt,
     })
     .returning({ id: invitations.id });
-  const sent = input.sendEmail ? await mailInvitation(tx, deps, user, link.path, expiresAt) : { mail: 'not_sent' as const, mailReason: null };
+  const invitedBy = input.approvedRequest ? null : await inviterName(tx, input.actor?.user.id, actingUser(context));
+  const sent = input.sendEmail
+    ? await mailInvitation(tx, deps, user, { path: link.path, expiresAt, invitedBy })
+    : { mail: 'not_sent' as const, mailReason: null };
   await recordAudit(tx, context, {
     action: 'invitation.created',
     targetType: 'user',
@@ -171,7 +185,8 @@ async function resendLocked(tx: Database, context: AuditContext, deps: MailDeps,
     .update(invitations)
     .set({ tokenHash: link.tokenHash, expiresAt, sentAt: context.now, email: user.email })
     .where(eq(invitations.id, invitation.id));
-  const sent = await mailInvitation(tx, deps, user, link.path, expiresAt);
+  const invitedBy = await inviterName(tx, invitation.invitedBy, actingUser(context));
+  const sent = await mailInvitation(tx, deps, user, { path: link.path, expiresAt, invitedBy });
   await recordAudit(tx, context, {
     action: 'invitation.resent',
     targetType: 'user',
@@ -231,7 +246,7 @@ export async function sendInviteToUser(db: Database, context: AuditContext, deps
         expiresAt,
       })
       .returning({ id: invitations.id });
-    const sent = await mailInvitation(tx, deps, user, link.path, expiresAt);
+    const sent = await mailInvitation(tx, deps, user, { path: link.path, expiresAt, invitedBy: await inviterName(tx, actingUser(context)) });
     await recordAudit(tx, context, {
       action: 'invitation.created',
       targetType: 'user',
@@ -262,84 +277,6 @@ export async function revokeInvitation(db: Database, context: AuditContext, invi
       targetId: row.userId,
       details: { invitationId: row.id, email: row.email },
     });
-  });
-}
-
-/** Why a link no longer works, or 404 when it never did (or was replaced by a newer one). */
-async function explainUnusableLink(db: Database, tokenHash: string, now: Date): Promise<never> {
-  const [row] = await db.select().from(invitations).where(eq(invitations.tokenHash, tokenHash));
-  if (!row) throw new FoyerError(404, 'invitation_not_found', 'This invitation link is not valid. If you received a newer one, use that.');
-  if (row.revokedAt) throw new FoyerError(410, 'invitation_revoked', 'This invitation was withdrawn. Contact your administrator.');
-  if (row.acceptedAt) throw new FoyerError(410, 'invitation_used', 'This invitation was already used. Sign in instead.');
-  if (row.expiresAt <= now) throw new FoyerError(410, 'invitation_expired', 'This invitation has expired. Ask your administrator to send a new one.');
-  throw invitationOutdated();
-}
-
-const invitationOutdated = () =>
-  new FoyerError(410, 'invitation_outdated', 'This invitation no longer matches the account. Ask your administrator to send a new one.');
-
-/** What the accept page shows before the person chooses a password or a passkey. */
-export async function readInvitation(db: Database, token: string, now: Date) {
-  const tokenHash = hashSecret(token);
-  const [row] = await db
-    .select({ name: users.name, email: users.email, expiresAt: invitations.expiresAt, passwordHash: users.passwordHash })
-    .from(invitations)
-    .innerJoin(users, eq(users.id, invitations.userId))
-    .where(
-      and(
-        eq(invitations.tokenHash, tokenHash),
-        isNull(invitations.acceptedAt),
-        isNull(invitations.revokedAt),
-        sql`${invitations.expiresAt} > ${now}`,
-        sql`lower(${users.email}) = lower(${invitations.email})`,
-      ),
-    );
-  if (!row) return explainUnusableLink(db, tokenHash, now);
-  return { name: row.name, email: row.email, expiresAt: row.expiresAt, hasPassword: row.passwordHash !== null };
-}
-
-export type AcceptChoice = { password: string } | { passkey: true };
-
-/**
- * Accepts an invitation: the link arrived by email, so using it confirms the address in the same step; with a
- * password it becomes the account's password, with `passkey` the person is signed in to register one at once.
- * The link is spent by the UPDATE that checks it, so it works exactly once under any concurrency.
- */
-export async function acceptInvitation(db: Database, context: AuditContext, token: string, choice: AcceptChoice): Promise<SignInResult> {
-  if ('password' in choice) assertPasswordAllowed(choice.password);
-  const passwordHash = 'password' in choice ? await hashPassword(choice.password) : undefined;
-  const tokenHash = hashSecret(token);
-  const via = passwordHash ? 'password' : 'passkey';
-  return db.transaction(async (tx) => {
-    const [spent] = await tx
-      .update(invitations)
-      .set({ acceptedAt: context.now, acceptedVia: via })
-      .where(
-        and(
-          eq(invitations.tokenHash, tokenHash),
-          isNull(invitations.acceptedAt),
-          isNull(invitations.revokedAt),
-          sql`${invitations.expiresAt} > ${context.now}`,
-        ),
-      )
-      .returning();
-    if (!spent) return explainUnusableLink(tx, tokenHash, context.now);
-    // The link proves the address it was sent to, and nothing else: if the account's email changed since, refuse.
-    const [user] = await tx
-      .update(users)
-      .set({ emailVerifiedAt: context.now, updatedAt: context.now, ...(passwordHash ? { passwordHash } : {}) })
-      .where(and(eq(users.id, spent.userId), sql`lower(${users.email}) = lower(${spent.email})`, isNull(users.deletedAt)))
-      .returning({ id: users.id, status: users.status });
-    if (!user) throw invitationOutdated();
-    if (user.status !== 'active') throw new FoyerError(403, 'account_disabled', 'This account is disabled. Contact your administrator.');
-    const personal = { ...context, actorType: 'user' as const, actorId: user.id };
-    await recordAudit(tx, personal, {
-      action: 'invitation.accepted',
-      targetType: 'user',
-      targetId: user.id,
-      details: { invitationId: spent.id, via, emailVerified: true },
-    });
-    return completeSignIn(tx, context, user, { method: 'invitation' });
   });
 }
 
@@ -382,64 +319,4 @@ export async function claimInvitationForSso(
   };
   await recordAudit(tx, context, { action: 'invitation.claimed_by_sso', targetType: 'user', targetId: input.userId, details: result });
   return result;
-}
-
-export const invitationItemSchema = z
-  .object({
-    id: z.string(),
-    userId: z.string(),
-    name: z.string(),
-    email: z.string(),
-    roles: z.array(z.object({ id: z.string(), name: z.string() })).describe('The pre-assigned roles'),
-    invitedBy: z.object({ id: z.string(), name: z.string() }).nullable(),
-    createdAt: z.string(),
-    sentAt: z.string().nullable(),
-    expiresAt: z.string(),
-    status: z.enum(['pending', 'expired']).describe('expired: the link no longer works; "Send invite" issues a fresh one'),
-  })
-  .meta({ id: 'PendingInvitation' });
-
-const cursorShape = z.tuple([z.iso.datetime(), z.uuid()]);
-
-/** Invitations not yet accepted nor withdrawn, newest first (the Pending Invitations section, seed 004). */
-export async function listPendingInvitations(db: Database, query: { limit: number; cursor?: string }, now: Date) {
-  const after = decodeCursor(query.cursor, cursorShape);
-  const inviter = alias(users, 'inviter');
-  const rows = await db
-    .select({
-      invitation: invitations,
-      name: users.name,
-      inviterName: inviter.name,
-      roles: sql<{ id: string; name: string }[]>`coalesce((
-        select json_agg(json_build_object('id', r.id, 'name', r.name) order by r.name)
-        from roles r where r.id = any(${invitations.roleIds})), '[]'::json)`,
-    })
-    .from(invitations)
-    .innerJoin(users, eq(users.id, invitations.userId))
-    .leftJoin(inviter, eq(inviter.id, invitations.invitedBy))
-    .where(
-      and(
-        isNull(invitations.acceptedAt),
-        isNull(invitations.revokedAt),
-        after ? sql`(${invitations.createdAt}, ${invitations.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
-      ),
-    )
-    .orderBy(desc(invitations.createdAt), desc(invitations.id))
-    .limit(query.limit + 1);
-  const page = paginate(rows, query.limit, (r) => [r.invitation.createdAt.toISOString(), r.invitation.id]);
-  return {
-    items: page.items.map((r) => ({
-      id: r.invitation.id,
-      userId: r.invitation.userId,
-      name: r.name,
-      email: r.invitation.email,
-      roles: r.roles,
-      invitedBy: r.invitation.invitedBy && r.inviterName ? { id: r.invitation.invitedBy, name: r.inviterName } : null,
-      createdAt: r.invitation.createdAt.toISOString(),
-      sentAt: r.invitation.sentAt?.toISOString() ?? null,
-      expiresAt: r.invitation.expiresAt.toISOString(),
-      status: r.invitation.expiresAt > now ? ('pending' as const) : ('expired' as const),
-    })),
-    nextCursor: page.nextCursor,
-  };
 }

@@ -26,7 +26,7 @@ const outbox = () => t.handle.db.select().from(mailOutbox).orderBy(mailOutbox.cr
 const invitation = (to: string) => ({
   to,
   template: 'invitation' as const,
-  data: { name: 'Ann', link: '/set-password?token=not-a-real-token', expiresAt: new Date(Date.now() + 86_400_000) },
+  data: { name: 'Ann', link: '/set-password?token=not-a-real-token', expiresAt: new Date(Date.now() + 86_400_000), invitedBy: 'Ada Admin' },
 });
 const seconds = (n: number) => n * 1000;
 const later = (ms: number) => () => new Date(Date.now() + ms);
@@ -50,7 +50,7 @@ describe('mail delivery over SMTP', () => {
       const enqueued = await enqueueMail(tx, t.config, {
         to: ann.email,
         template: 'invitation',
-        data: { name: ann.name, link, expiresAt: new Date(Date.now() + 86_400_000) },
+        data: { name: ann.name, link, expiresAt: new Date(Date.now() + 86_400_000), invitedBy: null },
       });
       expect(enqueued.status).toBe('queued');
     });
@@ -60,8 +60,8 @@ describe('mail delivery over SMTP', () => {
     expect(smtp.received).toHaveLength(1);
     const mail = smtp.received[0]!;
     expect(mail.to).toMatchObject({ value: [{ address: ann.email }] });
-    expect(mail.subject).toBe('Set your password for Foyer');
-    expect(mail.html).toContain('Set your password');
+    expect(mail.subject).toBe('Your Foyer account is ready');
+    expect(mail.html).toContain('Set up your account');
     const link = new URL(mail.text!.match(/http:\/\/localhost:3000\/set-password\?token=\S+/)![0]);
     expect(link.origin).toBe(TEST_ORIGIN);
     const used = await t.app.inject({
@@ -104,7 +104,7 @@ describe('mail delivery over SMTP', () => {
     expect(await restarted.deliverDue()).toMatchObject({ sent: 1 });
     expect(await restarted.deliverDue()).toMatchObject({ sent: 0 });
     expect(await worker({ now: later(seconds(3600)) }).deliverDue()).toMatchObject({ sent: 0 });
-    expect(smtp.received.map((m) => m.subject)).toEqual(['Set your password for Foyer']);
+    expect(smtp.received.map((m) => m.subject)).toEqual(['Ada Admin invited you to join Foyer']);
     expect((await outbox())[0]).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
   });
 
@@ -251,7 +251,7 @@ describe('the dev mailbox', () => {
     const status = await dev.app.inject({ url: '/api/v1/admin/mail/status', headers: { cookie } });
     expect(status.json()).toEqual({ mailDelivery: 'captured', source: null });
     const list = await dev.app.inject({ url: '/api/v1/admin/mail/outbox?status=captured', headers: { cookie } });
-    expect(list.json()).toMatchObject({ items: [{ id, to: 'ann@example.com', status: 'captured', subject: 'Set your password for Foyer' }], nextCursor: null });
+    expect(list.json()).toMatchObject({ items: [{ id, to: 'ann@example.com', status: 'captured', subject: 'Ada Admin invited you to join Foyer' }], nextCursor: null });
     const detail = await dev.app.inject({ url: `/api/v1/admin/mail/outbox/${id}`, headers: { cookie } });
     expect(detail.json().links).toEqual(['http://localhost:3000/set-password?token=not-a-real-token', 'http://localhost:3000/']);
     expect(detail.json().html).toContain('href="http://localhost:3000/set-password?token=not-a-real-token"');

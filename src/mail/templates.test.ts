@@ -11,7 +11,7 @@ const samples: { [K in TemplateName]: { data: TemplateData[K]; carries?: string;
     data: { requesterName: 'Ann Lee', requesterEmail: 'ann@acme.test', message: 'Please <b>let</b> me in' },
     carries: 'https://id.acme.test/admin/access-requests',
   },
-  invitation: { data: { name: 'Ann', link: '/set-password?token=INVITE', expiresAt }, carries: 'https://id.acme.test/set-password?token=INVITE', secret: true },
+  invitation: { data: { name: 'Ann', link: '/set-password?token=INVITE', expiresAt, invitedBy: 'Ada Admin' }, carries: 'https://id.acme.test/set-password?token=INVITE', secret: true },
   account_approved: { data: { name: 'Ann' }, carries: 'https://id.acme.test/login' },
   signup_link: { data: { link: '/signup/SIGNUP', expiresAt, invitedBy: 'Bob' }, carries: 'https://id.acme.test/signup/SIGNUP', secret: true },
   login_link: { data: { name: 'Ann', link: 'https://id.acme.test/login-link?token=LOGIN', expiresAt }, carries: 'https://id.acme.test/login-link?token=LOGIN', secret: true },

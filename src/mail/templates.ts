@@ -21,8 +21,11 @@ export interface TemplateData {
   access_request_received: { name: string };
   /** To each administrator who holds users.create and has not opted out. */
   access_request_notice: { requesterName: string; requesterEmail: string; message: string };
-  /** The set-your-password link of a new account (invitations and approved access requests). */
-  invitation: { name: string; link: string; expiresAt: Date };
+  /**
+   * The set-up link of a new account: an administrator's invitation (naming them), or an approved access request
+   * (`invitedBy` null), which the person did ask for.
+   */
+  invitation: { name: string; link: string; expiresAt: Date; invitedBy: string | null };
   /** To the owner of an existing account whose access request was approved. */
   account_approved: { name: string };
   /** An administrator emails a sign-up link. */
@@ -138,14 +141,16 @@ export const templates: Templates = {
 
   invitation: (d, i) =>
     compose(i, {
-      subject: `Set your password for ${i.name}`,
+      subject: d.invitedBy ? `${d.invitedBy} invited you to join ${i.name}` : `Your ${i.name} account is ready`,
       greeting: hello(d.name),
       paragraphs: [
-        `An account on ${i.name} is ready for you. Set your password to start using it; this also confirms your email address.`,
-        `The link works once, until ${until(d.expiresAt)}.`,
+        d.invitedBy
+          ? `${d.invitedBy} invited you to join ${i.name}. Your account is ready: set it up with a passkey or a password to start using it; this also confirms your email address.`
+          : `Your request for access to ${i.name} was approved. Set up your account with a passkey or a password to start using it; this also confirms your email address.`,
+        `The link works until ${until(d.expiresAt)}, and until your account is set up.`,
       ],
-      action: { label: 'Set your password', url: linkTo(i, d.link) },
-      closing: [notYou],
+      action: { label: 'Set up your account', url: linkTo(i, d.link) },
+      closing: d.invitedBy ? [`If you were not expecting this, ask ${d.invitedBy} or your ${i.name} administrator.`] : [notYou],
       secret: 'action',
     }),
 

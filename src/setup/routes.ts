@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { auditContext, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, replyToSignIn, signInReplySchema } from '../auth/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { newUserFields } from '../users/index.js';
-import { completeSetup, instanceHasUsers } from './service.js';
+import { checkSetupLink, completeSetup, instanceHasUsers } from './service.js';
 
 export function setupRoutes(app: FoyerApp, deps: AppDeps): void {
   app.get(
@@ -15,6 +15,23 @@ export function setupRoutes(app: FoyerApp, deps: AppDeps): void {
       },
     },
     async () => ({ setupRequired: !(await instanceHasUsers(deps.db)) }),
+  );
+
+  app.post(
+    '/api/v1/setup/check',
+    {
+      schema: {
+        tags: ['Setup'],
+        summary: 'Whether a setup link still works, without using it: 204, or 410 setup_link_invalid, or 409 setup_complete',
+        description: 'A POST so the token stays out of addresses and logs.',
+        body: z.object({ token: z.string().min(1).max(200) }),
+        response: { 204: z.null(), ...errorResponses(400, 409, 410) },
+      },
+    },
+    async (request, reply) => {
+      await checkSetupLink(deps.db, request.body.token, new Date());
+      return reply.status(204).send(null);
+    },
   );
 
   app.post(

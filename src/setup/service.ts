@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { recordAudit, systemContext, type AuditContext } from '../audit/index.js';
-import { completeSignIn, consumeOneTimeToken, issueOneTimeToken } from '../auth/index.js';
+import { completeSignIn, consumeOneTimeToken, isOneTimeTokenUsable, issueOneTimeToken } from '../auth/index.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
@@ -62,17 +62,27 @@ export interface SetupInput {
   password: string;
 }
 
+const setupComplete = () => new FoyerError(409, 'setup_complete', 'This instance is already set up. Sign in instead.');
+const setupLinkInvalid = () =>
+  new FoyerError(410, 'setup_link_invalid', 'This setup link has expired or was already used. Run `npm run foyer -- setup-link` (or restart Foyer) for a new one.');
+
+/** What the setup page checks before showing its form, so a dead link gets its explanation instead of the form. */
+export async function checkSetupLink(db: Database, token: string, now: Date): Promise<void> {
+  if (await instanceHasUsers(db)) throw setupComplete();
+  if (!(await isOneTimeTokenUsable(db, 'setup', token, now))) throw setupLinkInvalid();
+}
+
 /** Creates the first administrator through the setup link and signs them in like every other way in. */
 export async function completeSetup(db: Database, context: AuditContext, input: SetupInput, config: Config) {
   const passwordHash = await hashNewPassword(input.password);
   return db.transaction(async (tx) => {
     await lockSetup(tx);
     if (await instanceHasUsers(tx)) {
-      throw new FoyerError(409, 'setup_complete', 'This instance is already set up. Sign in instead.');
+      throw setupComplete();
     }
     const spent = await consumeOneTimeToken(tx, 'setup', input.token, context.now);
     if (!spent) {
-      throw new FoyerError(410, 'setup_link_invalid', 'This setup link has expired or was already used. Run `npm run foyer -- setup-link` (or restart Foyer) for a new one.');
+      throw setupLinkInvalid();
     }
     const admin = await createUser(tx, context, {
       name: input.name,

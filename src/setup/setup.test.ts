@@ -101,4 +101,16 @@ describe('setup link', () => {
     const completed = await t.handle.db.select().from(auditEvents).where(eq(auditEvents.action, 'setup.completed'));
     expect(completed).toHaveLength(1);
   });
+
+  it('can be checked without being used, so the page explains a dead link instead of showing the form', async () => {
+    const outcome = await bootstrapFirstAdmin(t.handle.db, t.config);
+    if (outcome.kind !== 'setup_link') throw new Error('expected a setup link');
+    const check = (token: string) => t.app.inject({ method: 'POST', url: '/api/v1/setup/check', headers: { origin: TEST_ORIGIN }, payload: { token } });
+    expect((await check(tokenOf(outcome.url))).statusCode).toBe(204);
+    expect((await check(tokenOf(outcome.url))).statusCode).toBe(204);
+    expect((await check('x'.repeat(43))).json().error.code).toBe('setup_link_invalid');
+    const used = await t.app.inject({ method: 'POST', url: '/api/v1/setup', payload: setupBody(tokenOf(outcome.url)) });
+    expect(used.statusCode).toBe(201);
+    expect((await check(tokenOf(outcome.url))).json().error.code).toBe('setup_complete');
+  });
 });

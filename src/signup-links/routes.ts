@@ -1,19 +1,11 @@
 import { z } from 'zod';
-import { auditContext, authorizeSeeingPeople, replyToSignIn, requirePermission, signInReplySchema } from '../auth/index.js';
-import { wakeMailWorkers } from '../mail/index.js';
+import { auditContext, onCredentialSaved, authorizeSeeingPeople, replyToSignIn, requirePermission, signInReplySchema } from '../auth/index.js';
+import { mailInstance, wakeMailWorkers } from '../mail/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { pageOf, pageQuery } from '../platform/paging.js';
 import { newUserFields } from '../users/index.js';
-import {
-  checkSignupLink,
-  createSignupLink,
-  getSignupLink,
-  listSignupLinks,
-  redeemSignupLink,
-  revokeSignupLink,
-  sendSignupLink,
-  signupLinkSchema,
-} from './service.js';
+import { checkSignupLink, finishJoin, redeemSignupLink } from './joining.js';
+import { createSignupLink, getSignupLink, listSignupLinks, revokeSignupLink, sendSignupLink, signupLinkSchema } from './service.js';
 
 const tags = ['Joining'];
 const idParams = z.object({ id: z.string().max(100) });
@@ -22,6 +14,7 @@ const idList = (what: string) => z.array(z.string().max(100)).max(100, `At most 
 
 export function signupLinkRoutes(app: FoyerApp, deps: AppDeps): void {
   const { db } = deps;
+  onCredentialSaved('signup-links', (tx, { userId, context }) => finishJoin(tx, context, deps.config, userId));
 
   app.get(
     '/api/v1/admin/signup-links',
@@ -50,6 +43,8 @@ export function signupLinkRoutes(app: FoyerApp, deps: AppDeps): void {
           'The token and url are in this reply only; Foyer keeps just their hash. `maxUses` null or absent means unlimited; 1 is ' +
           'for one specific person. In production without mail configured: 409 `mail_not_configured`.',
         body: z.object({
+          name: z.string().max(100, 'At most 100 characters').default('').describe('Shown only to administrators, in the links list'),
+          note: z.string().max(1000, 'At most 1000 characters').default('').describe('Shown only to administrators'),
           expiresAt: z.iso.datetime({ offset: true, message: 'Enter a date and time' }),
           maxUses: z.number().int().min(1, 'At least 1, or leave empty for unlimited').max(1_000_000).nullable().default(null),
           roleIds: idList('roles').default([]),
@@ -129,12 +124,15 @@ export function signupLinkRoutes(app: FoyerApp, deps: AppDeps): void {
         tags,
         summary: 'Public: is this sign-up link usable? 404 unknown; 410 signup_link_expired, signup_link_used_up or signup_link_revoked',
         params: tokenParams,
-        response: { 200: z.object({ expiresAt: z.string() }), ...errorResponses(404, 410) },
+        response: {
+          200: z.object({ expiresAt: z.string(), instanceName: z.string().describe('The organisation, for the page to greet with') }),
+          ...errorResponses(404, 410),
+        },
       },
     },
     async (request) => {
       const { expiresAt } = await checkSignupLink(db, request.params.token, new Date());
-      return { expiresAt: expiresAt.toISOString() };
+      return { expiresAt: expiresAt.toISOString(), instanceName: (await mailInstance(db, deps.config)).name };
     },
   );
 
@@ -145,7 +143,10 @@ export function signupLinkRoutes(app: FoyerApp, deps: AppDeps): void {
         tags,
         summary: 'Public: create an account through a sign-up link → 201 with a session for the new person',
         description:
-          'Without a password the person registers a passkey next (they are signed in for that). The email stays unconfirmed ' +
+          'Without a password the person registers a passkey next (they are signed in for that). The account is half-made ' +
+          'until its first credential (this password, or that passkey): only then is the use counted and the link\'s roles and ' +
+          'groups given. Coming back with the same link and email resumes a half-made account instead of answering ' +
+          '`email_taken`. The email stays unconfirmed ' +
           'until the code mailed to it is entered. A taken email or username answers 409 with the field named: the person is ' +
           'creating their own account and needs to know to sign in instead. 422 `email_domain_not_allowed` for a domain off the ' +
           'allowlist. Nothing is created and no use is counted when the reply is not 201.',

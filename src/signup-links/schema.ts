@@ -11,6 +11,9 @@ export const signupLinks = pgTable(
   'signup_links',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    /** For administrators only: what the link is for, and anything worth remembering about it. */
+    name: text('name').notNull().default(''),
+    note: text('note').notNull().default(''),
     tokenHash: text('token_hash').notNull().unique(),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
@@ -30,3 +33,22 @@ export const signupLinks = pgTable(
 );
 
 export type SignupLinkRow = typeof signupLinks.$inferSelect;
+
+/**
+ * A half-made account: created through a sign-up link, without a credential yet. The link's use is spent, and its
+ * roles and groups given, only when the first credential is saved; until then the account holds nothing but its
+ * set-up step, and housekeeping removes it once it has waited longer than the link lasts.
+ */
+export const signupLinkJoins = pgTable(
+  'signup_link_joins',
+  {
+    userId: uuid('user_id')
+      .primaryKey()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    signupLinkId: uuid('signup_link_id')
+      .notNull()
+      .references(() => signupLinks.id, { onDelete: 'cascade' }),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('signup_link_joins_link_idx').on(t.signupLinkId)],
+);

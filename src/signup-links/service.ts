@@ -1,10 +1,9 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
-import { authorizeGrants, stillExisting } from '../accounts/index.js';
+import { authorizeGrants } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import { type Actor, assertPasswordAllowed, completeSignIn, type SignInResult } from '../auth/index.js';
-import { sendVerificationCode } from '../email-verification/index.js';
+import type { Actor } from '../auth/index.js';
 import { groups } from '../groups/schema.js';
 import { assertMailConfigured, enqueueMail } from '../mail/index.js';
 import { hashSecret, randomSecret, secretMatches } from '../platform/crypto.js';
@@ -14,9 +13,7 @@ import type { AppDeps } from '../platform/http.js';
 import { isUuid } from '../platform/ids.js';
 import { decodeCursor, paginate } from '../platform/paging.js';
 import { roles } from '../roles/schema.js';
-import { isEmailDomainAllowed } from '../settings/index.js';
 import { users } from '../users/schema.js';
-import { createUser, hashNewPassword } from '../users/index.js';
 import { signupLinks, type SignupLinkRow } from './schema.js';
 
 type Deps = Pick<AppDeps, 'config'>;
@@ -39,6 +36,8 @@ export const signupLinkUrl = (deps: Deps, token: string) => new URL(signupLinkPa
 export const signupLinkNotFound = () => notFound('The sign-up link');
 
 export interface NewSignupLink {
+  name: string;
+  note: string;
   expiresAt: Date;
   maxUses: number | null;
   roleIds: string[];
@@ -61,6 +60,8 @@ export async function createSignupLink(db: Database, context: AuditContext, deps
     const [created] = await tx
       .insert(signupLinks)
       .values({
+        name: input.name.trim(),
+        note: input.note.trim(),
         tokenHash: hashSecret(token),
         createdBy: actor.user.id,
         createdAt: context.now,
@@ -74,7 +75,7 @@ export async function createSignupLink(db: Database, context: AuditContext, deps
       action: 'signup_link.created',
       targetType: 'signup_link',
       targetId: created!.id,
-      details: { expiresAt: input.expiresAt.toISOString(), maxUses: input.maxUses, roleIds, groupIds },
+      details: { name: created!.name, expiresAt: input.expiresAt.toISOString(), maxUses: input.maxUses, roleIds, groupIds },
     });
     return created!;
   });
@@ -86,6 +87,8 @@ const refSchema = z.object({ id: z.string(), name: z.string() });
 export const signupLinkSchema = z
   .object({
     id: z.string(),
+    name: z.string().describe('For administrators: what the link is for; empty when none was given'),
+    note: z.string().describe('For administrators only; never shown to whoever follows the link'),
     createdBy: refSchema.nullable(),
     createdAt: z.string(),
     expiresAt: z.string(),
@@ -127,6 +130,8 @@ type SelectedLink = Awaited<ReturnType<typeof selectLinks>>[number];
 
 const toView = (r: SelectedLink, now: Date): SignupLinkView => ({
   id: r.link.id,
+  name: r.link.name,
+  note: r.link.note,
   createdBy: r.link.createdBy && r.creatorName ? { id: r.link.createdBy, name: r.creatorName } : null,
   createdAt: r.link.createdAt.toISOString(),
   expiresAt: r.link.expiresAt.toISOString(),
@@ -223,7 +228,7 @@ export async function sendSignupLink(
   });
 }
 
-function unusable(status: Exclude<SignupLinkStatus, 'active'>): FoyerError {
+export function unusable(status: Exclude<SignupLinkStatus, 'active'>): FoyerError {
   switch (status) {
     case 'expired':
       return new FoyerError(410, 'signup_link_expired', 'This sign-up link has expired. Ask whoever sent it for a new one.');
@@ -232,88 +237,4 @@ function unusable(status: Exclude<SignupLinkStatus, 'active'>): FoyerError {
     case 'revoked':
       return new FoyerError(410, 'signup_link_revoked', 'This sign-up link was withdrawn. Ask whoever sent it for a new one.');
   }
-}
-
-const unknownLink = () => new FoyerError(404, 'signup_link_not_found', 'This sign-up link does not exist. Check that you copied all of it.');
-
-async function explainUnusable(db: Database, tokenHash: string, now: Date): Promise<never> {
-  const [link] = await db.select().from(signupLinks).where(eq(signupLinks.tokenHash, tokenHash));
-  if (!link) throw unknownLink();
-  const status = statusOf(link, now);
-  // Usable a moment ago, but another sign-up took the last use between our check and now.
-  throw unusable(status === 'active' ? 'used_up' : status);
-}
-
-/** The public check behind the join page: is this link still usable? */
-export async function checkSignupLink(db: Database, token: string, now: Date): Promise<{ expiresAt: Date }> {
-  const tokenHash = hashSecret(token);
-  const [link] = await db.select().from(signupLinks).where(eq(signupLinks.tokenHash, tokenHash));
-  if (!link) throw unknownLink();
-  const status = statusOf(link, now);
-  if (status !== 'active') throw unusable(status);
-  return { expiresAt: link.expiresAt };
-}
-
-export interface Redemption {
-  name: string;
-  email: string;
-  username: string;
-  password?: string;
-}
-
-/**
- * Creates an account through a sign-up link and signs its person in. The use is counted by one conditional UPDATE in
- * the same transaction that creates the account: whatever the concurrency, a link never creates more accounts than
- * its limit, and a sign-up that fails (a taken email, say) gives its use back by rolling back.
- */
-export async function redeemSignupLink(
-  db: Database,
-  context: AuditContext,
-  deps: Deps,
-  token: string,
-  input: Redemption,
-): Promise<{ userId: string; signIn: SignInResult; mail: 'queued' | 'blocked' }> {
-  if (input.password !== undefined) assertPasswordAllowed(input.password);
-  if (!(await isEmailDomainAllowed(db, input.email))) {
-    const message = 'This email domain is not approved. Use your organisation address, or contact your administrator.';
-    throw new FoyerError(422, 'email_domain_not_allowed', message, { details: { fields: { email: message } } });
-  }
-  // Before the transaction: the link's row stays locked from its use count until the commit.
-  const passwordHash = input.password === undefined ? undefined : await hashNewPassword(input.password);
-  const tokenHash = hashSecret(token);
-  return db.transaction(async (tx) => {
-    const [link] = await tx
-      .update(signupLinks)
-      .set({ uses: sql`${signupLinks.uses} + 1` })
-      .where(
-        and(
-          eq(signupLinks.tokenHash, tokenHash),
-          isNull(signupLinks.revokedAt),
-          sql`${signupLinks.expiresAt} > ${context.now}`,
-          sql`(${signupLinks.maxUses} is null or ${signupLinks.uses} < ${signupLinks.maxUses})`,
-        ),
-      )
-      .returning();
-    if (!link) return explainUnusable(tx, tokenHash, context.now);
-    const { roleIds, groupIds } = await stillExisting(tx, link);
-    const user = await createUser(tx, context, {
-      name: input.name,
-      email: input.email,
-      username: input.username,
-      passwordHash,
-      roleIds,
-      groupIds,
-      emailVerified: false,
-    }, deps.config);
-    const personal = { ...context, actorType: 'user' as const, actorId: user.id };
-    await recordAudit(tx, personal, {
-      action: 'signup_link.redeemed',
-      targetType: 'signup_link',
-      targetId: link.id,
-      details: { userId: user.id, email: user.email, use: link.uses, maxUses: link.maxUses },
-    });
-    const sent = await sendVerificationCode(tx, deps, user, context.now);
-    const signIn = await completeSignIn(tx, context, user, { method: 'signup_link' });
-    return { userId: user.id, signIn, mail: sent.mail };
-  });
 }

@@ -25,6 +25,22 @@ export async function issueOneTimeToken(
  * Spends a token: the check and the spending are one UPDATE, so under any concurrency exactly one caller gets the
  * row back. Returns null for unknown, expired or already used tokens alike.
  */
+/** Whether a token would still be accepted, without spending it: for pages that explain a dead link up front. */
+export async function isOneTimeTokenUsable(db: Database, purpose: Purpose, token: string, now: Date): Promise<boolean> {
+  const [row] = await db
+    .select({ id: oneTimeTokens.id })
+    .from(oneTimeTokens)
+    .where(
+      and(
+        eq(oneTimeTokens.tokenHash, hashSecret(token)),
+        eq(oneTimeTokens.purpose, purpose),
+        isNull(oneTimeTokens.usedAt),
+        gt(oneTimeTokens.expiresAt, now),
+      ),
+    );
+  return row !== undefined;
+}
+
 export async function consumeOneTimeToken(db: Database, purpose: Purpose, token: string, now: Date) {
   const [row] = await db
     .update(oneTimeTokens)

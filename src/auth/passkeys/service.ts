@@ -2,6 +2,7 @@ import { generateRegistrationOptions, verifyRegistrationResponse, type Registrat
 import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { credentialSaved } from '../credentials.js';
 import { recordAudit, type AuditContext } from '../../audit/index.js';
 import { isUniqueViolation, type Database } from '../../platform/db.js';
 import { FoyerError, notFound } from '../../platform/errors.js';
@@ -154,6 +155,7 @@ export async function registerPasskey(
       targetId: actor.user.id,
       details: { passkeyId: row!.id, name, deviceType: info.credentialDeviceType },
     });
+    await credentialSaved(tx, { userId: actor.user.id, kind: 'passkey', context });
     return row!;
   });
 }

@@ -1,4 +1,5 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
+import { credentialSaved } from '../credentials.js';
 import { recordAudit, type AuditContext } from '../../audit/index.js';
 import type { Database } from '../../platform/db.js';
 import { fieldError } from '../../platform/errors.js';
@@ -51,6 +52,7 @@ export async function changeOwnPassword(
       targetId: actor.user.id,
       details: { hadPassword: Boolean(row?.passwordHash) },
     });
+    await credentialSaved(tx, { userId: actor.user.id, kind: 'password', context });
     const [others] = await tx
       .select({ count: sql<number>`count(*)::int` })
       .from(sessions)

@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { credentialSaved } from '../credentials.js';
 import { recordAudit, type AuditContext } from '../../audit/index.js';
 import type { Config } from '../../platform/config.js';
 import type { Database } from '../../platform/db.js';
@@ -62,6 +63,7 @@ export async function setPasswordWithToken(db: Database, context: AuditContext, 
       targetType: 'user',
       targetId: user.id,
     });
+    await credentialSaved(tx, { userId: user.id, kind: 'password', context });
     return completeSignIn(tx, context, user, { method: 'password_link' });
   });
 }

@@ -106,6 +106,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/setup/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Whether a setup link still works, without using it: 204, or 410 setup_link_invalid, or 409 setup_complete
+         * @description A POST so the token stays out of addresses and logs.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -4435,6 +4505,16 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /**
+                         * @description Shown only to administrators, in the links list
+                         * @default
+                         */
+                        name?: string;
+                        /**
+                         * @description Shown only to administrators
+                         * @default
+                         */
+                        note?: string;
                         /** Format: date-time */
                         expiresAt: string;
                         /** @default null */
@@ -4455,6 +4535,10 @@ export interface paths {
                     content: {
                         "application/json": {
                             id: string;
+                            /** @description For administrators: what the link is for; empty when none was given */
+                            name: string;
+                            /** @description For administrators only; never shown to whoever follows the link */
+                            note: string;
                             createdBy: {
                                 id: string;
                                 name: string;
@@ -4723,6 +4807,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             expiresAt: string;
+                            /** @description The organisation, for the page to greet with */
+                            instanceName: string;
                         };
                     };
                 };
@@ -4765,7 +4851,7 @@ export interface paths {
         put?: never;
         /**
          * Public: create an account through a sign-up link → 201 with a session for the new person
-         * @description Without a password the person registers a passkey next (they are signed in for that). The email stays unconfirmed until the code mailed to it is entered. A taken email or username answers 409 with the field named: the person is creating their own account and needs to know to sign in instead. 422 `email_domain_not_allowed` for a domain off the allowlist. Nothing is created and no use is counted when the reply is not 201.
+         * @description Without a password the person registers a passkey next (they are signed in for that). The account is half-made until its first credential (this password, or that passkey): only then is the use counted and the link's roles and groups given. Coming back with the same link and email resumes a half-made account instead of answering `email_taken`. The email stays unconfirmed until the code mailed to it is entered. A taken email or username answers 409 with the field named: the person is creating their own account and needs to know to sign in instead. 422 `email_domain_not_allowed` for a domain off the allowlist. Nothing is created and no use is counted when the reply is not 201.
          */
         post: {
             parameters: {
@@ -10365,29 +10451,6 @@ export interface components {
             /** @description Minutes a one-time login link stays valid (5–1440, default 15) */
             loginLinkTtlMinutes: number;
         };
-        PendingInvitationInput: {
-            id: string;
-            userId: string;
-            name: string;
-            email: string;
-            /** @description The pre-assigned roles */
-            roles: {
-                id: string;
-                name: string;
-            }[];
-            invitedBy: {
-                id: string;
-                name: string;
-            } | null;
-            createdAt: string;
-            sentAt: string | null;
-            expiresAt: string;
-            /**
-             * @description expired: the link no longer works; "Send invite" issues a fresh one
-             * @enum {string}
-             */
-            status: "pending" | "expired";
-        };
         AccessRequestInput: {
             id: string;
             email: string;
@@ -10576,6 +10639,29 @@ export interface components {
             status: "active" | "disabled" | "revoked" | "pending_approval";
             addedAt: string;
         };
+        PendingInvitationInput: {
+            id: string;
+            userId: string;
+            name: string;
+            email: string;
+            /** @description The pre-assigned roles */
+            roles: {
+                id: string;
+                name: string;
+            }[];
+            invitedBy: {
+                id: string;
+                name: string;
+            } | null;
+            createdAt: string;
+            sentAt: string | null;
+            expiresAt: string;
+            /**
+             * @description expired: the link no longer works; "Send invite" issues a fresh one
+             * @enum {string}
+             */
+            status: "pending" | "expired";
+        };
         LoginLinkInput: {
             id: string;
             createdBy: {
@@ -10593,6 +10679,10 @@ export interface components {
         };
         SignupLinkInput: {
             id: string;
+            /** @description For administrators: what the link is for; empty when none was given */
+            name: string;
+            /** @description For administrators only; never shown to whoever follows the link */
+            note: string;
             createdBy: {
                 id: string;
                 name: string;
@@ -11003,29 +11093,6 @@ export interface components {
             /** @description Minutes a one-time login link stays valid (5–1440, default 15) */
             loginLinkTtlMinutes: number;
         };
-        PendingInvitation: {
-            id: string;
-            userId: string;
-            name: string;
-            email: string;
-            /** @description The pre-assigned roles */
-            roles: {
-                id: string;
-                name: string;
-            }[];
-            invitedBy: {
-                id: string;
-                name: string;
-            } | null;
-            createdAt: string;
-            sentAt: string | null;
-            expiresAt: string;
-            /**
-             * @description expired: the link no longer works; "Send invite" issues a fresh one
-             * @enum {string}
-             */
-            status: "pending" | "expired";
-        };
         AccessRequest: {
             id: string;
             email: string;
@@ -11214,6 +11281,29 @@ export interface components {
             status: "active" | "disabled" | "revoked" | "pending_approval";
             addedAt: string;
         };
+        PendingInvitation: {
+            id: string;
+            userId: string;
+            name: string;
+            email: string;
+            /** @description The pre-assigned roles */
+            roles: {
+                id: string;
+                name: string;
+            }[];
+            invitedBy: {
+                id: string;
+                name: string;
+            } | null;
+            createdAt: string;
+            sentAt: string | null;
+            expiresAt: string;
+            /**
+             * @description expired: the link no longer works; "Send invite" issues a fresh one
+             * @enum {string}
+             */
+            status: "pending" | "expired";
+        };
         LoginLink: {
             id: string;
             createdBy: {
@@ -11231,6 +11321,10 @@ export interface components {
         };
         SignupLink: {
             id: string;
+            /** @description For administrators: what the link is for; empty when none was given */
+            name: string;
+            /** @description For administrators only; never shown to whoever follows the link */
+            note: string;
             createdBy: {
                 id: string;
                 name: string;

@@ -8,6 +8,7 @@ import { AuthCard } from '../ui/AuthCard';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { MIN_PASSWORD_LENGTH, passwordProblem } from '../ui/passwords';
 import { useFormFields } from '../ui/useFormFields';
+import { JoinSteps } from './JoinSteps';
 import { RegisterPasskeyStep } from './RegisterPasskeyStep';
 
 type Values = { name: string; email: string; username: string; password: string };
@@ -16,11 +17,11 @@ type Values = { name: string; email: string; username: string; password: string 
 export function JoinPage() {
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
-  const [check, setCheck] = useState<'loading' | 'usable' | ApiError>('loading');
+  const [check, setCheck] = useState<'loading' | { instanceName: string } | ApiError>('loading');
 
   useEffect(() => {
     call(client.GET('/api/v1/signup-links/{token}', { params: { path: { token } } })).then(
-      () => setCheck('usable'),
+      (link) => setCheck({ instanceName: link.instanceName }),
       (err: unknown) => setCheck(toApiError(err)),
     );
   }, [token]);
@@ -34,8 +35,8 @@ export function JoinPage() {
       </AuthCard>
     );
   }
-  if (check !== 'usable') return <LinkProblem error={check} />;
-  return <JoinForm token={token} />;
+  if ('code' in check) return <LinkProblem error={check} />;
+  return <JoinForm token={token} brand={check.instanceName} />;
 }
 
 const PROBLEM_TITLES: Record<string, string> = {
@@ -60,7 +61,7 @@ export function LinkProblem({ error }: { error: ApiError }) {
   );
 }
 
-function JoinForm({ token }: { token: string }) {
+function JoinForm({ token, brand }: { token: string; brand: string }) {
   const passwordsEnabled = usePasswordsEnabled();
   const { setUser } = useSession();
   const navigate = useNavigate();
@@ -68,7 +69,7 @@ function JoinForm({ token }: { token: string }) {
   const [method, setMethod] = useState<'passkey' | 'password'>('passkey');
   const [failure, setFailure] = useState<ApiError | null>(null);
   const [submitting, setSubmitting] = useState(false);
-  const [joined, setJoined] = useState(false);
+  const [step, setStep] = useState<0 | 1 | 2>(0);
   const usePassword = passwordsEnabled === true && method === 'password';
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -97,12 +98,14 @@ function JoinForm({ token }: { token: string }) {
         return;
       }
       if (usePassword) {
+        setStep(2);
         setUser(reply.user);
         navigate('/', { replace: true });
         return;
       }
-      // The session exists now, but the console only switches to the dashboard once the passkey is there.
-      setJoined(true);
+      // The session exists now, but the account is only finished (and the console switches to the home page) once
+      // the passkey is there; stopping here and following the link again with the same email comes back to this step.
+      setStep(1);
     } catch (err) {
       const error = toApiError(err);
       if (!form.showServerErrors(error.fields) || error.status === 410) setFailure(error);
@@ -111,6 +114,7 @@ function JoinForm({ token }: { token: string }) {
   }
 
   async function finish() {
+    setStep(2);
     const me = await call(client.GET('/api/v1/me'));
     setUser(me.user);
     navigate('/', { replace: true });
@@ -118,9 +122,10 @@ function JoinForm({ token }: { token: string }) {
 
   if (failure?.status === 410) return <LinkProblem error={failure} />;
 
-  if (joined) {
+  if (step > 0) {
     return (
-      <AuthCard title="Register a passkey" subtitle="Your account is ready.">
+      <AuthCard brand={brand} title="Secure your account" subtitle="One last step: your account is finished once it has a passkey.">
+        <JoinSteps active={step} />
         <RegisterPasskeyStep
           intro="Your browser or device will ask you to create a passkey: Face ID, Touch ID, your fingerprint, a PIN or a security key. You will use it to sign in from now on, no password needed."
           onDone={() => void finish()}
@@ -130,7 +135,8 @@ function JoinForm({ token }: { token: string }) {
   }
 
   return (
-    <AuthCard title="Create your account" subtitle="You were invited to join. This takes about two minutes.">
+    <AuthCard brand={brand} title="Create your account" subtitle={`You were invited to join ${brand}. This takes about two minutes.`}>
+      <JoinSteps active={0} />
       {failure && <ErrorAlert title="Could not create your account">{failure.message}</ErrorAlert>}
       <form onSubmit={submit} noValidate>
         <Stack>

@@ -1,4 +1,5 @@
-import { Anchor, Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, Center, Loader, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { call, client, toApiError, type ApiError } from '../api';
@@ -30,6 +31,14 @@ export function SetupPage() {
   const form = useFormFields<Values>({ name: '', email: '', username: '', password: '' });
   const [failure, setFailure] = useState<ApiError | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  // A used or expired link is explained before the form is shown: filling it in could never succeed.
+  const linkCheck = useQuery({
+    queryKey: ['setup-link', token],
+    queryFn: () => call(client.POST('/api/v1/setup/check', { body: { token: token ?? '' } })).then(() => true),
+    enabled: Boolean(token),
+    retry: false,
+    staleTime: Infinity,
+  });
 
   if (!token) {
     return (
@@ -64,12 +73,22 @@ export function SetupPage() {
     }
   }
 
+  if (linkCheck.isPending) {
+    return (
+      <AuthCard title={TITLE}>
+        <Center py="md">
+          <Loader aria-label="Checking the setup link" />
+        </Center>
+      </AuthCard>
+    );
+  }
+  const problem = failure ?? (linkCheck.error ? toApiError(linkCheck.error) : null);
   // After these answers the link can never succeed, so offering the form again would only mislead.
-  const linkDead = failure?.status === 409 || failure?.status === 410;
+  const linkDead = problem?.status === 409 || problem?.status === 410;
 
   return (
-    <AuthCard title={TITLE} subtitle="This account will be able to manage everyone else on this Foyer instance.">
-      {failure && <SetupFailure error={failure} />}
+    <AuthCard title={TITLE} subtitle={linkDead ? undefined : 'This account will be able to manage everyone else on this Foyer instance.'}>
+      {problem && <SetupFailure error={problem} />}
       {!linkDead && (
         <form onSubmit={submit} noValidate>
           <Stack>

@@ -16,6 +16,8 @@ const dateInput = (date: Date) =>
 
 /** Create a sign-up link (seed 000), then show it once with a copy button and a way to email it. */
 export function CreateSignupLinkDialog({ onClose, onCreated }: Props) {
+  const [name, setName] = useState('');
+  const [note, setNote] = useState('');
   const [expiresOn, setExpiresOn] = useState(dateInput(new Date(Date.now() + 7 * DAY_MS)));
   const [maxUses, setMaxUses] = useState<string | number>('');
   const [roleIds, setRoleIds] = useState<string[]>([]);
@@ -37,7 +39,7 @@ export function CreateSignupLinkDialog({ onClose, onCreated }: Props) {
     try {
       // The link works until the end of the chosen day, in the administrator's time zone.
       const expiresAt = new Date(`${expiresOn}T23:59:59`).toISOString();
-      const link = await createSignupLink({ expiresAt, maxUses: maxUses === '' ? null : Number(maxUses), roleIds, groupIds });
+      const link = await createSignupLink({ name, note, expiresAt, maxUses: maxUses === '' ? null : Number(maxUses), roleIds, groupIds });
       setCreated(link);
       onCreated();
     } catch (err) {
@@ -62,6 +64,25 @@ export function CreateSignupLinkDialog({ onClose, onCreated }: Props) {
       >
         <Stack>
           <TextInput
+            label="Name"
+            description="What the link is for. Only administrators see it, in the links list."
+            maxLength={100}
+            value={name}
+            onChange={(event) => setName(event.currentTarget.value)}
+            error={fieldErrors.name}
+            data-autofocus
+          />
+          <Textarea
+            label="Note"
+            description="Anything worth remembering about this link. Only administrators see it."
+            autosize
+            minRows={2}
+            maxLength={1000}
+            value={note}
+            onChange={(event) => setNote(event.currentTarget.value)}
+            error={fieldErrors.note}
+          />
+          <TextInput
             type="date"
             label="Expires on"
             description="The link stops working after this day."
@@ -70,7 +91,6 @@ export function CreateSignupLinkDialog({ onClose, onCreated }: Props) {
             value={expiresOn}
             onChange={(event) => setExpiresOn(event.currentTarget.value)}
             error={fieldErrors.expiresAt}
-            data-autofocus
           />
           <NumberInput
             label="Usage limit"

@@ -20,6 +20,21 @@ const STATUS: Record<SignupLinkStatus, { label: string; color: string }> = {
 
 function columns(revoke: (link: SignupLink) => void): Column<SignupLink>[] {
   return [
+    {
+      header: 'Link',
+      cell: (link) => (
+        <div>
+          <Text size="sm" fw={500}>
+            {link.name || 'Unnamed link'}
+          </Text>
+          {link.note && (
+            <Text size="xs" c="dimmed" lineClamp={2} title={link.note}>
+              {link.note}
+            </Text>
+          )}
+        </div>
+      ),
+    },
     { header: 'Created', cell: (link) => formatDateTime(link.createdAt) },
     { header: 'Created by', cell: (link) => link.createdBy?.name ?? '—' },
     { header: 'Expires', cell: (link) => formatDateTime(link.expiresAt) },

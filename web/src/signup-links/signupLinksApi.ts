@@ -9,7 +9,7 @@ export type SendResult = { email: string; outcome: 'queued' | 'blocked'; reason:
 
 export const listSignupLinks = (cursor?: string) => call(client.GET('/api/v1/admin/signup-links', { params: { query: { cursor } } }));
 
-export const createSignupLink = (body: { expiresAt: string; maxUses: number | null; roleIds: string[]; groupIds: string[] }) =>
+export const createSignupLink = (body: { name: string; note: string; expiresAt: string; maxUses: number | null; roleIds: string[]; groupIds: string[] }) =>
   call(client.POST('/api/v1/admin/signup-links', { body }));
 
 export const revokeSignupLink = (id: string) => call(client.DELETE('/api/v1/admin/signup-links/{id}', { params: { path: { id } } }));

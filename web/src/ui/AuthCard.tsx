@@ -2,16 +2,22 @@ import { Box, Center, Paper, Stack, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 
-type Props = { title: string; subtitle?: ReactNode; children: ReactNode };
+type Props = {
+  title: string;
+  subtitle?: ReactNode;
+  /** The organisation's name over the card, where the page knows it (joining); Foyer otherwise. */
+  brand?: string;
+  children: ReactNode;
+};
 
 /** The centred card shared by every page a signed-out visitor can reach. */
-export function AuthCard({ title, subtitle, children }: Props) {
-  useDocumentTitle(`${title} · Foyer`);
+export function AuthCard({ title, subtitle, brand = 'Foyer', children }: Props) {
+  useDocumentTitle(`${title} · ${brand}`);
   return (
     <Center mih="100dvh" p="md" bg="var(--mantine-color-gray-0)">
       <Box w="100%" maw={420}>
         <Text ta="center" fw={800} fz={28} c="indigo.7" mb="xs">
-          Foyer
+          {brand}
         </Text>
         <Paper withBorder shadow="sm" radius="md" p="xl">
           <Stack gap="lg">
