@@ -1,4 +1,3 @@
-import { AuthorizedApps } from '../apps/AuthorizedApps';
 import { MyApps } from '../apps/MyApps';
 import { Box, DataList, Paper } from '@mantine/core';
 import type { ReactNode } from 'react';
@@ -44,7 +43,6 @@ export function AccountPage() {
         </DataList>
       </Paper>
       <SecuritySection />
-      <AuthorizedApps />
       <NotificationPreferences />
     </>
   );

@@ -1,7 +1,6 @@
 import { Anchor, Badge, Button, Group as Row, Stack, Text } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
-import { Link } from 'react-router-dom';
 import { call, client, type Schemas } from '../api';
 import { EMPTY } from '../format';
 import { useSession } from '../session';
@@ -28,9 +27,7 @@ const COLUMNS: Column<App>[] = [
     header: 'Name',
     cell: (app) => (
       <Stack gap={0}>
-        <Anchor component={Link} to={`/admin/apps/${app.id}`} fw={500}>
-          {app.name}
-        </Anchor>
+        <Text fw={500}>{app.name}</Text>
         <Text size="xs" c="dimmed" ff="monospace">
           {app.clientId}
         </Text>
@@ -40,14 +37,11 @@ const COLUMNS: Column<App>[] = [
   { header: 'Type', cell: (app) => <Badge variant="light">{app.type === 'public' ? 'Public (PKCE)' : 'Confidential'}</Badge> },
   {
     header: 'Who may open it',
-    cell: (app) => {
-      const who = whoMayOpen(app);
-      return (
-        <Text size="sm" c={who === 'Nobody yet' ? 'red.8' : undefined}>
-          {who}
-        </Text>
-      );
-    },
+    cell: (app) => (
+      <Text size="sm" c={whoMayOpen(app) === 'Nobody yet' ? 'red.8' : undefined}>
+        {whoMayOpen(app)}
+      </Text>
+    ),
   },
   {
     header: 'Launch',

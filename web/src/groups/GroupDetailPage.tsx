@@ -16,7 +16,6 @@ import { PagedTable, type Column } from '../ui/PagedTable';
 import { usePagedList } from '../ui/usePagedList';
 import { RoleBadges } from '../ui/RoleBadges';
 import { StatusBadge } from '../ui/StatusBadge';
-import { GroupAppsSection } from '../apps/GroupAppsSection';
 import { AddMemberForm } from './AddMemberForm';
 import { GroupDialog } from './GroupDialog';
 import type { GroupMember } from './types';
@@ -54,7 +53,6 @@ export function GroupDetailPage() {
   const { user } = useSession();
   const navigate = useNavigate();
   const canManage = user?.permissions.includes('groups.manage') ?? false;
-  const canReadApps = user?.permissions.includes('apps.read') ?? false;
   const groupKey = [...GROUPS, id];
   const groupQuery = useQuery({ queryKey: groupKey, queryFn: () => call(client.GET('/api/v1/admin/groups/{id}', { params: { path: { id } } })) });
   const group = groupQuery.data ?? null;
@@ -141,8 +139,6 @@ export function GroupDetailPage() {
           </Title>
           <RoleBadges roles={group.roles} />
         </Paper>
-
-        {canReadApps && <GroupAppsSection groupId={group.id} />}
 
         <Paper withBorder radius="md" p="lg">
           <Stack>

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Center, DataList, Group, Loader, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Center, DataList, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconArrowLeft, IconLogout, IconPencil } from '@tabler/icons-react';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
@@ -7,8 +7,6 @@ import { call, client, toApiError, type ApiError } from '../api';
 import { EMPTY, formatDate, formatDateTime } from '../format';
 import { useSession } from '../session';
 import { UserSsoSection } from '../sso/UserSsoSection';
-import { Section } from '../ui/Section';
-import { UserAppsSection } from '../apps/UserAppsSection';
 import { UserTwoFactorSection } from '../two-factor/UserTwoFactorSection';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { LastLogin } from '../ui/LastLogin';
@@ -92,7 +90,6 @@ export function UserDetailPage() {
         <SignInLockAlert userId={user.id} canUnlock={canUpdate} />
         <Profile user={user} />
         <UserTwoFactorSection userId={user.id} userName={user.name} methods={detail.mfaMethods} canIssue={canUpdate} onIssued={changed} />
-        <UserAppsSection userId={user.id} />
         <UserSsoSection key={user.updatedAt} userId={user.id} userName={user.name} canRemove={canUpdate} />
         <UserLoginLinksSection key={user.updatedAt} user={user} canUpdate={canUpdate} canInvite={me?.permissions.includes('invitations.manage') ?? false} />
         <Sessions userId={user.id} userName={user.name} sessions={detail.sessions} canEnd={canUpdate} onChanged={() => void load()} />
@@ -117,6 +114,20 @@ function BackLink() {
     <Anchor component={Link} to="/admin/users" size="sm" mb="sm" style={{ display: 'inline-flex', alignItems: 'center', gap: 4 }}>
       <IconArrowLeft size={14} /> Users
     </Anchor>
+  );
+}
+
+function Section({ title, action, children }: { title: string; action?: ReactNode; children: ReactNode }) {
+  return (
+    <Paper withBorder radius="md" p="lg" component="section" aria-label={title}>
+      <Group justify="space-between" mb="md">
+        <Title order={2} fz="h4">
+          {title}
+        </Title>
+        {action}
+      </Group>
+      {children}
+    </Paper>
   );
 }
 
