@@ -51,16 +51,17 @@ describe('apps console: an administrator registers an app, tries it on people an
     await dialog.getByLabel('Redirect URIs').fill('http://wiki.example.com/callback');
     await dialog.getByLabel('Members of these groups may open it').click();
     await page.getByRole('option', { name: 'Operations' }).click();
+    await dialog.getByLabel('Name').click();
     await dialog.getByRole('button', { name: 'Register app' }).click();
     await dialog.getByText('Line 1 must use https unless the host is localhost or 127.0.0.1').waitFor();
     await dialog.getByLabel('Redirect URIs').fill('http://127.0.0.1:9/callback');
     await dialog.getByRole('button', { name: 'Register app' }).click();
     await page.getByRole('heading', { name: 'Wiki', level: 1 }).waitFor();
     appId = new URL(page.url()).pathname.split('/').pop()!;
-    clientId = await page.getByLabel('Client ID').inputValue();
+    clientId = await page.getByRole('textbox', { name: 'Client ID' }).inputValue();
     expect(clientId).not.toBe('');
-    expect(await page.getByLabel('Discovery URL').inputValue()).toBe(`${foyer!.url}/.well-known/openid-configuration`);
-    expect(await page.getByLabel('Client secret').inputValue()).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(await page.getByRole('textbox', { name: 'Discovery URL' }).inputValue()).toBe(`${foyer!.url}/.well-known/openid-configuration`);
+    expect(await page.getByRole('textbox', { name: 'Client secret' }).inputValue()).toMatch(/^[A-Za-z0-9_-]{43}$/);
     await page.getByText('Copy the secret now').waitFor();
     await screenshot(page, 'apps-console-01-registered');
   });
@@ -68,14 +69,14 @@ describe('apps console: an administrator registers an app, tries it on people an
   step('Try it: Olga is allowed as a member of Operations and sees her claims; Pat is refused with the reason', async () => {
     const { page } = session;
     const tryIt = page.getByRole('region', { name: 'Try it' });
-    await tryIt.getByLabel('Person', { exact: true }).fill('olga');
+    await tryIt.getByRole('textbox', { name: 'Person' }).fill('olga');
     await page.getByRole('option', { name: /Olga Ops/ }).click();
     const result = tryIt.getByTestId('try-it-result');
     await result.getByText('Allowed as a member of Operations.').waitFor();
     const claims = JSON.parse(await tryIt.getByTestId('try-it-claims').innerText());
     expect(claims).toMatchObject({ email: olga.email, preferred_username: 'olga', groups: ['Operations'] });
     await screenshot(page, 'apps-console-02-try-allowed');
-    await tryIt.getByLabel('Person', { exact: true }).fill('pat');
+    await tryIt.getByRole('textbox', { name: 'Person' }).fill('pat');
     await page.getByRole('option', { name: /Pat Outside/ }).click();
     await result.getByText('Refused').waitFor();
     await result.getByText('Wiki is open only to members of its groups.', { exact: false }).waitFor();
@@ -87,10 +88,10 @@ describe('apps console: an administrator registers an app, tries it on people an
     const { page } = session;
     await page.reload();
     await page.getByRole('heading', { name: 'Wiki', level: 1 }).waitFor();
-    expect(await page.getByLabel('Client secret').count()).toBe(0);
+    expect(await page.getByRole('textbox', { name: 'Client secret' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Rotate secret' }).click();
     await page.getByRole('dialog', { name: 'Make a new secret for Wiki?' }).getByRole('button', { name: 'Rotate secret' }).click();
-    expect(await page.getByLabel('Client secret').inputValue()).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(await page.getByRole('textbox', { name: 'Client secret' }).inputValue()).toMatch(/^[A-Za-z0-9_-]{43}$/);
     await page.getByText('It is shown only this once', { exact: false }).waitFor();
   });
 
