@@ -10,7 +10,7 @@ import { decodeCursor, pageOf, pageQuery, paginate } from '../platform/paging.js
 import { accessReason, openableApps } from './access.js';
 import { allClaims, claimsForScopes, findPerson, SCOPE_CLAIMS } from './provider/claims.js';
 import { ACCESS_TOKEN_FORMATS, APP_TYPES, SIGNING_ALGORITHMS } from './schema.js';
-import { createApp, deleteApp, getApp, listApps, rotateSecret, updateApp, withdrawConsent, type AppDetail } from './service.js';
+import { authorizedApps, createApp, deleteApp, getApp, listApps, rotateSecret, updateApp, withdrawConsent, type AppDetail } from './service.js';
 
 const groupRef = z.object({ id: z.string(), name: z.string() });
 const reasonSchema = z
@@ -77,6 +77,18 @@ const personalAppSchema = z
     consentedAt: z.string().nullable().describe('When the person allowed the app; null for first-party apps and after withdrawing'),
   })
   .meta({ id: 'MyApp' });
+
+const authorizationSchema = z
+  .object({
+    id: z.string().describe('The app'),
+    name: z.string(),
+    logoUrl: z.string().nullable(),
+    launchUrl: z.string().nullable(),
+    scopes: z.array(z.string()).describe('What the person allowed the app to learn'),
+    consentedAt: z.string(),
+    lastSignInAt: z.string().nullable(),
+  })
+  .meta({ id: 'AppAuthorization' });
 
 const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store');
 
@@ -268,6 +280,24 @@ export function appRoutes(app: FoyerApp, deps: AppDeps): void {
       const actor = requireActor(request);
       const items = await openableApps(deps.db, actor.user.id);
       return noStore(reply).send({ items: items.map(toPersonalApp) });
+    },
+  );
+
+  app.get(
+    '/api/v1/me/authorizations',
+    {
+      schema: {
+        tags: ['Apps'],
+        summary: "The apps you have allowed to learn about you, newest first; withdraw one with DELETE /api/v1/me/apps/:id/authorization",
+        response: { 200: z.object({ items: z.array(authorizationSchema) }), ...errorResponses(401) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActor(request);
+      const items = await authorizedApps(deps.db, actor.user.id);
+      return noStore(reply).send({
+        items: items.map((a) => ({ ...a, consentedAt: isoDate(a.consentedAt), lastSignInAt: isoOrNull(a.lastSignInAt) })),
+      });
     },
   );
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { recordAudit, type AuditContext } from '../audit/index.js';
 import { groups } from '../groups/schema.js';
 import { groupsByIds } from '../accounts/index.js';
@@ -233,6 +233,35 @@ export async function withdrawConsent(db: Database, context: AuditContext, userI
     if (!withdrawn && ended === 0) throw new FoyerError(404, 'not_found', 'You have not authorised this app.');
     await recordAudit(tx, context, { action: 'app.consent_withdrawn', targetType: 'app', targetId: appId, details: { userId } });
   });
+}
+
+export interface AuthorizedApp {
+  id: string;
+  name: string;
+  logoUrl: string | null;
+  launchUrl: string | null;
+  scopes: string[];
+  consentedAt: Date;
+  lastSignInAt: Date | null;
+}
+
+/** The apps this person has allowed and not withdrawn, newest consent first, whether or not they may still open them. */
+export async function authorizedApps(db: Database, userId: string): Promise<AuthorizedApp[]> {
+  const rows = await db
+    .select({
+      id: apps.id,
+      name: apps.name,
+      logoUrl: apps.logoUrl,
+      launchUrl: apps.launchUrl,
+      scopes: appAuthorizations.consentedScopes,
+      consentedAt: appAuthorizations.consentedAt,
+      lastSignInAt: appAuthorizations.lastSignInAt,
+    })
+    .from(appAuthorizations)
+    .innerJoin(apps, eq(apps.id, appAuthorizations.appId))
+    .where(and(eq(appAuthorizations.userId, userId), isNotNull(appAuthorizations.consentedAt)))
+    .orderBy(desc(appAuthorizations.consentedAt), asc(apps.id));
+  return rows.map((r) => ({ ...r, consentedAt: r.consentedAt! }));
 }
 
 /** Records a consent (the scopes it covers) given on the consent page. */

@@ -1,4 +1,5 @@
 import { AppsPage } from './apps/AppsPage';
+import { AppPage } from './apps/AppPage';
 import { Navigate, Route, Routes } from 'react-router-dom';
 import { AccessRequestsPage } from './access-requests/AccessRequestsPage';
 import { AccountPage } from './account/AccountPage';
@@ -52,6 +53,7 @@ export function App() {
         <Route index element={<AccountPage />} />
         <Route path="account" element={<AccountPage />} />
         <Route path="admin/apps" element={<AppsPage />} />
+        <Route path="admin/apps/:id" element={<AppPage />} />
         <Route path="admin/users" element={<UsersPage />} />
         <Route path="admin/users/import" element={<UsersImportPage />} />
         <Route path="admin/signup-links" element={<SignupLinksPage />} />

@@ -7,6 +7,7 @@ import { LastLogin } from '../ui/LastLogin';
 import { PageHeader } from '../ui/PageHeader';
 import { RoleBadges } from '../ui/RoleBadges';
 import { StatusBadge } from '../ui/StatusBadge';
+import { AuthorizedAppsCard } from './AuthorizedAppsCard';
 import { NotificationPreferences } from './NotificationPreferences';
 import { SecuritySection } from './security/SecuritySection';
 import { VerifyEmailCard } from '../email-verification/VerifyEmailCard';
@@ -42,6 +43,7 @@ export function AccountPage() {
           ))}
         </DataList>
       </Paper>
+      <AuthorizedAppsCard />
       <SecuritySection />
       <NotificationPreferences />
     </>

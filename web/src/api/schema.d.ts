@@ -9945,6 +9945,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/authorizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The apps you have allowed to learn about you, newest first; withdraw one with DELETE /api/v1/me/apps/:id/authorization */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["AppAuthorization"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/apps/{id}/authorization": {
         parameters: {
             query?: never;
@@ -10527,6 +10574,17 @@ export interface components {
             lastSignInAt: string | null;
             /** @description When the person allowed the app; null for first-party apps and after withdrawing */
             consentedAt: string | null;
+        };
+        AppAuthorizationInput: {
+            /** @description The app */
+            id: string;
+            name: string;
+            logoUrl: string | null;
+            launchUrl: string | null;
+            /** @description What the person allowed the app to learn */
+            scopes: string[];
+            consentedAt: string;
+            lastSignInAt: string | null;
         };
         AuditEventInput: {
             id: string;
@@ -11169,6 +11227,17 @@ export interface components {
             lastSignInAt: string | null;
             /** @description When the person allowed the app; null for first-party apps and after withdrawing */
             consentedAt: string | null;
+        };
+        AppAuthorization: {
+            /** @description The app */
+            id: string;
+            name: string;
+            logoUrl: string | null;
+            launchUrl: string | null;
+            /** @description What the person allowed the app to learn */
+            scopes: string[];
+            consentedAt: string;
+            lastSignInAt: string | null;
         };
         AuditEvent: {
             id: string;

@@ -1,111 +1,68 @@
-import { Alert, Button, Checkbox, Group as Row, Modal, SegmentedControl, Stack, Text, Textarea, TextInput } from '@mantine/core';
-import { useState } from 'react';
-import { call, client, toApiError, type ApiError, type Schemas } from '../api';
+import { Button, Checkbox, Group as Row, Modal, SegmentedControl, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useMutation } from '@tanstack/react-query';
+import { call, client, toApiError, type Schemas } from '../api';
 import { useGroups } from '../api/options';
 import { queryClient } from '../api/queries';
-import { CopyField } from '../ui/CopyField';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { OptionsPicker } from '../ui/OptionsPicker';
+import { fieldErrors, lines } from './AppSettingsForm';
 import { APPS } from './AppsPage';
 
-type Created = { app: Schemas['App']; clientSecret?: string };
+export type Created = { app: Schemas['App']; clientSecret?: string };
 
-const lines = (text: string) =>
-  text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean);
+const initialValues = {
+  name: '',
+  type: 'confidential' as 'confidential' | 'public',
+  redirectUris: '',
+  launchUrl: '',
+  requireConsent: true,
+  everyone: false,
+  groupIds: [] as string[],
+};
 
-/** Registers an app, then shows what to paste into it: the secret only here, once. */
-export function AppDialog({ onClose }: { onClose: () => void }) {
-  const [name, setName] = useState('');
-  const [type, setType] = useState<'confidential' | 'public'>('confidential');
-  const [redirectUris, setRedirectUris] = useState('');
-  const [launchUrl, setLaunchUrl] = useState('');
-  const [requireConsent, setRequireConsent] = useState(true);
-  const [everyone, setEveryone] = useState(false);
-  const [groupIds, setGroupIds] = useState<string[]>([]);
+/** Registers an app; the app's page then shows what to paste into it, the secret only that once. */
+export function AppDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (created: Created) => void }) {
   const { groups } = useGroups();
-  const [error, setError] = useState<ApiError | null>(null);
-  const [saving, setSaving] = useState(false);
-  const [created, setCreated] = useState<Created | null>(null);
-
-  async function save() {
-    setSaving(true);
-    setError(null);
-    try {
-      const body = {
-        name,
-        type,
-        redirectUris: lines(redirectUris),
-        ...(launchUrl.trim() ? { launchUrl: launchUrl.trim() } : {}),
-        requireConsent,
-        access: { everyone, groupIds: everyone ? [] : groupIds },
-      };
-      setCreated(await call(client.POST('/api/v1/admin/apps', { body })));
+  const form = useForm({ mode: 'controlled', initialValues, clearInputErrorOnChange: true });
+  const register = useMutation({
+    mutationFn: (v: typeof initialValues) =>
+      call(
+        client.POST('/api/v1/admin/apps', {
+          body: {
+            name: v.name,
+            type: v.type,
+            redirectUris: lines(v.redirectUris),
+            ...(v.launchUrl.trim() ? { launchUrl: v.launchUrl.trim() } : {}),
+            requireConsent: v.requireConsent,
+            access: { everyone: v.everyone, groupIds: v.everyone ? [] : v.groupIds },
+          },
+        }),
+      ),
+    onSuccess: (created) => {
       void queryClient.invalidateQueries({ queryKey: APPS });
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setSaving(false);
-    }
-  }
+      onCreated(created);
+    },
+    onError: (err) => form.setErrors(fieldErrors(toApiError(err))),
+  });
+  const error = register.error ? toApiError(register.error) : null;
 
-  if (created) {
-    const { app, clientSecret } = created;
-    return (
-      <Modal opened onClose={onClose} title={`${app.name} is registered`} size="lg">
-        <Stack>
-          <Text size="sm">Configure the app with these settings (docs/apps.md has examples for popular apps).</Text>
-          <CopyField label="Discovery URL" value={app.discoveryUrl} />
-          <CopyField label="Issuer" value={app.issuer} />
-          <CopyField label="Client ID" value={app.clientId} />
-          {clientSecret && (
-            <>
-              <CopyField label="Client secret" value={clientSecret} />
-              <Alert color="yellow" title="Copy the secret now">
-                It is shown only this once. A new one can be made later; the old one then stops working.
-              </Alert>
-            </>
-          )}
-          {!app.access.everyone && app.access.groups.length === 0 && (
-            <Alert color="red" title="Nobody can open this app yet">
-              Choose who may open it: everyone, or members of some groups.
-            </Alert>
-          )}
-          <Row justify="flex-end">
-            <Button onClick={onClose}>Done</Button>
-          </Row>
-        </Stack>
-      </Modal>
-    );
-  }
-
-  const fields = error?.fields ?? {};
-  const fieldError = (prefix: string) => Object.entries(fields).find(([key]) => key === prefix || key.startsWith(`${prefix}.`))?.[1];
-  const otherError = error && Object.keys(fields).length === 0 ? error : null;
   return (
     <Modal opened onClose={onClose} title="New app" size="lg">
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          void save();
-        }}
-      >
+      <form onSubmit={form.onSubmit((values) => register.mutate(values))}>
         <Stack>
-          <TextInput label="Name" required maxLength={100} value={name} error={fieldError('name')} onChange={(e) => setName(e.currentTarget.value)} data-autofocus />
+          <TextInput label="Name" required maxLength={100} {...form.getInputProps('name')} data-autofocus />
           <Stack gap={4}>
             <Text size="sm" fw={500} id="app-type-label">
               Type
             </Text>
             <SegmentedControl
               aria-labelledby="app-type-label"
-              value={type}
-              onChange={(value) => setType(value as 'confidential' | 'public')}
               data={[
                 { value: 'confidential', label: 'Server app (with a secret)' },
                 { value: 'public', label: 'Browser or mobile app (PKCE)' },
               ]}
+              {...form.getInputProps('type')}
             />
           </Stack>
           <Textarea
@@ -114,41 +71,36 @@ export function AppDialog({ onClose }: { onClose: () => void }) {
             required
             autosize
             minRows={2}
-            value={redirectUris}
-            error={fieldError('redirectUris')}
-            onChange={(e) => setRedirectUris(e.currentTarget.value)}
+            {...form.getInputProps('redirectUris')}
           />
           <TextInput
             label="Launch URL"
             description="Where people's home page tile takes them. Without one, the app has no tile."
-            value={launchUrl}
-            error={fieldError('launchUrl')}
-            onChange={(e) => setLaunchUrl(e.currentTarget.value)}
+            {...form.getInputProps('launchUrl')}
           />
           <Checkbox
             label="Ask people to allow the app the first time"
             description="Turn off only for the organisation's own apps."
-            checked={requireConsent}
-            onChange={(e) => setRequireConsent(e.currentTarget.checked)}
+            {...form.getInputProps('requireConsent', { type: 'checkbox' })}
           />
-          <Checkbox label="Everyone may open it" checked={everyone} onChange={(e) => setEveryone(e.currentTarget.checked)} />
-          {!everyone && (
+          <Checkbox label="Everyone may open it" {...form.getInputProps('everyone', { type: 'checkbox' })} />
+          {!form.values.everyone && (
             <OptionsPicker
               label="Members of these groups may open it"
               description="A new app opens for nobody until you choose."
               none="Nobody yet"
               options={groups}
-              value={groupIds}
-              onChange={setGroupIds}
-              error={fieldError('access')}
+              value={form.values.groupIds}
+              onChange={(ids) => form.setFieldValue('groupIds', ids)}
+              error={form.errors.groupIds}
             />
           )}
-          {otherError && <ErrorAlert title="The app was not registered">{otherError.message}</ErrorAlert>}
+          {error && Object.keys(error.fields).length === 0 && <ErrorAlert title="The app was not registered">{error.message}</ErrorAlert>}
           <Row justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
-            <Button type="submit" loading={saving}>
+            <Button type="submit" loading={register.isPending}>
               Register app
             </Button>
           </Row>

@@ -1,6 +1,7 @@
 import { Anchor, Badge, Button, Group as Row, Stack, Text } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
+import { Link, useNavigate } from 'react-router-dom';
 import { call, client, type Schemas } from '../api';
 import { EMPTY } from '../format';
 import { useSession } from '../session';
@@ -27,7 +28,9 @@ const COLUMNS: Column<App>[] = [
     header: 'Name',
     cell: (app) => (
       <Stack gap={0}>
-        <Text fw={500}>{app.name}</Text>
+        <Anchor component={Link} to={`/admin/apps/${app.id}`} fw={500}>
+          {app.name}
+        </Anchor>
         <Text size="xs" c="dimmed" ff="monospace">
           {app.clientId}
         </Text>
@@ -37,11 +40,14 @@ const COLUMNS: Column<App>[] = [
   { header: 'Type', cell: (app) => <Badge variant="light">{app.type === 'public' ? 'Public (PKCE)' : 'Confidential'}</Badge> },
   {
     header: 'Who may open it',
-    cell: (app) => (
-      <Text size="sm" c={whoMayOpen(app) === 'Nobody yet' ? 'red.8' : undefined}>
-        {whoMayOpen(app)}
-      </Text>
-    ),
+    cell: (app) => {
+      const who = whoMayOpen(app);
+      return (
+        <Text size="sm" c={who === 'Nobody yet' ? 'red.8' : undefined}>
+          {who}
+        </Text>
+      );
+    },
   },
   {
     header: 'Launch',
@@ -64,6 +70,7 @@ export function AppsPage() {
   const canManage = user?.permissions.includes('apps.manage') ?? false;
   const list = usePagedList(APPS, listApps);
   const [creating, setCreating] = useState(false);
+  const navigate = useNavigate();
 
   return (
     <>
@@ -91,7 +98,13 @@ export function AppsPage() {
           testId="apps-table"
         />
       </Stack>
-      {creating && <AppDialog onClose={() => setCreating(false)} />}
+      {creating && (
+        <AppDialog
+          onClose={() => setCreating(false)}
+          // The secret rides along once, in memory: the app's page shows it and drops it from the history entry.
+          onCreated={({ app, clientSecret }) => navigate(`/admin/apps/${app.id}`, { state: { clientSecret } })}
+        />
+      )}
     </>
   );
 }

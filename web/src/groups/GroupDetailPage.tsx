@@ -17,6 +17,7 @@ import { usePagedList } from '../ui/usePagedList';
 import { RoleBadges } from '../ui/RoleBadges';
 import { StatusBadge } from '../ui/StatusBadge';
 import { AddMemberForm } from './AddMemberForm';
+import { GroupAppsSection } from './GroupAppsSection';
 import { GroupDialog } from './GroupDialog';
 import type { GroupMember } from './types';
 
@@ -139,6 +140,7 @@ export function GroupDetailPage() {
           </Title>
           <RoleBadges roles={group.roles} />
         </Paper>
+        <GroupAppsSection groupId={group.id} />
 
         <Paper withBorder radius="md" p="lg">
           <Stack>

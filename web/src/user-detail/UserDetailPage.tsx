@@ -7,6 +7,7 @@ import { call, client, toApiError, type ApiError } from '../api';
 import { EMPTY, formatDate, formatDateTime } from '../format';
 import { useSession } from '../session';
 import { UserSsoSection } from '../sso/UserSsoSection';
+import { UserAppsSection } from './UserAppsSection';
 import { UserTwoFactorSection } from '../two-factor/UserTwoFactorSection';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { LastLogin } from '../ui/LastLogin';
@@ -90,6 +91,7 @@ export function UserDetailPage() {
         <SignInLockAlert userId={user.id} canUnlock={canUpdate} />
         <Profile user={user} />
         <UserTwoFactorSection userId={user.id} userName={user.name} methods={detail.mfaMethods} canIssue={canUpdate} onIssued={changed} />
+        <UserAppsSection key={`apps-${user.updatedAt}`} userId={user.id} userName={user.name} />
         <UserSsoSection key={user.updatedAt} userId={user.id} userName={user.name} canRemove={canUpdate} />
         <UserLoginLinksSection key={user.updatedAt} user={user} canUpdate={canUpdate} canInvite={me?.permissions.includes('invitations.manage') ?? false} />
         <Sessions userId={user.id} userName={user.name} sessions={detail.sessions} canEnd={canUpdate} onChanged={() => void load()} />
