@@ -31,6 +31,7 @@ const config = (...any: string[]): Rule => ({ any, external: true });
 const RULES: Record<string, Rule & { body?: unknown }> = {
   'GET /api/v1/setup': PUBLIC,
   'POST /api/v1/setup': PUBLIC,
+  'POST /api/v1/setup/check': { ...PUBLIC, body: { token: 'x'.repeat(43) } },
   'POST /api/v1/auth/login': PUBLIC,
   'POST /api/v1/auth/logout': PUBLIC,
   'GET /api/v1/auth/sign-in-options': PUBLIC,
@@ -180,6 +181,7 @@ const RULES: Record<string, Rule & { body?: unknown }> = {
   'GET /api/v1/admin/apps/{id}/preview': people('apps.read'),
   'GET /api/v1/admin/users/{id}/apps': people('users.read', 'apps.read'),
   'GET /api/v1/me/apps': SELF,
+  'GET /api/v1/me/authorizations': SELF,
   'DELETE /api/v1/me/apps/{id}/authorization': SELF,
   // The engine's sign-in hand-off: the interaction id is the credential, a session is not needed to ask.
   'GET /oidc/interaction/{uid}/details': PUBLIC,
