@@ -1,7 +1,8 @@
 import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import { errors } from 'oidc-provider';
 import { preparedQuery, type Database } from '../../platform/db.js';
-import { apps, oidcModels } from '../schema.js';
+import { oidcModels } from '../schema.js';
+import { findAppByClientId } from '../service.js';
 import { clientMetadata } from './clients.js';
 
 type Payload = Record<string, unknown> & {
@@ -27,7 +28,7 @@ export interface EngineAdapter {
 
 const notExpired = (now: Date) => or(isNull(oidcModels.expiresAt), gt(oidcModels.expiresAt, now));
 
-// Every token request reads the client, the token and its grant, and spends a code or a refresh token: prepared
+// Every token request reads the token and its grant, and spends a code or a refresh token: prepared
 // once per database, these skip building and parsing the same SQL on each request (bench/ figure 9).
 const modelColumns = { payload: oidcModels.payload, consumedAt: oidcModels.consumedAt };
 const unexpiredAt = or(isNull(oidcModels.expiresAt), gt(oidcModels.expiresAt, sql.placeholder('now')));
@@ -44,9 +45,6 @@ const modelByUid = preparedQuery('foyer_oidc_model_by_uid', (db, name) =>
     .from(oidcModels)
     .where(and(eq(oidcModels.kind, sql.placeholder('kind')), eq(oidcModels.uid, sql.placeholder('uid')), unexpiredAt))
     .prepare(name),
-);
-const appByClientId = preparedQuery('foyer_oidc_client', (db, name) =>
-  db.select().from(apps).where(eq(apps.clientId, sql.placeholder('clientId'))).prepare(name),
 );
 const consumeModel = preparedQuery('foyer_oidc_consume', (db, name) =>
   db
@@ -101,7 +99,7 @@ export function drizzleAdapter(db: Database, now: () => Date = () => new Date())
 
     async find(id: string): Promise<Payload | undefined> {
       if (this.kind === 'Client') {
-        const [app] = await appByClientId(db).execute({ clientId: id });
+        const app = await findAppByClientId(db, id);
         return app ? (clientMetadata(app) as Payload) : undefined;
       }
       const [row] = await modelById(db).execute({ kind: this.kind, id, now: now() });
