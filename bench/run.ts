@@ -1,4 +1,5 @@
 import { measureCsvImport } from './figures/csv-import.js';
+import { measureOidc } from './figures/oidc.js';
 import { measurePasskeySignIn } from './figures/passkeys.js';
 import { measureSignIn } from './figures/sign-in.js';
 import { measureSignupLinkRace } from './figures/signup-link-race.js';
@@ -39,13 +40,14 @@ async function main() {
   let postgresVersion = 'unknown';
   try {
     postgresVersion = await cluster.serverVersion();
-    if ([1, 2, 3, 4, 7, 8].some(measures)) {
+    if ([1, 2, 3, 4, 7, 8, 9].some(measures)) {
       // One Foyer serves the figures that do not need a database of their own.
       const foyer = await startFoyer('main', await cluster.createDatabase('foyer_bench'));
       try {
         await attempt('1, 3, 4, 8. Sign-in, session check, memory', () => measureSignIn(foyer, cluster));
         if (measures(2)) await attempt('2. Passkey sign-in/s', () => measurePasskeySignIn(foyer, cluster));
         if (measures(7)) await attempt('7. Single-use sign-up link race', () => measureSignupLinkRace(foyer));
+        if (measures(9)) await attempt('9. OIDC token endpoint', () => measureOidc(foyer, cluster));
       } finally {
         await foyer.stop();
       }

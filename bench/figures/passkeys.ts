@@ -9,7 +9,8 @@ import { settle } from '../lib/processes.js';
 import { describe, fmt, fmtRatio, notMeasured, ratioOf, record } from '../lib/report.js';
 
 const FIGURE = '2. Passkey sign-in/s, 100 concurrent';
-const GOAL_PER_CORE = 2_000;
+/** Sign-ins per CPU-second of the Foyer process (issue 19). */
+const GOAL_PER_CPU_SECOND = 1_000;
 const CONNECTIONS = 100;
 
 /** The physical limit: ES256 signature checks per second on one core, in this process. */
@@ -104,7 +105,7 @@ export async function measurePasskeySignIn(foyer: Foyer, cluster: Cluster): Prom
     foyer: `${fmt(perSecond)} sign-ins/s = ${fmt(perCore)} per Foyer CPU-second (${describe(result)} over both steps); ${splitPerSignIn}`,
     reference: `ES256 verify ${fmt(reference)}/s on one core`,
     ratio: fmtRatio(ratioOf(perCore, reference)),
-    goal: `≥ ${fmt(GOAL_PER_CORE)}/s per core`,
-    met: perCore >= GOAL_PER_CORE && result.non2xx === 0 && result.errors === 0,
+    goal: `≥ ${fmt(GOAL_PER_CPU_SECOND)} per Foyer CPU-second`,
+    met: perCore >= GOAL_PER_CPU_SECOND && result.non2xx === 0 && result.errors === 0,
   });
 }

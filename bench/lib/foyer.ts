@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +49,8 @@ export async function startFoyer(name: string, databaseUrl?: string): Promise<Fo
       FOYER_DATA_DIR: dataDir,
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       FOYER_LOG_LEVEL: 'warn',
+      // Apps' signing keys and client secrets are sealed with it; a throwaway one per run.
+      FOYER_SECRET_KEY: randomBytes(32).toString('base64'),
       FOYER_SMTP_URL: smtpUrl,
       FOYER_MAIL_FROM: 'Foyer <foyer@example.com>',
       FOYER_BOOTSTRAP_ADMIN_EMAIL: admin.email,

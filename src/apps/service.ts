@@ -3,7 +3,7 @@ import { recordAudit, type AuditContext } from '../audit/index.js';
 import { groups } from '../groups/schema.js';
 import { groupsByIds } from '../accounts/index.js';
 import { hashSecret, randomId, randomSecret } from '../platform/crypto.js';
-import type { Database } from '../platform/db.js';
+import { preparedQuery, type Database } from '../platform/db.js';
 import { FoyerError, fieldError, notFound } from '../platform/errors.js';
 import { isUuid } from '../platform/ids.js';
 import { endDisallowedGrants, endGrants } from './lifecycle.js';
@@ -94,8 +94,13 @@ export async function getApp(db: Database, id: string): Promise<AppDetail> {
   return { ...row, groups: (await groupsOfApps(db, [id])).get(id) ?? [] };
 }
 
+// Read by the engine several times in every token request (the client, its access-token format): prepared once.
+const appByClientId = preparedQuery('foyer_app_by_client_id', (db, name) =>
+  db.select().from(apps).where(eq(apps.clientId, sql.placeholder('clientId'))).prepare(name),
+);
+
 export async function findAppByClientId(db: Database, clientId: string): Promise<AppRow | undefined> {
-  const [row] = await db.select().from(apps).where(eq(apps.clientId, clientId));
+  const [row] = await appByClientId(db).execute({ clientId });
   return row;
 }
 

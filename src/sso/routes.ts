@@ -45,6 +45,10 @@ const RETURN_PATHS: Record<SsoFlowMode, string> = { sign_in: '/login', link: '/'
 
 const withParams = (path: string, params: Record<string, string>) => `${path}?${new URLSearchParams(params).toString()}`;
 
+/** Only an app's sign-in on this Foyer may be returned to after single sign-on: never another site (open redirect). */
+const APP_SIGN_IN = /^\/oidc\/interaction\/[\w-]+$/;
+const appSignInOf = (next: string | undefined) => (next && APP_SIGN_IN.test(next) ? next : null);
+
 const callbackParameter = (description: string) => z.string().max(4000).optional().describe(description);
 /** What an OpenID provider sends back (RFC 6749 §4.1.2, RFC 9207); anything else it adds is ignored. */
 const callbackQuery = z.object({
@@ -62,8 +66,14 @@ export function ssoRoutes(app: FoyerApp, deps: AppDeps): void {
   const flowCookie = config.secureCookies ? '__Host-foyer_sso_flow' : 'foyer_sso_flow';
   const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: config.secureCookies };
 
-  const setFlowCookie = (reply: FastifyReply, flowId: string) =>
+  // The app sign-in the round trip started from; the browser comes back to it instead of the Foyer home page.
+  const nextCookie = config.secureCookies ? '__Host-foyer_sso_next' : 'foyer_sso_next';
+
+  const setFlowCookie = (reply: FastifyReply, flowId: string, next: string | null = null) => {
     reply.setCookie(flowCookie, flowId, { ...cookieOptions, maxAge: SSO_FLOW_TTL_MS / 1000 });
+    if (next) reply.setCookie(nextCookie, next, { ...cookieOptions, maxAge: SSO_FLOW_TTL_MS / 1000 });
+    else reply.clearCookie(nextCookie, cookieOptions);
+  };
 
   /** A bad query still ends the way the browser flow expects: back on a page, with a code it can explain. */
   const badQuery = (reply: FastifyReply, mode: SsoFlowMode) =>
@@ -80,9 +90,13 @@ export function ssoRoutes(app: FoyerApp, deps: AppDeps): void {
           'cross-site link could start that, so linking is `POST /api/v1/me/sso/{id}/link` from Foyer’s own page. ' +
           '`intent=verify` comes from the join request form: an unknown person with a provider-verified email gets an ' +
           'account awaiting approval and an access request (when the instance takes access requests). Failures, and a ' +
-          'query that is not one of these, redirect to the page they came from with `?sso_error=<code>`.',
+          'query that is not one of these, redirect to the page they came from with `?sso_error=<code>`. `next` is the ' +
+          'app sign-in (`/oidc/interaction/<uid>`) to return to once signed in; any other value is ignored.',
         params: providerParams,
-        querystring: z.object({ intent: z.enum(['sign_in', 'verify']).default('sign_in') }),
+        querystring: z.object({
+          intent: z.enum(['sign_in', 'verify']).default('sign_in'),
+          next: z.string().max(200).optional().describe('The app sign-in to return to: /oidc/interaction/<uid>'),
+        }),
         response: { 302: z.null().describe('To the provider, or back with sso_error') },
       },
       attachValidation: true,
@@ -92,7 +106,7 @@ export function ssoRoutes(app: FoyerApp, deps: AppDeps): void {
       const mode: SsoFlowMode = request.query.intent === 'verify' ? 'verify' : 'sign_in';
       try {
         const flow = await startSsoFlow(db, config, { providerId: request.params.id, mode, userId: null, now: new Date() });
-        setFlowCookie(reply, flow.flowId);
+        setFlowCookie(reply, flow.flowId, mode === 'sign_in' ? appSignInOf(request.query.next) : null);
         return reply.redirect(flow.authorizationUrl, 302);
       } catch (error) {
         return reply.redirect(withParams(RETURN_PATHS[mode], { sso_error: errorCode(request, error) }), 302);
@@ -118,6 +132,8 @@ export function ssoRoutes(app: FoyerApp, deps: AppDeps): void {
     async (request, reply) => {
       const now = new Date();
       reply.clearCookie(flowCookie, cookieOptions);
+      reply.clearCookie(nextCookie, cookieOptions);
+      const next = appSignInOf(request.cookies[nextCookie]);
       let mode: SsoFlowMode = 'sign_in';
       try {
         const flow = await consumeSsoFlow(db, request.cookies[flowCookie], now);
@@ -139,7 +155,8 @@ export function ssoRoutes(app: FoyerApp, deps: AppDeps): void {
           return reply.redirect(withParams(RETURN_PATHS[flow.mode === 'verify' ? 'verify' : 'sign_in'], { sso_notice: 'awaiting_approval' }), 302);
         }
         await replyToSignIn(reply, deps, outcome.result);
-        return reply.redirect(outcome.result.kind === 'mfa_required' ? '/login/mfa' : '/', 302);
+        // After a second factor the sign-in page's own return path (kept in the tab) takes the browser back to the app.
+        return reply.redirect(outcome.result.kind === 'mfa_required' ? '/login/mfa' : (next ?? '/'), 302);
       } catch (error) {
         return reply.redirect(withParams(RETURN_PATHS[mode], { sso_error: errorCode(request, error) }), 302);
       }

@@ -138,6 +138,18 @@ describe('Signing in with SSO', () => {
     expect(logins.map((e) => (e.details as { method: string }).method)).toEqual(['password', 'sso']);
   });
 
+  it("returns to the app's sign-in it started from, and only to one on this Foyer", async () => {
+    const alice = await seedUser(t.handle, { email: 'someone.else@example.com' });
+    await linkViaAccount(await signIn(t.app, alice.email), 'alice');
+
+    const fromApp = await roundTrip('alice', { next: '/oidc/interaction/abc-123_x' });
+    expect(String(fromApp.headers.location)).toBe('/oidc/interaction/abc-123_x');
+    expect(sessionOf(fromApp)).toBeDefined();
+    for (const next of ['//evil.example.com/oidc/interaction/x', 'https://evil.example.com/', '/oidc/interaction/x/../../admin']) {
+      expect(String((await roundTrip('alice', { next })).headers.location)).toBe('/');
+    }
+  });
+
   it('never links from a start that any site can send a signed-in browser to; only the POST from My account links', async () => {
     const alice = await seedUser(t.handle, { email: 'alice.local@example.com' });
     const aliceCookie = await signIn(t.app, alice.email);

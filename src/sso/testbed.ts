@@ -58,16 +58,19 @@ export const cookies = (...pairs: (string | undefined)[]) => pairs.filter(Boolea
 export const sessionOf = (response: LightMyRequestResponse) => response.cookies.find((c) => c.name === 'foyer_session' && c.value);
 
 /** A browser's whole round trip: Foyer's start, the provider's sign-in page, and Foyer's callback. */
-export async function roundTrip(login: string, options: { session?: string; tamper?: (url: URL) => void; intent?: 'verify' } = {}) {
+export async function roundTrip(login: string, options: { session?: string; tamper?: (url: URL) => void; intent?: 'verify'; next?: string } = {}) {
+  const query = new URLSearchParams({ ...(options.intent && { intent: options.intent }), ...(options.next && { next: options.next }) });
   const start = await t.app.inject({
-    url: `/api/v1/auth/sso/${providerId}/start${options.intent ? `?intent=${options.intent}` : ''}`,
+    url: `/api/v1/auth/sso/${providerId}/start${query.size ? `?${query.toString()}` : ''}`,
     headers: options.session ? { cookie: options.session } : {},
   });
   expect(start.statusCode).toBe(302);
   const flow = flowCookieOf(start);
+  const next = start.cookies.find((c) => c.name === 'foyer_sso_next' && c.value);
   const back = await idp.signInAt(String(start.headers.location), login);
   options.tamper?.(back);
-  return t.app.inject({ url: `${back.pathname}${back.search}`, headers: { cookie: cookies(options.session, flow) } });
+  const cookie = cookies(options.session, flow, next && `${next.name}=${next.value}`);
+  return t.app.inject({ url: `${back.pathname}${back.search}`, headers: { cookie } });
 }
 
 export const locationOf = (response: LightMyRequestResponse) => new URL(String(response.headers.location), TEST_ORIGIN);

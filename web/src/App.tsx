@@ -8,6 +8,7 @@ import { GroupDetailPage } from './groups/GroupDetailPage';
 import { GroupsPage } from './groups/GroupsPage';
 import { AppLayout } from './layout/AppLayout';
 import { MailPage } from './mail/MailPage';
+import { NotFoundPage } from './not-found/NotFoundPage';
 import { RolesPage } from './roles/RolesPage';
 import { useSession } from './session';
 import { SetPasswordPage } from './set-password/SetPasswordPage';
@@ -69,8 +70,8 @@ export function App() {
         <Route path="admin/settings/email" element={<EmailSettingsPage />} />
         <Route path="admin/settings/authentication" element={<AuthenticationSettingsPage />} />
         <Route path="admin/settings/sso" element={<SsoProvidersPage />} />
+        <Route path="*" element={<NotFoundPage />} />
       </Route>
-      <Route path="*" element={<Navigate to="/" replace />} />
     </Routes>
   );
 }

@@ -1,7 +1,8 @@
 import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import { errors } from 'oidc-provider';
-import type { Database } from '../../platform/db.js';
-import { apps, oidcModels } from '../schema.js';
+import { preparedQuery, type Database } from '../../platform/db.js';
+import { oidcModels } from '../schema.js';
+import { findAppByClientId } from '../service.js';
 import { clientMetadata } from './clients.js';
 
 type Payload = Record<string, unknown> & {
@@ -26,6 +27,38 @@ export interface EngineAdapter {
 }
 
 const notExpired = (now: Date) => or(isNull(oidcModels.expiresAt), gt(oidcModels.expiresAt, now));
+
+// Every token request reads the token and its grant, and spends a code or a refresh token: prepared
+// once per database, these skip building and parsing the same SQL on each request (bench/ figure 9).
+const modelColumns = { payload: oidcModels.payload, consumedAt: oidcModels.consumedAt };
+const unexpiredAt = or(isNull(oidcModels.expiresAt), gt(oidcModels.expiresAt, sql.placeholder('now')));
+const modelById = preparedQuery('foyer_oidc_model_by_id', (db, name) =>
+  db
+    .select(modelColumns)
+    .from(oidcModels)
+    .where(and(eq(oidcModels.kind, sql.placeholder('kind')), eq(oidcModels.id, sql.placeholder('id')), unexpiredAt))
+    .prepare(name),
+);
+const modelByUid = preparedQuery('foyer_oidc_model_by_uid', (db, name) =>
+  db
+    .select(modelColumns)
+    .from(oidcModels)
+    .where(and(eq(oidcModels.kind, sql.placeholder('kind')), eq(oidcModels.uid, sql.placeholder('uid')), unexpiredAt))
+    .prepare(name),
+);
+const consumeModel = preparedQuery('foyer_oidc_consume', (db, name) =>
+  db
+    .update(oidcModels)
+    .set({ consumedAt: sql`${sql.placeholder('now')}::timestamptz` })
+    .where(and(eq(oidcModels.kind, sql.placeholder('kind')), eq(oidcModels.id, sql.placeholder('id')), isNull(oidcModels.consumedAt)))
+    .returning({ grantId: oidcModels.grantId })
+    .prepare(name),
+);
+
+function payloadOf(row: { payload: unknown; consumedAt: Date | null }): Payload {
+  const payload = row.payload as Payload;
+  return row.consumedAt ? { ...payload, consumed: Math.floor(row.consumedAt.getTime() / 1000) } : payload;
+}
 
 /**
  * One adapter class per model kind over the `oidc_models` table, so every instance sharing the database sees the
@@ -61,21 +94,21 @@ export function drizzleAdapter(db: Database, now: () => Date = () => new Date())
         .select({ payload: oidcModels.payload, consumedAt: oidcModels.consumedAt })
         .from(oidcModels)
         .where(and(eq(oidcModels.kind, this.kind), condition, notExpired(now())));
-      if (!row) return undefined;
-      const payload = row.payload as Payload;
-      return row.consumedAt ? { ...payload, consumed: Math.floor(row.consumedAt.getTime() / 1000) } : payload;
+      return row && payloadOf(row);
     }
 
     async find(id: string): Promise<Payload | undefined> {
       if (this.kind === 'Client') {
-        const [app] = await db.select().from(apps).where(eq(apps.clientId, id));
+        const app = await findAppByClientId(db, id);
         return app ? (clientMetadata(app) as Payload) : undefined;
       }
-      return this.findWhere(eq(oidcModels.id, id));
+      const [row] = await modelById(db).execute({ kind: this.kind, id, now: now() });
+      return row && payloadOf(row);
     }
 
-    findByUid(uid: string) {
-      return this.findWhere(eq(oidcModels.uid, uid));
+    async findByUid(uid: string) {
+      const [row] = await modelByUid(db).execute({ kind: this.kind, uid, now: now() });
+      return row && payloadOf(row);
     }
 
     findByUserCode(userCode: string) {
@@ -88,11 +121,7 @@ export function drizzleAdapter(db: Database, now: () => Date = () => new Date())
      * and the request answers `invalid_grant`.
      */
     async consume(id: string): Promise<void> {
-      const [row] = await db
-        .update(oidcModels)
-        .set({ consumedAt: now() })
-        .where(and(eq(oidcModels.kind, this.kind), eq(oidcModels.id, id), isNull(oidcModels.consumedAt)))
-        .returning({ grantId: oidcModels.grantId });
+      const [row] = await consumeModel(db).execute({ kind: this.kind, id, now: now().toISOString() });
       if (row) return;
       const [used] = await db
         .select({ grantId: oidcModels.grantId })

@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { groupMembers, groups } from '../../groups/schema.js';
-import type { Database } from '../../platform/db.js';
+import { preparedQuery, type Database } from '../../platform/db.js';
 import { users } from '../../users/schema.js';
 
 /** Which claims each scope releases (API.md "Apps"): the engine's `claims` setting and the "Try it" panel share it. */
@@ -31,9 +31,9 @@ export interface Person {
   status: string;
 }
 
-/** An account that exists and has not been deleted; the engine refuses anyone not active on top of this. */
-export async function findPerson(db: Database, userId: string): Promise<Person | undefined> {
-  const [row] = await db
+// The engine looks the person up on every token request: prepared once.
+const personById = preparedQuery('foyer_oidc_person', (db, name) =>
+  db
     .select({
       id: users.id,
       name: users.name,
@@ -43,7 +43,13 @@ export async function findPerson(db: Database, userId: string): Promise<Person |
       status: users.status,
     })
     .from(users)
-    .where(and(eq(users.id, userId), isNull(users.deletedAt)));
+    .where(and(eq(users.id, sql.placeholder('userId')), isNull(users.deletedAt)))
+    .prepare(name),
+);
+
+/** An account that exists and has not been deleted; the engine refuses anyone not active on top of this. */
+export async function findPerson(db: Database, userId: string): Promise<Person | undefined> {
+  const [row] = await personById(db).execute({ userId });
   return row;
 }
 

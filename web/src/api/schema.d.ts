@@ -6472,12 +6472,14 @@ export interface paths {
         };
         /**
          * Start single sign-on with a provider (browser navigation; redirects to the provider)
-         * @description Redirects (302) to the provider to sign in. It never links a provider to the account already signed in: a cross-site link could start that, so linking is `POST /api/v1/me/sso/{id}/link` from Foyer’s own page. `intent=verify` comes from the join request form: an unknown person with a provider-verified email gets an account awaiting approval and an access request (when the instance takes access requests). Failures, and a query that is not one of these, redirect to the page they came from with `?sso_error=<code>`.
+         * @description Redirects (302) to the provider to sign in. It never links a provider to the account already signed in: a cross-site link could start that, so linking is `POST /api/v1/me/sso/{id}/link` from Foyer’s own page. `intent=verify` comes from the join request form: an unknown person with a provider-verified email gets an account awaiting approval and an access request (when the instance takes access requests). Failures, and a query that is not one of these, redirect to the page they came from with `?sso_error=<code>`. `next` is the app sign-in (`/oidc/interaction/<uid>`) to return to once signed in; any other value is ignored.
          */
         get: {
             parameters: {
                 query?: {
                     intent?: "sign_in" | "verify";
+                    /** @description The app sign-in to return to: /oidc/interaction/<uid> */
+                    next?: string;
                 };
                 header?: never;
                 path: {

@@ -1,7 +1,7 @@
 /**
  * An app's sign-in hands over to Foyer's own sign-in page with `?next=/oidc/interaction/…` (and `&fresh=1` when the
  * app asked for a new sign-in). The path is kept for this tab only, so whichever way the person signs in (password,
- * passkey, second factor) the browser then goes back to the app's sign-in instead of the Foyer home page.
+ * passkey, single sign-on, second factor) the browser then goes back to the app's sign-in instead of the Foyer home page.
  */
 const KEY = 'foyer.appSignIn';
 const APP_SIGN_IN = /^\/oidc\/interaction\/[\w-]+$/;
@@ -23,6 +23,12 @@ export function rememberAppReturn(search: string): AppReturn {
 export function takeAppReturn(): string | null {
   const next = sessionStorage.getItem(KEY);
   sessionStorage.removeItem(KEY);
+  return next && APP_SIGN_IN.test(next) ? next : null;
+}
+
+/** The app sign-in this tab came from, left in place: single sign-on carries it through the provider and back. */
+export function pendingAppReturn(): string | null {
+  const next = sessionStorage.getItem(KEY);
   return next && APP_SIGN_IN.test(next) ? next : null;
 }
 

@@ -2,6 +2,7 @@ import { Alert, Button, Divider, Stack } from '@mantine/core';
 import { IconAlertCircle, IconHourglass, IconKey } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { call, client } from '../api';
+import { pendingAppReturn } from '../apps/appReturn';
 import { AWAITING_APPROVAL, ssoErrorMessage, ssoStartUrl, takeSsoOutcome, type SsoProviderRef } from './messages';
 
 /** What the last single sign-on round trip came back to the sign-in page with: an error, or the approval notice. */
@@ -52,7 +53,7 @@ export function SsoSignIn() {
         <Button
           key={provider.id}
           component="a"
-          href={ssoStartUrl(provider.id)}
+          href={ssoStartUrl(provider.id, 'sign_in', pendingAppReturn())}
           variant="default"
           size="md"
           fullWidth

@@ -37,5 +37,8 @@ export function takeSsoOutcome(): { error: string | null; notice: string | null;
 
 export type SsoProviderRef = { id: string; name: string };
 
-export const ssoStartUrl = (providerId: string, intent: 'sign_in' | 'verify' = 'sign_in') =>
-  `/api/v1/auth/sso/${encodeURIComponent(providerId)}/start${intent === 'verify' ? '?intent=verify' : ''}`;
+/** `next`: the app sign-in to come back to (the server accepts only `/oidc/interaction/<uid>`). */
+export function ssoStartUrl(providerId: string, intent: 'sign_in' | 'verify' = 'sign_in', next: string | null = null): string {
+  const query = new URLSearchParams({ ...(intent === 'verify' && { intent }), ...(next && { next }) }).toString();
+  return `/api/v1/auth/sso/${encodeURIComponent(providerId)}/start${query ? `?${query}` : ''}`;
+}
