@@ -58,6 +58,10 @@ describe('onboarding: stopping before the passkey strands nobody', () => {
     await screenshot(visitor.page, 'onboarding-01-secure-step');
     await visitor.page.setViewportSize({ width: 390, height: 844 });
     await screenshot(visitor.page, 'onboarding-01-secure-step-390');
+    // Anywhere else in the console her set-up session offers only the missing step.
+    await visitor.page.goto('/account');
+    await visitor.page.getByRole('heading', { name: 'Finish setting up your account' }).waitFor();
+    await screenshot(visitor.page, 'onboarding-01-finish-setup-390');
     await visitor.context.close();
     const listed = await (await admin.page.request.get('/api/v1/admin/signup-links')).json();
     expect(listed.items.find((l: { id: string }) => l.id === linkId)).toMatchObject({ uses: 0, status: 'active', name: 'For Olga' });

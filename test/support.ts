@@ -88,6 +88,7 @@ export const actorFor = (user: UserRow, permissions: Iterable<string>): Actor =>
   sessionId: null,
   apiTokenId: null,
   authenticatedAt: null,
+  setupOnly: false,
   user: { ...user, roles: [] },
   permissions: new Set(permissions),
 });

@@ -18,7 +18,7 @@ export function accountRoutes(app: FoyerApp, deps: AppDeps): void {
     async (request) => {
       const actor = requireActor(request);
       await renameOwnAccount(deps.db, auditContext(request), actor, request.body.name);
-      return { user: await loadMe(deps.db, actor.user.id) };
+      return { user: await loadMe(deps.db, actor.user.id, actor.setupOnly) };
     },
   );
 }

@@ -106,7 +106,7 @@ export async function resolveApiToken(db: Database, token: string, context: Omit
     });
   }
   const { permissions, ...user } = row.user;
-  return { via: 'api_token', sessionId: null, apiTokenId: parts.id, authenticatedAt: null, user, permissions: new Set(permissions) };
+  return { via: 'api_token', sessionId: null, apiTokenId: parts.id, authenticatedAt: null, setupOnly: false, user, permissions: new Set(permissions) };
 }
 
 /**

@@ -28,6 +28,8 @@ export interface Actor {
   apiTokenId: string | null;
   /** When the session's holder last proved who they are; null for API tokens, which never count as a fresh sign-in. */
   authenticatedAt: Date | null;
+  /** A session that may only finish setting up a half-made account (see `sessions.setupOnly`); never an API token. */
+  setupOnly: boolean;
   user: ActorUser;
   permissions: ReadonlySet<string>;
 }

@@ -21,13 +21,16 @@ export const meSchema = z
     lastLoginAt: z.string().nullable(),
     /** False until the person confirms their address (code from sign-up, invitation link, SSO). */
     emailVerified: z.boolean(),
+    setupIncomplete: z
+      .boolean()
+      .describe('True while an account begun by a sign-up link or invitation has no passkey or password yet: this session may only finish setting it up'),
   })
   .meta({ id: 'Me' });
 
 export type Me = z.infer<typeof meSchema>;
 
 /** What `GET /api/v1/me` shows of an account: the actor of the request already holds all of it. */
-export const toMe = (user: ActorUser, permissions: Iterable<string>): Me => ({
+export const toMe = (user: ActorUser, permissions: Iterable<string>, setupOnly = false): Me => ({
   id: user.id,
   name: user.name,
   email: user.email,
@@ -39,6 +42,7 @@ export const toMe = (user: ActorUser, permissions: Iterable<string>): Me => ({
   createdAt: isoDate(user.createdAt),
   lastLoginAt: isoOrNull(user.lastLoginAt),
   emailVerified: user.emailVerifiedAt !== null,
+  setupIncomplete: setupOnly,
 });
 
 const meRow = preparedQuery('foyer_load_me', (db, name) =>
@@ -46,9 +50,9 @@ const meRow = preparedQuery('foyer_load_me', (db, name) =>
 );
 
 /** The same view for a user who is not (or not yet) the actor of the request, such as someone who just signed in. */
-export async function loadMe(db: Database, userId: string): Promise<Me> {
+export async function loadMe(db: Database, userId: string, setupOnly = false): Promise<Me> {
   const [row] = await meRow(db).execute({ userId });
   if (!row) throw new Error(`user ${userId} vanished`);
   const { permissions, ...user } = row;
-  return toMe(user, permissions);
+  return toMe(user, permissions, setupOnly);
 }

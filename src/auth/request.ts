@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { resolveApiToken } from '../api-tokens/index.js';
 import type { AuditContext } from '../audit/index.js';
-import { forbidden, unauthenticated } from '../platform/errors.js';
+import { FoyerError, forbidden, unauthenticated } from '../platform/errors.js';
 import { sessionCookieName, type AppDeps, type FoyerApp } from '../platform/http.js';
 import type { Permission } from '../roles/index.js';
 import { authorize, type Actor } from './actor.js';
@@ -31,6 +31,24 @@ const PROTECTED_ROUTE = /^\/api\/v1\/(?:admin|me)(?:\/|$)/;
 
 const isProtected = (url: string) => PROTECTED_ROUTE.test(url);
 
+/**
+ * All that a set-up session (an account begun by a sign-up link or invitation, no credential yet) may do: read
+ * itself, register its first passkey, confirm its email, and sign out. Anywhere else it is refused, and to public
+ * routes (the apps' sign-in among them) it is nobody, so a half-made account can never act as a member.
+ */
+const SETUP_ROUTES: ReadonlySet<string> = new Set([
+  'GET /api/v1/me',
+  'GET /api/v1/me/passkeys',
+  'POST /api/v1/me/passkeys/options',
+  'POST /api/v1/me/passkeys',
+  'POST /api/v1/me/email/verification',
+  'POST /api/v1/me/email/verify',
+  'POST /api/v1/auth/logout',
+]);
+
+const setupIncomplete = () =>
+  new FoyerError(403, 'setup_incomplete', 'Finish setting up your account first: register a passkey.');
+
 /** Names the credentials of every protected route in the OpenAPI document, so clients can tell them from public ones. */
 const PROTECTED_SECURITY: Record<string, string[]>[] = [{ session: [] }, { apiToken: [] }];
 
@@ -59,6 +77,10 @@ export function installActorResolution(app: FoyerApp, deps: AppDeps): void {
       if (token) request.actor = await resolveSession(deps.db, token, new Date());
     }
     const route = request.routeOptions.url;
+    if (request.actor?.setupOnly && !SETUP_ROUTES.has(`${request.method} ${route}`)) {
+      if (route !== undefined && isProtected(route)) throw setupIncomplete();
+      request.actor = null;
+    }
     if (request.actor || route === undefined || !isProtected(route)) return;
     if (request.routeOptions.config.acceptsPendingSignIn) {
       // Checked here too, so a made-up cookie learns no more about the route's fields than no cookie at all.

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { recordAudit, type AuditContext } from '../../audit/index.js';
@@ -15,6 +15,7 @@ import {
   setPendingCookie,
   startPendingSignIn,
 } from '../mfa/pending.js';
+import { passkeys } from '../passkeys/schema.js';
 import { setSessionCookie } from '../request.js';
 import { createSession } from './service.js';
 
@@ -22,7 +23,7 @@ import { createSession } from './service.js';
 export type FirstFactor = 'password' | 'passkey' | 'login_link' | 'password_link' | 'signup_link' | 'invitation' | 'sso' | 'setup';
 
 export type SignInResult =
-  | { kind: 'signed_in'; userId: string; sessionToken: string }
+  | { kind: 'signed_in'; userId: string; sessionToken: string; setupOnly: boolean }
   | { kind: 'mfa_required'; userId: string; pendingToken: string; methods: string[]; enrolmentRequired: boolean };
 
 /**
@@ -57,6 +58,17 @@ export async function completeSignIn(
   };
 }
 
+/** First factors that can begin an account that has no credential yet: its session is for the set-up step only. */
+const SETUP_FACTORS: ReadonlySet<string> = new Set<FirstFactor>(['signup_link', 'invitation']);
+
+async function hasCredential(tx: Database, userId: string): Promise<boolean> {
+  const [row] = await tx
+    .select({ has: sql<boolean>`${users.passwordHash} is not null or exists (select 1 from ${passkeys} where ${passkeys.userId} = ${users.id})` })
+    .from(users)
+    .where(eq(users.id, userId));
+  return row?.has === true;
+}
+
 /**
  * The session itself, once every factor the policy asks for is proven. Only this module and the second-factor
  * routes call it; a new way of signing in calls `completeSignIn`.
@@ -68,7 +80,8 @@ export async function startSignedInSession(
   details: { method: string; secondFactor?: string },
   via: { ssoProviderId?: string } = {},
 ): Promise<SignInResult> {
-  const sessionToken = await createSession(tx, userId, context, context.now, via);
+  const setupOnly = SETUP_FACTORS.has(details.method) && !(await hasCredential(tx, userId));
+  const sessionToken = await createSession(tx, userId, context, context.now, { ...via, setupOnly });
   await tx.update(users).set({ lastLoginAt: context.now }).where(eq(users.id, userId));
   await recordAudit(tx, { ...context, actorType: 'user', actorId: userId }, {
     action: 'auth.login.succeeded',
@@ -76,7 +89,7 @@ export async function startSignedInSession(
     targetId: userId,
     details,
   });
-  return { kind: 'signed_in', userId, sessionToken };
+  return { kind: 'signed_in', userId, sessionToken, setupOnly };
 }
 
 export const signInReplySchema = z.union([
@@ -105,5 +118,5 @@ export async function replyToSignIn(
   }
   if (hasPendingCookie(reply.request, deps)) clearPendingCookie(reply, deps);
   setSessionCookie(reply, deps, result.sessionToken);
-  return { user: await loadMe(deps.db, result.userId) };
+  return { user: await loadMe(deps.db, result.userId, result.setupOnly) };
 }

@@ -53,7 +53,7 @@ export function sessionRoutes(app: FoyerApp, deps: AppDeps): void {
     },
     async (request) => {
       const actor = requireActor(request);
-      return { user: toMe(actor.user, actor.permissions) };
+      return { user: toMe(actor.user, actor.permissions, actor.setupOnly) };
     },
   );
 }

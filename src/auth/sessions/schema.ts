@@ -1,4 +1,4 @@
-import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { ssoProviders } from '../../sso/schema.js';
 import { users } from '../../users/schema.js';
 
@@ -20,6 +20,11 @@ export const sessions = pgTable(
     userAgent: text('user_agent'),
     /** The provider this session was signed in through: removing that link, or the provider, ends the session. */
     ssoProviderId: uuid('sso_provider_id').references(() => ssoProviders.id, { onDelete: 'cascade' }),
+    /**
+     * Started by a sign-up link or an invitation before the account has any credential: it may only finish the set-up
+     * (register a passkey, confirm the email) until the first credential is saved, which lifts it.
+     */
+    setupOnly: boolean('setup_only').notNull().default(false),
   },
   (t) => [index('sessions_user_id_idx').on(t.userId), index('sessions_idle_expires_at_idx').on(t.idleExpiresAt)],
 );

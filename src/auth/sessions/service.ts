@@ -5,6 +5,7 @@ import { notFound } from '../../platform/errors.js';
 import { hashSecret, randomId, randomSecret, secretMatches } from '../../platform/crypto.js';
 import { users } from '../../users/schema.js';
 import { actorUserColumns, splitToken, type Actor } from '../actor.js';
+import { onCredentialSaved } from '../credentials.js';
 import { sessions } from './schema.js';
 
 const MINUTE = 60_000;
@@ -12,6 +13,12 @@ export const SESSION_IDLE_MS = 7 * 24 * 60 * MINUTE;
 export const SESSION_ABSOLUTE_MS = 30 * 24 * 60 * MINUTE;
 // Writing last-seen on every request would turn each read into a write; a minute's precision is plenty.
 const TOUCH_INTERVAL_MS = MINUTE;
+
+/** What a new session carries about how it began. */
+export interface SessionOrigin {
+  ssoProviderId?: string;
+  setupOnly?: boolean;
+}
 
 export interface ClientInfo {
   ip: string | null;
@@ -24,7 +31,7 @@ export async function createSession(
   userId: string,
   client: ClientInfo,
   now: Date,
-  via: { ssoProviderId?: string } = {},
+  via: SessionOrigin = {},
 ): Promise<string> {
   const id = randomId();
   const secret = randomSecret();
@@ -40,6 +47,7 @@ export async function createSession(
     ip: client.ip,
     userAgent: client.userAgent?.slice(0, 512) ?? null,
     ssoProviderId: via.ssoProviderId ?? null,
+    setupOnly: via.setupOnly ?? false,
   });
   return `${id}.${secret}`;
 }
@@ -52,6 +60,7 @@ const sessionWithActor = preparedQuery('foyer_resolve_session', (db, name) =>
       authenticatedAt: sessions.authenticatedAt,
       idleExpiresAt: sessions.idleExpiresAt,
       absoluteExpiresAt: sessions.absoluteExpiresAt,
+      setupOnly: sessions.setupOnly,
       user: actorUserColumns,
     })
     .from(sessions)
@@ -87,6 +96,7 @@ export async function resolveSession(db: Database, token: string, now: Date): Pr
     sessionId: parts.id,
     apiTokenId: null,
     authenticatedAt: row.authenticatedAt,
+    setupOnly: row.setupOnly,
     user,
     permissions: new Set(permissions),
   };
@@ -121,6 +131,11 @@ registerAccessHolder({
       .returning({ id: sessions.id });
     return ended.length;
   },
+});
+
+/** The first passkey or password finishes the account: its set-up sessions become ordinary ones in that transaction. */
+onCredentialSaved('sessions', async (tx, { userId }) => {
+  await tx.update(sessions).set({ setupOnly: false }).where(and(eq(sessions.userId, userId), eq(sessions.setupOnly, true)));
 });
 
 export async function pruneExpiredSessions(db: Database, now: Date): Promise<void> {

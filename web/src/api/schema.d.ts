@@ -10439,6 +10439,8 @@ export interface components {
             createdAt: string;
             lastLoginAt: string | null;
             emailVerified: boolean;
+            /** @description True while an account begun by a sign-up link or invitation has no passkey or password yet: this session may only finish setting it up */
+            setupIncomplete: boolean;
         };
         SessionInput: {
             id: string;
@@ -11092,6 +11094,8 @@ export interface components {
             createdAt: string;
             lastLoginAt: string | null;
             emailVerified: boolean;
+            /** @description True while an account begun by a sign-up link or invitation has no passkey or password yet: this session may only finish setting it up */
+            setupIncomplete: boolean;
         };
         Session: {
             id: string;

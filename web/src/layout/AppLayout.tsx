@@ -9,6 +9,7 @@ import { IconLink } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { Link, Navigate, Outlet, useLocation } from 'react-router-dom';
 import type { Me } from '../api';
+import { FinishSetupPage } from '../join/FinishSetupPage';
 import { MailDeliveryBanner } from '../mail/MailDeliveryBanner';
 import { useSession } from '../session';
 
@@ -17,6 +18,7 @@ export function AppLayout() {
   const [navOpened, nav] = useDisclosure(false);
 
   if (!user) return <Navigate to="/login" replace />;
+  if (user.setupIncomplete) return <FinishSetupPage />;
 
   return (
     <AppShell
