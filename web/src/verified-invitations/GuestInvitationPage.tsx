@@ -1,6 +1,6 @@
-import { Alert, Anchor, Button, Loader, Stack, Text } from '@mantine/core';
+import { Alert, Button, Loader, Stack, Text } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { useNavigate, useSearchParams } from 'react-router-dom';
 import { toApiError, type ApiError } from '../api';
 import { registerPasskey } from '../passkeys/registerPasskey';
 import { useSession } from '../session';
@@ -126,7 +126,7 @@ type Step = 'signing_in' | 'passkey' | 'failed';
 
 /** The account exists: exchange this browser's pass for a session, then ask for a passkey to sign in with next time. */
 function SignInStep({ invitation, onSignedIn }: { invitation: GuestInvitation; onSignedIn: () => void }) {
-  const { setUser } = useSession();
+  const { setUser, refresh } = useSession();
   const navigate = useNavigate();
   const [step, setStep] = useState<Step>('signing_in');
   const [error, setError] = useState<ApiError | null>(null);
@@ -155,6 +155,8 @@ function SignInStep({ invitation, onSignedIn }: { invitation: GuestInvitation; o
     setRegistering(true);
     try {
       await registerPasskey();
+      // The passkey finishes the account: its session is no longer the set-up kind, so read it again.
+      await refresh();
       navigate('/', { replace: true });
     } catch (err) {
       setError(toApiError(err));
@@ -179,14 +181,11 @@ function SignInStep({ invitation, onSignedIn }: { invitation: GuestInvitation; o
     );
   }
   return (
-    <AuthCard title="Welcome to Foyer" subtitle="Your account is ready. Register a passkey to sign in next time.">
+    <AuthCard title="Welcome to Foyer" subtitle="Your account is ready once it has a passkey: you will sign in with it from now on.">
       {error && <ErrorAlert title="The passkey was not registered">{error.message}</ErrorAlert>}
       <Button onClick={() => void addPasskey()} loading={registering} fullWidth>
         Register a passkey
       </Button>
-      <Anchor component={Link} to="/" size="sm" ta="center">
-        Later
-      </Anchor>
     </AuthCard>
   );
 }
