@@ -54,7 +54,7 @@ describe('apps console: an administrator registers an app, tries it on people an
     await dialog.getByLabel('Name').click();
     await dialog.getByRole('button', { name: 'Register app' }).click();
     await dialog.getByText('Line 1 must use https unless the host is localhost or 127.0.0.1').waitFor();
-    await dialog.getByLabel('Redirect URIs').fill('http://127.0.0.1:9/callback');
+    await dialog.getByLabel('Redirect URIs').fill('http://127.0.0.1:59999/callback');
     await dialog.getByRole('button', { name: 'Register app' }).click();
     await page.getByRole('heading', { name: 'Wiki', level: 1 }).waitFor();
     appId = new URL(page.url()).pathname.split('/').pop()!;
@@ -114,17 +114,17 @@ describe('apps console: an administrator registers an app, tries it on people an
     const auth = new URL('/oidc/auth', foyer!.url);
     auth.search = new URLSearchParams({
       client_id: clientId,
-      redirect_uri: 'http://127.0.0.1:9/callback',
+      redirect_uri: 'http://127.0.0.1:59999/callback',
       response_type: 'code',
       scope: 'openid profile',
       state: 'e2e-state',
     }).toString();
     await page.goto(auth.toString());
-    // Nothing listens on port 9: the browser answers the callback itself, so the navigation ends cleanly
+    // Nothing listens on port 59999 (Chromium refuses port 9 outright): the browser answers the callback itself, so the navigation ends cleanly
     // instead of on an error page that would interrupt the next one.
-    await page.route('http://127.0.0.1:9/**', (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: 'back at the app' }));
+    await page.route('http://127.0.0.1:59999/**', (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: 'back at the app' }));
     await page.getByRole('button', { name: 'Allow' }).click();
-    await page.waitForURL((url) => url.href.startsWith('http://127.0.0.1:9/callback'));
+    await page.waitForURL((url) => url.href.startsWith('http://127.0.0.1:59999/callback'));
     await page.goto('/account');
     const card = page.getByRole('region', { name: "Apps you've authorised" });
     await card.getByText('Wiki').waitFor();
