@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { flowSteps, launchBrowser, openSession, screenshot, startFoyer, type BrowserSession, type Foyer } from './harness.js';
@@ -17,6 +18,11 @@ describe('apps console: an administrator registers an app, tries it on people an
     browser = await launchBrowser();
     session = await openSession(browser, foyer);
   });
+
+  // The app's callback: a page the browser can land on (a route handler does not see redirects, and nothing
+  // listening makes Chromium show an error page that interrupts the next navigation).
+  const app = createServer((_request, response) => response.end('back at the app')).listen(59999, '127.0.0.1');
+  afterAll(() => new Promise<void>((resolve) => app.close(() => resolve())));
 
   afterAll(async () => {
     await browser?.close().catch(() => undefined);
@@ -120,9 +126,6 @@ describe('apps console: an administrator registers an app, tries it on people an
       state: 'e2e-state',
     }).toString();
     await page.goto(auth.toString());
-    // Nothing listens on port 59999 (Chromium refuses port 9 outright): the browser answers the callback itself, so the navigation ends cleanly
-    // instead of on an error page that would interrupt the next one.
-    await page.route('http://127.0.0.1:59999/**', (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: 'back at the app' }));
     await page.getByRole('button', { name: 'Allow' }).click();
     await page.waitForURL((url) => url.href.startsWith('http://127.0.0.1:59999/callback'));
     await page.goto('/account');
