@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
@@ -13,20 +14,22 @@ describe('apps console: an administrator registers an app, tries it on people an
   let appId = '';
   let clientId = '';
 
+  // The app's callback: a page the browser can land on (a route handler does not see redirects, and nothing
+  // listening makes Chromium show an error page that interrupts the next navigation).
+  const app = createServer((_request, response) => response.end('back at the app'));
+
   beforeAll(async () => {
+    app.listen(59999, '127.0.0.1');
+    await once(app, 'listening');
     foyer = await startFoyer();
     browser = await launchBrowser();
     session = await openSession(browser, foyer);
   });
 
-  // The app's callback: a page the browser can land on (a route handler does not see redirects, and nothing
-  // listening makes Chromium show an error page that interrupts the next navigation).
-  const app = createServer((_request, response) => response.end('back at the app')).listen(59999, '127.0.0.1');
-  afterAll(() => new Promise<void>((resolve) => app.close(() => resolve())));
-
   afterAll(async () => {
     await browser?.close().catch(() => undefined);
     await foyer?.stop();
+    await new Promise<void>((resolve) => app.close(() => resolve()));
   });
 
   /** A same-origin write from the signed-in browser, for set-up the flow itself is not about. */
