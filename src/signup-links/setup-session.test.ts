@@ -17,12 +17,12 @@ afterEach(async () => {
   await t.close();
 });
 
-async function startJoining(): Promise<TestBrowser> {
+async function startJoining(person: Record<string, string> = { name: 'Nia New', email: 'nia@example.com', username: 'nia' }): Promise<TestBrowser> {
   const created = await admin.api('POST', '/api/v1/admin/signup-links', { expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
   expect(created.status).toBe(201);
   const { token } = (await created.json()) as { token: string };
   const visitor = new TestBrowser(t.issuer);
-  const started = await visitor.api('POST', `/api/v1/signup-links/${token}/redeem`, { name: 'Nia New', email: 'nia@example.com', username: 'nia' });
+  const started = await visitor.api('POST', `/api/v1/signup-links/${token}/redeem`, person);
   expect(started.status).toBe(201);
   return visitor;
 }
@@ -70,16 +70,7 @@ describe('the session of a half-made account', () => {
   });
 
   it('is an ordinary session from the start when the person chose a password on the join form', async () => {
-    const created = await admin.api('POST', '/api/v1/admin/signup-links', { expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
-    const { token } = (await created.json()) as { token: string };
-    const visitor = new TestBrowser(t.issuer);
-    const started = await visitor.api('POST', `/api/v1/signup-links/${token}/redeem`, {
-      name: 'Pat Password',
-      email: 'pat@example.com',
-      username: 'pat',
-      password: 'a long enough passphrase',
-    });
-    expect(started.status).toBe(201);
+    const visitor = await startJoining({ name: 'Pat Password', email: 'pat@example.com', username: 'pat', password: 'a long enough passphrase' });
     expect((await meOf(visitor)).setupIncomplete).toBe(false);
     expect((await visitor.api('GET', '/api/v1/me/sessions')).status).toBe(200);
   });
