@@ -14,11 +14,13 @@ import { allClaims, findPerson, SCOPE_CLAIMS, SUPPORTED_SCOPES } from './claims.
 import { ensureEngineKeys, keyFingerprint, loadEngineKeys } from './keys.js';
 import { errorPage, logoutPage, signedOutPage } from './pages.js';
 import { queueLogoutNotice } from './logout-delivery.js';
+import { expiresWithSession, issueRefreshToken, markOfflineRequest, OFFLINE_MARK, offlineAccessMissing } from './offline-access.js';
 
 /** The few engine objects Foyer touches, typed here because oidc-provider ships no types. */
 export interface EngineContext {
   req: IncomingMessage;
   ip: string;
+  path: string;
   get(header: string): string;
   oidc: {
     route?: string;
@@ -113,6 +115,9 @@ function policy(db: Database) {
       return !(await consentCovers(db, app.id, oidc.account.accountId, [...oidc.requestParamScopes]));
     }),
   );
+  prompts.get('consent')!.checks.add(
+    new Check('foyer_offline_access', 'Foyer must add offline access to the grant', (ctx) => offlineAccessMissing(ctx as never)),
+  );
   return prompts;
 }
 
@@ -130,6 +135,9 @@ function configuration(db: Database, config: Config, keys: Awaited<ReturnType<ty
     },
     claims: SCOPE_CLAIMS,
     scopes: [...SUPPORTED_SCOPES],
+    extraParams: [OFFLINE_MARK],
+    expiresWithSession,
+    issueRefreshToken,
     // Apps commonly read email and name from the ID token rather than calling userinfo.
     conformIdTokenClaims: false,
     jwks: keys.jwks,
@@ -226,6 +234,7 @@ export function createEngine(db: Database, config: Config): Engine {
       return queueLogoutNotice(db, { clientId: this.clientId, uri: this.backchannelLogoutUri!, userId: sub, now: new Date() });
     };
     provider.use(async (ctx, next) => {
+      markOfflineRequest(ctx.req, ctx.path);
       await next();
       // A code handed out (not one redeemed at the token endpoint) is the moment the person signed in to the app.
       const code = ctx.oidc?.entities.AuthorizationCode;

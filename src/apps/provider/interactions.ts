@@ -10,6 +10,7 @@ import type { AppRow } from '../schema.js';
 import { consentCovers, findAppByClientId, recordConsent } from '../service.js';
 import { SCOPE_WORDS, SUPPORTED_SCOPES } from './claims.js';
 import type { Engine, EngineProvider, InteractionDetails } from './engine.js';
+import { requestedScopes } from './offline-access.js';
 
 const params = z.object({ uid: z.string().min(1).max(100) });
 
@@ -34,7 +35,7 @@ async function loadStep(engine: Engine, deps: AppDeps, request: FastifyRequest, 
   if (details.uid !== (request.params as { uid: string }).uid) throw expired();
   const app = await findAppByClientId(deps.db, details.params.client_id);
   if (!app) throw expired();
-  const requested = (details.params.scope ?? 'openid').split(' ');
+  const requested = requestedScopes(details.params);
   const scopes = SUPPORTED_SCOPES.filter((s) => requested.includes(s));
   return { provider, details, app, scopes };
 }
