@@ -45,9 +45,9 @@ export async function logoutPage(ctx: PageContext, form: string): Promise<void> 
   ctx.type = 'html';
   ctx.body = page(
     'Sign out',
-    `<h1>Sign out${app ? ` of ${escapeHtml(app)}` : ''}?</h1><p>You will need to sign in again to use your apps.</p>${form}
-<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button>
-<button type="submit" form="op.logoutForm">No, stay signed in</button>`,
+    `<h1>Sign out${app ? ` of ${escapeHtml(app)}` : ''}?</h1><p>This signs you out of Foyer and of the apps you opened with it. You will need to sign in again to use them.</p>${form}
+<p><button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button></p>
+<p><button type="submit" form="op.logoutForm">Only sign out of ${app ? escapeHtml(app) : 'this app'}</button></p>`,
   );
 }
 
