@@ -11,6 +11,7 @@ import { consentCovers, findAppByClientId, recordConsent } from '../service.js';
 import { SCOPE_WORDS, SUPPORTED_SCOPES } from './claims.js';
 import type { Engine, EngineProvider, InteractionDetails } from './engine.js';
 import { requestedScopes } from './offline-access.js';
+import { rememberAppSignIn, takeAppSignIn } from '../sign-in-return.js';
 
 const params = z.object({ uid: z.string().min(1).max(100) });
 
@@ -70,10 +71,16 @@ export function interactionRoutes(app: FoyerApp, deps: AppDeps, engine: Engine):
     const step = await loadStep(engine, deps, request, reply);
     const here = `/oidc/interaction/${step.details.uid}`;
     const actor = sessionActor(request);
-    if (!actor) return reply.redirect(`/login?next=${encodeURIComponent(here)}`, 303);
+    if (!actor) {
+      rememberAppSignIn(reply, deps.config, here);
+      return reply.redirect(`/login?next=${encodeURIComponent(here)}`, 303);
+    }
     if (needsFreshSignIn(step.details, actor, new Date())) {
+      rememberAppSignIn(reply, deps.config, here);
       return reply.redirect(`/login?next=${encodeURIComponent(here)}&fresh=1`, 303);
     }
+    // Back from signing in, whichever way: nothing is left to return to.
+    takeAppSignIn(request, reply, deps.config);
     const { allowed } = await accessReason(deps.db, step.app.id, actor.user.id);
     if (!allowed) {
       await recordAudit(deps.db, auditContext(request), {
