@@ -21,7 +21,7 @@ async function startDemoApp(name: string) {
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', demo.url);
-    const answer = async () => {
+    const answer = async (): Promise<{ status: number; body?: string; location?: string }> => {
       if (!rp) return { status: 503, body: page('<p>Not configured yet</p>') };
       if (url.pathname === '/') {
         const verifier = oidc.randomPKCECodeVerifier();
@@ -65,9 +65,9 @@ async function startDemoApp(name: string) {
     answer().then(
       (out) => {
         res.statusCode = out.status;
-        if ('location' in out) res.setHeader('location', out.location);
+        if (out.location) res.setHeader('location', out.location);
         res.setHeader('content-type', 'text/html; charset=utf-8');
-        res.end('body' in out ? out.body : '');
+        res.end(out.body ?? '');
       },
       (error: Error) => {
         res.statusCode = 500;
