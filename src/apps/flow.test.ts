@@ -14,6 +14,7 @@ import {
   signInToApp as signIn,
   startListeningApp,
   startLogoutReceiver,
+  TEST_REDIRECT,
   TestBrowser,
   type ListeningApp,
 } from './testing.js';
@@ -100,8 +101,28 @@ describe('Foyer as an OpenID Provider', () => {
     const { landed } = await authorize(rp, other);
     expect(landed.searchParams.get('error')).toBe('access_denied');
     expect(landed.searchParams.has('code')).toBe(false);
+    expect(landed.searchParams.get('error_description')).toBe('You do not have access to this app. An administrator can add you to one of the groups that opens it.');
     const denied = await t.handle.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'app.access_denied'), eq(auditEvents.targetId, app.id)));
     expect(denied).toHaveLength(1);
+  });
+
+  it('answers a finished sign-in step opened again in the browser with a page that says what to do', async () => {
+    const { app, clientSecret } = await registerApp();
+    const outsider = await seedUser(t.handle, { roles: ['member'] });
+    const other = new TestBrowser(t.issuer);
+    await other.signIn(outsider.email);
+    const rp = await relyingParty(t.issuer, app.clientId, clientSecret);
+    const start = await other.send(oidc.buildAuthorizationUrl(rp, { redirect_uri: TEST_REDIRECT, scope: 'openid', state: 'x' }));
+    const step = start.headers.get('location')!;
+    expect(step).toMatch(/^\/oidc\/interaction\/[\w-]+$/);
+    expect((await other.follow(step, TEST_REDIRECT)).url.searchParams.get('error')).toBe('access_denied');
+
+    const again = await other.send(step);
+    expect(again.status).toBe(400);
+    expect(again.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await again.text();
+    expect(html).toContain('This sign-in to an app has ended');
+    expect(html).toContain('An administrator can add you to one of the groups that opens it.');
   });
 });
 
