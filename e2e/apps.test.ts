@@ -108,6 +108,7 @@ describe('apps: a member opens an app from their home with a passkey, allows it 
   let current: BrowserSession | undefined;
   let wiki: Awaited<ReturnType<typeof startDemoApp>> | undefined;
   let chat: Awaited<ReturnType<typeof startDemoApp>> | undefined;
+  let refusedStep = '';
   const step = flowSteps('apps', () => ({ page: current?.page, foyer }));
   const member = { name: 'Mia Member', email: 'mia@example.com', username: 'mia', password: 'mia correct horse battery' };
   const outsider = { name: 'Otto Outside', email: 'otto@example.com', username: 'otto', password: 'otto correct horse battery' };
@@ -241,6 +242,9 @@ describe('apps: a member opens an app from their home with a passkey, allows it 
     await signInWithPassword(page, outsider);
     await page.getByText('No apps to open yet.', { exact: false }).waitFor();
     const before = wiki!.callbacks.length;
+    page.on('request', (request) => {
+      if (/\/oidc\/interaction\/[\w-]+$/.test(request.url())) refusedStep = request.url();
+    });
     await page.goto(`${wiki!.url}/`);
     await page.getByRole('heading', { name: 'Demo Wiki could not sign you in' }).waitFor();
     const callback = wiki!.callbacks[before]!;
@@ -248,5 +252,14 @@ describe('apps: a member opens an app from their home with a passkey, allows it 
     expect(callback.searchParams.has('code')).toBe(false);
     await page.getByText('You do not have access to this app. An administrator can add you to one of the groups that opens it.').waitFor();
     await screenshots(page, 'apps-02-refused-at-app');
+  });
+
+  step('opening the refused sign-in step again, where Foyer has no app to send him back to, its page says the same in words', async () => {
+    const { page } = current!;
+    expect(refusedStep).toMatch(/\/oidc\/interaction\//);
+    await page.goto(refusedStep);
+    await page.getByRole('heading', { name: 'This sign-in to an app has ended' }).waitFor();
+    await page.getByText('An administrator can add you to one of the groups that opens it.', { exact: false }).waitFor();
+    await screenshots(page, 'apps-03-sign-in-ended');
   });
 });
