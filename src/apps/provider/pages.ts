@@ -15,7 +15,8 @@ const page = (title: string, body: string) => `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · Foyer</title>
 <style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#1f2937}
-h1{font-size:1.4rem}button{font-size:1rem;padding:.5rem 1rem;margin-right:.5rem}a{color:#4338ca}</style>
+h1{font-size:1.4rem}button{font-size:1rem;padding:.5rem 1rem;margin-right:.5rem}a{color:#4338ca}
+:root{color-scheme:light dark}@media (prefers-color-scheme:dark){body{background:#1a1b1e;color:#e5e7eb}a{color:#a5b4fc}}</style>
 </head><body>${body}</body></html>`;
 
 /** The administrator step that lets a refused person in, said wherever a refusal is explained. */
