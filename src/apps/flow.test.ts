@@ -14,6 +14,7 @@ import {
   signInToApp as signIn,
   startListeningApp,
   startLogoutReceiver,
+  TEST_REDIRECT,
   TestBrowser,
   type ListeningApp,
 } from './testing.js';
@@ -100,10 +101,41 @@ describe('Foyer as an OpenID Provider', () => {
     const { landed } = await authorize(rp, other);
     expect(landed.searchParams.get('error')).toBe('access_denied');
     expect(landed.searchParams.has('code')).toBe(false);
+    expect(landed.searchParams.get('error_description')).toBe('You do not have access to this app. An administrator can add you to one of the groups that opens it.');
     const denied = await t.handle.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'app.access_denied'), eq(auditEvents.targetId, app.id)));
     expect(denied).toHaveLength(1);
   });
+
+  it('answers a finished sign-in step opened again in the browser with a page that says what to do', async () => {
+    const { app, clientSecret } = await registerApp();
+    const outsider = await seedUser(t.handle, { roles: ['member'] });
+    const other = new TestBrowser(t.issuer);
+    await other.signIn(outsider.email);
+    const rp = await relyingParty(t.issuer, app.clientId, clientSecret);
+    const start = await other.send(oidc.buildAuthorizationUrl(rp, { redirect_uri: TEST_REDIRECT, scope: 'openid', state: 'x' }));
+    const step = start.headers.get('location')!;
+    expect(step).toMatch(/^\/oidc\/interaction\/[\w-]+$/);
+    expect((await other.follow(step, TEST_REDIRECT)).url.searchParams.get('error')).toBe('access_denied');
+
+    const again = await other.send(step);
+    expect(again.status).toBe(400);
+    expect(again.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await again.text();
+    expect(html).toContain('This sign-in to an app has ended');
+    expect(html).toContain('An administrator can add you to one of the groups that opens it.');
+  });
 });
+
+/** Presses a button of the engine's sign-out page: `logout: 'yes'` is "Yes, sign me out", none is "Only sign out of …". */
+async function confirmSignOut(html: string, fields: { logout?: string }) {
+  const action = /<form[^>]*action="([^"]+)"/.exec(html)![1]!;
+  const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)![1]!;
+  return browser.send(new URL(action, t.issuer), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: t.issuer },
+    body: new URLSearchParams({ xsrf, ...fields }).toString(),
+  });
+}
 
 describe('signing out from an app', () => {
   it('RP-initiated logout confirms, ends the engine session, returns to a registered address and tells the app', async () => {
@@ -117,21 +149,33 @@ describe('signing out from an app', () => {
       expect(page.status).toBe(200);
       const html = await page.text();
       expect(html).toContain('Sign out of Wiki?');
-      const action = /<form[^>]*action="([^"]+)"/.exec(html)![1]!;
-      const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)![1]!;
-      const confirmed = await browser.send(new URL(action, t.issuer), {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: t.issuer },
-        body: new URLSearchParams({ xsrf, logout: 'yes' }).toString(),
-      });
+      const confirmed = await confirmSignOut(html, { logout: 'yes' });
       expect(confirmed.status).toBe(303);
       expect(confirmed.headers.get('location')).toBe('http://127.0.0.1:9/signed-out');
+      // Signed out of Foyer too: the console session is over and the next app sign-in asks to sign in again.
+      expect((await browser.api('GET', '/api/v1/me')).status).toBe(401);
+      expect((await authorize(rp, browser)).landed.pathname).toBe('/login');
+      const logouts = await t.handle.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'auth.logout'), eq(auditEvents.targetId, person.id)));
+      expect(logouts.map((e) => e.details)).toEqual([{ via: 'app_sign_out', clientId: app.clientId }]);
       const worker = createLogoutWorker({ db: t.handle.db, issuer: t.issuer, box: secretBox(t.config), log: { warn: () => {}, error: () => {} } });
       expect(await worker.deliverDue()).toMatchObject({ sent: 1 });
       expect(decodeJwt(receiver.received[0]!)).toMatchObject({ sub: person.id, aud: app.clientId });
     } finally {
       await receiver.stop();
     }
+  });
+
+  it('"Only sign out of this app" ends the app sign-in and keeps the Foyer session', async () => {
+    const { app, clientSecret } = await registerApp({ postLogoutRedirectUris: ['http://127.0.0.1:9/signed-out'] });
+    const rp = await relyingParty(t.issuer, app.clientId, clientSecret);
+    // Without offline_access: tokens for offline access outlast sign-out by design.
+    const tokens = await signInToApp(rp, browser, { prompt: '', scope: 'openid email' });
+    const end = oidc.buildEndSessionUrl(rp, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'http://127.0.0.1:9/signed-out' });
+    const html = await (await browser.send(end)).text();
+    expect(html).toContain('Only sign out of Wiki');
+    expect((await confirmSignOut(html, {})).status).toBe(303);
+    expect((await browser.api('GET', '/api/v1/me')).status).toBe(200);
+    expect(await oidc.tokenIntrospection(rp, tokens.access_token)).toEqual({ active: false });
   });
 
   it('refuses a post-logout address the app did not register, without going there', async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { takeAppSignIn } from '../apps/index.js';
 import { auditContext, authorizeSeeingPeople, replyToSignIn, requirePermission, signInReplySchema } from '../auth/index.js';
 import { wakeMailWorkers } from '../mail/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
@@ -6,6 +7,9 @@ import { pageOf, pageQuery } from '../platform/paging.js';
 import { issueLoginLink, listLoginLinks, loginLinkSchema, revokeLoginLink, signInWithLoginLink } from './service.js';
 
 const userParams = z.object({ id: z.string().max(100) });
+const signedIn = signInReplySchema.options[0].extend({
+  next: z.string().nullable().describe("The app sign-in this browser came from, to continue there; null when it did not come from an app"),
+});
 
 export function loginLinkRoutes(app: FoyerApp, deps: AppDeps): void {
   const { db } = deps;
@@ -85,11 +89,16 @@ export function loginLinkRoutes(app: FoyerApp, deps: AppDeps): void {
       schema: {
         tags: ['Sign-in'],
         summary: 'Sign in with a one-time login link; the console then asks for a new passkey',
-        description: '410 `login_link_invalid` for an unknown, expired, used or revoked link; 403 `account_disabled`.',
+        description:
+          '410 `login_link_invalid` for an unknown, expired, used or revoked link; 403 `account_disabled`. When this ' +
+          "browser was sent to sign in by an app, `next` is that app's sign-in (`/oidc/interaction/<uid>`) to go back to.",
         body: z.object({ token: z.string().min(1).max(200) }),
-        response: { 200: signInReplySchema, ...errorResponses(400, 403, 410) },
+        response: { 200: z.union([signedIn, signInReplySchema.options[1]]), ...errorResponses(400, 403, 410) },
       },
     },
-    async (request, reply) => replyToSignIn(reply, deps, await signInWithLoginLink(db, auditContext(request), request.body.token)),
+    async (request, reply) => {
+      const signIn = await replyToSignIn(reply, deps, await signInWithLoginLink(db, auditContext(request), request.body.token));
+      return 'user' in signIn ? { ...signIn, next: takeAppSignIn(request, reply, deps.config) } : signIn;
+    },
   );
 }

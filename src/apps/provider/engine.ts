@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider, { interactionPolicy } from 'oidc-provider';
-import type { Actor } from '../../auth/index.js';
-import type { AuditContext } from '../../audit/index.js';
+import { endOneSessionOf, type Actor } from '../../auth/index.js';
+import { recordAudit, type AuditContext } from '../../audit/index.js';
+import { FoyerError } from '../../platform/errors.js';
 import { appMetrics } from '../../metrics/index.js';
 import { secretMatches } from '../../platform/crypto.js';
 import type { Config } from '../../platform/config.js';
@@ -14,14 +15,18 @@ import { allClaims, findPerson, SCOPE_CLAIMS, SUPPORTED_SCOPES } from './claims.
 import { ensureEngineKeys, keyFingerprint, loadEngineKeys } from './keys.js';
 import { errorPage, logoutPage, signedOutPage } from './pages.js';
 import { queueLogoutNotice } from './logout-delivery.js';
+import { expiresWithSession, issueRefreshToken, markOfflineRequest, OFFLINE_MARK, offlineAccessMissing } from './offline-access.js';
 
 /** The few engine objects Foyer touches, typed here because oidc-provider ships no types. */
 export interface EngineContext {
   req: IncomingMessage;
   ip: string;
+  path: string;
+  status: number;
   get(header: string): string;
   oidc: {
     route?: string;
+    params?: Record<string, unknown>;
     client?: { clientId: string; clientName?: string };
     account?: { accountId: string };
     session?: { accountId?: string };
@@ -80,13 +85,40 @@ const actors = new WeakMap<IncomingMessage, Actor | null>();
 export const attachActor = (req: IncomingMessage, actor: Actor | null) => actors.set(req, actor);
 const actorOf = (req: IncomingMessage) => actors.get(req) ?? null;
 
-const auditFrom = (ctx: EngineContext): AuditContext => ({
+const auditFrom = (ctx: EngineContext, actorId = ctx.oidc.entities.AuthorizationCode?.accountId ?? null): AuditContext => ({
   actorType: 'user',
-  actorId: ctx.oidc.entities.AuthorizationCode?.accountId ?? null,
+  actorId,
   ip: ctx.ip ?? null,
   userAgent: ctx.get('user-agent')?.slice(0, 512) || null,
   now: new Date(),
 });
+
+/**
+ * RP-initiated logout answered "Yes, sign me out" (the engine's `logout=yes`) signs the person out of Foyer too, as
+ * Keycloak and Authentik do: someone pressing Sign out in an app on a shared computer expects to leave no way back
+ * in. "Only sign out of this app" (no `logout`) ends just that app's sign-in, which is the engine's own doing.
+ */
+async function endFoyerSession(db: Database, ctx: EngineContext): Promise<void> {
+  if (ctx.oidc?.route !== 'end_session_confirm' || ctx.status !== 303 || !ctx.oidc.params?.logout) return;
+  const actor = actorOf(ctx.req);
+  if (actor?.via !== 'session' || !actor.sessionId) return;
+  const { sessionId } = actor;
+  await db.transaction(async (tx) => {
+    try {
+      await endOneSessionOf(tx, actor.user.id, sessionId);
+    } catch (error) {
+      // Already gone (signed out in another tab at the same moment): nothing left to end.
+      if (error instanceof FoyerError && error.status === 404) return;
+      throw error;
+    }
+    await recordAudit(tx, auditFrom(ctx, actor.user.id), {
+      action: 'auth.logout',
+      targetType: 'user',
+      targetId: actor.user.id,
+      details: { via: 'app_sign_out', clientId: ctx.oidc.client?.clientId ?? null },
+    });
+  });
+}
 
 function policy(db: Database) {
   const { base, Check } = interactionPolicy;
@@ -113,6 +145,9 @@ function policy(db: Database) {
       return !(await consentCovers(db, app.id, oidc.account.accountId, [...oidc.requestParamScopes]));
     }),
   );
+  prompts.get('consent')!.checks.add(
+    new Check('foyer_offline_access', 'Foyer must add offline access to the grant', (ctx) => offlineAccessMissing(ctx as never)),
+  );
   return prompts;
 }
 
@@ -130,6 +165,9 @@ function configuration(db: Database, config: Config, keys: Awaited<ReturnType<ty
     },
     claims: SCOPE_CLAIMS,
     scopes: [...SUPPORTED_SCOPES],
+    extraParams: [OFFLINE_MARK],
+    expiresWithSession,
+    issueRefreshToken,
     // Apps commonly read email and name from the ID token rather than calling userinfo.
     conformIdTokenClaims: false,
     jwks: keys.jwks,
@@ -226,7 +264,9 @@ export function createEngine(db: Database, config: Config): Engine {
       return queueLogoutNotice(db, { clientId: this.clientId, uri: this.backchannelLogoutUri!, userId: sub, now: new Date() });
     };
     provider.use(async (ctx, next) => {
+      markOfflineRequest(ctx.req, ctx.path);
       await next();
+      await endFoyerSession(db, ctx);
       // A code handed out (not one redeemed at the token endpoint) is the moment the person signed in to the app.
       const code = ctx.oidc?.entities.AuthorizationCode;
       if (!code || (ctx.oidc.route !== 'authorization' && ctx.oidc.route !== 'resume')) return;

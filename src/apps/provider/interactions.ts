@@ -10,6 +10,9 @@ import type { AppRow } from '../schema.js';
 import { consentCovers, findAppByClientId, recordConsent } from '../service.js';
 import { SCOPE_WORDS, SUPPORTED_SCOPES } from './claims.js';
 import type { Engine, EngineProvider, InteractionDetails } from './engine.js';
+import { requestedScopes } from './offline-access.js';
+import { ACCESS_DENIED, PAGE_CSP, signInEndedPage } from './pages.js';
+import { rememberAppSignIn, takeAppSignIn } from '../sign-in-return.js';
 
 const params = z.object({ uid: z.string().min(1).max(100) });
 
@@ -34,7 +37,7 @@ async function loadStep(engine: Engine, deps: AppDeps, request: FastifyRequest, 
   if (details.uid !== (request.params as { uid: string }).uid) throw expired();
   const app = await findAppByClientId(deps.db, details.params.client_id);
   if (!app) throw expired();
-  const requested = (details.params.scope ?? 'openid').split(' ');
+  const requested = requestedScopes(details.params);
   const scopes = SUPPORTED_SCOPES.filter((s) => requested.includes(s));
   return { provider, details, app, scopes };
 }
@@ -66,13 +69,25 @@ async function finish(step: Step, request: FastifyRequest, reply: FastifyReply, 
 
 export function interactionRoutes(app: FoyerApp, deps: AppDeps, engine: Engine): void {
   app.get('/oidc/interaction/:uid', { schema: { hide: true, params } }, async (request, reply) => {
-    const step = await loadStep(engine, deps, request, reply);
+    let step: Step;
+    try {
+      step = await loadStep(engine, deps, request, reply);
+    } catch (error) {
+      if (!(error instanceof FoyerError) || error.code !== 'sign_in_expired') throw error;
+      return reply.status(400).type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(signInEndedPage(error.message));
+    }
     const here = `/oidc/interaction/${step.details.uid}`;
     const actor = sessionActor(request);
-    if (!actor) return reply.redirect(`/login?next=${encodeURIComponent(here)}`, 303);
+    if (!actor) {
+      rememberAppSignIn(reply, deps.config, here);
+      return reply.redirect(`/login?next=${encodeURIComponent(here)}`, 303);
+    }
     if (needsFreshSignIn(step.details, actor, new Date())) {
+      rememberAppSignIn(reply, deps.config, here);
       return reply.redirect(`/login?next=${encodeURIComponent(here)}&fresh=1`, 303);
     }
+    // Back from signing in, whichever way: nothing is left to return to.
+    takeAppSignIn(request, reply, deps.config);
     const { allowed } = await accessReason(deps.db, step.app.id, actor.user.id);
     if (!allowed) {
       await recordAudit(deps.db, auditContext(request), {
@@ -83,7 +98,7 @@ export function interactionRoutes(app: FoyerApp, deps: AppDeps, engine: Engine):
       });
       const to = await step.provider.interactionResult(request.raw, reply.raw, {
         error: 'access_denied',
-        error_description: 'You do not have access to this app. An administrator can add you to one of the groups that opens it.',
+        error_description: ACCESS_DENIED,
       });
       return reply.redirect(to, 303);
     }

@@ -15,14 +15,20 @@ const page = (title: string, body: string) => `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · Foyer</title>
 <style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#1f2937}
-h1{font-size:1.4rem}button{font-size:1rem;padding:.5rem 1rem;margin-right:.5rem}a{color:#4338ca}</style>
+h1{font-size:1.4rem}button{font-size:1rem;padding:.5rem 1rem;margin-right:.5rem}a{color:#4338ca}
+:root{color-scheme:light dark}@media (prefers-color-scheme:dark){body{background:#1a1b1e;color:#e5e7eb}a{color:#a5b4fc}}</style>
 </head><body>${body}</body></html>`;
+
+/** The administrator step that lets a refused person in, said wherever a refusal is explained. */
+const ADMIN_CAN_ADD = 'An administrator can add you to one of the groups that opens it.';
+/** The refusal an app receives as `error_description` and can show. */
+export const ACCESS_DENIED = `You do not have access to this app. ${ADMIN_CAN_ADD}`;
 
 /** What the person reads, by the OAuth error the engine hit; the codes are the specs', the sentences ours. */
 const EXPLANATIONS: Record<string, string> = {
   invalid_client: 'The app that sent you here is not registered with Foyer. Ask its administrator to check its client ID.',
   invalid_redirect_uri: 'The app asked Foyer to send you back to an address it has not registered. Ask an administrator to add it to the app in Foyer.',
-  access_denied: 'You do not have access to this app. An administrator can add you to one of the groups that opens it.',
+  access_denied: ACCESS_DENIED,
 };
 
 export async function errorPage(ctx: PageContext, out: { error: string; error_description?: string }): Promise<void> {
@@ -45,9 +51,9 @@ export async function logoutPage(ctx: PageContext, form: string): Promise<void> 
   ctx.type = 'html';
   ctx.body = page(
     'Sign out',
-    `<h1>Sign out${app ? ` of ${escapeHtml(app)}` : ''}?</h1><p>You will need to sign in again to use your apps.</p>${form}
-<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button>
-<button type="submit" form="op.logoutForm">No, stay signed in</button>`,
+    `<h1>Sign out${app ? ` of ${escapeHtml(app)}` : ''}?</h1><p>This signs you out of Foyer and of the apps you opened with it. You will need to sign in again to use them.</p>${form}
+<p><button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button></p>
+<p><button type="submit" form="op.logoutForm">Only sign out of ${app ? escapeHtml(app) : 'this app'}</button></p>`,
   );
 }
 
@@ -55,3 +61,18 @@ export async function signedOutPage(ctx: PageContext): Promise<void> {
   ctx.type = 'html';
   ctx.body = page('Signed out', '<h1>You are signed out</h1><p>You can close this page.</p><p><a href="/">Go to your Foyer home</a></p>');
 }
+
+/**
+ * An app sign-in step Foyer can no longer continue (already answered, expired, or started in another browser), opened
+ * in the browser, e.g. with Back after being refused: there is no app left to send it to, so the page says what to do.
+ */
+export const signInEndedPage = (explanation: string) =>
+  page(
+    'Sign-in ended',
+    `<h1>This sign-in to an app has ended</h1><p>${escapeHtml(explanation)}</p>
+<p>If the app told you that you do not have access to it: ${escapeHtml(ADMIN_CAN_ADD)}</p>
+<p><a href="/">Go to your Foyer home</a></p>`,
+  );
+
+/** The pages above carry their own inline styles and no scripts. */
+export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'";

@@ -5764,7 +5764,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with a one-time login link; the console then asks for a new passkey
-         * @description 410 `login_link_invalid` for an unknown, expired, used or revoked link; 403 `account_disabled`.
+         * @description 410 `login_link_invalid` for an unknown, expired, used or revoked link; 403 `account_disabled`. When this browser was sent to sign in by an app, `next` is that app's sign-in (`/oidc/interaction/<uid>`) to go back to.
          */
         post: {
             parameters: {
@@ -5789,6 +5789,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             user: components["schemas"]["Me"];
+                            /** @description The app sign-in this browser came from, to continue there; null when it did not come from an app */
+                            next: string | null;
                         } | {
                             /** @enum {boolean} */
                             mfaRequired: true;

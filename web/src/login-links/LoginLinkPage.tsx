@@ -2,6 +2,7 @@ import { Anchor, Button, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { call, client, toApiError, type ApiError, type Me } from '../api';
+import { continueToApp, takeAppReturn } from '../apps/appReturn';
 import { RegisterPasskeyStep } from '../join/RegisterPasskeyStep';
 import { useSession } from '../session';
 import { AuthCard } from '../ui/AuthCard';
@@ -19,6 +20,7 @@ export function LoginLinkPage() {
   const [failure, setFailure] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const [signedIn, setSignedIn] = useState<Me | null>(null);
+  const [appSignIn, setAppSignIn] = useState<string | null>(null);
 
   async function signIn() {
     setBusy(true);
@@ -30,14 +32,19 @@ export function LoginLinkPage() {
         return;
       }
       setSignedIn(reply.user);
+      setAppSignIn(reply.next);
     } catch (err) {
       setFailure(toApiError(err));
       setBusy(false);
     }
   }
 
+  // Sent here while an app was signing the person in (in this browser, perhaps another tab): go back to the app.
   function finish() {
     if (signedIn) setUser(signedIn);
+    const sameTab = takeAppReturn();
+    const app = appSignIn ?? sameTab;
+    if (app) return continueToApp(app);
     navigate('/', { replace: true });
   }
 

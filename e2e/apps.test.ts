@@ -1,0 +1,265 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import * as oidc from 'openid-client';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { addVirtualAuthenticator, flowSteps, launchBrowser, openSession, screenshot, startFoyer, type BrowserSession, type Foyer } from './harness.js';
+
+const escapeHtml = (value: string) =>
+  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/**
+ * A demo app, as a self-hosted app signs people in with Foyer: openid-client with discovery, code and PKCE. Its launch
+ * URL (`/`) starts a sign-in; its callback redeems the code and shows who is signed in, or the error Foyer sent back.
+ */
+async function startDemoApp(name: string) {
+  const pending = new Map<string, { verifier: string; nonce: string }>();
+  let rp: oidc.Configuration | undefined;
+  const page = (body: string) => `<!DOCTYPE html><html lang="en"><head><title>${escapeHtml(name)}</title></head><body>${body}</body></html>`;
+
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', demo.url);
+    const answer = async (): Promise<{ status: number; body?: string; location?: string }> => {
+      if (!rp) return { status: 503, body: page('<p>Not configured yet</p>') };
+      if (url.pathname === '/') {
+        const verifier = oidc.randomPKCECodeVerifier();
+        const state = oidc.randomState();
+        const nonce = oidc.randomNonce();
+        pending.set(state, { verifier, nonce });
+        const to = oidc.buildAuthorizationUrl(rp, {
+          redirect_uri: `${demo.url}/callback`,
+          scope: 'openid profile email',
+          code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+          code_challenge_method: 'S256',
+          state,
+          nonce,
+        });
+        return { status: 302, location: to.href };
+      }
+      if (url.pathname === '/callback') {
+        demo.callbacks.push(url);
+        const error = url.searchParams.get('error');
+        if (error) {
+          const description = url.searchParams.get('error_description') ?? '';
+          return { status: 403, body: page(`<h1>${escapeHtml(name)} could not sign you in</h1><p>${escapeHtml(error)}</p><p>${escapeHtml(description)}</p>`) };
+        }
+        const state = url.searchParams.get('state') ?? '';
+        const checks = pending.get(state);
+        if (!checks) return { status: 400, body: page('<p>Unknown sign-in</p>') };
+        pending.delete(state);
+        const tokens = await oidc.authorizationCodeGrant(rp, url, { pkceCodeVerifier: checks.verifier, expectedState: state, expectedNonce: checks.nonce });
+        const claims = tokens.claims()!;
+        const userinfo = await oidc.fetchUserInfo(rp, tokens.access_token, claims.sub);
+        return {
+          status: 200,
+          body: page(
+            `<h1>Welcome to ${escapeHtml(name)}</h1><p>Signed in as <span data-testid="id-token-email">${escapeHtml(String(claims.email))}</span></p>` +
+              `<p>Userinfo email: <span data-testid="userinfo-email">${escapeHtml(String(userinfo.email))}</span></p>`,
+          ),
+        };
+      }
+      return { status: 404, body: page('<p>Not found</p>') };
+    };
+    answer().then(
+      (out) => {
+        res.statusCode = out.status;
+        if (out.location) res.setHeader('location', out.location);
+        res.setHeader('content-type', 'text/html; charset=utf-8');
+        res.end(out.body ?? '');
+      },
+      (error: Error) => {
+        res.statusCode = 500;
+        res.end(page(`<p>${escapeHtml(error.message)}</p>`));
+      },
+    );
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const demo = {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    callbacks: [] as URL[],
+    async configure(issuer: string, clientId: string, clientSecret: string) {
+      rp = await oidc.discovery(new URL(issuer), clientId, clientSecret, oidc.ClientSecretBasic(clientSecret), { execute: [oidc.allowInsecureRequests] });
+    },
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+  return demo;
+}
+
+const SHOTS = '/tmp/shots-apps-finish';
+
+/** The page at a phone's width and a laptop's, for looking at: test-results/ and /tmp/shots-apps-finish/. */
+async function screenshots(page: Page, name: string) {
+  mkdirSync(SHOTS, { recursive: true });
+  for (const width of [390, 1280]) {
+    await page.setViewportSize({ width, height: width === 390 ? 844 : 800 });
+    const path = await screenshot(page, `${name}-${width}`);
+    copyFileSync(path, `${SHOTS}/${name}-${width}.png`);
+  }
+}
+
+describe('apps: a member opens an app from their home with a passkey, allows it once, and a non-member is refused', () => {
+  let foyer: Foyer | undefined;
+  let browser: Browser | undefined;
+  let admin: BrowserSession;
+  let mia: BrowserSession;
+  let current: BrowserSession | undefined;
+  let wiki: Awaited<ReturnType<typeof startDemoApp>> | undefined;
+  let chat: Awaited<ReturnType<typeof startDemoApp>> | undefined;
+  let refusedStep = '';
+  const step = flowSteps('apps', () => ({ page: current?.page, foyer }));
+  const member = { name: 'Mia Member', email: 'mia@example.com', username: 'mia', password: 'mia correct horse battery' };
+  const outsider = { name: 'Otto Outside', email: 'otto@example.com', username: 'otto', password: 'otto correct horse battery' };
+
+  /** Every page the main frame showed from now on. */
+  const visited = (page: Page) => {
+    const urls: string[] = [];
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) urls.push(frame.url());
+    });
+    return urls;
+  };
+
+  const signInWithPassword = async (page: Page, who: { email: string; password: string }) => {
+    await page.goto('/login');
+    await page.getByLabel('Email or username').fill(who.email);
+    await page.getByLabel('Password', { exact: true }).fill(who.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+  };
+
+  beforeAll(async () => {
+    foyer = await startFoyer();
+    browser = await launchBrowser();
+    wiki = await startDemoApp('Demo Wiki');
+    chat = await startDemoApp('Demo Chat');
+    admin = await openSession(browser, foyer);
+    current = admin;
+  });
+
+  afterAll(async () => {
+    await browser?.close().catch(() => undefined);
+    await wiki?.stop();
+    await chat?.stop();
+    await foyer?.stop();
+  });
+
+  const post = async (path: string, data: unknown) => {
+    const res = await admin.context.request.post(path, { data, headers: { origin: foyer!.url } });
+    expect(res.status(), await res.text()).toBeLessThan(300);
+    return res.json();
+  };
+
+  step('the administrator registers Demo Wiki (asks consent) and Demo Chat (does not) for the Staff group', async () => {
+    await signInWithPassword(admin.page, foyer!.admin);
+    const staff = await post('/api/v1/admin/groups', { name: 'Staff' });
+    await post('/api/v1/admin/users', { ...member, groupIds: [staff.id] });
+    await post('/api/v1/admin/users', outsider);
+    for (const [demo, name, requireConsent] of [
+      [wiki!, 'Demo Wiki', true],
+      [chat!, 'Demo Chat', false],
+    ] as const) {
+      const { app, clientSecret } = await post('/api/v1/admin/apps', {
+        name,
+        type: 'confidential',
+        redirectUris: [`${demo.url}/callback`],
+        launchUrl: `${demo.url}/`,
+        requireConsent,
+        access: { everyone: false, groupIds: [staff.id] },
+      });
+      await demo.configure(foyer!.url, app.clientId, clientSecret);
+    }
+  });
+
+  step('Mia adds a passkey, signs out, and signs back in with it alone; her home shows both app tiles', async () => {
+    mia = await openSession(browser!, foyer!);
+    current = mia;
+    const { page } = mia;
+    await addVirtualAuthenticator(page);
+    await signInWithPassword(page, member);
+    const passkeys = page.getByRole('region', { name: 'Passkeys' });
+    await passkeys.getByRole('button', { name: 'Add a passkey' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a passkey' });
+    await dialog.getByLabel('Passkey name').fill('Phone');
+    await dialog.getByRole('button', { name: 'Create passkey' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByRole('button', { name: 'Continue with a passkey' }).click();
+    await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/');
+    const apps = page.getByRole('region', { name: 'Your apps' });
+    await apps.getByRole('link', { name: 'Demo Wiki' }).waitFor();
+    await apps.getByRole('link', { name: 'Demo Chat' }).waitFor();
+  });
+
+  step('the Demo Wiki tile goes to the app, which sends her to Foyer: the consent page names the app and what it will see', async () => {
+    const { page } = mia;
+    await page.getByRole('region', { name: 'Your apps' }).getByRole('link', { name: 'Demo Wiki' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Demo Wiki?' }).waitFor();
+    expect(new URL(page.url()).pathname).toMatch(/^\/authorize\/[\w-]+$/);
+    await page.getByText('Demo Wiki will see:').waitFor();
+    for (const words of ['That it is you (an identifier that never changes)', 'Your name and username', 'Your email address']) {
+      await page.getByRole('listitem').filter({ hasText: words }).waitFor();
+    }
+    await screenshots(page, 'apps-01-consent');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  step('Allow: the demo app shows her email from the ID token and from userinfo', async () => {
+    const { page } = mia;
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.getByRole('heading', { name: 'Welcome to Demo Wiki' }).waitFor();
+    expect(await page.getByTestId('id-token-email').innerText()).toBe(member.email);
+    expect(await page.getByTestId('userinfo-email').innerText()).toBe(member.email);
+  });
+
+  step('a second visit signs her in without asking again', async () => {
+    const { page } = mia;
+    const urls = visited(page);
+    await page.goto(`${wiki!.url}/`);
+    await page.getByRole('heading', { name: 'Welcome to Demo Wiki' }).waitFor();
+    expect(urls.filter((u) => u.includes('/authorize/'))).toEqual([]);
+  });
+
+  step('Demo Chat, which needs no consent, signs her in straight from its tile', async () => {
+    const { page } = mia;
+    await page.goto('/');
+    const urls = visited(page);
+    await page.getByRole('region', { name: 'Your apps' }).getByRole('link', { name: 'Demo Chat' }).click();
+    await page.getByRole('heading', { name: 'Welcome to Demo Chat' }).waitFor();
+    expect(await page.getByTestId('id-token-email').innerText()).toBe(member.email);
+    expect(urls.filter((u) => u.includes('/authorize/'))).toEqual([]);
+    expect(mia.pageErrors).toEqual([]);
+  });
+
+  step('Otto, in no group, has no tile and is refused: no code, and the app shows which administrator step would let him in', async () => {
+    const otto = await openSession(browser!, foyer!);
+    current = otto;
+    const { page } = otto;
+    await signInWithPassword(page, outsider);
+    await page.getByText('No apps to open yet.', { exact: false }).waitFor();
+    const before = wiki!.callbacks.length;
+    page.on('request', (request) => {
+      if (/\/oidc\/interaction\/[\w-]+$/.test(request.url())) refusedStep = request.url();
+    });
+    await page.goto(`${wiki!.url}/`);
+    await page.getByRole('heading', { name: 'Demo Wiki could not sign you in' }).waitFor();
+    const callback = wiki!.callbacks[before]!;
+    expect(callback.searchParams.get('error')).toBe('access_denied');
+    expect(callback.searchParams.has('code')).toBe(false);
+    await page.getByText('You do not have access to this app. An administrator can add you to one of the groups that opens it.').waitFor();
+    await screenshots(page, 'apps-02-refused-at-app');
+  });
+
+  step('opening the refused sign-in step again, where Foyer has no app to send him back to, its page says the same in words', async () => {
+    const { page } = current!;
+    expect(refusedStep).toMatch(/\/oidc\/interaction\//);
+    await page.goto(refusedStep);
+    await page.getByRole('heading', { name: 'This sign-in to an app has ended' }).waitFor();
+    await page.getByText('An administrator can add you to one of the groups that opens it.', { exact: false }).waitFor();
+    await screenshots(page, 'apps-03-sign-in-ended');
+  });
+});
