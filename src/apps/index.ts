@@ -5,6 +5,8 @@ import { interactionRoutes } from './provider/interactions.js';
 import { mountEngine } from './provider/mount.js';
 import { appRoutes } from './routes.js';
 
+export { countApps } from './counts.js';
+
 /**
  * Apps: the admin and personal API, and Foyer as their OpenID Provider (the engine's endpoints and Foyer's own
  * sign-in and consent steps). Importing this module registers the apps' access holder and membership listener.
