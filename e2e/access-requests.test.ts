@@ -37,7 +37,7 @@ describe('access requests: a visitor asks, an administrator approves, the invita
     await page.getByLabel('Email or username').fill(identifier);
     await page.getByLabel('Password', { exact: true }).fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
   }
 
   async function mailTo(address: string, subject: string) {
@@ -150,7 +150,7 @@ describe('access requests: a visitor asks, an administrator approves, the invita
     await page.getByLabel('Confirm password').fill(visitor.password);
     await screenshot(page, 'access-requests-08-set-password');
     await page.getByRole('button', { name: 'Set password and sign in' }).click();
-    await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
     await guest.context.clearCookies();
     await signIn(guest, visitor.email, visitor.password);
     await screenshot(page, 'access-requests-09-signed-in');

@@ -45,7 +45,7 @@ describe('apps console: an administrator registers an app, tries it on people an
     await page.getByLabel('Email or username').fill(foyer!.admin.email);
     await page.getByLabel('Password', { exact: true }).fill(foyer!.admin.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
     const ops = await post('/api/v1/admin/groups', { name: 'Operations' });
     await post('/api/v1/admin/users', { ...olga, groupIds: [ops.id] });
     await post('/api/v1/admin/users', pat);
@@ -119,7 +119,7 @@ describe('apps console: an administrator registers an app, tries it on people an
     await page.getByLabel('Email or username').fill(olga.email);
     await page.getByLabel('Password', { exact: true }).fill(olga.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
     const auth = new URL('/oidc/auth', foyer!.url);
     auth.search = new URLSearchParams({
       client_id: clientId,

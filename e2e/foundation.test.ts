@@ -48,8 +48,10 @@ describe('foundation: the bootstrap administrator signs in, sees the users, sign
     const { admin } = foyer!;
     await page.getByLabel('Password', { exact: true }).fill(admin.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/');
+    await page.goto('/account');
+    await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
     const details = page.getByLabel('Account details');
     const text = await details.innerText();
     expect(text).toContain(admin.name);

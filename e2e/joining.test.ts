@@ -7,7 +7,7 @@ async function signInAsAdmin(page: Page, foyer: Foyer): Promise<void> {
   await page.getByLabel('Email or username').fill(foyer.admin.email);
   await page.getByLabel('Password', { exact: true }).fill(foyer.admin.password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+  await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
 }
 
 /** The links of the newest message to `to` in the dev mailbox (no SMTP is configured, so mail is captured there). */
@@ -75,7 +75,7 @@ describe('joining: a sign-up link with limit 1 and a group, used by one visitor 
     await screenshot(page, 'joining-03-sign-up-form');
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('button', { name: 'Register a passkey' }).click();
-    await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
     await page.getByText('Confirm your email address').waitFor();
     await screenshot(page, 'joining-04-dashboard');
     const users = await (await admin.page.request.get('/api/v1/admin/users?q=vera')).json();
@@ -86,7 +86,7 @@ describe('joining: a sign-up link with limit 1 and a group, used by one visitor 
     const { page } = visitor;
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByRole('button', { name: 'Continue with a passkey' }).click();
-    await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
     expect(visitor.pageErrors).toEqual([]);
   });
 
@@ -146,7 +146,7 @@ describe('joining: an invitation email, a password set through its link, and a l
     await page.getByLabel('New password').fill('ivan has a long password');
     await page.getByLabel('Confirm password').fill('ivan has a long password');
     await page.getByRole('button', { name: 'Set password and sign in' }).click();
-    await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
     expect(await page.getByText('Confirm your email address').count()).toBe(0);
     await admin.page.reload();
     await admin.page.getByRole('region', { name: 'Pending invitations' }).getByText('No pending invitations.').waitFor();
@@ -172,6 +172,8 @@ describe('joining: an invitation email, a password set through its link, and a l
     await device.page.getByRole('heading', { name: 'Register a new passkey' }).waitFor();
     await screenshot(device.page, 'joining-10-login-link-passkey');
     await device.page.getByRole('button', { name: 'Register a passkey' }).click();
+    await device.page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
+    await device.page.goto('/account');
     await device.page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
     await device.page.getByRole('region', { name: 'Passkeys' }).getByRole('table').waitFor();
     expect(device.pageErrors).toEqual([]);

@@ -7,7 +7,7 @@ async function signInAsAdmin(page: Page, foyer: Foyer): Promise<void> {
   await page.getByLabel('Email or username').fill(foyer.admin.email);
   await page.getByLabel('Password', { exact: true }).fill(foyer.admin.password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+  await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
 }
 
 async function fillDetails(page: Page) {
@@ -74,7 +74,7 @@ describe('onboarding: stopping before the passkey strands nobody', () => {
     await page.goto(link);
     await fillDetails(page);
     await page.getByRole('button', { name: 'Register a passkey' }).click();
-    await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/');
     expect(visitor.pageErrors).toEqual([]);
     await screenshot(page, 'onboarding-02-home');

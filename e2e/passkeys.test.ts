@@ -30,6 +30,8 @@ describe('passkeys: register one from Security, sign out, and sign back in with 
     await page.getByLabel('Email or username').fill(foyer!.admin.email);
     await page.getByLabel('Password', { exact: true }).fill(foyer!.admin.password);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
+    await page.goto('/account');
     await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
     await passkeysCard().getByText('You have no passkeys yet.').waitFor();
   });
@@ -59,6 +61,8 @@ describe('passkeys: register one from Security, sign out, and sign back in with 
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect((await page.context().cookies()).filter((c) => c.name.endsWith('foyer_session'))).toEqual([]);
     await page.getByRole('button', { name: 'Continue with a passkey' }).click();
+    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
+    await page.goto('/account');
     await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
     const table = passkeysCard().getByRole('table', { name: 'Your passkeys' });
     const row = table.locator('tbody tr').filter({ hasText: 'Work laptop' });

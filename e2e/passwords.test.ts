@@ -68,7 +68,7 @@ describe('passwords: forgot password → the mailed link → a new password → 
     await page.getByLabel('New password').fill(NEW_PASSWORD);
     await page.getByLabel('Confirm password').fill(NEW_PASSWORD);
     await page.getByRole('button', { name: 'Save new password' }).click();
-    await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
   });
 
   step('the old password no longer works, and the link works only once', async () => {
@@ -91,9 +91,11 @@ describe('passwords: forgot password → the mailed link → a new password → 
     await elsewhere.page.getByLabel('Email or username').fill(foyer!.admin.email);
     await elsewhere.page.getByLabel('Password', { exact: true }).fill(NEW_PASSWORD);
     await elsewhere.page.getByRole('button', { name: 'Sign in' }).click();
-    await elsewhere.page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+    await elsewhere.page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
 
     await signIn(NEW_PASSWORD);
+    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
+    await page.goto('/account');
     await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
     const card = page.getByRole('region', { name: 'Password' });
     await card.getByRole('button', { name: 'Change password' }).click();

@@ -29,7 +29,7 @@ describe('roles: the administrator creates a custom role in the matrix and gives
     await page.getByLabel('Email or username').fill(foyer!.admin.email);
     await page.getByLabel('Password', { exact: true }).fill(foyer!.admin.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
     const created = await post('/api/v1/admin/users', sam);
     expect(created.status(), await created.text()).toBe(201);
   });

@@ -54,7 +54,7 @@ describe('single sign-on: an administrator adds a provider and switches an accou
     await page.getByLabel('Email or username').fill(foyer!.admin.email);
     await page.getByLabel('Password', { exact: true }).fill(foyer!.admin.password);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'SSO providers' }).click();
     await page.getByRole('button', { name: 'Add provider' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add an SSO provider' });
@@ -100,6 +100,8 @@ describe('single sign-on: an administrator adds a provider and switches an accou
     await page.goto('/login');
     await screenshot(page, 'sso-04-sign-in-page');
     await signInAtProvider(person, 'alice');
+    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
+    await page.goto('/account');
     await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
     await page.getByText(alice.email).first().waitFor();
     const card = page.getByRole('region', { name: 'Single sign-on' });

@@ -38,7 +38,12 @@ describe('two-factor: a person turns on an authenticator app and signs in with i
     await page.getByRole('button', { name: 'Sign in' }).click();
   }
 
-  const myAccount = (session: BrowserSession) => session.page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+  /** Signed in, they land on their home; the two-factor cards are on My account. */
+  const myAccount = async ({ page }: BrowserSession) => {
+    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
+    await page.goto('/account');
+    await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+  };
 
   async function createUser(who: typeof grace): Promise<string> {
     const res = await admin.page.request.post('/api/v1/admin/users', {

@@ -33,7 +33,7 @@ describe('users import: the administrator uploads a CSV and finds the new people
     await page.getByLabel('Email or username').fill(foyer!.admin.email);
     await page.getByLabel('Password', { exact: true }).fill(foyer!.admin.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
     const group = await context.request.post('/api/v1/admin/groups', { data: { name: 'Engineering' }, headers: { origin: foyer!.url } });
     expect(group.status(), await group.text()).toBe(201);
     await page.goto('/admin/users');

@@ -31,7 +31,7 @@ describe('users: an administrator adds a person, changes their role, and disable
     await page.getByLabel('Email or username').fill(identifier);
     await page.getByLabel('Password', { exact: true }).fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
   }
 
   const usersTable = () => admin.page.getByTestId('users-table');

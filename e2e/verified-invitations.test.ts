@@ -48,7 +48,7 @@ describe('verified invitations: host and guest exchange codes in two browsers, t
     await page.getByLabel('Email or username').fill(foyer!.admin.email);
     await page.getByLabel('Password', { exact: true }).fill(foyer!.admin.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
     link = await createInvitation(guestPerson.name);
   });
 
@@ -101,8 +101,8 @@ describe('verified invitations: host and guest exchange codes in two browsers, t
     current = guest;
     const { page } = guest;
     await page.getByRole('button', { name: 'Register a passkey' }).click();
-    await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
-    await page.getByText(guestPerson.email).first().waitFor();
+    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
+    await page.getByText(`Welcome, ${guestPerson.name}.`).waitFor();
     await screenshot(page, 'verified-invitations-07-guest-signed-in');
     expect(guest.pageErrors).toEqual([]);
   });
@@ -111,8 +111,8 @@ describe('verified invitations: host and guest exchange codes in two browsers, t
     const { page } = guest;
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Continue with a passkey' }).click();
-    await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
-    await page.getByText(guestPerson.email).first().waitFor();
+    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
+    await page.getByText(`Welcome, ${guestPerson.name}.`).waitFor();
     expect(guest.pageErrors).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { accountRoutes } from './account/routes.js';
 import { accessRequestRoutes } from './access-requests/routes.js';
+import { adminOverviewRoutes } from './admin-overview/index.js';
 import { apiTokenRoutes } from './api-tokens/routes.js';
 import { appsFeature } from './apps/index.js';
 import { auditRoutes } from './audit/routes.js';
@@ -14,6 +15,7 @@ import { signInOptionsRoutes } from './auth/sign-in-options.js';
 import { passkeyRoutes } from './auth/passkeys/routes.js';
 import { sessionListRoutes } from './auth/sessions/session-list-routes.js';
 import { groupRoutes } from './groups/routes.js';
+import { homeRoutes } from './home/index.js';
 import { emailVerificationRoutes } from './email-verification/routes.js';
 import { invitationRoutes } from './invitations/routes.js';
 import { loginLinkRoutes } from './login-links/routes.js';
@@ -74,6 +76,8 @@ export function buildApp(deps: AppDeps): Promise<FoyerApp> {
     verifiedInvitationRoutes(app, deps);
     accessRequestRoutes(app, deps);
     appsFeature(app, deps);
+    homeRoutes(app, deps);
+    adminOverviewRoutes(app, deps);
   });
 }
 

@@ -85,6 +85,7 @@ const RULES: Record<string, Rule & { body?: unknown }> = {
   'DELETE /api/v1/me/sso/{id}': SELF,
   'GET /api/v1/me/notifications': SELF,
   'PATCH /api/v1/me/notifications': SELF,
+  'GET /api/v1/me/home': SELF,
 
   'GET /api/v1/admin/users': people('users.read'),
   'POST /api/v1/admin/users': { ...people('users.create'), body: { name: 'New Person', email: 'new.person@example.com', username: 'new.person' } },
@@ -154,6 +155,8 @@ const RULES: Record<string, Rule & { body?: unknown }> = {
   'POST /api/v1/admin/api-tokens': { ...config('api_tokens.manage'), body: { name: 'A token' } },
   'DELETE /api/v1/admin/api-tokens/{id}': people('api_tokens.manage'),
   'GET /api/v1/admin/audit-events': people('audit.read'),
+  // Each part answers only to its own permission, and the parts about other people never to External users.
+  'GET /api/v1/admin/overview': config(...ALL_PERMISSIONS),
 
   'GET /api/v1/admin/settings': config('settings.manage'),
   'PATCH /api/v1/admin/settings': { ...config('settings.manage'), body: {} },

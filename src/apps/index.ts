@@ -5,6 +5,7 @@ import { interactionRoutes } from './provider/interactions.js';
 import { mountEngine } from './provider/mount.js';
 import { appRoutes } from './routes.js';
 
+export { countApps } from './counts.js';
 export { takeAppSignIn } from './sign-in-return.js';
 
 /**

@@ -2,7 +2,7 @@
 export { type Actor, actorUserColumns, authorize, authorizeSeeingPeople, splitToken } from './actor.js';
 export { credentialSaved, onCredentialSaved, type CredentialChange, type CredentialListener } from './credentials.js';
 export { confirmedMethodsOf } from './mfa/methods.js';
-export { mfaSettingsSection } from './mfa/settings.js';
+export { mfaSettingsSection, readMfaSettings } from './mfa/settings.js';
 export { consumeOneTimeToken, endUnusedOneTimeTokens, isOneTimeTokenUsable, issueOneTimeToken } from './one-time-tokens/service.js';
 export { countPasskeys } from './passkeys/service.js';
 export { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords/hashing.js';

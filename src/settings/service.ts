@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, max, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { recordAudit, type AuditContext } from '../audit/index.js';
 import { preparedQuery, type Database } from '../platform/db.js';
@@ -46,4 +46,16 @@ export async function writeSettings<S extends z.ZodType>(
     await recordAudit(db, context, { action: 'settings.updated', targetType: 'settings', targetId: key, details });
   }
   return parsed as z.output<S>;
+}
+
+/**
+ * When any of these settings areas was last saved from the console, or null if never: saving counts even when
+ * nothing changed, because it shows someone looked at the area and chose its values.
+ */
+export async function settingsSavedAt(db: Database, keys: readonly string[]): Promise<Date | null> {
+  const [row] = await db
+    .select({ at: max(instanceSettings.updatedAt) })
+    .from(instanceSettings)
+    .where(inArray(instanceSettings.key, [...keys]));
+  return row?.at ?? null;
 }

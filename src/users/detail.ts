@@ -115,19 +115,29 @@ export async function userAuditTrail(
     .orderBy(desc(auditEvents.id))
     .limit(take);
   const { items, nextCursor } = paginate(rows, page.limit, (e) => [e.id]);
-  const names = await partyNames(db, items);
-  return {
-    items: items.map((e) => ({
-      id: String(e.id),
-      occurredAt: isoDate(e.occurredAt),
-      action: e.action,
-      actor: { type: e.actorType, id: e.actorId, name: nameOf(names, e.actorType, e.actorId) },
-      target: e.targetType ? { type: e.targetType, id: e.targetId, name: nameOf(names, e.targetType, e.targetId, 'target') } : null,
-      ip: e.ip,
-      details: e.details,
-    })),
-    nextCursor,
-  };
+  return { items: await withNames(db, items), nextCursor };
+}
+
+/**
+ * The newest events of the whole audit log with the names of who did what to whom, for the administrator's home.
+ * It shares the name lookup of a person's trail, which is why it lives here rather than in `audit`.
+ */
+export async function recentAuditEvents(db: Database, limit: number): Promise<z.infer<typeof userAuditEventSchema>[]> {
+  const rows = await db.select().from(auditEvents).orderBy(desc(auditEvents.id)).limit(limit);
+  return withNames(db, rows);
+}
+
+async function withNames(db: Database, events: AuditEventRow[]): Promise<z.infer<typeof userAuditEventSchema>[]> {
+  const names = await partyNames(db, events);
+  return events.map((e) => ({
+    id: String(e.id),
+    occurredAt: isoDate(e.occurredAt),
+    action: e.action,
+    actor: { type: e.actorType, id: e.actorId, name: nameOf(names, e.actorType, e.actorId) },
+    target: e.targetType ? { type: e.targetType, id: e.targetId, name: nameOf(names, e.targetType, e.targetId, 'target') } : null,
+    ip: e.ip,
+    details: e.details,
+  }));
 }
 
 interface Names {

@@ -3,9 +3,11 @@ import { AppPage } from './apps/AppPage';
 import { Navigate, Route, Routes } from 'react-router-dom';
 import { AccessRequestsPage } from './access-requests/AccessRequestsPage';
 import { AccountPage } from './account/AccountPage';
+import { AdminHomePage } from './admin-home/AdminHomePage';
 import { ConsentPage } from './apps/ConsentPage';
 import { GroupDetailPage } from './groups/GroupDetailPage';
 import { GroupsPage } from './groups/GroupsPage';
+import { HomePage } from './home/HomePage';
 import { AppLayout } from './layout/AppLayout';
 import { MailPage } from './mail/MailPage';
 import { NotFoundPage } from './not-found/NotFoundPage';
@@ -51,8 +53,9 @@ export function App() {
       <Route path="/login-link" element={<LoginLinkPage />} />
       <Route path="/authorize/:uid" element={<ConsentPage />} />
       <Route element={<AppLayout />}>
-        <Route index element={<AccountPage />} />
+        <Route index element={<HomePage />} />
         <Route path="account" element={<AccountPage />} />
+        <Route path="admin" element={<AdminHomePage />} />
         <Route path="admin/apps" element={<AppsPage />} />
         <Route path="admin/apps/:id" element={<AppPage />} />
         <Route path="admin/users" element={<UsersPage />} />

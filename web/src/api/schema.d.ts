@@ -10188,6 +10188,105 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/home": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your home: your groups, the roles you hold and where they come from, and what would make your account safer */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MyHome"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The administrator's home: setup checklist, what waits for them, recent activity (needs any permission) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AdminOverview"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/users/import-template": {
         parameters: {
             query?: never;
@@ -10498,6 +10597,60 @@ export interface components {
             emailVerified: boolean;
             createdAt: string;
         };
+        UserAuditEventInput: {
+            id: string;
+            occurredAt: string;
+            action: string;
+            actor: {
+                type: string;
+                id: string | null;
+                name: string | null;
+            };
+            target: {
+                type: string;
+                id: string | null;
+                name: string | null;
+            } | null;
+            ip: string | null;
+            details: {
+                [key: string]: unknown;
+            };
+        };
+        AdminUserDetailPageInput: {
+            user: {
+                id: string;
+                name: string;
+                email: string;
+                username: string;
+                /** @enum {string} */
+                status: "active" | "disabled" | "revoked" | "pending_approval";
+                /** @enum {string} */
+                profile: "member" | "external";
+                roles: {
+                    id: string;
+                    name: string;
+                }[];
+                /** @enum {string} */
+                authMethod: "local" | "sso" | "sso_password" | "pending_setup";
+                lastLoginAt: string | null;
+                groups: {
+                    id: string;
+                    name: string;
+                }[];
+                emailVerified: boolean;
+                createdAt: string;
+                updatedAt: string;
+                permissions: string[];
+                passkeyCount: number;
+            };
+            /** @description The 50 most recently used open sessions; all of them: GET /api/v1/admin/users/{id}/sessions */
+            sessions: components["schemas"]["SessionInput"][];
+            auditTrail: {
+                items: components["schemas"]["UserAuditEventInput"][];
+                nextCursor: string | null;
+            } | null;
+            mfaMethods: ("totp" | "email" | "sms")[];
+        };
         InvitationSettingsInput: {
             /** @description Days an invitation link stays valid (1–90, default 7) */
             invitationTtlDays: number;
@@ -10519,18 +10672,6 @@ export interface components {
             createdAt: string;
             decidedAt: string | null;
             deletedAt: string | null;
-        };
-        ApiTokenInput: {
-            id: string;
-            name: string;
-            createdBy: {
-                id: string;
-                name: string;
-            };
-            createdAt: string;
-            expiresAt: string | null;
-            lastUsedAt: string | null;
-            revokedAt: string | null;
         };
         AppAccessReasonInput: {
             /** @description Open to everyone */
@@ -10591,6 +10732,36 @@ export interface components {
             scopes: string[];
             consentedAt: string;
             lastSignInAt: string | null;
+        };
+        AdminOverviewInput: {
+            /** @description The setup steps the caller may do, in order; each needs the permission of the page that does it */
+            checklist: {
+                /** @enum {string} */
+                item: "mail" | "allowed_domains" | "sign_in_policy" | "first_app" | "first_invitation";
+                done: boolean;
+            }[];
+            counts: {
+                /** @description Access requests nobody has decided yet; null without access_requests.read, and always for External users */
+                pendingAccessRequests: number | null;
+                /** @description Invitations not accepted, revoked or expired; null without invitations.manage, and always for External users */
+                pendingInvitations: number | null;
+                /** @description Disabled accounts; null without users.read, and always for External users */
+                disabledAccounts: number | null;
+            };
+            /** @description The 10 newest audit events with names; null without audit.read, and always for External users */
+            recentActivity: components["schemas"]["UserAuditEventInput"][] | null;
+        };
+        ApiTokenInput: {
+            id: string;
+            name: string;
+            createdBy: {
+                id: string;
+                name: string;
+            };
+            createdAt: string;
+            expiresAt: string | null;
+            lastUsedAt: string | null;
+            revokedAt: string | null;
         };
         AuditEventInput: {
             id: string;
@@ -10702,6 +10873,33 @@ export interface components {
             /** @enum {string} */
             status: "active" | "disabled" | "revoked" | "pending_approval";
             addedAt: string;
+        };
+        MyHomeInput: {
+            /** @description The groups the person belongs to, by name */
+            groups: {
+                id: string;
+                name: string;
+            }[];
+            /** @description Every role the person holds, directly or through groups */
+            roles: {
+                id: string;
+                name: string;
+                /** @description Given to the person themselves */
+                direct: boolean;
+                /** @description Their groups that carry the role */
+                groups: {
+                    id: string;
+                    name: string;
+                }[];
+            }[];
+            security: {
+                emailVerified: boolean;
+                passkeys: number;
+                /** @description The kinds of second factor set up (totp, email, sms) */
+                secondFactors: string[];
+                /** @description What would make the account safer, most urgent first */
+                nextSteps: ("verify_email" | "add_passkey" | "add_second_passkey" | "turn_on_two_factor")[];
+            };
         };
         PendingInvitationInput: {
             id: string;
@@ -10868,60 +11066,6 @@ export interface components {
                 code: string;
                 message: string;
             };
-        };
-        UserAuditEventInput: {
-            id: string;
-            occurredAt: string;
-            action: string;
-            actor: {
-                type: string;
-                id: string | null;
-                name: string | null;
-            };
-            target: {
-                type: string;
-                id: string | null;
-                name: string | null;
-            } | null;
-            ip: string | null;
-            details: {
-                [key: string]: unknown;
-            };
-        };
-        AdminUserDetailPageInput: {
-            user: {
-                id: string;
-                name: string;
-                email: string;
-                username: string;
-                /** @enum {string} */
-                status: "active" | "disabled" | "revoked" | "pending_approval";
-                /** @enum {string} */
-                profile: "member" | "external";
-                roles: {
-                    id: string;
-                    name: string;
-                }[];
-                /** @enum {string} */
-                authMethod: "local" | "sso" | "sso_password" | "pending_setup";
-                lastLoginAt: string | null;
-                groups: {
-                    id: string;
-                    name: string;
-                }[];
-                emailVerified: boolean;
-                createdAt: string;
-                updatedAt: string;
-                permissions: string[];
-                passkeyCount: number;
-            };
-            /** @description The 50 most recently used open sessions; all of them: GET /api/v1/admin/users/{id}/sessions */
-            sessions: components["schemas"]["SessionInput"][];
-            auditTrail: {
-                items: components["schemas"]["UserAuditEventInput"][];
-                nextCursor: string | null;
-            } | null;
-            mfaMethods: ("totp" | "email" | "sms")[];
         };
         GuestVerifiedInvitationInput: {
             id: string;
@@ -11153,6 +11297,60 @@ export interface components {
             emailVerified: boolean;
             createdAt: string;
         };
+        UserAuditEvent: {
+            id: string;
+            occurredAt: string;
+            action: string;
+            actor: {
+                type: string;
+                id: string | null;
+                name: string | null;
+            };
+            target: {
+                type: string;
+                id: string | null;
+                name: string | null;
+            } | null;
+            ip: string | null;
+            details: {
+                [key: string]: unknown;
+            };
+        };
+        AdminUserDetailPage: {
+            user: {
+                id: string;
+                name: string;
+                email: string;
+                username: string;
+                /** @enum {string} */
+                status: "active" | "disabled" | "revoked" | "pending_approval";
+                /** @enum {string} */
+                profile: "member" | "external";
+                roles: {
+                    id: string;
+                    name: string;
+                }[];
+                /** @enum {string} */
+                authMethod: "local" | "sso" | "sso_password" | "pending_setup";
+                lastLoginAt: string | null;
+                groups: {
+                    id: string;
+                    name: string;
+                }[];
+                emailVerified: boolean;
+                createdAt: string;
+                updatedAt: string;
+                permissions: string[];
+                passkeyCount: number;
+            };
+            /** @description The 50 most recently used open sessions; all of them: GET /api/v1/admin/users/{id}/sessions */
+            sessions: components["schemas"]["Session"][];
+            auditTrail: {
+                items: components["schemas"]["UserAuditEvent"][];
+                nextCursor: string | null;
+            } | null;
+            mfaMethods: ("totp" | "email" | "sms")[];
+        };
         InvitationSettings: {
             /** @description Days an invitation link stays valid (1–90, default 7) */
             invitationTtlDays: number;
@@ -11174,18 +11372,6 @@ export interface components {
             createdAt: string;
             decidedAt: string | null;
             deletedAt: string | null;
-        };
-        ApiToken: {
-            id: string;
-            name: string;
-            createdBy: {
-                id: string;
-                name: string;
-            };
-            createdAt: string;
-            expiresAt: string | null;
-            lastUsedAt: string | null;
-            revokedAt: string | null;
         };
         AppAccessReason: {
             /** @description Open to everyone */
@@ -11246,6 +11432,36 @@ export interface components {
             scopes: string[];
             consentedAt: string;
             lastSignInAt: string | null;
+        };
+        AdminOverview: {
+            /** @description The setup steps the caller may do, in order; each needs the permission of the page that does it */
+            checklist: {
+                /** @enum {string} */
+                item: "mail" | "allowed_domains" | "sign_in_policy" | "first_app" | "first_invitation";
+                done: boolean;
+            }[];
+            counts: {
+                /** @description Access requests nobody has decided yet; null without access_requests.read, and always for External users */
+                pendingAccessRequests: number | null;
+                /** @description Invitations not accepted, revoked or expired; null without invitations.manage, and always for External users */
+                pendingInvitations: number | null;
+                /** @description Disabled accounts; null without users.read, and always for External users */
+                disabledAccounts: number | null;
+            };
+            /** @description The 10 newest audit events with names; null without audit.read, and always for External users */
+            recentActivity: components["schemas"]["UserAuditEvent"][] | null;
+        };
+        ApiToken: {
+            id: string;
+            name: string;
+            createdBy: {
+                id: string;
+                name: string;
+            };
+            createdAt: string;
+            expiresAt: string | null;
+            lastUsedAt: string | null;
+            revokedAt: string | null;
         };
         AuditEvent: {
             id: string;
@@ -11357,6 +11573,33 @@ export interface components {
             /** @enum {string} */
             status: "active" | "disabled" | "revoked" | "pending_approval";
             addedAt: string;
+        };
+        MyHome: {
+            /** @description The groups the person belongs to, by name */
+            groups: {
+                id: string;
+                name: string;
+            }[];
+            /** @description Every role the person holds, directly or through groups */
+            roles: {
+                id: string;
+                name: string;
+                /** @description Given to the person themselves */
+                direct: boolean;
+                /** @description Their groups that carry the role */
+                groups: {
+                    id: string;
+                    name: string;
+                }[];
+            }[];
+            security: {
+                emailVerified: boolean;
+                passkeys: number;
+                /** @description The kinds of second factor set up (totp, email, sms) */
+                secondFactors: string[];
+                /** @description What would make the account safer, most urgent first */
+                nextSteps: ("verify_email" | "add_passkey" | "add_second_passkey" | "turn_on_two_factor")[];
+            };
         };
         PendingInvitation: {
             id: string;
@@ -11523,60 +11766,6 @@ export interface components {
                 code: string;
                 message: string;
             };
-        };
-        UserAuditEvent: {
-            id: string;
-            occurredAt: string;
-            action: string;
-            actor: {
-                type: string;
-                id: string | null;
-                name: string | null;
-            };
-            target: {
-                type: string;
-                id: string | null;
-                name: string | null;
-            } | null;
-            ip: string | null;
-            details: {
-                [key: string]: unknown;
-            };
-        };
-        AdminUserDetailPage: {
-            user: {
-                id: string;
-                name: string;
-                email: string;
-                username: string;
-                /** @enum {string} */
-                status: "active" | "disabled" | "revoked" | "pending_approval";
-                /** @enum {string} */
-                profile: "member" | "external";
-                roles: {
-                    id: string;
-                    name: string;
-                }[];
-                /** @enum {string} */
-                authMethod: "local" | "sso" | "sso_password" | "pending_setup";
-                lastLoginAt: string | null;
-                groups: {
-                    id: string;
-                    name: string;
-                }[];
-                emailVerified: boolean;
-                createdAt: string;
-                updatedAt: string;
-                permissions: string[];
-                passkeyCount: number;
-            };
-            /** @description The 50 most recently used open sessions; all of them: GET /api/v1/admin/users/{id}/sessions */
-            sessions: components["schemas"]["Session"][];
-            auditTrail: {
-                items: components["schemas"]["UserAuditEvent"][];
-                nextCursor: string | null;
-            } | null;
-            mfaMethods: ("totp" | "email" | "sms")[];
         };
         GuestVerifiedInvitation: {
             id: string;

@@ -1,12 +1,12 @@
 import { AppShell, Burger, Button, Group, NavLink, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconLogout, IconShieldLock, IconUser, IconUsers, IconUsersGroup } from '@tabler/icons-react';
+import { IconHome, IconLayoutDashboard, IconLogout, IconShieldLock, IconUser, IconUsers, IconUsersGroup } from '@tabler/icons-react';
 import { IconKey, IconMail, IconSettings } from '@tabler/icons-react';
 import { IconApps, IconUserQuestion } from '@tabler/icons-react';
 import { IconUserShield } from '@tabler/icons-react';
 import { IconShieldCheck } from '@tabler/icons-react';
 import { IconLink } from '@tabler/icons-react';
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { Link, Navigate, Outlet, useLocation } from 'react-router-dom';
 import type { Me } from '../api';
 import { FinishSetupPage } from '../join/FinishSetupPage';
@@ -16,6 +16,7 @@ import { useSession } from '../session';
 export function AppLayout() {
   const { user, signOut } = useSession();
   const [navOpened, nav] = useDisclosure(false);
+  useScrollToHash();
 
   if (!user) return <Navigate to="/login" replace />;
   if (user.setupIncomplete) return <FinishSetupPage />;
@@ -60,7 +61,11 @@ export function AppLayout() {
 function Navigation({ user, onNavigate }: { user: Me; onNavigate: () => void }) {
   return (
     <nav aria-label="Main">
-      <NavItem to="/" label="My account" icon={<IconUser size={18} />} onNavigate={onNavigate} />
+      <NavItem to="/" label="Home" icon={<IconHome size={18} />} onNavigate={onNavigate} />
+      <NavItem to="/account" label="My account" icon={<IconUser size={18} />} onNavigate={onNavigate} />
+      {user.permissions.length > 0 && (
+        <NavItem to="/admin" label="Administration" icon={<IconLayoutDashboard size={18} />} onNavigate={onNavigate} />
+      )}
       {user.permissions.includes('users.read') && (
         <NavItem to="/admin/users" label="Users" icon={<IconUsers size={18} />} onNavigate={onNavigate} />
       )}
@@ -114,4 +119,23 @@ function NavItem({ to, label, icon, onNavigate }: NavItemProps) {
       mb={4}
     />
   );
+}
+
+/**
+ * Links such as the home's "Add a passkey" name a section of another page (`/account#security-heading`); the router
+ * does not scroll to it, and the section appears only once the page's data has loaded, so look for it a little while.
+ */
+function useScrollToHash() {
+  const { pathname, hash } = useLocation();
+  useEffect(() => {
+    if (!hash) return;
+    let tries = 0;
+    const timer = window.setInterval(() => {
+      const target = document.getElementById(decodeURIComponent(hash.slice(1)));
+      tries += 1;
+      if (target) target.scrollIntoView({ block: 'start' });
+      if (target || tries >= 20) window.clearInterval(timer);
+    }, 100);
+    return () => window.clearInterval(timer);
+  }, [pathname, hash]);
 }
