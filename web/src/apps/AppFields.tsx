@@ -1,5 +1,6 @@
 import { Checkbox, SegmentedControl, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import type { UseFormReturnType } from '@mantine/form';
+import { useMediaQuery } from '@mantine/hooks';
 import type { ApiError, Schemas } from '../api';
 import { useGroups } from '../api/options';
 import { OptionsPicker } from '../ui/OptionsPicker';
@@ -64,6 +65,8 @@ export function fieldErrors(error: ApiError): Record<string, string> {
  */
 export function AppFields({ form, registering = false }: { form: UseFormReturnType<AppValues>; registering?: boolean }) {
   const { groups } = useGroups();
+  // Side by side, the two types do not fit a phone's width.
+  const narrow = useMediaQuery('(max-width: 36em)');
   return (
     <>
       <TextInput label="Name" required maxLength={100} {...form.getInputProps('name')} data-autofocus={registering || undefined} />
@@ -74,6 +77,8 @@ export function AppFields({ form, registering = false }: { form: UseFormReturnTy
           </Text>
           <SegmentedControl
             aria-labelledby="app-type-label"
+            orientation={narrow ? 'vertical' : 'horizontal'}
+            fullWidth={narrow}
             data={[
               { value: 'confidential', label: 'Server app (with a secret)' },
               { value: 'public', label: 'Browser or mobile app (PKCE)' },
