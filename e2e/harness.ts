@@ -277,6 +277,21 @@ export async function openSession(browser: Browser, foyer: Pick<Foyer, 'url'>): 
   return { context, page, pageErrors };
 }
 
+/** Signs the bootstrap administrator in through the sign-in page, and waits for My account. */
+export async function signInAsAdmin(page: Page, foyer: Pick<Foyer, 'admin'>): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Email or username').fill(foyer.admin.email);
+  await page.getByLabel('Password', { exact: true }).fill(foyer.admin.password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
+}
+
+/** Same-origin writes from a signed-in browser, for set-up the flow itself is not about. */
+export const sameOriginPost =
+  (session: Pick<BrowserSession, 'context'>, foyer: Pick<Foyer, 'url'>) =>
+  (path: string, data: unknown) =>
+    session.context.request.post(path, { data, headers: { origin: foyer.url } });
+
 /** Saves a full-page screenshot as `test-results/<name>.png` and returns its path. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(resultsDir, { recursive: true });

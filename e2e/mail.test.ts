@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { flowSteps, launchBrowser, openSession, screenshot, startFoyer, tableRow, type BrowserSession, type Foyer } from './harness.js';
+import { flowSteps, launchBrowser, openSession, screenshot, signInAsAdmin, startFoyer, tableRow, type BrowserSession, type Foyer } from './harness.js';
 
 describe('mail: without SMTP, a test email lands in the dev mailbox and its link opens the console', () => {
   let foyer: Foyer | undefined;
@@ -22,11 +22,7 @@ describe('mail: without SMTP, a test email lands in the dev mailbox and its link
 
   step('the administrator signs in and is told that mail is not being delivered', async () => {
     const { page } = session;
-    await page.goto('/login');
-    await page.getByLabel('Email or username').fill(foyer!.admin.email);
-    await page.getByLabel('Password', { exact: true }).fill(foyer!.admin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
+    await signInAsAdmin(page, foyer!);
     await page.getByText('Mail is not being delivered — messages are captured in the dev mailbox').waitFor();
     await page.goto('/account');
     await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { flowSteps, launchBrowser, openSession, screenshot, startFoyer, tableRow, type BrowserSession, type Foyer } from './harness.js';
+import { flowSteps, launchBrowser, openSession, sameOriginPost, screenshot, signInAsAdmin, startFoyer, tableRow, type BrowserSession, type Foyer } from './harness.js';
 
 describe('roles: the administrator creates a custom role in the matrix and gives it to someone', () => {
   let foyer: Foyer | undefined;
@@ -20,16 +20,11 @@ describe('roles: the administrator creates a custom role in the matrix and gives
     await foyer?.stop();
   });
 
-  /** A same-origin write from the signed-in browser, for set-up the flow itself is not about. */
-  const post = (path: string, data: unknown) => session.context.request.post(path, { data, headers: { origin: foyer!.url } });
+  const post = (path: string, data: unknown) => sameOriginPost(session, foyer!)(path, data);
 
   step('the bootstrap administrator signs in and someone to promote exists', async () => {
     const { page } = session;
-    await page.goto('/login');
-    await page.getByLabel('Email or username').fill(foyer!.admin.email);
-    await page.getByLabel('Password', { exact: true }).fill(foyer!.admin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
+    await signInAsAdmin(page, foyer!);
     const created = await post('/api/v1/admin/users', sam);
     expect(created.status(), await created.text()).toBe(201);
   });

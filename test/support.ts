@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { createTestDatabase } from './databases.js';
 import { buildApp } from '../src/app.js';
@@ -8,7 +9,7 @@ import type { Actor } from '../src/auth/actor.js';
 import type { UserRow } from '../src/users/schema.js';
 import { createUser, type NewUser } from '../src/users/service.js';
 import { loadConfig, type Config } from '../src/platform/config.js';
-import type { DatabaseHandle, OpenOptions } from '../src/platform/db.js';
+import type { Database, DatabaseHandle, OpenOptions } from '../src/platform/db.js';
 import type { FoyerApp } from '../src/platform/http.js';
 
 export { createTestDatabase };
@@ -92,3 +93,31 @@ export const actorFor = (user: UserRow, permissions: Iterable<string>): Actor =>
   user: { ...user, roles: [] },
   permissions: new Set(permissions),
 });
+
+/** Race tests (PostgreSQL): resolves once some other connection to the test's database waits for a row lock. */
+export async function someoneWaitsForALock(handle: DatabaseHandle): Promise<void> {
+  for (;;) {
+    const rows = await handle.db.execute<{ n: number }>(
+      sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+    );
+    if ((rows as unknown as { rows: { n: number }[] }).rows[0]!.n > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/**
+ * Race tests: runs `work` in a transaction and keeps it open, uncommitted, until `commit()`. `done` resolves once
+ * `work` has run (its writes hold their row locks from then on); `committed` once the transaction has ended.
+ */
+export function uncommitted(db: Database, work: (tx: Database) => Promise<unknown>) {
+  let commit!: () => void;
+  const released = new Promise<void>((resolve) => (commit = resolve));
+  let markDone!: () => void;
+  const done = new Promise<void>((resolve) => (markDone = resolve));
+  const committed = db.transaction(async (tx) => {
+    await work(tx);
+    markDone();
+    await released;
+  });
+  return { done, commit, committed };
+}

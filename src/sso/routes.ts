@@ -1,44 +1,17 @@
-import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { userNotFound } from '../accounts/index.js';
 import { auditContext, authorizeSeeingPeople, replyToSignIn, requireActor, requirePermission, requireRecentSignIn } from '../auth/index.js';
 import { FoyerError } from '../platform/errors.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
-import { decodeCursor, pageOf, pageQuery, paginate } from '../platform/paging.js';
 import { adminUserDetailSchema, loadAdminUser } from '../users/index.js';
-import {
-  linkedProviderSchema,
-  linkedProvidersOf,
-  linkSsoToUser,
-  signInWithSso,
-  SIGN_IN_METHODS,
-  switchAuthMethod,
-  unlinkSso,
-  unlinkSsoAsAdmin,
-  type SsoOutcome,
-} from './accounts.js';
-import { completeSsoFlow, consumeSsoFlow, SSO_FLOW_TTL_MS, startSsoFlow } from './flow.js';
-import {
-  connectionTestSchema,
-  createSsoProvider,
-  deleteSsoProvider,
-  getSsoProvider,
-  settingsOf,
-  ssoProviderInput,
-  ssoProviderPatch,
-  ssoProviderSchema,
-  testProviderConnection,
-  toSsoProvider,
-  updateSsoProvider,
-} from './providers.js';
-import { ssoProviders, ssoSwitchedAccounts, type SsoFlowMode } from './schema.js';
-import { readSsoSettings } from './settings.js';
+import { linkedProviderSchema, linkedProvidersOf, SIGN_IN_METHODS, unlinkSso, unlinkSsoAsAdmin } from './accounts.js';
+import { consumeSsoFlow, SSO_FLOW_TTL_MS, startSsoFlow } from './flow.js';
+import { providerParams, ssoProviderRoutes } from './provider-routes.js';
+import type { SsoFlowMode } from './schema.js';
+import { finishRoundTrip, signInMethodOf, startLinking, switchSignInMethod } from './service.js';
 
-const adminTags = ['SSO providers'];
 const authTags = ['Single sign-on'];
-const providerParams = z.object({ id: z.string().max(100) });
-const providerReply = z.object({ provider: ssoProviderSchema });
 
 /** Where each kind of round trip sends the browser back to, with `sso_error` or `sso_notice` for the page to explain. */
 const RETURN_PATHS: Record<SsoFlowMode, string> = { sign_in: '/login', link: '/', verify: '/signup' };
@@ -139,16 +112,10 @@ export function ssoRoutes(app: FoyerApp, deps: AppDeps): void {
         const flow = await consumeSsoFlow(db, request.cookies[flowCookie], now);
         mode = flow.mode;
         if (request.validationError) return badQuery(reply, mode);
-        const { provider, claims } = await completeSsoFlow(db, config, flow, request.query);
-        const context = auditContext(request, now);
-        const outcome: SsoOutcome = await db.transaction(async (tx) => {
-          if (flow.mode === 'link') {
-            if (request.actor?.user.id !== flow.userId) {
-              throw new FoyerError(400, 'sso_flow_expired', 'This single sign-on attempt expired or was already used. Please start again.');
-            }
-            return linkSsoToUser(tx, context, provider, claims, flow.userId);
-          }
-          return signInWithSso(tx, context, config, provider, claims, flow.mode === 'verify' ? 'join_request' : 'sign_in');
+        const { provider, outcome } = await finishRoundTrip(db, config, auditContext(request, now), {
+          flow,
+          query: request.query,
+          signedInUserId: request.actor?.user.id,
         });
         if (outcome.kind === 'linked') return reply.redirect(withParams('/', { sso_linked: provider.name }), 302);
         if (outcome.kind === 'awaiting_approval') {
@@ -179,12 +146,9 @@ export function ssoRoutes(app: FoyerApp, deps: AppDeps): void {
     async (request, reply) => {
       const actor = requireActor(request);
       if (actor.via !== 'session') throw new FoyerError(403, 'forbidden', 'Only a signed-in browser can link a sign-in method.');
-      requireRecentSignIn(actor, new Date());
-      // Seed 002: "Add SSO" must be activated by the administrator first; it is the switch for self-linking.
-      if (!(await readSsoSettings(db)).linkHint) {
-        throw new FoyerError(403, 'sso_linking_disabled', 'Linking single sign-on to your account is not switched on. Ask your administrator.');
-      }
-      const flow = await startSsoFlow(db, config, { providerId: request.params.id, mode: 'link', userId: actor.user.id, now: new Date() });
+      const now = new Date();
+      requireRecentSignIn(actor, now);
+      const flow = await startLinking(db, config, actor, request.params.id, now);
       setFlowCookie(reply, flow.flowId);
       return { url: flow.authorizationUrl };
     },
@@ -242,9 +206,7 @@ export function ssoRoutes(app: FoyerApp, deps: AppDeps): void {
       authorizeSeeingPeople(requirePermission(request, 'users.read'));
       const user = await loadAdminUser(db, request.params.id);
       if (!user) throw userNotFound();
-      const items = await linkedProvidersOf(db, user.id);
-      const [switched] = await db.select().from(ssoSwitchedAccounts).where(eq(ssoSwitchedAccounts.userId, user.id));
-      return { method: switched || items.length > 0 ? ('sso' as const) : ('local' as const), items, nextCursor: null };
+      return { ...(await signInMethodOf(db, user.id)), nextCursor: null };
     },
   );
 
@@ -283,20 +245,14 @@ export function ssoRoutes(app: FoyerApp, deps: AppDeps): void {
     async (request) => {
       const actor = requirePermission(request, 'users.update');
       authorizeSeeingPeople(actor);
-      if (request.body.method === 'sso') {
-        const [enabled] = await db.select({ id: ssoProviders.id }).from(ssoProviders).where(eq(ssoProviders.enabled, true)).limit(1);
-        if (!enabled) {
-          throw new FoyerError(409, 'sso_not_configured', 'Set up and enable a single sign-on provider first (Settings → SSO providers).');
-        }
-      }
-      await switchAuthMethod(db, auditContext(request), actor, request.params.id, request.body.method);
+      await switchSignInMethod(db, auditContext(request), actor, request.params.id, request.body.method);
       const user = await loadAdminUser(db, request.params.id);
       if (!user) throw userNotFound();
       return { user };
     },
   );
 
-  ssoProviderAdminRoutes(app, deps);
+  ssoProviderRoutes(app, deps);
 }
 
 /** The code to show on the page a failed round trip lands on; unexpected failures are logged, never shown. */
@@ -304,148 +260,4 @@ function errorCode(request: FastifyRequest, error: unknown): string {
   if (error instanceof FoyerError) return error.code;
   request.log.error({ err: error }, 'single sign-on failed');
   return 'internal_error';
-}
-
-const providerCursor = z.tuple([z.string().max(100), z.uuid()]);
-
-function ssoProviderAdminRoutes(app: FoyerApp, deps: AppDeps): void {
-  const { db, config } = deps;
-
-  app.get(
-    '/api/v1/admin/sso-providers',
-    {
-      schema: {
-        tags: adminTags,
-        summary: 'List single sign-on providers (needs settings.manage)',
-        querystring: z.object(pageQuery),
-        response: { 200: pageOf(ssoProviderSchema), ...errorResponses(400, 401, 403) },
-      },
-    },
-    async (request) => {
-      requirePermission(request, 'settings.manage');
-      const after = decodeCursor(request.query.cursor, providerCursor);
-      const rows = await db
-        .select({ provider: ssoProviders, position: sql<string>`${ssoProviders.createdAt}::text` })
-        .from(ssoProviders)
-        .where(
-          after
-            ? or(
-                gt(ssoProviders.createdAt, sql`${after[0]}::timestamptz`),
-                and(sql`${ssoProviders.createdAt} = ${after[0]}::timestamptz`, gt(ssoProviders.id, after[1])),
-              )
-            : undefined,
-        )
-        .orderBy(asc(ssoProviders.createdAt), asc(ssoProviders.id))
-        .limit(request.query.limit + 1);
-      const page = paginate(rows, request.query.limit, (r) => [r.position, r.provider.id]);
-      return { items: page.items.map((r) => toSsoProvider(r.provider)), nextCursor: page.nextCursor };
-    },
-  );
-
-  app.post(
-    '/api/v1/admin/sso-providers',
-    {
-      schema: {
-        tags: adminTags,
-        summary: 'Add a single sign-on provider (needs settings.manage)',
-        description: `Register ${new URL('/api/v1/auth/sso/callback', config.publicUrl).toString()} as the redirect URI at the provider.`,
-        body: ssoProviderInput,
-        response: { 201: providerReply, ...errorResponses(400, 401, 403, 409) },
-      },
-    },
-    async (request, reply) => {
-      // A provider of one's own could assert anyone's email: External users, who may not see people, may not add one.
-      authorizeSeeingPeople(requirePermission(request, 'settings.manage'));
-      const context = auditContext(request);
-      const row = await db.transaction((tx) => createSsoProvider(tx, context, config, request.body));
-      return reply.status(201).send({ provider: toSsoProvider(row) });
-    },
-  );
-
-  app.get(
-    '/api/v1/admin/sso-providers/:id',
-    {
-      schema: {
-        tags: adminTags,
-        summary: 'One single sign-on provider (needs settings.manage)',
-        params: providerParams,
-        response: { 200: providerReply, ...errorResponses(401, 403, 404) },
-      },
-    },
-    async (request) => {
-      requirePermission(request, 'settings.manage');
-      return { provider: toSsoProvider(await getSsoProvider(db, request.params.id)) };
-    },
-  );
-
-  app.patch(
-    '/api/v1/admin/sso-providers/:id',
-    {
-      schema: {
-        tags: adminTags,
-        summary: 'Change a single sign-on provider, or enable or disable it (needs settings.manage)',
-        params: providerParams,
-        body: ssoProviderPatch,
-        response: { 200: providerReply, ...errorResponses(400, 401, 403, 404, 409) },
-      },
-    },
-    async (request) => {
-      authorizeSeeingPeople(requirePermission(request, 'settings.manage'));
-      const context = auditContext(request);
-      const row = await db.transaction((tx) => updateSsoProvider(tx, context, config, request.params.id, request.body));
-      return { provider: toSsoProvider(row) };
-    },
-  );
-
-  app.delete(
-    '/api/v1/admin/sso-providers/:id',
-    {
-      schema: {
-        tags: adminTags,
-        summary: 'Remove a single sign-on provider and every link to it (needs settings.manage)',
-        params: providerParams,
-        response: { 204: z.null(), ...errorResponses(401, 403, 404) },
-      },
-    },
-    async (request, reply) => {
-      requirePermission(request, 'settings.manage');
-      const context = auditContext(request);
-      await db.transaction((tx) => deleteSsoProvider(tx, context, request.params.id));
-      return reply.status(204).send(null);
-    },
-  );
-
-  app.post(
-    '/api/v1/admin/sso-providers/:id/test',
-    {
-      schema: {
-        tags: adminTags,
-        summary: 'Test connection: fetch discovery for a saved provider and report problems in words (needs settings.manage)',
-        params: providerParams,
-        response: { 200: connectionTestSchema, ...errorResponses(401, 403, 404, 409) },
-      },
-    },
-    async (request) => {
-      requirePermission(request, 'settings.manage');
-      const row = await getSsoProvider(db, request.params.id);
-      return testProviderConnection(settingsOf(config, row), row.scopes);
-    },
-  );
-
-  app.post(
-    '/api/v1/admin/sso-providers/test',
-    {
-      schema: {
-        tags: adminTags,
-        summary: 'Test connection for a provider not saved yet (needs settings.manage)',
-        body: ssoProviderInput.pick({ issuer: true, clientId: true, scopes: true }).extend({ clientSecret: z.string().max(2000).nullable().optional() }),
-        response: { 200: connectionTestSchema, ...errorResponses(400, 401, 403) },
-      },
-    },
-    async (request) => {
-      requirePermission(request, 'settings.manage');
-      const { issuer, clientId, clientSecret, scopes } = request.body;
-      return testProviderConnection({ issuer, clientId, clientSecret: clientSecret || null }, scopes);
-    },
-  );
 }

@@ -7,23 +7,9 @@ import { pageOf, pageQuery } from '../platform/paging.js';
 import { adminUserDetailSchema, loadAdminUser, newUserFields } from '../users/index.js';
 import { USER_PROFILES } from '../users/schema.js';
 import { InvitationChanges } from './changes.js';
-import {
-  cancelInvitation,
-  chooseCode,
-  confirmDetails,
-  createVerifiedInvitation,
-  greet,
-  guestPassValue,
-  invitationNotFound,
-  isTerminal,
-  joinAsGuest,
-  LINK_VALIDITY_MINUTES,
-  parseGuestPass,
-  readAsGuest,
-  readInvitation,
-  signInGuest,
-  type GuestPass,
-} from './service.js';
+import { guestPassValue, joinAsGuest, parseGuestPass, readAsGuest, signInGuest, type GuestPass } from './guest.js';
+import { cancelInvitation, chooseCode, confirmDetails, createVerifiedInvitation, greet, LINK_VALIDITY_MINUTES } from './service.js';
+import { invitationNotFound, isTerminal, readInvitation } from './steps.js';
 import { OpenStreams, streamInvitation } from './stream.js';
 import { guestInvitationSchema, guestView, hostInvitationSchema, hostView, listInvitations } from './views.js';
 

@@ -1,44 +1,38 @@
 import { randomInt } from 'node:crypto';
-import { and, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { assignGroups, assignRoles, authorizeGrants } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import { type Actor, completeSignIn, type SignInResult } from '../auth/index.js';
+import type { Actor } from '../auth/index.js';
 import { hashSecret, randomSecret } from '../platform/crypto.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
-import { FoyerError, notFound } from '../platform/errors.js';
+import { FoyerError } from '../platform/errors.js';
 import { isUuid } from '../platform/ids.js';
 import type { UserProfile } from '../users/schema.js';
 import { createUser } from '../users/index.js';
 import { notifyChange } from './changes.js';
+import { guestHolds, type GuestPass } from './guest.js';
+import { verifiedInvitations, type VerifiedInvitationRow, type VerifiedInvitationState } from './schema.js';
 import {
-  VERIFIED_INVITATION_STATES,
-  verifiedInvitations,
-  type VerifiedInvitationRow,
-  type VerifiedInvitationState,
-} from './schema.js';
+  advance,
+  at,
+  CODE_STEP_MS,
+  DETAILS_WINDOW_MS,
+  invitationNotFound,
+  LIVE_STATES,
+  notTheHost,
+  refusal,
+  SIGN_IN_WINDOW_MS,
+  wrongCode,
+} from './steps.js';
 
 export const LINK_VALIDITY_MINUTES = { default: 24 * 60, min: 10, max: 7 * 24 * 60 };
-/** The host has this long to greet a guest who opened the link. */
-const GREET_WINDOW_MS = 10 * 60_000;
-/** Each code choice must happen within this long of the previous step. */
-const CODE_STEP_MS = 2 * 60_000;
-/** The host has this long to confirm the details once both codes are confirmed. */
-const DETAILS_WINDOW_MS = 10 * 60_000;
-/** The guest's browser has this long after completion to exchange its cookie for a session. */
-const SIGN_IN_WINDOW_MS = 10 * 60_000;
 
-const TERMINAL_STATES: readonly VerifiedInvitationState[] = ['completed', 'aborted', 'expired'];
-export const isTerminal = (state: VerifiedInvitationState) => TERMINAL_STATES.includes(state);
-const LIVE_STATES = VERIFIED_INVITATION_STATES.filter((state) => !isTerminal(state));
 
 // No 0/O or 1/I: the codes are read out loud and must be told apart at a glance.
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 const CODE_LENGTH = 4;
 const CHOICES = 4;
-
-/** A timestamp for raw SQL, in one form both drivers read the same way. */
-const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 
 const randomCode = () => Array.from({ length: CODE_LENGTH }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
 
@@ -54,31 +48,12 @@ function codeChoices(right: string): string[] {
   return shuffled;
 }
 
-export const invitationNotFound = () => notFound('The invitation');
-const expiredError = () =>
-  new FoyerError(410, 'verified_invitation_expired', 'This invitation timed out. Ask the person who invited you for a new one.');
-const abortedError = () =>
-  new FoyerError(410, 'verified_invitation_aborted', 'This invitation was stopped and can no longer be used. Ask for a new one.');
-const stepError = (state: VerifiedInvitationState) =>
-  new FoyerError(409, 'verified_invitation_wrong_step', 'This step is not possible at this point of the invitation.', {
-    details: { state },
-  });
-const alreadyOpenedError = () =>
-  new FoyerError(409, 'verified_invitation_already_opened', 'This invitation link was already opened in another browser. Ask for a new one.');
-const notTheHost = () => new FoyerError(403, 'not_the_host', 'Another administrator is greeting this guest.');
-const wrongCode = () =>
-  new FoyerError(409, 'verification_code_wrong', 'That was not the code the other person read out. The invitation was stopped for safety.');
-
 export interface NewVerifiedInvitation {
   name?: string | null;
   email?: string | null;
   roleIds: string[];
   groupIds: string[];
   expiresInMinutes: number;
-}
-
-async function authorizeProposal(db: Database, actor: Actor, roleIds: string[], groupIds: string[]) {
-  await authorizeGrants(db, actor, roleIds, groupIds);
 }
 
 /** The host creates the invitation and gets the link's token, once. */
@@ -93,7 +68,7 @@ export async function createVerifiedInvitation(
   const token = randomSecret();
   const expiresAt = new Date(context.now.getTime() + input.expiresInMinutes * 60_000);
   const row = await db.transaction(async (tx) => {
-    await authorizeProposal(tx, actor, roleIds, groupIds);
+    await authorizeGrants(tx, actor, roleIds, groupIds);
     const [created] = await tx
       .insert(verifiedInvitations)
       .values({
@@ -115,153 +90,6 @@ export async function createVerifiedInvitation(
   });
   return { row, token };
 }
-
-async function findById(db: Database, id: string): Promise<VerifiedInvitationRow | undefined> {
-  if (!isUuid(id)) return undefined;
-  const [row] = await db.select().from(verifiedInvitations).where(eq(verifiedInvitations.id, id));
-  return row;
-}
-
-/**
- * Reads an invitation and, when its current step ran out of time, expires it first. Any reader does this (a live
- * stream, a page load, a refused step), so no background job is needed; the conditional UPDATE makes it happen once.
- */
-export async function readInvitation(db: Database, context: AuditContext, id: string): Promise<VerifiedInvitationRow | undefined> {
-  const row = await findById(db, id);
-  if (!row || isTerminal(row.state) || !row.stepDeadline || row.stepDeadline > context.now) return row;
-  return db.transaction(async (tx) => {
-    const [expired] = await tx
-      .update(verifiedInvitations)
-      .set({ state: 'expired', endedAt: context.now, stepDeadline: null, version: sql`${verifiedInvitations.version} + 1` })
-      .where(and(eq(verifiedInvitations.id, id), eq(verifiedInvitations.state, row.state), sql`${verifiedInvitations.stepDeadline} <= ${at(context.now)}`))
-      .returning();
-    if (!expired) return findById(tx, id);
-    await recordAudit(tx, { ...context, actorType: 'system', actorId: null }, {
-      action: 'verified_invitation.expired',
-      targetType: 'verified_invitation',
-      targetId: id,
-      details: { step: row.state },
-    });
-    await notifyChange(tx, id);
-    return expired;
-  });
-}
-
-/**
- * Why a step was refused, as the error to answer; the refused attempt is itself audited. Runs after the step's
- * transaction so the audit row survives the refusal.
- */
-async function refusal(db: Database, context: AuditContext, id: string, step: string, check?: (row: VerifiedInvitationRow) => void) {
-  const row = await readInvitation(db, context, id);
-  if (!row) return invitationNotFound();
-  let error: FoyerError;
-  try {
-    check?.(row);
-    error = row.state === 'expired' ? expiredError() : row.state === 'aborted' ? abortedError() : stepError(row.state);
-  } catch (thrown) {
-    if (!(thrown instanceof FoyerError)) throw thrown;
-    error = thrown;
-  }
-  await recordAudit(db, context, {
-    action: 'verified_invitation.step_refused',
-    targetType: 'verified_invitation',
-    targetId: id,
-    details: { step, state: row.state, code: error.code },
-  });
-  return error;
-}
-
-type Changes = Partial<Record<keyof VerifiedInvitationRow, unknown>>;
-
-/**
- * The one way an invitation moves: a single conditional UPDATE that succeeds only from the expected states and before
- * the step's deadline, so two instances racing on the same step cannot both win.
- */
-async function advance(
-  tx: Database,
-  context: AuditContext,
-  id: string,
-  from: readonly VerifiedInvitationState[],
-  changes: Changes,
-  condition?: SQL,
-): Promise<VerifiedInvitationRow | undefined> {
-  if (!isUuid(id)) return undefined;
-  const [row] = await tx
-    .update(verifiedInvitations)
-    .set({ ...(changes as object), version: sql`${verifiedInvitations.version} + 1` })
-    .where(
-      and(
-        eq(verifiedInvitations.id, id),
-        inArray(verifiedInvitations.state, [...from]),
-        or(isNull(verifiedInvitations.stepDeadline), sql`${verifiedInvitations.stepDeadline} > ${at(context.now)}`),
-        condition,
-      ),
-    )
-    .returning();
-  if (row) await notifyChange(tx, id);
-  return row;
-}
-
-/** The guest's cookie value: which invitation, and the secret only their browser holds. */
-export interface GuestPass {
-  invitationId: string;
-  secret: string;
-}
-
-export const guestPassValue = (pass: GuestPass) => `${pass.invitationId}.${pass.secret}`;
-
-export function parseGuestPass(value: string | undefined): GuestPass | null {
-  const [invitationId, secret, extra] = (value ?? '').split('.');
-  if (!invitationId || !secret || extra !== undefined || !isUuid(invitationId) || secret.length > 128) return null;
-  return { invitationId, secret };
-}
-
-/**
- * The guest opens the link. The first browser to do so is bound to the invitation by a secret it keeps in a cookie;
- * a reload in that browser continues, any other browser is refused, so a copied link is worth nothing once opened.
- */
-export async function joinAsGuest(
-  db: Database,
-  context: AuditContext,
-  token: string,
-  held: GuestPass | null,
-): Promise<{ row: VerifiedInvitationRow; pass: GuestPass | null }> {
-  const [found] = await db.select().from(verifiedInvitations).where(eq(verifiedInvitations.tokenHash, hashSecret(token)));
-  if (!found) throw invitationNotFound();
-  const secret = randomSecret();
-  const joined = await db.transaction(async (tx) => {
-    const row = await advance(tx, context, found.id, ['waiting_for_guest'], {
-      state: 'guest_waiting',
-      guestSecretHash: hashSecret(secret),
-      stepDeadline: new Date(context.now.getTime() + GREET_WINDOW_MS),
-    });
-    if (row) {
-      await recordAudit(tx, context, { action: 'verified_invitation.guest_joined', targetType: 'verified_invitation', targetId: row.id });
-    }
-    return row;
-  });
-  if (joined) return { row: joined, pass: { invitationId: joined.id, secret } };
-
-  const current = await readInvitation(db, context, found.id);
-  if (current && held && held.invitationId === current.id && current.guestSecretHash === hashSecret(held.secret)) {
-    if (current.state === 'expired') throw expiredError();
-    if (current.state === 'aborted') throw abortedError();
-    return { row: current, pass: null };
-  }
-  throw await refusal(db, context, found.id, 'join', (row) => {
-    if (row.guestSecretHash !== null && !isTerminal(row.state)) throw alreadyOpenedError();
-  });
-}
-
-/** The guest's own invitation, only for the browser holding the secret set when it opened the link. */
-export async function readAsGuest(db: Database, context: AuditContext, id: string, pass: GuestPass | null) {
-  if (!pass || pass.invitationId !== id) throw invitationNotFound();
-  const row = await readInvitation(db, context, id);
-  if (!row || row.guestSecretHash !== hashSecret(pass.secret)) throw invitationNotFound();
-  return row;
-}
-
-const guestHolds = (pass: GuestPass) => eq(verifiedInvitations.guestSecretHash, hashSecret(pass.secret));
 
 /** The host greets the waiting guest: both sides get their code and their four choices. One greeting wins. */
 export async function greet(db: Database, context: AuditContext, actor: Actor, id: string): Promise<VerifiedInvitationRow> {
@@ -407,7 +235,7 @@ export async function confirmDetails(
       eq(verifiedInvitations.hostId, actor.user.id),
     );
     if (!row) return undefined;
-    await authorizeProposal(tx, actor, details.roleIds, details.groupIds);
+    await authorizeGrants(tx, actor, details.roleIds, details.groupIds);
     // Nobody proved the address by mail: seeing the person is not reading their inbox.
     const user = await createUser(tx, context, {
       name: details.name,
@@ -430,43 +258,5 @@ export async function confirmDetails(
   if (completed) return completed;
   throw await refusal(db, context, id, 'confirm_details', (row) => {
     if (row.hostId !== null && row.hostId !== actor.user.id) throw notTheHost();
-  });
-}
-
-/**
- * The guest's browser, still holding its secret, exchanges it once for a session after the host created the account.
- * The secret is the one-time handle: the UPDATE spends it, so a replay finds nothing.
- */
-export async function signInGuest(db: Database, context: AuditContext, id: string, pass: GuestPass | null): Promise<SignInResult> {
-  if (!pass || pass.invitationId !== id || !isUuid(id)) throw invitationNotFound();
-  const t = verifiedInvitations;
-  const result = await db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(t)
-      .set({ guestSignedInAt: context.now, guestSecretHash: null, version: sql`${t.version} + 1` })
-      .where(
-        and(
-          eq(t.id, id),
-          eq(t.state, 'completed'),
-          guestHolds(pass),
-          isNull(t.guestSignedInAt),
-          sql`${t.stepDeadline} > ${at(context.now)}`,
-          // An account disabled between creation and this exchange must not get a session.
-          sql`exists (select 1 from users u where u.id = verified_invitations.user_id and u.status = 'active')`,
-        ),
-      )
-      .returning();
-    if (!row?.userId) return null;
-    await recordAudit(tx, context, {
-      action: 'verified_invitation.guest_signed_in',
-      targetType: 'verified_invitation',
-      targetId: id,
-      details: { userId: row.userId },
-    });
-    return completeSignIn(tx, context, { id: row.userId }, { method: 'invitation' });
-  });
-  if (result) return result;
-  throw await refusal(db, context, id, 'sign_in', () => {
-    throw invitationNotFound();
   });
 }

@@ -4,7 +4,7 @@ import type { Database } from '../platform/db.js';
 import { isoDate, isoOrNull } from '../platform/http.js';
 import { decodeCursor, paginate } from '../platform/paging.js';
 import { users } from '../users/schema.js';
-import { isTerminal } from './service.js';
+import { isTerminal } from './steps.js';
 import { VERIFIED_INVITATION_STATES, verifiedInvitations, type VerifiedInvitationRow, type VerifiedInvitationState } from './schema.js';
 
 const personRef = z.object({ id: z.string(), name: z.string() });

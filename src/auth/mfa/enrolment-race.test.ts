@@ -1,6 +1,6 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, seedUser, type TestApp } from '../../../test/support.js';
+import { createTestApp, seedUser, someoneWaitsForALock, uncommitted, type TestApp } from '../../../test/support.js';
 import { startTotpEnrolment } from './methods.js';
 import { mfaMethods } from './schema.js';
 
@@ -13,17 +13,6 @@ describe.runIf(process.env.TEST_DATABASE_URL)('MFA enrolment under concurrency (
   });
   afterEach(() => t.close());
 
-  /** Resolves once some other connection is waiting for a row lock. */
-  async function someoneWaitsForALock() {
-    for (;;) {
-      const rows = await t.handle.db.execute<{ n: number }>(
-        sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
-      );
-      if ((rows as unknown as { rows: { n: number }[] }).rows[0]!.n > 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-
   it('a restart that races with the confirmation never replaces the secret that was just confirmed (PostgreSQL)', async () => {
     const user = await seedUser(t.handle);
     await startTotpEnrolment(t.handle.db, t.config, user, new Date());
@@ -32,23 +21,15 @@ describe.runIf(process.env.TEST_DATABASE_URL)('MFA enrolment under concurrency (
 
     // The confirmation has written its row but not committed when the restart arrives, which has already read the
     // method as unconfirmed and so must be stopped by its own write.
-    let commit!: () => void;
-    const released = new Promise<void>((resolve) => (commit = resolve));
-    let confirmedWritten!: () => void;
-    const written = new Promise<void>((resolve) => (confirmedWritten = resolve));
-    const confirmation = t.handle.db.transaction(async (tx) => {
-      await tx.update(mfaMethods).set({ confirmedAt: new Date() }).where(method);
-      confirmedWritten();
-      await released;
-    });
-    await written;
+    const confirmation = uncommitted(t.handle.db, (tx) => tx.update(mfaMethods).set({ confirmedAt: new Date() }).where(method));
+    await confirmation.done;
     const restart = startTotpEnrolment(t.handle.db, t.config, user, new Date()).then(
       () => 'restarted',
       (error: { code?: string }) => error.code,
     );
-    await someoneWaitsForALock();
-    commit();
-    await confirmation;
+    await someoneWaitsForALock(t.handle);
+    confirmation.commit();
+    await confirmation.committed;
 
     expect(await restart).toBe('mfa_method_exists');
     const [after] = await t.handle.db.select().from(mfaMethods).where(method);
