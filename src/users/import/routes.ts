@@ -5,7 +5,8 @@ import { auditContext, authorizeSeeingPeople, requirePermission } from '../../au
 import { FoyerError } from '../../platform/errors.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../../platform/http.js';
 import { IMPORT_TEMPLATE, fileTooLarge, limitBytes, openCsv } from './csv.js';
-import { ROW_CODES, ROW_OUTCOMES, importUsers, type ImportEvent, type RowResult } from './service.js';
+import { ROW_CODES, ROW_OUTCOMES, type RowResult } from './rows.js';
+import { importUsers, type ImportEvent } from './service.js';
 
 /** Uploads are streamed, so this bounds the request, not memory. Documented in docs/users-import.md. */
 export const IMPORT_BODY_LIMIT = 64 * 1024 * 1024;
