@@ -36,6 +36,8 @@ export interface RowResult {
   userId?: string;
   code?: RowCode;
   reason?: string;
+  /** Only when the import sends invitations: the row's invitation mail is in the outbox, or its domain is not allowed. */
+  invitation?: 'queued' | 'blocked';
 }
 
 const rowFields = z.object(newUserFields);

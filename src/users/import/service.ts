@@ -8,6 +8,7 @@ import { isUniqueViolation, type Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';
 import { users } from '../schema.js';
 import type { CsvRow } from './csv.js';
+import { inviteBatch } from './invite.js';
 import { checkRow, grantFor, resolveNames, type Candidate, type Grant, type NameCache, type RowResult, type SeenInFile } from './rows.js';
 
 export interface ImportSummary {
@@ -24,6 +25,8 @@ export type ImportEvent =
 export interface ImportOptions {
   dryRun: boolean;
   config: Config;
+  /** Each new person is invited (account, invitation, queued mail) instead of only being created. */
+  invite?: boolean;
   batchSize?: number;
 }
 
@@ -170,7 +173,7 @@ async function settleBatch(
     if ('outcome' in grant) results.set(c.row, grant);
     else grantable.push({ ...c, ...grant });
   }
-  if (!dryRun && state.everyoneNew && grantable.length > 0) {
+  if (!dryRun && !options.invite && state.everyoneNew && grantable.length > 0) {
     const ready = grantable.map((c) => ({ ...c, id: randomUUID() }));
     try {
       await insertBatch(db, context, options.config, ready, 'fail');
@@ -191,6 +194,8 @@ async function settleBatch(
   }
   if (dryRun) {
     for (const r of ready) results.set(r.row, { row: r.row, outcome: 'created', email: r.email });
+  } else if (options.invite) {
+    for (const r of await inviteBatch(db, context, actor, options.config, ready)) results.set(r.row, r);
   } else if (ready.length > 0) {
     const created = await insertBatch(db, context, options.config, ready, 'skip');
     const lost = ready.filter((r) => !created.has(r.id));
@@ -218,7 +223,8 @@ async function settleBatch(
  * Imports people from CSV rows, batch by batch, yielding each batch's per-row results as soon as it is settled and
  * finally a summary. Each row ends `created` (Pending Setup: no password, email unvalidated, profile member, with
  * the named roles and groups), `skipped` (its email or username already has an account) or `failed` (with the
- * reason). A dry run works everything out the same way and writes nothing.
+ * reason). With `invite`, each created person is also sent an invitation email (see ./invite.ts). A dry run works
+ * everything out the same way and writes nothing.
  *
  * Rows the file could not deliver (malformed CSV, a cut-off upload) end the import early: what came before is
  * settled, and the summary carries the error. Re-running the same file is safe: people already created are skipped.

@@ -10251,13 +10251,15 @@ export interface paths {
         put?: never;
         /**
          * Import users from CSV (needs users.create)
-         * @description Streams the file in batches. Each row is created (Pending Setup), skipped (email or username already has an account) or failed (with a reason). Send Accept: application/x-ndjson to receive one line per row as the import runs, then a summary line. At most 64 MiB.
+         * @description Streams the file in batches. Each row is created (Pending Setup), skipped (email or username already has an account) or failed (with a reason). Send Accept: application/x-ndjson to receive one line per row as the import runs, then a summary line. At most 64 MiB. With invite=true each created person is also sent an invitation email; 409 `mail_not_configured` when a production instance has no SMTP.
          */
         post: {
             parameters: {
                 query?: {
                     /** @description true: check every row and write nothing. */
                     dryRun?: "true" | "false";
+                    /** @description true: send each new person an invitation email (queued in the outbox, naming you and the organisation). */
+                    invite?: "true" | "false";
                 };
                 header?: never;
                 path?: never;
@@ -10300,6 +10302,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10807,6 +10818,11 @@ export interface components {
              */
             code?: "email_taken" | "username_taken" | "invalid_row" | "duplicate_in_file" | "unknown_role" | "unknown_group" | "forbidden";
             reason?: string;
+            /**
+             * @description Only with invite=true, on created rows: the invitation email is queued, or blocked (its domain is not allowed; reason says so).
+             * @enum {string}
+             */
+            invitation?: "queued" | "blocked";
         };
         UserImportSummaryInput: {
             created: number;
@@ -10842,6 +10858,11 @@ export interface components {
              */
             code?: "email_taken" | "username_taken" | "invalid_row" | "duplicate_in_file" | "unknown_role" | "unknown_group" | "forbidden";
             reason?: string;
+            /**
+             * @description Only with invite=true, on created rows: the invitation email is queued, or blocked (its domain is not allowed; reason says so).
+             * @enum {string}
+             */
+            invitation?: "queued" | "blocked";
             /** @constant */
             type: "row";
         } | {
@@ -11460,6 +11481,11 @@ export interface components {
              */
             code?: "email_taken" | "username_taken" | "invalid_row" | "duplicate_in_file" | "unknown_role" | "unknown_group" | "forbidden";
             reason?: string;
+            /**
+             * @description Only with invite=true, on created rows: the invitation email is queued, or blocked (its domain is not allowed; reason says so).
+             * @enum {string}
+             */
+            invitation?: "queued" | "blocked";
         };
         UserImportSummary: {
             created: number;
@@ -11495,6 +11521,11 @@ export interface components {
              */
             code?: "email_taken" | "username_taken" | "invalid_row" | "duplicate_in_file" | "unknown_role" | "unknown_group" | "forbidden";
             reason?: string;
+            /**
+             * @description Only with invite=true, on created rows: the invitation email is queued, or blocked (its domain is not allowed; reason says so).
+             * @enum {string}
+             */
+            invitation?: "queued" | "blocked";
             /** @constant */
             type: "row";
         } | {
