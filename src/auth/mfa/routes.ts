@@ -4,18 +4,16 @@ import { z } from 'zod';
 import { authorizeManaging, userNotFound, userPermissions } from '../../accounts/index.js';
 import { recordAudit, type AuditContext } from '../../audit/index.js';
 import type { Database } from '../../platform/db.js';
-import { FoyerError, forbidden, unauthenticated } from '../../platform/errors.js';
+import { FoyerError, unauthenticated } from '../../platform/errors.js';
 import { errorResponses, isoDate, isoOrNull, type AppDeps, type FoyerApp } from '../../platform/http.js';
 import { isUuid } from '../../platform/ids.js';
 import { users } from '../../users/schema.js';
 import { loadMe, meSchema } from '../me.js';
 import { authorizeSeeingPeople } from '../actor.js';
-import { verifyPassword, PASSWORD_MAX_LENGTH } from '../passwords/hashing.js';
 import { requireRecentSignIn } from '../recent-sign-in.js';
 import { auditContext, requireActor, requirePermission, setSessionCookie } from '../request.js';
 import { replyToSignIn, signInReplySchema, startSignedInSession, type SignInResult } from '../sessions/complete-sign-in.js';
 import { sessions } from '../sessions/schema.js';
-import { markSessionReauthenticated } from '../sessions/service.js';
 import { guardAttempt, recordFailedAttempt, recordSuccessfulAttempt, type Attempt } from '../throttling/service.js';
 import { countCodeFailure } from './codes.js';
 import {
@@ -43,6 +41,7 @@ import {
 import { consumeRecoveryCode, issueAdminRecoveryCode, regenerateRecoveryCodes, remainingRecoveryCodes } from './recovery-codes.js';
 import { MFA_METHODS } from './schema.js';
 import { readMfaSettings } from './settings.js';
+import { reauthenticationRoutes } from '../reauthentication.js';
 
 const SIGN_IN_METHODS = [...MFA_METHODS, 'recovery_code'] as const;
 type SignInMethod = (typeof SIGN_IN_METHODS)[number];
@@ -90,6 +89,8 @@ interface Enrollee {
 
 export function mfaRoutes(app: FoyerApp, deps: AppDeps): void {
   const { db, config } = deps;
+  // Confirming it is you uses these second factors and the other sign-in methods alike; it has its own module.
+  reauthenticationRoutes(app, deps);
 
   const userCore = async (userId: string) => {
     const [user] = await db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(eq(users.id, userId));
@@ -423,49 +424,6 @@ export function mfaRoutes(app: FoyerApp, deps: AppDeps): void {
         return codes;
       });
       return { recoveryCodes, otherSessionCount: await otherSessionCount(db, actor.user.id, actor.sessionId) };
-    },
-  );
-
-  app.post(
-    '/api/v1/me/reauthenticate',
-    {
-      schema: {
-        tags: ['Two-factor'],
-        summary: 'Confirm it is you (password or authenticator code) to change sign-in methods for the next 10 minutes',
-        body: z.union([
-          z.object({ password: z.string().min(1).max(PASSWORD_MAX_LENGTH) }),
-          z.object({ method: z.literal('totp'), code: codeField }),
-        ]),
-        response: { 200: z.object({ authenticatedAt: z.string() }), ...errorResponses(400, 401, 403, 429) },
-      },
-    },
-    async (request) => {
-      const now = new Date();
-      const actor = requireActor(request);
-      if (!actor.sessionId) throw forbidden();
-      const context = auditContext(request, now);
-      const body = request.body;
-      const method = 'password' in body ? 'password' : 'totp';
-      const attempt: Attempt = { accountKey: actor.user.id, ip: request.ip ?? null, method: `reauthenticate_${method}`, now };
-      await guardAttempt(db, attempt);
-      let ok: boolean;
-      if ('password' in body) {
-        const [row] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, actor.user.id));
-        ok = await verifyPassword(row?.passwordHash ?? null, body.password);
-      } else {
-        ok = await consumeTotpCode(db, config, { userId: actor.user.id, code: body.code, now });
-      }
-      if (!ok) {
-        await recordFailedAttempt(db, context, { ...attempt, userId: actor.user.id });
-        await recordAudit(db, context, { action: 'auth.reauthentication.failed', targetType: 'user', targetId: actor.user.id, details: { method } });
-        throw new FoyerError(401, method === 'password' ? 'invalid_credentials' : 'invalid_mfa_code', method === 'password' ? 'The password is not correct.' : 'That code is not correct or has expired.');
-      }
-      await recordSuccessfulAttempt(db, attempt);
-      await db.transaction(async (tx) => {
-        await markSessionReauthenticated(tx, actor.sessionId!, now);
-        await recordAudit(tx, context, { action: 'auth.reauthenticated', targetType: 'user', targetId: actor.user.id, details: { method } });
-      });
-      return { authenticatedAt: isoDate(now) };
     },
   );
 

@@ -65,3 +65,9 @@ export async function ownPasswordStatus(db: Database, userId: string): Promise<{
   const [row] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId));
   return { hasPassword: Boolean(row?.passwordHash), passwordsEnabled: (await readPasswordSettings(db)).enabled };
 }
+
+/** Whether `password` is this person's own; false for an account without one. */
+export async function isOwnPassword(db: Database, userId: string, password: string): Promise<boolean> {
+  const [row] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId));
+  return verifyPassword(row?.passwordHash ?? null, password);
+}
