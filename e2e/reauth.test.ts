@@ -43,8 +43,8 @@ describe('confirm it is you: the prompt offers only the ways the person has', ()
       });
     });
     await page.getByRole('button', { name: 'Change password' }).click();
-    await page.getByLabel('Current password').fill(foyer!.admin.password);
-    await page.getByLabel('New password').fill(NEW_PASSWORD);
+    await page.getByLabel('Current password', { exact: true }).fill(foyer!.admin.password);
+    await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
     await page.getByLabel('Confirm new password').fill(NEW_PASSWORD);
     await page.getByRole('button', { name: 'Save password' }).click();
 
