@@ -106,7 +106,7 @@ describe('access requests: a visitor asks, an administrator approves, the invita
     expect(row.Status).toBe('Pending');
     await page.getByRole('checkbox', { name: `Select ${visitor.name}` }).check();
     await page.getByRole('button', { name: 'Approve (1)' }).click();
-    await page.getByText(`${visitor.name} <${visitor.email}>: account created and invitation captured in the dev mailbox`).waitFor();
+    await page.getByText(`${visitor.name} <${visitor.email}>: account created and invitation sent`).waitFor();
     await screenshot(page, 'access-requests-05-approved');
   });
 
