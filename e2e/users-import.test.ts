@@ -71,4 +71,26 @@ describe('users import: the administrator uploads a CSV and finds the new people
     expect(await table.locator('tbody tr').filter({ hasText: 'someone-else' }).count()).toBe(0);
     await screenshot(page, 'users-import-03-users');
   });
+  step('importing with invitations sends each new person one, and the message waits in the dev mailbox', async () => {
+    const { page } = session;
+    await page.goto('/admin/users/import');
+    await page.getByRole('heading', { name: 'Import users', level: 1 }).waitFor();
+    const invited = ['name,email,username', 'Kai Lee,kai@example.com,kai', 'Ada Again,lovelace@example.com,ada-again'].join('\n');
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByLabel('CSV file').click()]);
+    await chooser.setFiles({ name: 'invited.csv', mimeType: 'text/csv', buffer: Buffer.from(invited) });
+    await page.getByRole('checkbox', { name: 'Send each new person an invitation email' }).check();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { name: 'Import finished' }).waitFor();
+    const summary = page.getByRole('list', { name: 'Import summary' });
+    await summary.getByRole('listitem', { name: 'Created: 1' }).waitFor();
+    await summary.getByRole('listitem', { name: 'Skipped: 1' }).waitFor();
+    // The harness has no SMTP server: the page must not claim the email was sent.
+    await page.getByRole('status').filter({ hasText: '1 invitation email captured in the dev mailbox.' }).waitFor();
+    await screenshot(page, 'users-import-04-invited');
+    await page.getByRole('link', { name: 'Open the dev mailbox' }).click();
+    await page.getByRole('heading', { name: 'Mail', level: 1 }).waitFor();
+    const row = await tableRow(page.getByTestId('outbox-table'), 'kai@example.com');
+    expect(row.Subject).toContain('invited you to join');
+    expect(await page.getByTestId('outbox-table').locator('tbody tr').filter({ hasText: 'lovelace@example.com' }).count()).toBe(0);
+  });
 });

@@ -1,14 +1,13 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AuditContext } from '../../audit/index.js';
-import { forbidden, unauthenticated } from '../../platform/errors.js';
+import { unauthenticated } from '../../platform/errors.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../../platform/http.js';
 import { loadMe, meSchema } from '../me.js';
-import { PASSWORD_MAX_LENGTH } from '../passwords/hashing.js';
 import { requireRecentSignIn } from '../recent-sign-in.js';
 import { auditContext, requireActor, setSessionCookie } from '../request.js';
 import { personOf } from './people.js';
-import { confirmSecondFactor, reauthenticate, removeSecondFactor, secondFactorsOf, type Enrollee } from './enrolment.js';
+import { confirmSecondFactor, removeSecondFactor, secondFactorsOf, type Enrollee } from './enrolment.js';
 import { startChannelEnrolment, startTotpEnrolment } from './methods.js';
 import { clearPendingCookie, findPendingSignIn, pendingTokenOf } from './pending.js';
 import { changeReply, codeField } from './route-schemas.js';
@@ -172,29 +171,6 @@ export function enrolmentRoutes(app: FoyerApp, deps: AppDeps): void {
       const actor = requireActor(request);
       requireRecentSignIn(actor, now);
       return removeSecondFactor(db, auditContext(request, now), actor, request.params.method);
-    },
-  );
-}
-
-export function reauthenticationRoutes(app: FoyerApp, deps: AppDeps): void {
-  app.post(
-    '/api/v1/me/reauthenticate',
-    {
-      schema: {
-        tags: ['Two-factor'],
-        summary: 'Confirm it is you (password or authenticator code) to change sign-in methods for the next 10 minutes',
-        body: z.union([
-          z.object({ password: z.string().min(1).max(PASSWORD_MAX_LENGTH) }),
-          z.object({ method: z.literal('totp'), code: codeField }),
-        ]),
-        response: { 200: z.object({ authenticatedAt: z.string() }), ...errorResponses(400, 401, 403, 429) },
-      },
-    },
-    async (request) => {
-      const actor = requireActor(request);
-      const { sessionId } = actor;
-      if (!sessionId) throw forbidden();
-      return reauthenticate(deps.db, deps.config, auditContext(request), { ...actor, sessionId }, request.body);
     },
   );
 }

@@ -1,6 +1,7 @@
 import type { AppDeps, FoyerApp } from '../../platform/http.js';
 import { challengeRoutes } from './challenge-routes.js';
-import { enrolmentRoutes, reauthenticationRoutes } from './enrolment-routes.js';
+import { enrolmentRoutes } from './enrolment-routes.js';
+import { reauthenticationRoutes } from '../reauthentication.js';
 import { adminRecoveryCodeRoutes, ownRecoveryCodeRoutes } from './recovery-code-routes.js';
 
 /** Two-factor over HTTP. The order is the API document's order (web/src/api/schema.d.ts is generated from it). */

@@ -2,10 +2,12 @@ import { Readable } from 'node:stream';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { auditContext, authorizeSeeingPeople, requirePermission } from '../../auth/index.js';
+import { assertMailConfigured } from '../../mail/index.js';
 import { FoyerError } from '../../platform/errors.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../../platform/http.js';
 import { IMPORT_TEMPLATE, fileTooLarge, limitBytes, openCsv } from './csv.js';
-import { ROW_CODES, ROW_OUTCOMES, importUsers, type ImportEvent, type RowResult } from './service.js';
+import { ROW_CODES, ROW_OUTCOMES, type RowResult } from './rows.js';
+import { importUsers, type ImportEvent } from './service.js';
 
 /** Uploads are streamed, so this bounds the request, not memory. Documented in docs/users-import.md. */
 export const IMPORT_BODY_LIMIT = 64 * 1024 * 1024;
@@ -20,6 +22,10 @@ const rowResultSchema = z
     userId: z.string().optional().describe('Only for rows created by a real (not dry) run.'),
     code: z.enum(ROW_CODES).optional().describe('Why the row was skipped or failed.'),
     reason: z.string().optional(),
+    invitation: z
+      .enum(['queued', 'blocked'])
+      .optional()
+      .describe('Only with invite=true, on created rows: the invitation email is queued, or blocked (its domain is not allowed; reason says so).'),
   })
   .meta({ id: 'UserImportRowResult' });
 
@@ -109,15 +115,20 @@ export function userImportRoutes(app: FoyerApp, deps: AppDeps): void {
           summary: 'Import users from CSV (needs users.create)',
           description:
             'Streams the file in batches. Each row is created (Pending Setup), skipped (email or username already has an account) or failed (with a reason). ' +
-            `Send Accept: ${NDJSON} to receive one line per row as the import runs, then a summary line. At most 64 MiB.`,
+            `Send Accept: ${NDJSON} to receive one line per row as the import runs, then a summary line. At most 64 MiB. ` +
+            'With invite=true each created person is also sent an invitation email; 409 `mail_not_configured` when a production instance has no SMTP.',
           consumes: ['text/csv'],
           querystring: z.object({
             dryRun: z.enum(['true', 'false']).default('false').describe('true: check every row and write nothing.'),
+            invite: z
+              .enum(['true', 'false'])
+              .default('false')
+              .describe('true: send each new person an invitation email (queued in the outbox, naming you and the organisation).'),
           }),
           body: csvBody,
           response: {
             200: { content: { 'application/json': { schema: importReportSchema }, [NDJSON]: { schema: progressLineSchema } } },
-            ...errorResponses(400, 401, 403, 413, 415),
+            ...errorResponses(400, 401, 403, 409, 413, 415),
           },
         },
       },
@@ -128,8 +139,11 @@ export function userImportRoutes(app: FoyerApp, deps: AppDeps): void {
         if (!(upload instanceof Readable)) throw unsupportedMediaType();
         if (Number(request.headers['content-length']) > IMPORT_BODY_LIMIT) throw fileTooLarge(IMPORT_BODY_LIMIT);
         const dryRun = request.query.dryRun === 'true';
+        const invite = request.query.invite === 'true';
+        // Refused before any row is read: a production import must not create people whose invitations go nowhere.
+        if (invite) await assertMailConfigured(deps.db, deps.config);
         const { rows } = await openCsv(limitBytes(upload, IMPORT_BODY_LIMIT));
-        const events = importUsers(deps.db, auditContext(request), actor, rows, { dryRun, config: deps.config });
+        const events = importUsers(deps.db, auditContext(request), actor, rows, { dryRun, invite, config: deps.config });
 
         if (wantsProgress(request)) {
           return reply

@@ -1,42 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { inArray, sql } from 'drizzle-orm';
-import { z } from 'zod';
-import { authorizeGrant, membershipChanged } from '../../accounts/index.js';
+import { sql } from 'drizzle-orm';
+import { membershipChanged } from '../../accounts/index.js';
 import { recordAudit, type AuditContext } from '../../audit/index.js';
 import type { Actor } from '../../auth/index.js';
-import { groupRoles, groups } from '../../groups/schema.js';
 import type { Config } from '../../platform/config.js';
 import { isUniqueViolation, type Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';
-import { isUnsafeText } from '../../platform/text.js';
-import { roles } from '../../roles/schema.js';
-import { newUserFields } from '../fields.js';
 import { users } from '../schema.js';
-import { IMPORT_COLUMNS, splitNames, type CsvRow } from './csv.js';
-
-export const ROW_OUTCOMES = ['created', 'skipped', 'failed'] as const;
-export type RowOutcome = (typeof ROW_OUTCOMES)[number];
-
-/** Why a row was skipped or failed; stable, for clients to branch on. */
-export const ROW_CODES = [
-  'email_taken',
-  'username_taken',
-  'invalid_row',
-  'duplicate_in_file',
-  'unknown_role',
-  'unknown_group',
-  'forbidden',
-] as const;
-export type RowCode = (typeof ROW_CODES)[number];
-
-export interface RowResult {
-  row: number;
-  outcome: RowOutcome;
-  email?: string;
-  userId?: string;
-  code?: RowCode;
-  reason?: string;
-}
+import type { CsvRow } from './csv.js';
+import { inviteBatch } from './invite.js';
+import { checkRow, grantFor, resolveNames, type Candidate, type Grant, type NameCache, type RowResult, type SeenInFile } from './rows.js';
 
 export interface ImportSummary {
   created: number;
@@ -52,6 +25,8 @@ export type ImportEvent =
 export interface ImportOptions {
   dryRun: boolean;
   config: Config;
+  /** Each new person is invited (account, invitation, queued mail) instead of only being created. */
+  invite?: boolean;
   batchSize?: number;
 }
 
@@ -60,28 +35,6 @@ const DEFAULT_BATCH_SIZE = 1000;
 // A deadlock with a concurrent import, or a role deleted mid-batch: the whole batch is simply worked out again.
 const BATCH_ATTEMPTS = 3;
 const BATCHES_IN_FLIGHT = 2;
-
-const rowFields = z.object(newUserFields);
-
-interface Candidate {
-  row: number;
-  name: string;
-  email: string;
-  username: string;
-  roleNames: string[];
-  groupNames: string[];
-}
-
-interface Grantable {
-  id: string;
-  permissions: string[];
-}
-
-/** Roles and groups already looked up during this import, by lower-cased name; null when no such one exists. */
-interface NameCache {
-  roles: Map<string, Grantable | null>;
-  groups: Map<string, Grantable | null>;
-}
 
 interface ImportState {
   cache: NameCache;
@@ -92,128 +45,6 @@ interface ImportState {
    * existing accounts pays for one failed statement, then every later batch is worked out the careful way.
    */
   everyoneNew: boolean;
-}
-
-/** Emails and usernames seen so far in the file (lower-cased) and the row that first used each. */
-interface SeenInFile {
-  emails: Map<string, number>;
-  usernames: Map<string, number>;
-}
-
-const failed = (row: number, code: RowCode, reason: string, email?: string): RowResult => ({
-  row,
-  outcome: 'failed',
-  ...(email ? { email } : {}),
-  code,
-  reason,
-});
-
-/**
- * Everything that can be decided from the row alone, in file order: the values are valid and no earlier row of the
- * file has the same email or username. Both rows of a duplicate are named, and only the later one fails.
- */
-function checkRow(input: CsvRow, seen: SeenInFile): Candidate | RowResult {
-  const email = input.values.email ?? '';
-  const username = input.values.username ?? '';
-  const emailKey = email.toLowerCase();
-  const usernameKey = username.toLowerCase();
-  const firstWithEmail = emailKey ? seen.emails.get(emailKey) : undefined;
-  const firstWithUsername = usernameKey ? seen.usernames.get(usernameKey) : undefined;
-  if (emailKey && firstWithEmail === undefined) seen.emails.set(emailKey, input.row);
-  if (usernameKey && firstWithUsername === undefined) seen.usernames.set(usernameKey, input.row);
-
-  // PostgreSQL cannot store a NUL: caught here, the row fails alone instead of its whole batch failing in the database.
-  const unsafe = IMPORT_COLUMNS.find((column) => isUnsafeText(input.values[column] ?? ''));
-  if (unsafe) return failed(input.row, 'invalid_row', `${unsafe}: must not contain NUL characters.`, email);
-  if (input.extraValues > 0) {
-    return failed(input.row, 'invalid_row', `Row ${input.row} has more values than the header has columns.`, email);
-  }
-  const parsed = rowFields.safeParse({ name: input.values.name ?? '', email, username });
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`);
-    return failed(input.row, 'invalid_row', `${problems.join('; ')}.`, email);
-  }
-  if (firstWithEmail !== undefined) {
-    return failed(input.row, 'duplicate_in_file', `Row ${input.row} has the same email as row ${firstWithEmail}.`, email);
-  }
-  if (firstWithUsername !== undefined) {
-    return failed(input.row, 'duplicate_in_file', `Row ${input.row} has the same username as row ${firstWithUsername}.`, email);
-  }
-  return {
-    row: input.row,
-    ...parsed.data,
-    roleNames: splitNames(input.values.roles),
-    groupNames: splitNames(input.values.groups),
-  };
-}
-
-/**
- * The roles and groups a batch names, by lower-cased name (null: no such one). Names new to this import are looked
- * up in one query each and remembered in `cache`; the batch works from the returned maps, so a concurrent batch that
- * empties the cache cannot pull names out from under it.
- */
-async function resolveNames(db: Database, cache: NameCache, batch: Candidate[]): Promise<NameCache> {
-  const keysOf = (pick: (c: Candidate) => string[]) => new Set(batch.flatMap((c) => pick(c).map((n) => n.toLowerCase())));
-  const roleKeys = keysOf((c) => c.roleNames);
-  const groupKeys = keysOf((c) => c.groupNames);
-  const newRoleKeys = [...roleKeys].filter((k) => !cache.roles.has(k));
-  const newGroupKeys = [...groupKeys].filter((k) => !cache.groups.has(k));
-  if (newRoleKeys.length > 0) {
-    const rows = await db
-      .select({ id: roles.id, name: roles.name, permissions: roles.permissions })
-      .from(roles)
-      .where(inArray(sql`lower(${roles.name})`, newRoleKeys));
-    for (const key of newRoleKeys) cache.roles.set(key, null);
-    for (const r of rows) cache.roles.set(r.name.toLowerCase(), { id: r.id, permissions: r.permissions });
-  }
-  if (newGroupKeys.length > 0) {
-    // A group hands its members the permissions of the roles it carries.
-    const rows = await db
-      .select({
-        id: groups.id,
-        name: groups.name,
-        permissions: sql<string[]>`coalesce(array_agg(distinct p) filter (where p is not null), '{}'::text[])`,
-      })
-      .from(groups)
-      .leftJoin(groupRoles, sql`${groupRoles.groupId} = ${groups.id}`)
-      .leftJoin(roles, sql`${roles.id} = ${groupRoles.roleId}`)
-      .leftJoin(sql`lateral unnest(${roles.permissions}) as p`, sql`true`)
-      .where(inArray(sql`lower(${groups.name})`, newGroupKeys))
-      .groupBy(groups.id);
-    for (const key of newGroupKeys) cache.groups.set(key, null);
-    for (const g of rows) cache.groups.set(g.name.toLowerCase(), { id: g.id, permissions: g.permissions });
-  }
-  const pick = (keys: Set<string>, known: Map<string, Grantable | null>) => new Map([...keys].map((k) => [k, known.get(k) ?? null]));
-  return { roles: pick(roleKeys, cache.roles), groups: pick(groupKeys, cache.groups) };
-}
-
-interface Grant {
-  roleIds: string[];
-  groupIds: string[];
-}
-
-/** The roles and groups a row names, provided they all exist and the actor may hand out what they carry. */
-function grantFor(actor: Actor, cache: NameCache, c: Candidate): Grant | RowResult {
-  const find = (names: string[], known: Map<string, Grantable | null>) => names.map((n) => [n, known.get(n.toLowerCase()) ?? null] as const);
-  const roleHits = find(c.roleNames, cache.roles);
-  const groupHits = find(c.groupNames, cache.groups);
-  const missingRoles = roleHits.filter(([, hit]) => !hit).map(([n]) => n);
-  if (missingRoles.length > 0) {
-    return failed(c.row, 'unknown_role', `No role is called ${missingRoles.map((n) => `“${n}”`).join(', ')}.`, c.email);
-  }
-  const missingGroups = groupHits.filter(([, hit]) => !hit).map(([n]) => n);
-  if (missingGroups.length > 0) {
-    return failed(c.row, 'unknown_group', `No group is called ${missingGroups.map((n) => `“${n}”`).join(', ')}.`, c.email);
-  }
-  const held = [...roleHits, ...groupHits].map(([, hit]) => hit!);
-  try {
-    authorizeGrant(actor, held.flatMap((h) => h.permissions));
-  } catch (error) {
-    if (!(error instanceof FoyerError)) throw error;
-    const missing = (error.details?.missingPermissions as string[] | undefined) ?? [];
-    return failed(c.row, 'forbidden', `You cannot grant permissions you do not hold yourself: ${missing.join(', ')}.`, c.email);
-  }
-  return { roleIds: roleHits.map(([, hit]) => hit!.id), groupIds: groupHits.map(([, hit]) => hit!.id) };
 }
 
 /** node-postgres and PGlite both answer `execute` with `{ rows }`. */
@@ -342,7 +173,7 @@ async function settleBatch(
     if ('outcome' in grant) results.set(c.row, grant);
     else grantable.push({ ...c, ...grant });
   }
-  if (!dryRun && state.everyoneNew && grantable.length > 0) {
+  if (!dryRun && !options.invite && state.everyoneNew && grantable.length > 0) {
     const ready = grantable.map((c) => ({ ...c, id: randomUUID() }));
     try {
       await insertBatch(db, context, options.config, ready, 'fail');
@@ -363,6 +194,8 @@ async function settleBatch(
   }
   if (dryRun) {
     for (const r of ready) results.set(r.row, { row: r.row, outcome: 'created', email: r.email });
+  } else if (options.invite) {
+    for (const r of await inviteBatch(db, context, actor, options.config, ready)) results.set(r.row, r);
   } else if (ready.length > 0) {
     const created = await insertBatch(db, context, options.config, ready, 'skip');
     const lost = ready.filter((r) => !created.has(r.id));
@@ -390,7 +223,8 @@ async function settleBatch(
  * Imports people from CSV rows, batch by batch, yielding each batch's per-row results as soon as it is settled and
  * finally a summary. Each row ends `created` (Pending Setup: no password, email unvalidated, profile member, with
  * the named roles and groups), `skipped` (its email or username already has an account) or `failed` (with the
- * reason). A dry run works everything out the same way and writes nothing.
+ * reason). With `invite`, each created person is also sent an invitation email (see ./invite.ts). A dry run works
+ * everything out the same way and writes nothing.
  *
  * Rows the file could not deliver (malformed CSV, a cut-off upload) end the import early: what came before is
  * settled, and the summary carries the error. Re-running the same file is safe: people already created are skipped.

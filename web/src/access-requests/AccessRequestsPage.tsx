@@ -22,6 +22,7 @@ import {
   type DecisionResult,
 } from './accessRequestsApi';
 import { RegistrationSettingsCard } from './RegistrationSettingsCard';
+import { useMailCaptured } from '../mail/mailWording';
 
 const STATUS_OPTIONS = [
   { value: 'pending', label: 'Pending' },
@@ -33,6 +34,7 @@ export function AccessRequestsPage() {
   const can = (permission: string) => user?.permissions.includes(permission) ?? false;
   const canApprove = can('users.create') && can('access_requests.approve');
   const canDecline = can('access_requests.approve');
+  const captured = useMailCaptured();
 
   // The administrators' notice links here with `?q=<email>`, which opens the list on that one request.
   const [searchParams] = useSearchParams();
@@ -56,7 +58,7 @@ export function AccessRequestsPage() {
     setBusy(true);
     try {
       const { results } = await decideAccessRequests(action, ids);
-      showResults(action, results, items);
+      showResults(action, results, items, captured);
       setSelected(new Set());
       await load();
     } catch (err) {
@@ -264,7 +266,7 @@ function RequestStatus({ request }: { request: AccessRequest }) {
 }
 
 /** The result toast: one line per request, so an administrator sees exactly what happened to each. */
-function showResults(action: 'approve' | 'decline', results: DecisionResult[], shown: AccessRequest[]) {
+function showResults(action: 'approve' | 'decline', results: DecisionResult[], shown: AccessRequest[], captured: boolean) {
   const byId = new Map(shown.map((r) => [r.id, r]));
   const allWell = results.every((r) => r.outcome === 'created_and_invited' || r.outcome === 'existing_account_approved' || r.outcome === 'declined');
   notifications.show({
@@ -277,7 +279,7 @@ function showResults(action: 'approve' | 'decline', results: DecisionResult[], s
           const request = byId.get(result.id);
           return (
             <List.Item key={result.id}>
-              {request ? `${request.name} <${request.email}>` : 'A request'}: {describeResult(result)}
+              {request ? `${request.name} <${request.email}>` : 'A request'}: {describeResult(result, captured)}
             </List.Item>
           );
         })}

@@ -1,5 +1,6 @@
 import { call, client, type Schemas } from '../api';
 import { readSettings, saveSettings, section, type Settings } from '../settings/settingsApi';
+import { sentOrCaptured } from '../mail/mailWording';
 
 export type AccessRequest = Schemas['AccessRequest'];
 
@@ -35,7 +36,7 @@ export const saveRegistrationSettings = async (registration: Partial<Registratio
   section(await saveSettings({ registration }), 'registration');
 
 const OUTCOME_TEXT: Record<DecisionResult['outcome'], string> = {
-  created_and_invited: 'account created and invitation sent',
+  created_and_invited: 'account created and invitation',
   existing_account_approved: 'existing account approved',
   blocked_domain: 'blocked: the email domain is not allowed',
   failed: 'failed',
@@ -52,8 +53,8 @@ const REASON_TEXT: Record<string, string> = {
 };
 
 /** One line of the result toast: what happened to this request, in the console's words. */
-export function describeResult(result: DecisionResult): string {
-  const text = OUTCOME_TEXT[result.outcome];
+export function describeResult(result: DecisionResult, captured: boolean): string {
+  const text = result.outcome === 'created_and_invited' ? `${OUTCOME_TEXT[result.outcome]} ${sentOrCaptured(captured)}` : OUTCOME_TEXT[result.outcome];
   if (result.outcome !== 'failed' || !result.reason) return text;
   return `${text}: ${REASON_TEXT[result.reason] ?? result.reason.replace(/_/g, ' ')}`;
 }

@@ -2350,9 +2350,52 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The ways I can confirm it is me: only the methods my account has */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            methods: ("passkey" | "password" | "totp")[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         put?: never;
-        /** Confirm it is you (password or authenticator code) to change sign-in methods for the next 10 minutes */
+        /**
+         * Confirm it is you (password or authenticator code) to change sign-in methods for the next 10 minutes
+         * @description 409 `reauthentication_method_unavailable` when the account has no such method (no password, or no authenticator app); `details.available` lists the ones it has.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2403,6 +2446,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10352,13 +10404,15 @@ export interface paths {
         put?: never;
         /**
          * Import users from CSV (needs users.create)
-         * @description Streams the file in batches. Each row is created (Pending Setup), skipped (email or username already has an account) or failed (with a reason). Send Accept: application/x-ndjson to receive one line per row as the import runs, then a summary line. At most 64 MiB.
+         * @description Streams the file in batches. Each row is created (Pending Setup), skipped (email or username already has an account) or failed (with a reason). Send Accept: application/x-ndjson to receive one line per row as the import runs, then a summary line. At most 64 MiB. With invite=true each created person is also sent an invitation email; 409 `mail_not_configured` when a production instance has no SMTP.
          */
         post: {
             parameters: {
                 query?: {
                     /** @description true: check every row and write nothing. */
                     dryRun?: "true" | "false";
+                    /** @description true: send each new person an invitation email (queued in the outbox, naming you and the organisation). */
+                    invite?: "true" | "false";
                 };
                 header?: never;
                 path?: never;
@@ -10401,6 +10455,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -11009,6 +11072,11 @@ export interface components {
              */
             code?: "email_taken" | "username_taken" | "invalid_row" | "duplicate_in_file" | "unknown_role" | "unknown_group" | "forbidden";
             reason?: string;
+            /**
+             * @description Only with invite=true, on created rows: the invitation email is queued, or blocked (its domain is not allowed; reason says so).
+             * @enum {string}
+             */
+            invitation?: "queued" | "blocked";
         };
         UserImportSummaryInput: {
             created: number;
@@ -11044,6 +11112,11 @@ export interface components {
              */
             code?: "email_taken" | "username_taken" | "invalid_row" | "duplicate_in_file" | "unknown_role" | "unknown_group" | "forbidden";
             reason?: string;
+            /**
+             * @description Only with invite=true, on created rows: the invitation email is queued, or blocked (its domain is not allowed; reason says so).
+             * @enum {string}
+             */
+            invitation?: "queued" | "blocked";
             /** @constant */
             type: "row";
         } | {
@@ -11709,6 +11782,11 @@ export interface components {
              */
             code?: "email_taken" | "username_taken" | "invalid_row" | "duplicate_in_file" | "unknown_role" | "unknown_group" | "forbidden";
             reason?: string;
+            /**
+             * @description Only with invite=true, on created rows: the invitation email is queued, or blocked (its domain is not allowed; reason says so).
+             * @enum {string}
+             */
+            invitation?: "queued" | "blocked";
         };
         UserImportSummary: {
             created: number;
@@ -11744,6 +11822,11 @@ export interface components {
              */
             code?: "email_taken" | "username_taken" | "invalid_row" | "duplicate_in_file" | "unknown_role" | "unknown_group" | "forbidden";
             reason?: string;
+            /**
+             * @description Only with invite=true, on created rows: the invitation email is queued, or blocked (its domain is not allowed; reason says so).
+             * @enum {string}
+             */
+            invitation?: "queued" | "blocked";
             /** @constant */
             type: "row";
         } | {

@@ -8,6 +8,7 @@ import { passwordProblem } from '../ui/passwords';
 import { useFormFields } from '../ui/useFormFields';
 import { describeMail, inviteUser } from './invitationsApi';
 import { OptionsPicker } from '../ui/OptionsPicker';
+import { useMailCaptured } from '../mail/mailWording';
 
 type Props = { onClose: () => void; onInvited: () => void };
 type Values = { name: string; email: string; password: string };
@@ -22,6 +23,7 @@ export function InviteUserDialog({ onClose, onInvited }: Props) {
   const { groups } = useGroups();
   const [error, setError] = useState<ApiError | null>(null);
   const [saving, setSaving] = useState(false);
+  const captured = useMailCaptured();
   const [handOver, setHandOver] = useState<{ email: string; link: string; blocked: string | null } | null>(null);
 
   async function save() {
@@ -46,7 +48,7 @@ export function InviteUserDialog({ onClose, onInvited }: Props) {
       });
       onInvited();
       if (sent.mail === 'queued') {
-        notifications.show(describeMail(email.trim(), sent.mail, sent.mailReason));
+        notifications.show(describeMail(email.trim(), sent.mail, sent.mailReason, captured));
         onClose();
         return;
       }

@@ -9,6 +9,7 @@ import { usePagedList } from '../ui/usePagedList';
 import { RoleBadges } from '../ui/RoleBadges';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { describeMail, listPendingInvitations, resendInvitation, revokeInvitation, type PendingInvitation } from './invitationsApi';
+import { useMailCaptured } from '../mail/mailWording';
 
 /** The Users page invalidates this key after inviting someone, so the list reads again. */
 export const PENDING_INVITATIONS = ['pending-invitations'];
@@ -78,12 +79,13 @@ export function PendingInvitations() {
   const { error, reload } = list;
   const [revoking, setRevoking] = useState<PendingInvitation | null>(null);
   const [sending, setSending] = useState<string | null>(null);
+  const captured = useMailCaptured();
 
   async function resend(invitation: PendingInvitation) {
     setSending(invitation.id);
     try {
       const sent = await resendInvitation(invitation.id);
-      notifications.show(describeMail(invitation.email, sent.mail, sent.mailReason));
+      notifications.show(describeMail(invitation.email, sent.mail, sent.mailReason, captured));
       reload();
     } catch (err) {
       notifications.show({ color: 'red', title: 'The invitation was not sent', message: toApiError(err).message });

@@ -1,4 +1,6 @@
+import type { ReactNode } from 'react';
 import { call, client, type Schemas } from '../api';
+import { mailOnItsWay } from '../mail/mailWording';
 
 export type MailOutcome = 'queued' | 'blocked' | 'not_sent';
 
@@ -24,9 +26,9 @@ export const revokeInvitation = (id: string) => call(client.DELETE('/api/v1/admi
 export const resendInvitation = (id: string) => call(client.POST('/api/v1/admin/invitations/{id}/resend', { params: { path: { id } } }));
 export const sendInviteToUser = (userId: string) => call(client.POST('/api/v1/admin/users/{id}/send-invite', { params: { path: { id: userId } } }));
 
-/** The sentence an administrator sees after an invitation email was (or was not) sent. */
-export function describeMail(to: string, mail: MailOutcome, reason: string | null): { color: string; message: string } {
+/** The sentence an administrator sees after an invitation email was (or was not) sent; `captured` from useMailCaptured. */
+export function describeMail(to: string, mail: MailOutcome, reason: string | null, captured: boolean): { color: string; message: ReactNode } {
   if (mail === 'blocked') return { color: 'orange', message: reason ?? `The invitation email to ${to} was blocked.` };
   if (mail === 'not_sent') return { color: 'green', message: `No email was sent to ${to}.` };
-  return { color: 'green', message: `Invitation email to ${to} is on its way.` };
+  return { color: 'green', message: mailOnItsWay('Invitation email', to, captured) };
 }

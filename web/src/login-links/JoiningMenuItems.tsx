@@ -4,6 +4,7 @@ import { IconKey, IconSend } from '@tabler/icons-react';
 import { call, client, toApiError } from '../api';
 import { describeMail, sendInviteToUser } from '../invitations/invitationsApi';
 import { useSession } from '../session';
+import { mailOnItsWay, useMailCaptured } from '../mail/mailWording';
 
 type Props = { user: { id: string; name: string; email: string; status: string; emailVerified: boolean } };
 
@@ -12,11 +13,12 @@ export function JoiningMenuItems({ user }: Props) {
   const { user: me } = useSession();
   const can = (permission: string) => me?.permissions.includes(permission) ?? false;
   const active = user.status === 'active';
+  const captured = useMailCaptured();
 
   async function invite() {
     try {
       const sent = await sendInviteToUser(user.id);
-      notifications.show(describeMail(user.email, sent.mail, sent.mailReason));
+      notifications.show(describeMail(user.email, sent.mail, sent.mailReason, captured));
     } catch (err) {
       notifications.show({ color: 'red', title: 'The invitation was not sent', message: toApiError(err).message });
     }
@@ -28,7 +30,7 @@ export function JoiningMenuItems({ user }: Props) {
       notifications.show(
         issued.mail === 'blocked'
           ? { color: 'orange', title: 'The login link was not sent', message: issued.mailReason ?? '' }
-          : { color: 'green', message: `A one-time login link is on its way to ${user.email}.` },
+          : { color: 'green', message: mailOnItsWay('A one-time login link', user.email, captured) },
       );
     } catch (err) {
       notifications.show({ color: 'red', title: 'No login link was sent', message: toApiError(err).message });

@@ -5,6 +5,7 @@ import { call, client, toApiError, type ApiError, type Schemas } from '../api';
 import { formatDateTime } from '../format';
 import { describeMail, sendInviteToUser } from '../invitations/invitationsApi';
 import { ErrorAlert } from '../ui/ErrorAlert';
+import { mailOnItsWay, useMailCaptured } from '../mail/mailWording';
 
 type LoginLink = Schemas['LoginLink'];
 
@@ -19,6 +20,7 @@ const STATUS_LABELS: Record<LoginLink['status'], string> = { active: 'Active', u
 
 /** A user's page → Getting in: "Send invite" while unconfirmed, one-time login links (send, copy, list, revoke). */
 export function UserLoginLinksSection({ user, canUpdate, canInvite }: Props) {
+  const captured = useMailCaptured();
   const [links, setLinks] = useState<LoginLink[] | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState<'send' | 'copy' | 'invite' | null>(null);
@@ -42,7 +44,7 @@ export function UserLoginLinksSection({ user, canUpdate, canInvite }: Props) {
       const issued = await call(client.POST('/api/v1/admin/users/{id}/login-link', { params: { path: { id: user.id } }, body: { send } }));
       if (issued.url) setCopyUrl(issued.url);
       else if (issued.mail === 'blocked') notifications.show({ color: 'orange', title: 'The login link was not sent', message: issued.mailReason ?? '' });
-      else notifications.show({ color: 'green', message: `A one-time login link is on its way to ${user.email}.` });
+      else notifications.show({ color: 'green', message: mailOnItsWay('A one-time login link', user.email, captured) });
       await load();
     } catch (err) {
       notifications.show({ color: 'red', title: 'No login link was issued', message: toApiError(err).message });
@@ -55,7 +57,7 @@ export function UserLoginLinksSection({ user, canUpdate, canInvite }: Props) {
     setBusy('invite');
     try {
       const sent = await sendInviteToUser(user.id);
-      notifications.show(describeMail(user.email, sent.mail, sent.mailReason));
+      notifications.show(describeMail(user.email, sent.mail, sent.mailReason, captured));
     } catch (err) {
       notifications.show({ color: 'red', title: 'The invitation was not sent', message: toApiError(err).message });
     } finally {

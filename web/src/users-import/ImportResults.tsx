@@ -1,15 +1,20 @@
-import { Badge, Button, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, List, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { IconUsers } from '@tabler/icons-react';
 import { Link } from 'react-router-dom';
 import { EMPTY } from '../format';
+import { sentOrCaptured, useMailCaptured } from '../mail/mailWording';
 import type { ImportOutcome, RowOutcome, RowResult } from './importApi';
 
 const OUTCOME_COLOR: Record<RowOutcome, string> = { created: 'green', skipped: 'yellow', failed: 'red' };
 
-type Props = { outcome: ImportOutcome; problems: RowResult[]; maxListed: number };
+/** Invitation emails of an import that sends them: how many went to the outbox, and the rows whose domain is not allowed. */
+export type InvitationCounts = { queued: number; blocked: RowResult[] };
 
-export function ImportResults({ outcome, problems, maxListed }: Props) {
+type Props = { outcome: ImportOutcome; problems: RowResult[]; invitations: InvitationCounts; maxListed: number };
+
+export function ImportResults({ outcome, problems, invitations, maxListed }: Props) {
   const { dryRun, summary } = outcome;
+  const captured = useMailCaptured();
   const notCreated = summary.skipped + summary.failed;
   const stats: [string, number, string][] = [
     [dryRun ? 'Would be created' : 'Created', summary.created, 'green'],
@@ -43,6 +48,31 @@ export function ImportResults({ outcome, problems, maxListed }: Props) {
             </Paper>
           ))}
         </SimpleGrid>
+        {invitations.queued > 0 && (
+          <Text size="sm" role="status">
+            {invitations.queued.toLocaleString()} invitation {invitations.queued === 1 ? 'email' : 'emails'} {sentOrCaptured(captured)}.
+            {captured && (
+              <>
+                {' '}
+                <Anchor component={Link} to="/admin/mail" inherit>
+                  Open the dev mailbox
+                </Anchor>
+              </>
+            )}
+          </Text>
+        )}
+        {invitations.blocked.length > 0 && (
+          <Alert color="orange" title="Some invitations were not sent">
+            These people were created, but their email domain is not allowed, so no invitation went out:
+            <List size="sm" mt={4}>
+              {invitations.blocked.map((r) => (
+                <List.Item key={r.row}>
+                  Row {r.row}: {r.email}
+                </List.Item>
+              ))}
+            </List>
+          </Alert>
+        )}
         {problems.length > 0 ? (
           <Table.ScrollContainer minWidth={640}>
             <Table striped verticalSpacing="xs" aria-label="Rows not created">

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, FileInput, Group, Paper, Progress, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Checkbox, FileInput, Group, Paper, Progress, Stack, Text, Title } from '@mantine/core';
 import { IconArrowLeft, IconCheck, IconDownload, IconFileTypeCsv, IconUpload } from '@tabler/icons-react';
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
@@ -7,12 +7,14 @@ import { useSession } from '../session';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { PageHeader } from '../ui/PageHeader';
 import { countLines, runImport, TEMPLATE_URL, type ImportOutcome, type RowResult } from './importApi';
-import { ImportResults } from './ImportResults';
+import { ImportResults, type InvitationCounts } from './ImportResults';
 
 /** Enough to fix a file by; beyond this the table would only slow the page down. */
 const MAX_LISTED_PROBLEMS = 1000;
 
 type Run = { dryRun: boolean; processed: number; total: number };
+
+const NO_INVITATIONS: InvitationCounts = { queued: 0, blocked: [] };
 
 export function UsersImportPage() {
   const { user } = useSession();
@@ -21,6 +23,8 @@ export function UsersImportPage() {
   const [running, setRunning] = useState(false);
   const [problems, setProblems] = useState<RowResult[]>([]);
   const [outcome, setOutcome] = useState<ImportOutcome | null>(null);
+  const [invite, setInvite] = useState(false);
+  const [invitations, setInvitations] = useState<InvitationCounts>(NO_INVITATIONS);
   const [error, setError] = useState<ApiError | null>(null);
   const abort = useRef<AbortController | null>(null);
 
@@ -43,6 +47,7 @@ export function UsersImportPage() {
     abort.current = controller;
     setRunning(true);
     setProblems([]);
+    setInvitations(NO_INVITATIONS);
     setOutcome(null);
     setError(null);
     setRun({ dryRun, processed: 0, total: 0 });
@@ -52,10 +57,15 @@ export function UsersImportPage() {
       setRun({ dryRun, processed: 0, total: Math.max(lines - 1, 0) });
       const result = await runImport(
         file,
-        dryRun,
+        { dryRun, invite },
         (rows) => {
           const last = rows[rows.length - 1]!.row;
           setRun((current) => current && { ...current, processed: Math.min(last - 1, current.total) });
+          const queued = rows.filter((r) => r.invitation === 'queued').length;
+          const blocked = rows.filter((r) => r.invitation === 'blocked');
+          if (queued > 0 || blocked.length > 0) {
+            setInvitations((current) => ({ queued: current.queued + queued, blocked: [...current.blocked, ...blocked].slice(0, MAX_LISTED_PROBLEMS) }));
+          }
           const notCreated = rows.filter((r) => r.outcome !== 'created');
           if (notCreated.length > 0) setProblems((current) => (current.length >= MAX_LISTED_PROBLEMS ? current : [...current, ...notCreated].slice(0, MAX_LISTED_PROBLEMS)));
         },
@@ -77,7 +87,7 @@ export function UsersImportPage() {
       <Anchor component={Link} to="/admin/users" size="sm" mb="xs" display="inline-flex" style={{ alignItems: 'center', gap: 4 }}>
         <IconArrowLeft size={14} /> Users
       </Anchor>
-      <PageHeader title="Import users" description="Create many accounts at once from a CSV file. New accounts start in Pending Setup: send them an invite to let them in." />
+      <PageHeader title="Import users" description="Create many accounts at once from a CSV file. New accounts start in Pending Setup: invite them as you import, or later, to let them in." />
       <Stack maw={960}>
         <Paper withBorder radius="md" p="lg">
           <Stack gap="md">
@@ -114,6 +124,13 @@ export function UsersImportPage() {
               disabled={running}
               maw={480}
             />
+            <Checkbox
+              label="Send each new person an invitation email"
+              description="The email names you and the organisation and links to setting up their account. People who already have an account get nothing."
+              checked={invite}
+              onChange={(e) => setInvite(e.currentTarget.checked)}
+              disabled={running}
+            />
             <Group>
               <Button variant="default" leftSection={<IconCheck size={16} />} disabled={!file || running} loading={running && run?.dryRun === true} onClick={() => void start(true)}>
                 Validate (dry run)
@@ -145,7 +162,7 @@ export function UsersImportPage() {
             {outcome.error.message}
           </Alert>
         )}
-        {outcome && <ImportResults outcome={outcome} problems={problems} maxListed={MAX_LISTED_PROBLEMS} />}
+        {outcome && <ImportResults outcome={outcome} problems={problems} invitations={invitations} maxListed={MAX_LISTED_PROBLEMS} />}
       </Stack>
     </>
   );

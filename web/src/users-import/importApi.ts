@@ -13,6 +13,8 @@ export type RowResult = {
   userId?: string;
   code?: string;
   reason?: string;
+  /** Only when the import sends invitations, on created rows: blocked when the email's domain is not allowed. */
+  invitation?: 'queued' | 'blocked';
 };
 
 export type ImportSummary = { created: number; skipped: number; failed: number; total: number };
@@ -56,10 +58,15 @@ async function errorFrom(response: Response): Promise<ApiError> {
  * Uploads the file and follows the server's NDJSON progress stream: `onRows` receives the results as they arrive
  * (one call per received chunk), and the returned promise settles with the summary.
  */
-export async function runImport(file: File, dryRun: boolean, onRows: (rows: RowResult[]) => void, signal: AbortSignal): Promise<ImportOutcome> {
+export async function runImport(
+  file: File,
+  options: { dryRun: boolean; invite: boolean },
+  onRows: (rows: RowResult[]) => void,
+  signal: AbortSignal,
+): Promise<ImportOutcome> {
   let response: Response;
   try {
-    response = await fetch(`${IMPORT_URL}?dryRun=${dryRun}`, {
+    response = await fetch(`${IMPORT_URL}?dryRun=${options.dryRun}&invite=${options.invite}`, {
       method: 'POST',
       headers: { 'content-type': 'text/csv', accept: 'application/x-ndjson' },
       credentials: 'same-origin',

@@ -1,5 +1,6 @@
-import { Button, Divider, Modal, PasswordInput, Stack, Text } from '@mantine/core';
-import { IconFingerprint } from '@tabler/icons-react';
+import { Button, Divider, Loader, Modal, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { IconFingerprint, IconLogin } from '@tabler/icons-react';
 import { useCallback, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { call, client, toApiError } from '../../api';
 import { isPasskeyPromptDismissed, passkeyErrorMessage, reauthenticateWithPasskey, reauthenticationRequired } from '../../passkeys/webauthn';
@@ -17,11 +18,22 @@ export const isIdentityNotConfirmed = (err: unknown) => err instanceof IdentityN
 
 type Props = { onConfirmed: () => void; onCancel: () => void };
 
-/** "Confirm it's you": a passkey or the password, for changes that need a sign-in within the last 10 minutes. */
+const REAUTH_METHODS = ['me', 'reauthenticate'] as const;
+const LINKED_SSO = ['me', 'sso'] as const;
+
+/**
+ * "Confirm it's you", for changes that need a sign-in within the last 10 minutes. It offers exactly the ways this
+ * person has: a passkey, the password, an authenticator code, or signing in again with a linked provider.
+ */
 export function ConfirmIdentityModal({ onConfirmed, onCancel }: Props) {
   const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState<'passkey' | 'password' | null>(null);
+  const [busy, setBusy] = useState<'passkey' | 'password' | 'totp' | null>(null);
+  const owned = useQuery({ queryKey: REAUTH_METHODS, queryFn: () => call(client.GET('/api/v1/me/reauthenticate')), staleTime: 0 });
+  const linked = useQuery({ queryKey: LINKED_SSO, queryFn: () => call(client.GET('/api/v1/me/sso')) });
+  const methods = owned.data?.methods ?? [];
+  const providers = (linked.data?.items ?? []).filter((p) => p.enabled);
 
   async function withPasskey() {
     setError(null);
@@ -35,16 +47,18 @@ export function ConfirmIdentityModal({ onConfirmed, onCancel }: Props) {
     }
   }
 
-  async function withPassword(event: FormEvent<HTMLFormElement>) {
+  async function confirmWith(event: FormEvent<HTMLFormElement>, method: 'password' | 'totp') {
     event.preventDefault();
-    if (!password) {
-      setError('Enter your password.');
+    const value = method === 'password' ? password : code.trim();
+    if (!value) {
+      setError(method === 'password' ? 'Enter your password.' : 'Enter the code from your authenticator app.');
       return;
     }
     setError(null);
-    setBusy('password');
+    setBusy(method);
     try {
-      await call(client.POST('/api/v1/me/reauthenticate', { body: { password } }));
+      const body = method === 'password' ? { password: value } : { method: 'totp' as const, code: value };
+      await call(client.POST('/api/v1/me/reauthenticate', { body }));
       onConfirmed();
     } catch (err) {
       setError(toApiError(err).message);
@@ -52,28 +66,67 @@ export function ConfirmIdentityModal({ onConfirmed, onCancel }: Props) {
     }
   }
 
+  const ways: ReactNode[] = [];
+  if (methods.includes('passkey')) {
+    ways.push(
+      <Button key="passkey" leftSection={<IconFingerprint size={18} />} loading={busy === 'passkey'} disabled={busy !== null && busy !== 'passkey'} onClick={() => void withPasskey()}>
+        Use a passkey
+      </Button>,
+    );
+  }
+  if (methods.includes('password')) {
+    ways.push(
+      <form key="password" onSubmit={(e) => void confirmWith(e, 'password')} noValidate>
+        <Stack gap="sm">
+          <PasswordInput label="Your password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
+          <Button type="submit" variant="default" loading={busy === 'password'} disabled={busy !== null && busy !== 'password'}>
+            Confirm with password
+          </Button>
+        </Stack>
+      </form>,
+    );
+  }
+  if (methods.includes('totp')) {
+    ways.push(
+      <form key="totp" onSubmit={(e) => void confirmWith(e, 'totp')} noValidate>
+        <Stack gap="sm">
+          <TextInput
+            label="Code from your authenticator app"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            value={code}
+            onChange={(e) => setCode(e.currentTarget.value)}
+          />
+          <Button type="submit" variant="default" loading={busy === 'totp'} disabled={busy !== null && busy !== 'totp'}>
+            Confirm with code
+          </Button>
+        </Stack>
+      </form>,
+    );
+  }
+  for (const provider of providers) {
+    // A full sign-in with the provider: it starts a fresh session, after which the change can be made again.
+    ways.push(
+      <Button key={provider.providerId} component="a" href={`/api/v1/auth/sso/${encodeURIComponent(provider.providerId)}/start`} variant="default" leftSection={<IconLogin size={18} />}>
+        Sign in again with {provider.name}
+      </Button>,
+    );
+  }
+
+  const loading = owned.isPending || linked.isPending;
   return (
     <Modal opened onClose={onCancel} title="Confirm it’s you" centered>
       <Stack>
         <Text size="sm">To change how you sign in, prove it is you. This keeps your account safe on a shared or unattended computer.</Text>
         {error && <ErrorAlert title="Not confirmed">{error}</ErrorAlert>}
-        <Button leftSection={<IconFingerprint size={18} />} loading={busy === 'passkey'} disabled={busy === 'password'} onClick={() => void withPasskey()}>
-          Use a passkey
-        </Button>
-        <Divider label="or" labelPosition="center" />
-        <form onSubmit={withPassword} noValidate>
-          <Stack gap="sm">
-            <PasswordInput
-              label="Your password"
-              autoComplete="current-password"
-              value={password}
-              onChange={(e) => setPassword(e.currentTarget.value)}
-            />
-            <Button type="submit" variant="default" loading={busy === 'password'} disabled={busy === 'passkey'}>
-              Confirm with password
-            </Button>
-          </Stack>
-        </form>
+        {owned.error && <ErrorAlert title="Could not load your sign-in methods">{toApiError(owned.error).message}</ErrorAlert>}
+        {loading ? (
+          <Loader size="sm" aria-label="Loading your sign-in methods" />
+        ) : ways.length === 0 ? (
+          <Text size="sm">Your account has no way to confirm it here. Sign out and sign in again, then make the change.</Text>
+        ) : (
+          ways.flatMap((way, i) => (i === 0 ? [way] : [<Divider key={`or-${i}`} label="or" labelPosition="center" />, way]))
+        )}
       </Stack>
     </Modal>
   );
