@@ -1,6 +1,6 @@
-import { Box, em, Group, px, Stack, Table, Text, useMantineTheme, type MantineSpacing } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
+import { Box, Group, Stack, Table, Text, type MantineSpacing } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { usePhone } from './usePhone';
 
 export type Column<T> = {
   /**
@@ -21,7 +21,7 @@ export type DataTableProps<T> = {
   label: string;
   /** The sentence shown instead of an empty table. */
   empty: ReactNode;
-  /** Below this width the table scrolls sideways instead of squeezing its columns (phones). */
+  /** Below this width the table scrolls sideways instead of squeezing its columns (tablets; phones get cards). */
   minWidth?: number;
   spacing?: MantineSpacing;
   /** Padding around the empty sentence, when the table sits in a card with no padding of its own. */
@@ -37,8 +37,7 @@ export type DataTableProps<T> = {
  */
 export function DataTable<T>(props: DataTableProps<T>) {
   const { items, columns, rowKey, label, empty, minWidth, spacing = 'sm', emptyPadding, highlightOnHover, striped, testId } = props;
-  const theme = useMantineTheme();
-  const phone = useMediaQuery(`(max-width: ${em((px(theme.breakpoints.sm) as number) - 0.1)})`, false, { getInitialValueInEffect: false });
+  const phone = usePhone();
   if (items.length === 0) {
     return (
       <Text c="dimmed" size="sm" p={emptyPadding}>
