@@ -43,7 +43,7 @@ const COLUMNS: Column<App>[] = [
     cell: (app) => {
       const who = whoMayOpen(app);
       return (
-        <Text size="sm" c={who === 'Nobody yet' ? 'red.8' : undefined}>
+        <Text size="sm" c={who === 'Nobody yet' ? 'red' : undefined}>
           {who}
         </Text>
       );

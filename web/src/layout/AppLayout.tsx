@@ -12,6 +12,7 @@ import type { Me } from '../api';
 import { FinishSetupPage } from '../join/FinishSetupPage';
 import { MailDeliveryBanner } from '../mail/MailDeliveryBanner';
 import { useSession } from '../session';
+import { ColorSchemeToggle } from './ColorSchemeToggle';
 
 export function AppLayout() {
   const { user, signOut } = useSession();
@@ -31,14 +32,15 @@ export function AppLayout() {
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
             <Burger opened={navOpened} onClick={nav.toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
-            <Text fw={800} fz="xl" c="indigo.7">
+            <Text fw={800} fz="xl" c="indigo">
               Foyer
             </Text>
           </Group>
-          <Group gap="md" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
             <Text size="sm" fw={500} truncate="end" visibleFrom="xs">
               {user.name}
             </Text>
+            <ColorSchemeToggle />
             <Button variant="default" size="xs" leftSection={<IconLogout size={16} />} onClick={() => void signOut()}>
               Sign out
             </Button>
@@ -50,7 +52,7 @@ export function AppLayout() {
         <Navigation user={user} onNavigate={nav.close} />
       </AppShell.Navbar>
 
-      <AppShell.Main bg="var(--mantine-color-gray-0)">
+      <AppShell.Main bg="var(--foyer-color-page)">
         <MailDeliveryBanner />
         <Outlet />
       </AppShell.Main>

@@ -137,7 +137,7 @@ function Note({ message }: { message: OutboxMessage }) {
   }
   if (message.lastError) {
     return (
-      <Text size="sm" c="red.8" lineClamp={2}>
+      <Text size="sm" c="red" lineClamp={2}>
         {message.lastError}
       </Text>
     );

@@ -13,7 +13,7 @@ export function UsersRolesTabs({ active }: { active: (typeof TABS)[number]['to']
   const visible = TABS.filter((tab) => user?.permissions.includes(tab.permission));
   if (visible.length < 2) return null;
   return (
-    <Group component="nav" aria-label="Users and roles" gap={4} mb="lg" style={{ borderBottom: '1px solid var(--mantine-color-gray-3)' }}>
+    <Group component="nav" aria-label="Users and roles" gap={4} mb="lg" style={{ borderBottom: '1px solid var(--mantine-color-default-border)' }}>
       {visible.map((tab) => {
         const current = tab.to === active;
         return (
@@ -25,7 +25,7 @@ export function UsersRolesTabs({ active }: { active: (typeof TABS)[number]['to']
             variant="subtle"
             color={current ? 'indigo' : 'gray'}
             radius={0}
-            style={{ borderBottom: `2px solid ${current ? 'var(--mantine-color-indigo-6)' : 'transparent'}`, marginBottom: -1 }}
+            style={{ borderBottom: `2px solid ${current ? 'var(--mantine-primary-color-filled)' : 'transparent'}`, marginBottom: -1 }}
           >
             {tab.label}
           </Button>

@@ -10,6 +10,7 @@ import { ConnectionTestResult } from './ConnectionTestResult';
 import { SsoProviderDialog } from './SsoProviderDialog';
 import type { ConnectionTest, SsoProvider } from './types';
 import { readSettings, saveSettings } from '../settings/settingsApi';
+import { DANGER_MENU_ITEM } from '../theme';
 
 /** Settings → SSO providers: the OpenID Connect providers people may sign in with. */
 export function SsoProvidersPage() {
@@ -157,7 +158,7 @@ export function SsoProvidersPage() {
                               <Menu.Item leftSection={<IconPencil size={16} />} onClick={() => setEditing(p)}>
                                 Edit
                               </Menu.Item>
-                              <Menu.Item color="red" leftSection={<IconTrash size={16} />} onClick={() => setRemoving(p)}>
+                              <Menu.Item color={DANGER_MENU_ITEM} leftSection={<IconTrash size={16} />} onClick={() => setRemoving(p)}>
                                 Remove
                               </Menu.Item>
                             </Menu.Dropdown>

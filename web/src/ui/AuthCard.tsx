@@ -14,9 +14,9 @@ type Props = {
 export function AuthCard({ title, subtitle, brand = 'Foyer', children }: Props) {
   useDocumentTitle(`${title} · ${brand}`);
   return (
-    <Center mih="100dvh" p="md" bg="var(--mantine-color-gray-0)">
+    <Center mih="100dvh" p="md" bg="var(--foyer-color-page)">
       <Box w="100%" maw={420}>
-        <Text ta="center" fw={800} fz={28} c="indigo.7" mb="xs">
+        <Text ta="center" fw={800} fz={28} c="indigo" mb="xs">
           {brand}
         </Text>
         <Paper withBorder shadow="sm" radius="md" p="xl">

@@ -37,7 +37,7 @@ export function ConfirmDialog({ title, children, confirmLabel, color = 'indigo',
           {children}
         </Text>
         {irreversible && (
-          <Text size="sm" fw={700} c="red.8">
+          <Text size="sm" fw={700} c="red">
             This cannot be undone.
           </Text>
         )}

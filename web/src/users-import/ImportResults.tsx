@@ -42,7 +42,7 @@ export function ImportResults({ outcome, problems, invitations, maxListed }: Pro
               <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
                 {label}
               </Text>
-              <Text fz={28} fw={700} c={color === 'gray' ? undefined : `${color}.8`}>
+              <Text fz={28} fw={700} c={color === 'gray' ? undefined : color}>
                 {value.toLocaleString()}
               </Text>
             </Paper>

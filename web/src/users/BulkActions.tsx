@@ -34,7 +34,7 @@ export function BulkActions({ selected, roles, groups, onDone, onClear }: Props)
 
   return (
     <>
-      <Paper withBorder radius="md" px="md" py="xs" bg="var(--mantine-color-indigo-0)">
+      <Paper withBorder radius="md" px="md" py="xs" bg="var(--mantine-primary-color-light)">
         <Group justify="space-between">
           <Text size="sm" fw={500}>
             {selected.length} selected

@@ -8,6 +8,7 @@ import { JoiningMenuItems } from '../login-links/JoiningMenuItems';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import type { AdminUserDetail } from './types';
 import { changeStatus, deleteUser, type StatusAction } from './usersApi';
+import { DANGER_MENU_ITEM } from '../theme';
 
 type Props = {
   user: AdminUserDetail;
@@ -73,7 +74,7 @@ export function UserActionsMenu({ user, onEdit, onChanged, onDeleted, showDetail
                 </Menu.Item>
               )}
               {!revoked && (
-                <Menu.Item color="red" leftSection={<IconUserX size={16} />} onClick={() => setPending('revoke')} disabled={self}>
+                <Menu.Item color={DANGER_MENU_ITEM} leftSection={<IconUserX size={16} />} onClick={() => setPending('revoke')} disabled={self}>
                   Revoke…
                 </Menu.Item>
               )}
@@ -81,7 +82,7 @@ export function UserActionsMenu({ user, onEdit, onChanged, onDeleted, showDetail
           )}
           <JoiningMenuItems user={user} />
           {can('users.delete') && (
-            <Menu.Item color="red" leftSection={<IconTrash size={16} />} onClick={() => setPending('delete')} disabled={self}>
+            <Menu.Item color={DANGER_MENU_ITEM} leftSection={<IconTrash size={16} />} onClick={() => setPending('delete')} disabled={self}>
               Delete…
             </Menu.Item>
           )}

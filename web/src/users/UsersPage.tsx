@@ -98,7 +98,7 @@ export function UsersPage() {
       <Group justify="space-between" align="flex-start">
         <PageHeader title="Users" description="Everyone who has an account on this Foyer instance." />
         {can('users.create') && (
-          <Group gap="sm" wrap="nowrap">
+          <Group gap="sm" mb="lg">
             <Button component={Link} to="/admin/users/import" variant="default" leftSection={<IconFileImport size={16} />}>
               Import CSV
             </Button>

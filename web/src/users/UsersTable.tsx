@@ -3,13 +3,15 @@ import { IconChevronDown, IconChevronUp, IconSelector } from '@tabler/icons-reac
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import { LastLogin } from '../ui/LastLogin';
+import { usePhone } from '../ui/usePhone';
 import { StatusBadge } from '../ui/StatusBadge';
 import { AuthBadge } from './AuthBadge';
 import { RoleMenu } from './RoleMenu';
+import { UserCards } from './UserCards';
 import type { AdminUserDetail, Option, Sorting, UserSort } from './types';
 import { UserActionsMenu } from './UserActionsMenu';
 
-type Props = {
+export type UsersTableProps = {
   users: AdminUserDetail[];
   emptyMessage: string;
   roles: Option[];
@@ -25,7 +27,10 @@ type Props = {
 
 const COLUMNS = 8;
 
-export function UsersTable({ users, emptyMessage, roles, canUpdate, sorting, onSort, selected, onSelect, onEdit, onChanged, onDeleted }: Props) {
+export function UsersTable(props: UsersTableProps) {
+  const { users, emptyMessage, roles, canUpdate, sorting, onSort, selected, onSelect, onEdit, onChanged, onDeleted } = props;
+  const phone = usePhone();
+  if (phone) return <UserCards {...props} />;
   const allSelected = users.length > 0 && users.every((u) => selected.has(u.id));
   const someSelected = users.some((u) => selected.has(u.id));
   const sortable = (sort: UserSort, label: string) => <SortHeader sort={sort} label={label} sorting={sorting} onSort={onSort} />;
