@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { auditContext, authorizeSeeingPeople, requirePermission } from '../auth/index.js';
 import { errorResponses, isoDate, isoOrNull, type AppDeps, type FoyerApp } from '../platform/http.js';
-import { createApiToken, listApiTokens, revokeApiToken } from './service.js';
+import { createApiToken, getApiToken, listApiTokens, revokeApiToken } from './service.js';
 
 const apiTokenSchema = z
   .object({
     id: z.string(),
     name: z.string(),
     createdBy: z.object({ id: z.string(), name: z.string() }),
+    permissions: z.array(z.string()).describe('What the token may do now: the permissions its creator holds (a token never holds more).'),
     createdAt: z.string(),
     expiresAt: z.string().nullable(),
     lastUsedAt: z.string().nullable(),
@@ -20,6 +21,7 @@ const toApiToken = (t: TokenRow) => ({
   id: t.id,
   name: t.name,
   createdBy: t.createdBy,
+  permissions: [...t.permissions].sort(),
   createdAt: isoDate(t.createdAt),
   expiresAt: isoOrNull(t.expiresAt),
   lastUsedAt: isoOrNull(t.lastUsedAt),
@@ -43,6 +45,22 @@ export function apiTokenRoutes(app: FoyerApp, deps: AppDeps): void {
     },
   );
 
+  app.get(
+    '/api/v1/admin/api-tokens/:id',
+    {
+      schema: {
+        tags: ['API tokens'],
+        summary: 'One API token, without its secret (needs api_tokens.manage)',
+        params: z.object({ id: z.string().max(64) }),
+        response: { 200: apiTokenSchema, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      authorizeSeeingPeople(requirePermission(request, 'api_tokens.manage'));
+      return toApiToken(await getApiToken(deps.db, request.params.id));
+    },
+  );
+
   app.post(
     '/api/v1/admin/api-tokens',
     {
@@ -59,7 +77,7 @@ export function apiTokenRoutes(app: FoyerApp, deps: AppDeps): void {
       const { row, token } = await deps.db.transaction((tx) =>
         createApiToken(tx, auditContext(request), actor.user.id, { name: request.body.name, expiresAt }),
       );
-      return reply.status(201).send({ ...toApiToken({ ...row, createdBy: { id: actor.user.id, name: actor.user.name } }), token });
+      return reply.status(201).send({ ...toApiToken({ ...row, createdBy: { id: actor.user.id, name: actor.user.name }, permissions: [...actor.permissions] }), token });
     },
   );
 

@@ -1,5 +1,5 @@
 import { and, desc, eq, isNull, lt } from 'drizzle-orm';
-import { registerAccessHolder } from '../accounts/index.js';
+import { registerAccessHolder, userPermissions } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
 import { actorUserColumns, splitToken, type Actor } from '../auth/index.js';
 import type { Database } from '../platform/db.js';
@@ -34,7 +34,8 @@ export async function createApiToken(
   return { row: row!, token: `${API_TOKEN_PREFIX}${id}.${secret}` };
 }
 
-export async function listApiTokens(db: Database) {
+/** Tokens newest first (or the one asked for), each with what it may do now: its creator's permissions. */
+export async function listApiTokens(db: Database, id?: string) {
   return db
     .select({
       id: apiTokens.id,
@@ -44,10 +45,18 @@ export async function listApiTokens(db: Database) {
       lastUsedAt: apiTokens.lastUsedAt,
       revokedAt: apiTokens.revokedAt,
       createdBy: { id: users.id, name: users.name },
+      permissions: userPermissions,
     })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.createdBy))
+    .where(id === undefined ? undefined : eq(apiTokens.id, id))
     .orderBy(desc(apiTokens.createdAt));
+}
+
+export async function getApiToken(db: Database, id: string) {
+  const [row] = await listApiTokens(db, id);
+  if (!row) throw notFound('The API token');
+  return row;
 }
 
 export async function revokeApiToken(db: Database, context: AuditContext, id: string): Promise<void> {
