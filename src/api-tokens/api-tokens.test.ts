@@ -116,5 +116,10 @@ describe('API tokens', () => {
     );
     const listed = (await t.app.inject({ url: `/api/v1/admin/api-tokens/${viewerToken.row.id}`, headers: { cookie: adminCookie } })).json();
     expect(listed.permissions).toEqual(['access_requests.read', 'audit.read', 'users.read']);
+
+    const first = (await t.app.inject({ url: '/api/v1/admin/api-tokens?limit=1', headers: { cookie: adminCookie } })).json();
+    expect(first.items.map((i: { id: string }) => i.id)).toEqual([viewerToken.row.id]);
+    const second = (await t.app.inject({ url: `/api/v1/admin/api-tokens?limit=1&cursor=${first.nextCursor}`, headers: { cookie: adminCookie } })).json();
+    expect(second).toMatchObject({ items: [{ id }], nextCursor: null });
   });
 });

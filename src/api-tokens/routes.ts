@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { auditContext, authorizeSeeingPeople, requirePermission } from '../auth/index.js';
 import { errorResponses, isoDate, isoOrNull, type AppDeps, type FoyerApp } from '../platform/http.js';
-import { createApiToken, getApiToken, listApiTokens, revokeApiToken } from './service.js';
+import { pageOf, pageQuery } from '../platform/paging.js';
+import { createApiToken, getApiToken, listApiTokens, revokeApiToken, type ApiTokenView } from './service.js';
 
 const apiTokenSchema = z
   .object({
@@ -16,8 +17,7 @@ const apiTokenSchema = z
   })
   .meta({ id: 'ApiToken' });
 
-type TokenRow = Awaited<ReturnType<typeof listApiTokens>>[number];
-const toApiToken = (t: TokenRow) => ({
+const toApiToken = (t: ApiTokenView) => ({
   id: t.id,
   name: t.name,
   createdBy: t.createdBy,
@@ -34,14 +34,16 @@ export function apiTokenRoutes(app: FoyerApp, deps: AppDeps): void {
     {
       schema: {
         tags: ['API tokens'],
-        summary: 'List API tokens (needs api_tokens.manage)',
-        response: { 200: z.object({ items: z.array(apiTokenSchema), nextCursor: z.null() }), ...errorResponses(401, 403) },
+        summary: 'List API tokens, newest first (needs api_tokens.manage)',
+        querystring: z.object(pageQuery),
+        response: { 200: pageOf(apiTokenSchema), ...errorResponses(400, 401, 403) },
       },
     },
     async (request) => {
       // The list names who created each token.
       authorizeSeeingPeople(requirePermission(request, 'api_tokens.manage'));
-      return { items: (await listApiTokens(deps.db)).map(toApiToken), nextCursor: null };
+      const page = await listApiTokens(deps.db, request.query);
+      return { items: page.items.map(toApiToken), nextCursor: page.nextCursor };
     },
   );
 

@@ -5990,10 +5990,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List API tokens (needs api_tokens.manage) */
+        /** List API tokens, newest first (needs api_tokens.manage) */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -6008,8 +6011,17 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["ApiToken"][];
-                            nextCursor: null;
+                            nextCursor: string | null;
                         };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Default Response */

@@ -1,5 +1,3 @@
-import type { Schemas } from '../api';
-
 /**
  * Audit events as sentences ("Ada disabled Grace Hopper"). Every action the server records has words here; an
  * action added later without words still reads as a sentence naming its key.
@@ -125,14 +123,30 @@ export type AuditEntry = { action: string; actor: AuditParty; target: AuditParty
 
 export type SentencePart = { kind: 'text'; text: string } | { kind: 'party'; role: 'actor' | 'target'; text: string };
 
-export const fromAuditEvent = (e: Schemas['AuditEvent']): AuditEntry => ({
+/** An event of the audit log (Schemas['AuditEvent'], written out so the server's tests can read this file too). */
+type LoggedEvent = {
+  action: string;
+  actorType: string;
+  actorId: string | null;
+  actorName: string | null;
+  actorTokenName: string | null;
+  targetType: string | null;
+  targetId: string | null;
+  targetName: string | null;
+  details: Record<string, unknown>;
+};
+
+export const fromAuditEvent = (e: LoggedEvent): AuditEntry => ({
   action: e.action,
   actor: { type: e.actorType, id: e.actorId, name: e.actorName, tokenName: e.actorTokenName },
   target: e.targetType || e.targetId ? { type: e.targetType ?? 'unknown', id: e.targetId, name: e.targetName } : null,
   details: e.details,
 });
 
-export const fromUserAuditEvent = (e: Schemas['UserAuditEvent']): AuditEntry => ({
+/** An event of a person's trail (Schemas['UserAuditEvent']). */
+type TrailEvent = Pick<AuditEntry, 'action' | 'actor' | 'target' | 'details'>;
+
+export const fromUserAuditEvent = (e: TrailEvent): AuditEntry => ({
   action: e.action,
   actor: e.actor,
   target: e.target,
