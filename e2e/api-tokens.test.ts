@@ -41,7 +41,7 @@ describe('API tokens: the administrator creates a token, sees it once, automatio
     await dialog.getByLabel('Name').fill('nightly sync');
     await dialog.getByRole('button', { name: 'Create token' }).click();
     const shown = page.getByRole('dialog', { name: 'API token created' });
-    token = await shown.getByLabel('API token').inputValue();
+    token = await shown.getByRole('textbox', { name: 'API token' }).inputValue();
     expect(token).toMatch(/^foyer_/);
     await shown.getByRole('button', { name: 'Copy token (API token)' }).waitFor();
     await screenshot(page, 'api-tokens-01-created-1280');
