@@ -52,7 +52,7 @@ describe('audit log: the administrator reads who did what as sentences, filters 
 
   step('filtering by action leaves only those events', async () => {
     const { page } = session;
-    await page.getByLabel('Action', { exact: true }).fill('user.disabled');
+    await page.locator('input').and(page.getByLabel('Action', { exact: true })).fill('user.disabled');
     await page.getByRole('option', { name: /\(user\.disabled\)/ }).click();
     const log = page.getByTestId('audit-log');
     await expect.poll(() => log.getByTestId('audit-sentence').count()).toBe(1);
