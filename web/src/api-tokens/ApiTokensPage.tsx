@@ -92,7 +92,7 @@ export function ApiTokensPage() {
 
   return (
     <>
-      <Group justify="space-between" align="flex-start">
+      <Group justify="space-between" align="flex-start" mb="md">
         <PageHeader
           title="API tokens"
           description="Automation calls the Foyer API with a token. Each token acts as the person who created it, with their permissions, never more."

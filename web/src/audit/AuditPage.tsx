@@ -29,7 +29,7 @@ export function AuditPage() {
 
   return (
     <>
-      <Group justify="space-between" align="flex-start">
+      <Group justify="space-between" align="flex-start" mb="md">
         <PageHeader title="Audit log" description="Everything done in Foyer, by whom and to whom, newest first." />
         <Button component="a" href={auditExportUrl(filters)} download variant="default" leftSection={<IconDownload size={16} />}>
           Export CSV
