@@ -153,8 +153,10 @@ const RULES: Record<string, Rule & { body?: unknown }> = {
   'GET /api/v1/admin/api-tokens': people('api_tokens.manage'),
   // A token acts as its creator, so an External holder may make one for themselves, but not revoke anyone else's.
   'POST /api/v1/admin/api-tokens': { ...config('api_tokens.manage'), body: { name: 'A token' } },
+  'GET /api/v1/admin/api-tokens/{id}': people('api_tokens.manage'),
   'DELETE /api/v1/admin/api-tokens/{id}': people('api_tokens.manage'),
   'GET /api/v1/admin/audit-events': people('audit.read'),
+  'GET /api/v1/admin/audit-events.csv': people('audit.read'),
   // Each part answers only to its own permission, and the parts about other people never to External users.
   'GET /api/v1/admin/overview': config(...ALL_PERMISSIONS),
 

@@ -5,7 +5,9 @@ import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../
 import { builtinRoleId } from '../roles/builtin.js';
 import { userRoles } from '../roles/schema.js';
 import { users } from '../users/schema.js';
+import { systemContext } from '../audit/index.js';
 import { apiTokens } from './schema.js';
+import { createApiToken } from './service.js';
 
 let t: TestApp;
 let adminCookie: string;
@@ -85,8 +87,39 @@ describe('API tokens', () => {
     }
   });
 
-  it('answer 404 for revoking a token that does not exist', async () => {
+  it('answer 404 for revoking or reading a token that does not exist', async () => {
     const res = await t.app.inject({ method: 'DELETE', url: '/api/v1/admin/api-tokens/nope', headers: asBrowser(adminCookie) });
     expect(res.statusCode).toBe(404);
+    const read = await t.app.inject({ url: '/api/v1/admin/api-tokens/nope', headers: { cookie: adminCookie } });
+    expect(read.statusCode).toBe(404);
+    expect(read.json().error.code).toBe('not_found');
+  });
+
+  it('are listed and read one by one with what they may do now, when they were last used, and never cached', async () => {
+    const viewer = await seedUser(t.handle, { roles: ['viewer'] });
+    const expiresAt = '2999-01-01T00:00:00.000Z';
+    const created = await t.app.inject({ method: 'POST', url: '/api/v1/admin/api-tokens', headers: asBrowser(adminCookie), payload: { name: 'nightly', expiresAt } });
+    const { token, id, permissions } = created.json();
+    expect(permissions).toContain('api_tokens.manage');
+    const fresh = await t.app.inject({ url: `/api/v1/admin/api-tokens/${id}`, headers: { cookie: adminCookie } });
+    expect(fresh.statusCode).toBe(200);
+    expect(fresh.headers['cache-control']).toBe('no-store');
+    expect(fresh.json()).toMatchObject({ id, name: 'nightly', expiresAt, lastUsedAt: null, revokedAt: null, permissions });
+    expect(fresh.body).not.toContain(token.split('.')[1]);
+
+    await t.app.inject({ url: '/api/v1/me', headers: bearer(token) });
+    const used = (await t.app.inject({ url: '/api/v1/admin/api-tokens', headers: { cookie: adminCookie } })).json().items[0];
+    expect(used).toMatchObject({ id, lastUsedAt: expect.any(String) });
+    // A token of a Viewer may read what a Viewer reads, nothing more.
+    const viewerToken = await t.handle.db.transaction((tx) =>
+      createApiToken(tx, systemContext(), viewer.id, { name: 'viewer token', expiresAt: null }),
+    );
+    const listed = (await t.app.inject({ url: `/api/v1/admin/api-tokens/${viewerToken.row.id}`, headers: { cookie: adminCookie } })).json();
+    expect(listed.permissions).toEqual(['access_requests.read', 'audit.read', 'users.read']);
+
+    const first = (await t.app.inject({ url: '/api/v1/admin/api-tokens?limit=1', headers: { cookie: adminCookie } })).json();
+    expect(first.items.map((i: { id: string }) => i.id)).toEqual([viewerToken.row.id]);
+    const second = (await t.app.inject({ url: `/api/v1/admin/api-tokens?limit=1&cursor=${first.nextCursor}`, headers: { cookie: adminCookie } })).json();
+    expect(second).toMatchObject({ items: [{ id }], nextCursor: null });
   });
 });

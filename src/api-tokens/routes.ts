@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { auditContext, authorizeSeeingPeople, requirePermission } from '../auth/index.js';
 import { errorResponses, isoDate, isoOrNull, type AppDeps, type FoyerApp } from '../platform/http.js';
-import { createApiToken, listApiTokens, revokeApiToken } from './service.js';
+import { pageOf, pageQuery } from '../platform/paging.js';
+import { createApiToken, getApiToken, listApiTokens, revokeApiToken, type ApiTokenView } from './service.js';
 
 const apiTokenSchema = z
   .object({
     id: z.string(),
     name: z.string(),
     createdBy: z.object({ id: z.string(), name: z.string() }),
+    permissions: z.array(z.string()).describe('What the token may do now: the permissions its creator holds (a token never holds more).'),
     createdAt: z.string(),
     expiresAt: z.string().nullable(),
     lastUsedAt: z.string().nullable(),
@@ -15,11 +17,11 @@ const apiTokenSchema = z
   })
   .meta({ id: 'ApiToken' });
 
-type TokenRow = Awaited<ReturnType<typeof listApiTokens>>[number];
-const toApiToken = (t: TokenRow) => ({
+const toApiToken = (t: ApiTokenView) => ({
   id: t.id,
   name: t.name,
   createdBy: t.createdBy,
+  permissions: [...t.permissions].sort(),
   createdAt: isoDate(t.createdAt),
   expiresAt: isoOrNull(t.expiresAt),
   lastUsedAt: isoOrNull(t.lastUsedAt),
@@ -32,14 +34,32 @@ export function apiTokenRoutes(app: FoyerApp, deps: AppDeps): void {
     {
       schema: {
         tags: ['API tokens'],
-        summary: 'List API tokens (needs api_tokens.manage)',
-        response: { 200: z.object({ items: z.array(apiTokenSchema), nextCursor: z.null() }), ...errorResponses(401, 403) },
+        summary: 'List API tokens, newest first (needs api_tokens.manage)',
+        querystring: z.object(pageQuery),
+        response: { 200: pageOf(apiTokenSchema), ...errorResponses(400, 401, 403) },
       },
     },
     async (request) => {
       // The list names who created each token.
       authorizeSeeingPeople(requirePermission(request, 'api_tokens.manage'));
-      return { items: (await listApiTokens(deps.db)).map(toApiToken), nextCursor: null };
+      const page = await listApiTokens(deps.db, request.query);
+      return { items: page.items.map(toApiToken), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/api/v1/admin/api-tokens/:id',
+    {
+      schema: {
+        tags: ['API tokens'],
+        summary: 'One API token, without its secret (needs api_tokens.manage)',
+        params: z.object({ id: z.string().max(64) }),
+        response: { 200: apiTokenSchema, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      authorizeSeeingPeople(requirePermission(request, 'api_tokens.manage'));
+      return toApiToken(await getApiToken(deps.db, request.params.id));
     },
   );
 
@@ -59,7 +79,7 @@ export function apiTokenRoutes(app: FoyerApp, deps: AppDeps): void {
       const { row, token } = await deps.db.transaction((tx) =>
         createApiToken(tx, auditContext(request), actor.user.id, { name: request.body.name, expiresAt }),
       );
-      return reply.status(201).send({ ...toApiToken({ ...row, createdBy: { id: actor.user.id, name: actor.user.name } }), token });
+      return reply.status(201).send({ ...toApiToken({ ...row, createdBy: { id: actor.user.id, name: actor.user.name }, permissions: [...actor.permissions] }), token });
     },
   );
 

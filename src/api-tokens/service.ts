@@ -1,10 +1,12 @@
-import { and, desc, eq, isNull, lt } from 'drizzle-orm';
-import { registerAccessHolder } from '../accounts/index.js';
+import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { registerAccessHolder, userPermissions } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
 import { actorUserColumns, splitToken, type Actor } from '../auth/index.js';
 import type { Database } from '../platform/db.js';
 import { hashSecret, randomId, randomSecret, secretMatches } from '../platform/crypto.js';
 import { FoyerError, notFound } from '../platform/errors.js';
+import { decodeCursor, paginate } from '../platform/paging.js';
 import { users } from '../users/schema.js';
 import { apiTokens } from './schema.js';
 
@@ -34,8 +36,8 @@ export async function createApiToken(
   return { row: row!, token: `${API_TOKEN_PREFIX}${id}.${secret}` };
 }
 
-export async function listApiTokens(db: Database) {
-  return db
+const tokenView = (db: Database) =>
+  db
     .select({
       id: apiTokens.id,
       name: apiTokens.name,
@@ -44,10 +46,27 @@ export async function listApiTokens(db: Database) {
       lastUsedAt: apiTokens.lastUsedAt,
       revokedAt: apiTokens.revokedAt,
       createdBy: { id: users.id, name: users.name },
+      permissions: userPermissions,
     })
     .from(apiTokens)
-    .innerJoin(users, eq(users.id, apiTokens.createdBy))
-    .orderBy(desc(apiTokens.createdAt));
+    .innerJoin(users, eq(users.id, apiTokens.createdBy));
+
+export type ApiTokenView = Awaited<ReturnType<typeof getApiToken>>;
+
+/** Tokens newest first, each with what it may do now: its creator's permissions. */
+export async function listApiTokens(db: Database, page: { limit: number; cursor?: string }) {
+  const after = decodeCursor(page.cursor, z.tuple([z.iso.datetime(), z.string()]));
+  const rows = await tokenView(db)
+    .where(after ? sql`(${apiTokens.createdAt}, ${apiTokens.id}) < (${after[0]}::timestamptz, ${after[1]})` : undefined)
+    .orderBy(desc(apiTokens.createdAt), desc(apiTokens.id))
+    .limit(page.limit + 1);
+  return paginate(rows, page.limit, (t) => [t.createdAt.toISOString(), t.id]);
+}
+
+export async function getApiToken(db: Database, id: string) {
+  const [row] = await tokenView(db).where(eq(apiTokens.id, id));
+  if (!row) throw notFound('The API token');
+  return row;
 }
 
 export async function revokeApiToken(db: Database, context: AuditContext, id: string): Promise<void> {

@@ -1,9 +1,12 @@
-import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
+import { Readable } from 'node:stream';
+import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
 import { authorizeSeeingPeople, requirePermission } from '../auth/index.js';
-import { errorResponses, isoDate, type AppDeps, type FoyerApp } from '../platform/http.js';
-import { decodeCursor, pageOf, pageQuery, paginate } from '../platform/paging.js';
-import { auditEvents } from './schema.js';
+import type { Database } from '../platform/db.js';
+import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
+import { pageOf, pageQuery } from '../platform/paging.js';
+import { csvHeader, csvRow } from './csv.js';
+import { allAuditEvents, auditFilterQuery, listAuditEvents, type AuditFilters } from './log.js';
 
 const auditEventSchema = z
   .object({
@@ -11,14 +14,28 @@ const auditEventSchema = z
     occurredAt: z.string(),
     actorType: z.enum(['user', 'api_token', 'system', 'anonymous']),
     actorId: z.string().nullable(),
+    actorName: z.string().nullable().describe('The person who acted (for an API token, the person it acts for), as named now; null when unknown or deleted.'),
+    actorTokenName: z.string().nullable().describe('The API token the actor used, when they used one.'),
     action: z.string(),
     targetType: z.string().nullable(),
     targetId: z.string().nullable(),
+    targetName: z.string().nullable().describe('The person, group, role, app or token acted on, as named now; null when unknown or deleted.'),
     ip: z.string().nullable(),
     userAgent: z.string().nullable(),
     details: z.record(z.string(), z.unknown()),
   })
   .meta({ id: 'AuditEvent' });
+
+async function* csvLines(db: Database, filters: AuditFilters, log: FastifyBaseLogger): AsyncGenerator<string> {
+  yield csvHeader();
+  try {
+    for await (const batch of allAuditEvents(db, filters)) yield batch.map(csvRow).join('');
+  } catch (error) {
+    // The status line has gone out: the file ends early, and the log says why.
+    log.error({ err: error }, 'audit export failed');
+    throw error;
+  }
+}
 
 export function auditRoutes(app: FoyerApp, deps: AppDeps): void {
   app.get(
@@ -27,43 +44,40 @@ export function auditRoutes(app: FoyerApp, deps: AppDeps): void {
       schema: {
         tags: ['Audit'],
         summary: 'The audit log, newest first (needs audit.read)',
-        querystring: z.object({
-          ...pageQuery,
-          actorId: z.string().max(100).optional(),
-          targetId: z.string().max(100).optional(),
-          targetType: z.string().max(50).optional(),
-          action: z.string().max(100).optional(),
-          since: z.iso.datetime().optional(),
-          until: z.iso.datetime().optional(),
-        }),
+        querystring: z.object({ ...pageQuery, ...auditFilterQuery }),
         response: { 200: pageOf(auditEventSchema), ...errorResponses(400, 401, 403) },
       },
     },
     async (request) => {
       // Events carry people's emails and names in their details.
       authorizeSeeingPeople(requirePermission(request, 'audit.read'));
-      const q = request.query;
-      const before = decodeCursor(q.cursor, z.tuple([z.number().int()]));
-      const conditions: (SQL | undefined)[] = [
-        before ? lt(auditEvents.id, before[0]) : undefined,
-        q.actorId ? eq(auditEvents.actorId, q.actorId) : undefined,
-        q.targetId ? eq(auditEvents.targetId, q.targetId) : undefined,
-        q.targetType ? eq(auditEvents.targetType, q.targetType) : undefined,
-        q.action ? eq(auditEvents.action, q.action) : undefined,
-        q.since ? gte(auditEvents.occurredAt, new Date(q.since)) : undefined,
-        q.until ? lte(auditEvents.occurredAt, new Date(q.until)) : undefined,
-      ];
-      const rows = await deps.db
-        .select()
-        .from(auditEvents)
-        .where(and(...conditions))
-        .orderBy(desc(auditEvents.id))
-        .limit(q.limit + 1);
-      const page = paginate(rows, q.limit, (e) => [e.id]);
-      return {
-        items: page.items.map((e) => ({ ...e, id: String(e.id), occurredAt: isoDate(e.occurredAt) })),
-        nextCursor: page.nextCursor,
-      };
+      const { limit, cursor, ...filters } = request.query;
+      return listAuditEvents(deps.db, filters, { limit, cursor });
+    },
+  );
+
+  app.get(
+    '/api/v1/admin/audit-events.csv',
+    {
+      schema: {
+        tags: ['Audit'],
+        summary: 'The audit events the same filters select, all of them, as a CSV file (needs audit.read)',
+        description:
+          'Columns: id, occurredAt, action, actorType, actorId, actorName, actorTokenName, targetType, targetId, targetName, ip, userAgent, details (JSON). ' +
+          'A cell that starts with = + - or @ is opened with a quote so spreadsheets read it as text.',
+        querystring: z.object(auditFilterQuery),
+        response: { 200: { content: { 'text/csv': { schema: z.string() } } }, ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      authorizeSeeingPeople(requirePermission(request, 'audit.read'));
+      const day = new Date().toISOString().slice(0, 10);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="foyer-audit-${day}.csv"`)
+        .header('cache-control', 'no-store')
+                // Lines of CSV; the type provider only knows bodies that are serialised whole.
+        .send(Readable.from(csvLines(deps.db, request.query, request.log)) as never);
     },
   );
 }

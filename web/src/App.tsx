@@ -1,4 +1,6 @@
+import { ApiTokensPage } from './api-tokens/ApiTokensPage';
 import { AppsPage } from './apps/AppsPage';
+import { AuditPage } from './audit/AuditPage';
 import { AppPage } from './apps/AppPage';
 import { Navigate, Route, Routes } from 'react-router-dom';
 import { AccessRequestsPage } from './access-requests/AccessRequestsPage';
@@ -69,6 +71,8 @@ export function App() {
         <Route path="admin/groups" element={<GroupsPage />} />
         <Route path="admin/groups/:id" element={<GroupDetailPage />} />
         <Route path="admin/mail" element={<MailPage />} />
+        <Route path="admin/audit" element={<AuditPage />} />
+        <Route path="admin/api-tokens" element={<ApiTokensPage />} />
         <Route path="admin/settings" element={<Navigate to="/admin/settings/email" replace />} />
         <Route path="admin/settings/email" element={<EmailSettingsPage />} />
         <Route path="admin/settings/authentication" element={<AuthenticationSettingsPage />} />

@@ -3,7 +3,7 @@ import { IconCircle, IconCircleCheck } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import { call, client, type Schemas } from '../api';
-import { auditSentence } from '../audit/sentence';
+import { fromUserAuditEvent, sentenceText } from '../audit/sentence';
 import { formatDateTime } from '../format';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { PageHeader } from '../ui/PageHeader';
@@ -124,7 +124,7 @@ function RecentActivity({ events }: { events: NonNullable<Overview['recentActivi
         <Stack gap={6} component="ol" p={0} m={0} style={{ listStyle: 'none' }}>
           {events.map((e) => (
             <Group key={e.id} component="li" justify="space-between" wrap="wrap" gap={4}>
-              <Text size="sm">{auditSentence(e)}</Text>
+              <Text size="sm">{sentenceText(fromUserAuditEvent(e))}</Text>
               <Text size="xs" c="dimmed">
                 {formatDateTime(e.occurredAt)}
               </Text>

@@ -6044,10 +6044,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List API tokens (needs api_tokens.manage) */
+        /** List API tokens, newest first (needs api_tokens.manage) */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -6062,8 +6065,17 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["ApiToken"][];
-                            nextCursor: null;
+                            nextCursor: string | null;
                         };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Default Response */
@@ -6117,6 +6129,8 @@ export interface paths {
                                 id: string;
                                 name: string;
                             };
+                            /** @description What the token may do now: the permissions its creator holds (a token never holds more). */
+                            permissions: string[];
                             createdAt: string;
                             expiresAt: string | null;
                             lastUsedAt: string | null;
@@ -6167,7 +6181,56 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** One API token, without its secret (needs api_tokens.manage) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiToken"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         put?: never;
         post?: never;
         /** Revoke an API token */
@@ -6259,6 +6322,79 @@ export interface paths {
                             items: components["schemas"]["AuditEvent"][];
                             nextCursor: string | null;
                         };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/audit-events.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit events the same filters select, all of them, as a CSV file (needs audit.read)
+         * @description Columns: id, occurredAt, action, actorType, actorId, actorName, actorTokenName, targetType, targetId, targetName, ip, userAgent, details (JSON). A cell that starts with = + - or @ is opened with a quote so spreadsheets read it as text.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    actorId?: string;
+                    targetId?: string;
+                    targetType?: string;
+                    action?: string;
+                    since?: string;
+                    until?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
                     };
                 };
                 /** @description Default Response */
@@ -10821,6 +10957,8 @@ export interface components {
                 id: string;
                 name: string;
             };
+            /** @description What the token may do now: the permissions its creator holds (a token never holds more). */
+            permissions: string[];
             createdAt: string;
             expiresAt: string | null;
             lastUsedAt: string | null;
@@ -10832,9 +10970,15 @@ export interface components {
             /** @enum {string} */
             actorType: "user" | "api_token" | "system" | "anonymous";
             actorId: string | null;
+            /** @description The person who acted (for an API token, the person it acts for), as named now; null when unknown or deleted. */
+            actorName: string | null;
+            /** @description The API token the actor used, when they used one. */
+            actorTokenName: string | null;
             action: string;
             targetType: string | null;
             targetId: string | null;
+            /** @description The person, group, role, app or token acted on, as named now; null when unknown or deleted. */
+            targetName: string | null;
             ip: string | null;
             userAgent: string | null;
             details: {
@@ -11531,6 +11675,8 @@ export interface components {
                 id: string;
                 name: string;
             };
+            /** @description What the token may do now: the permissions its creator holds (a token never holds more). */
+            permissions: string[];
             createdAt: string;
             expiresAt: string | null;
             lastUsedAt: string | null;
@@ -11542,9 +11688,15 @@ export interface components {
             /** @enum {string} */
             actorType: "user" | "api_token" | "system" | "anonymous";
             actorId: string | null;
+            /** @description The person who acted (for an API token, the person it acts for), as named now; null when unknown or deleted. */
+            actorName: string | null;
+            /** @description The API token the actor used, when they used one. */
+            actorTokenName: string | null;
             action: string;
             targetType: string | null;
             targetId: string | null;
+            /** @description The person, group, role, app or token acted on, as named now; null when unknown or deleted. */
+            targetName: string | null;
             ip: string | null;
             userAgent: string | null;
             details: {

@@ -6,6 +6,7 @@ import { IconApps, IconUserQuestion } from '@tabler/icons-react';
 import { IconUserShield } from '@tabler/icons-react';
 import { IconShieldCheck } from '@tabler/icons-react';
 import { IconLink } from '@tabler/icons-react';
+import { IconApi, IconListDetails } from '@tabler/icons-react';
 import { useEffect, type ReactNode } from 'react';
 import { Link, Navigate, Outlet, useLocation } from 'react-router-dom';
 import type { Me } from '../api';
@@ -91,6 +92,12 @@ function Navigation({ user, onNavigate }: { user: Me; onNavigate: () => void }) 
       )}
       {user.permissions.includes('mail.read') && user.profile !== 'external' && (
         <NavItem to="/admin/mail" label="Mail" icon={<IconMail size={18} />} onNavigate={onNavigate} />
+      )}
+      {user.permissions.includes('audit.read') && user.profile !== 'external' && (
+        <NavItem to="/admin/audit" label="Audit log" icon={<IconListDetails size={18} />} onNavigate={onNavigate} />
+      )}
+      {user.permissions.includes('api_tokens.manage') && user.profile !== 'external' && (
+        <NavItem to="/admin/api-tokens" label="API tokens" icon={<IconApi size={18} />} onNavigate={onNavigate} />
       )}
       {user.permissions.includes('settings.manage') && (
         <>

@@ -19,7 +19,8 @@ import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { PROFILE_LABELS } from '../users/labels';
 import { UserActionsMenu } from '../users/UserActionsMenu';
 import { UserFormDialog } from '../users/UserFormDialog';
-import { describeDetails, describeParty, eventLabel } from './describeEvent';
+import { AuditSentence } from '../audit/AuditSentence';
+import { fromUserAuditEvent } from '../audit/sentence';
 import { SignInLockAlert } from './SignInLockAlert';
 import { UserLoginLinksSection } from '../login-links/UserLoginLinksSection';
 import type { AuditPage, UserDetail, UserSession } from './types';
@@ -302,34 +303,11 @@ function AuditTrail({ userId, first }: { userId: string; first: AuditPage }) {
           Nothing recorded yet.
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={760}>
-          <Table verticalSpacing="xs" data-testid="audit-trail">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>When</Table.Th>
-                <Table.Th>What</Table.Th>
-                <Table.Th>By</Table.Th>
-                <Table.Th>On</Table.Th>
-                <Table.Th>Changes</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((e) => (
-                <Table.Tr key={e.id}>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(e.occurredAt)}</Table.Td>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{eventLabel(e)}</Table.Td>
-                  <Table.Td>{describeParty(e.actor)}</Table.Td>
-                  <Table.Td>{describeParty(e.target)}</Table.Td>
-                  <Table.Td>
-                    <Text size="sm" style={{ wordBreak: 'break-word' }}>
-                      {describeDetails(e.details) || EMPTY}
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <Stack gap="sm" data-testid="audit-trail">
+          {items.map((e) => (
+            <AuditSentence key={e.id} entry={fromUserAuditEvent(e)} occurredAt={e.occurredAt} />
+          ))}
+        </Stack>
       )}
       {error && <ErrorAlert title="Could not load more events">{error.message}</ErrorAlert>}
       {cursor && (

@@ -2,6 +2,4 @@ import type { Schemas } from '../api';
 
 export type UserDetail = Schemas['AdminUserDetailPage'];
 export type UserSession = UserDetail['sessions'][number];
-export type UserAuditEvent = Schemas['UserAuditEvent'];
 export type AuditPage = NonNullable<UserDetail['auditTrail']>;
-export type Party = UserAuditEvent['actor'];

@@ -1,0 +1,79 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { flowSteps, launchBrowser, openSession, screenshot, startFoyer, tableRow, type BrowserSession, type Foyer } from './harness.js';
+
+describe('API tokens: the administrator creates a token, sees it once, automation uses it, and revoking it refuses it', () => {
+  let foyer: Foyer | undefined;
+  let browser: Browser | undefined;
+  let session: BrowserSession;
+  let token = '';
+  const step = flowSteps('api-tokens', () => ({ page: session?.page, foyer }));
+
+  beforeAll(async () => {
+    foyer = await startFoyer();
+    browser = await launchBrowser();
+    session = await openSession(browser, foyer);
+  });
+
+  afterAll(async () => {
+    await browser?.close().catch(() => undefined);
+    await foyer?.stop();
+  });
+
+  const asAutomation = () => fetch(`${foyer!.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+
+  step('the administrator signs in and opens API tokens', async () => {
+    const { page } = session;
+    await page.goto('/login');
+    await page.getByLabel('Email or username').fill(foyer!.admin.email);
+    await page.getByLabel('Password', { exact: true }).fill(foyer!.admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API tokens' }).click();
+    await page.getByRole('heading', { name: 'API tokens', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/admin/api-tokens');
+  });
+
+  step('creating "nightly sync" shows the token once, with a copy button', async () => {
+    const { page } = session;
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create an API token' });
+    await dialog.getByLabel('Name').fill('nightly sync');
+    await dialog.getByRole('button', { name: 'Create token' }).click();
+    const shown = page.getByRole('dialog', { name: 'API token created' });
+    token = await shown.getByRole('textbox', { name: 'API token' }).inputValue();
+    expect(token).toMatch(/^foyer_/);
+    await shown.getByRole('button', { name: 'Copy token (API token)' }).waitFor();
+    await screenshot(page, 'api-tokens-01-created-1280');
+    await shown.getByRole('button', { name: 'Done' }).click();
+    await shown.waitFor({ state: 'detached' });
+    expect(await page.content()).not.toContain(token.split('.')[1]);
+  });
+
+  step('automation calls the API with it, and the list shows when it was last used', async () => {
+    const { page } = session;
+    const me = await asAutomation();
+    expect(me.status).toBe(200);
+    expect((await me.json()).user.email).toBe(foyer!.admin.email);
+    await page.reload();
+    const row = await tableRow(page.getByRole('table', { name: 'API tokens' }), 'nightly sync');
+    expect(row).toMatchObject({ Status: 'Active' });
+    expect(row['Last used']).not.toBe('Never');
+    expect(row['May do']).toMatch(/permissions of Ada Admin/);
+    await screenshot(page, 'api-tokens-02-list-1280');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, 'api-tokens-03-list-390');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  step('revoking asks first, then the token is refused', async () => {
+    const { page } = session;
+    await page.getByRole('button', { name: 'Revoke nightly sync' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Revoke “nightly sync”?' });
+    await confirm.getByRole('button', { name: 'Revoke token' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await expect.poll(async () => (await tableRow(page.getByRole('table', { name: 'API tokens' }), 'nightly sync')).Status).toBe('Revoked');
+    expect((await asAutomation()).status).toBe(401);
+    expect(session.pageErrors).toEqual([]);
+  });
+});
