@@ -6,56 +6,99 @@ export const PERMISSION_AREAS = [
   {
     area: 'Users',
     permissions: [
-      { key: 'users.read', description: 'See users and their details' },
-      { key: 'users.create', description: 'Create users and approve access' },
-      { key: 'users.update', description: 'Edit users, their roles, groups and status' },
-      { key: 'users.delete', description: 'Delete users' },
+      { key: 'users.read', description: 'See everyone who has an account, their roles, groups, sessions and sign-in methods.', requires: [] },
+      {
+        key: 'users.create',
+        description: 'Add people directly, import them from a CSV file and approve access requests.',
+        requires: ['users.read'],
+      },
+      {
+        key: 'users.update',
+        description: 'Edit people, change their roles and groups, and disable, enable or revoke their accounts.',
+        requires: ['users.read'],
+      },
+      { key: 'users.delete', description: 'Delete accounts for good.', requires: ['users.read'] },
     ],
   },
   {
     area: 'Roles and groups',
     permissions: [
-      { key: 'roles.manage', description: 'Create, edit and delete roles' },
-      { key: 'groups.manage', description: 'Create, edit and delete groups and their members' },
+      { key: 'roles.manage', description: 'Create, edit and delete roles: which permissions each role grants.', requires: [] },
+      {
+        key: 'groups.manage',
+        description: 'Create, edit and delete groups and choose their members, which needs seeing the people to pick.',
+        requires: ['users.read'],
+      },
     ],
   },
   {
     area: 'Joining',
     permissions: [
-      { key: 'invitations.manage', description: 'Create sign-up links and invitations' },
-      { key: 'access_requests.read', description: 'See access requests' },
-      { key: 'access_requests.approve', description: 'Approve and decline access requests' },
-      { key: 'access_requests.view_deleted', description: 'See declined (deleted) access requests' },
-      { key: 'access_requests.restore', description: 'Restore declined access requests' },
+      { key: 'invitations.manage', description: 'Create and revoke sign-up links and email invitations.', requires: [] },
+      { key: 'access_requests.read', description: 'See who asked to join and what they wrote.', requires: [] },
+      {
+        key: 'access_requests.approve',
+        description: 'Approve and decline access requests (approving also needs users.create).',
+        requires: ['access_requests.read'],
+      },
+      {
+        key: 'access_requests.view_deleted',
+        description: 'See declined access requests, which are kept out of the main list.',
+        requires: ['access_requests.read'],
+      },
+      {
+        key: 'access_requests.restore',
+        description: 'Put declined access requests back in the list.',
+        requires: ['access_requests.view_deleted'],
+      },
     ],
   },
   {
     area: 'Apps',
     permissions: [
-      { key: 'apps.read', description: 'See the apps people sign in to and who may open them' },
-      { key: 'apps.manage', description: 'Create, edit and delete apps and rotate their secrets' },
+      { key: 'apps.read', description: 'See the apps people sign in to and who may open them.', requires: [] },
+      { key: 'apps.manage', description: 'Create, edit and delete apps and rotate their secrets.', requires: ['apps.read'] },
     ],
   },
   {
     area: 'Instance',
     permissions: [
-      { key: 'settings.manage', description: 'Change instance settings' },
+      { key: 'settings.manage', description: 'Change instance settings: registration, allowed domains, passwords, two-factor and mail.', requires: [] },
       {
         key: 'mail.read',
-        description: 'Read the mail outbox; live links and codes show only in the dev mailbox of an instance in development mode',
+        description: 'Read the mail outbox; live links and codes show only in the dev mailbox of an instance in development mode.',
+        requires: [],
       },
-      { key: 'audit.read', description: 'Read the audit log' },
-      { key: 'api_tokens.manage', description: 'Create and revoke API tokens' },
-      { key: 'instance.backup', description: 'Download a backup of the embedded database' },
+      { key: 'audit.read', description: 'Read the audit log: who did what, and when.', requires: [] },
+      { key: 'api_tokens.manage', description: 'Create and revoke API tokens, which act with their creator’s permissions.', requires: [] },
+      { key: 'instance.backup', description: 'Download a backup of the embedded database.', requires: [] },
     ],
   },
-] as const;
+] as const satisfies readonly { area: string; permissions: readonly { key: string; description: string; requires: readonly string[] }[] }[];
 
 export type Permission = (typeof PERMISSION_AREAS)[number]['permissions'][number]['key'];
 
 export const ALL_PERMISSIONS: readonly Permission[] = PERMISSION_AREAS.flatMap((a) => a.permissions.map((p) => p.key));
 
 export const isPermission = (value: string): value is Permission => (ALL_PERMISSIONS as readonly string[]).includes(value);
+
+const REQUIRES = new Map<string, readonly string[]>(PERMISSION_AREAS.flatMap((a) => a.permissions.map((p) => [p.key, p.requires])));
+
+/**
+ * The permissions these permissions need to be of any use, followed to the end (restoring a declined request needs
+ * seeing declined requests, which needs seeing requests). A role holding a permission holds what it requires: the
+ * one rule the roles editor shows and the server applies when a role is saved.
+ */
+export function withRequiredPermissions(permissions: Iterable<string>): string[] {
+  const held = new Set<string>();
+  const visit = (key: string) => {
+    if (held.has(key)) return;
+    held.add(key);
+    for (const required of REQUIRES.get(key) ?? []) visit(required);
+  };
+  for (const key of permissions) visit(key);
+  return [...held].sort();
+}
 
 export interface BuiltinRole {
   key: string;
