@@ -6,27 +6,45 @@ export const PERMISSION_AREAS = [
   {
     area: 'Users',
     permissions: [
-      { key: 'users.read', description: 'See everyone who has an account, their roles, groups, sessions and sign-in methods.', requires: [] },
+      {
+        key: 'users.read',
+        description: 'See users and their details',
+        explanation: 'Lists everyone who has an account with their roles, groups, sessions and sign-in methods.',
+        requires: [],
+      },
       {
         key: 'users.create',
-        description: 'Add people directly, import them from a CSV file and approve access requests.',
+        description: 'Create users and approve access',
+        explanation: 'Adds people directly or from a CSV file; approving an access request also needs it.',
         requires: ['users.read'],
       },
       {
         key: 'users.update',
-        description: 'Edit people, change their roles and groups, and disable, enable or revoke their accounts.',
+        description: 'Edit users, their roles, groups and status',
+        explanation: 'Changes names, roles and groups, and disables, enables or revokes accounts.',
         requires: ['users.read'],
       },
-      { key: 'users.delete', description: 'Delete accounts for good.', requires: ['users.read'] },
+      {
+        key: 'users.delete',
+        description: 'Delete users',
+        explanation: 'Erases an account for good; the audit log keeps its events.',
+        requires: ['users.read'],
+      },
     ],
   },
   {
     area: 'Roles and groups',
     permissions: [
-      { key: 'roles.manage', description: 'Create, edit and delete roles: which permissions each role grants.', requires: [] },
+      {
+        key: 'roles.manage',
+        description: 'Create, edit and delete roles',
+        explanation: 'Decides which permissions each role grants; nobody can grant more than they hold.',
+        requires: [],
+      },
       {
         key: 'groups.manage',
-        description: 'Create, edit and delete groups and choose their members, which needs seeing the people to pick.',
+        description: 'Create, edit and delete groups and their members',
+        explanation: 'Chooses who belongs to each group and which roles a group carries.',
         requires: ['users.read'],
       },
     ],
@@ -34,21 +52,34 @@ export const PERMISSION_AREAS = [
   {
     area: 'Joining',
     permissions: [
-      { key: 'invitations.manage', description: 'Create and revoke sign-up links and email invitations.', requires: [] },
-      { key: 'access_requests.read', description: 'See who asked to join and what they wrote.', requires: [] },
+      {
+        key: 'invitations.manage',
+        description: 'Create sign-up links and invitations',
+        explanation: 'Issues and revokes the links people join with.',
+        requires: [],
+      },
+      {
+        key: 'access_requests.read',
+        description: 'See access requests',
+        explanation: 'Shows who asked to join and what they wrote.',
+        requires: [],
+      },
       {
         key: 'access_requests.approve',
-        description: 'Approve and decline access requests (approving also needs users.create).',
+        description: 'Approve and decline access requests',
+        explanation: 'Approving creates the account and invites the person; declining is silent.',
         requires: ['access_requests.read'],
       },
       {
         key: 'access_requests.view_deleted',
-        description: 'See declined access requests, which are kept out of the main list.',
+        description: 'See declined (deleted) access requests',
+        explanation: 'Declined requests are kept out of the main list; this shows them.',
         requires: ['access_requests.read'],
       },
       {
         key: 'access_requests.restore',
-        description: 'Put declined access requests back in the list.',
+        description: 'Restore declined access requests',
+        explanation: 'Puts a declined request back in the list so it can be decided again.',
         requires: ['access_requests.view_deleted'],
       },
     ],
@@ -56,25 +87,60 @@ export const PERMISSION_AREAS = [
   {
     area: 'Apps',
     permissions: [
-      { key: 'apps.read', description: 'See the apps people sign in to and who may open them.', requires: [] },
-      { key: 'apps.manage', description: 'Create, edit and delete apps and rotate their secrets.', requires: ['apps.read'] },
+      {
+        key: 'apps.read',
+        description: 'See the apps people sign in to and who may open them',
+        explanation: 'Shows each app and which groups may open it.',
+        requires: [],
+      },
+      {
+        key: 'apps.manage',
+        description: 'Create, edit and delete apps and rotate their secrets',
+        explanation: 'Changes what people sign in to and who may open it.',
+        requires: ['apps.read'],
+      },
     ],
   },
   {
     area: 'Instance',
     permissions: [
-      { key: 'settings.manage', description: 'Change instance settings: registration, allowed domains, passwords, two-factor and mail.', requires: [] },
       {
-        key: 'mail.read',
-        description: 'Read the mail outbox; live links and codes show only in the dev mailbox of an instance in development mode.',
+        key: 'settings.manage',
+        description: 'Change instance settings',
+        explanation: 'Registration, allowed email domains, passwords, two-factor and mail.',
         requires: [],
       },
-      { key: 'audit.read', description: 'Read the audit log: who did what, and when.', requires: [] },
-      { key: 'api_tokens.manage', description: 'Create and revoke API tokens, which act with their creator’s permissions.', requires: [] },
-      { key: 'instance.backup', description: 'Download a backup of the embedded database.', requires: [] },
+      {
+        key: 'mail.read',
+        description: 'Read the mail outbox; live links and codes show only in the dev mailbox of an instance in development mode',
+        explanation: 'Shows what Foyer sent and whether it was delivered.',
+        requires: [],
+      },
+      {
+        key: 'audit.read',
+        description: 'Read the audit log',
+        explanation: 'Shows who did what, and when.',
+        requires: [],
+      },
+      {
+        key: 'api_tokens.manage',
+        description: 'Create and revoke API tokens',
+        explanation: 'Tokens act with their creator’s permissions, never more.',
+        requires: [],
+      },
+      {
+        key: 'instance.backup',
+        description: 'Download a backup of the embedded database',
+        explanation: 'A backup holds everyone’s data: keep it as safe as the server.',
+        requires: [],
+      },
     ],
   },
-] as const satisfies readonly { area: string; permissions: readonly { key: string; description: string; requires: readonly string[] }[] }[];
+] as const satisfies readonly {
+  area: string;
+  /** `description` labels the permission; `explanation` says in a sentence what it lets its holder do. */
+  permissions: readonly { key: string; description: string; explanation: string; requires: readonly string[] }[];
+}[];
 
 export type Permission = (typeof PERMISSION_AREAS)[number]['permissions'][number]['key'];
 

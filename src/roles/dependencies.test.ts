@@ -37,12 +37,12 @@ describe('the permission catalogue', () => {
   it('is served with a sentence and the requirements of each permission', async () => {
     const res = await t.app.inject({ url: '/api/v1/admin/permissions', headers: { cookie: adminCookie } });
     expect(res.statusCode).toBe(200);
-    const permissions = (res.json() as { areas: { permissions: { key: string; description: string; requires: string[] }[] }[] }).areas.flatMap(
+    const permissions = (res.json() as { areas: { permissions: { key: string; explanation: string; requires: string[] }[] }[] }).areas.flatMap(
       (a) => a.permissions,
     );
     expect(permissions.find((p) => p.key === 'access_requests.approve')).toMatchObject({ requires: ['access_requests.read'] });
     expect(permissions.find((p) => p.key === 'users.read')).toMatchObject({ requires: [] });
-    for (const p of permissions) expect(p.description).toMatch(/\.$/);
+    for (const p of permissions) expect(p.explanation).toMatch(/\.$/);
   });
 });
 

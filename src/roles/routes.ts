@@ -59,7 +59,14 @@ export function permissionRoutes(app: FoyerApp): void {
             areas: z.array(
               z.object({
                 area: z.string(),
-                permissions: z.array(z.object({ key: z.string(), description: z.string(), requires: z.array(z.string()) })),
+                permissions: z.array(
+                  z.object({
+                    key: z.string(),
+                    description: z.string().describe('A short label'),
+                    explanation: z.string().describe('What the permission lets its holder do, in a sentence'),
+                    requires: z.array(z.string()),
+                  }),
+                ),
               }),
             ),
           }),
@@ -73,7 +80,7 @@ export function permissionRoutes(app: FoyerApp): void {
       return {
         areas: PERMISSION_AREAS.map((a) => ({
           area: a.area,
-          permissions: a.permissions.map((p) => ({ key: p.key, description: p.description, requires: [...p.requires] })),
+          permissions: a.permissions.map((p) => ({ key: p.key, description: p.description, explanation: p.explanation, requires: [...p.requires] })),
         })),
       };
     },
