@@ -10,7 +10,8 @@ import { ALL_PERMISSIONS } from '../roles/catalogue.js';
 import { roles, userRoles } from '../roles/schema.js';
 import { users } from '../users/schema.js';
 import { accessRequests } from './schema.js';
-import { approveAccessRequests, createSsoRegistrationRequest } from './service.js';
+import { approveAccessRequests } from './approve.js';
+import { createSsoRegistrationRequest } from './service.js';
 
 let t: TestApp;
 let smtp: TestSmtpServer;
@@ -255,7 +256,7 @@ describe('reviewing requests', () => {
     const before = await outbox();
     const actor = actorFor(admin, ALL_PERMISSIONS);
     const unexpected: string[] = [];
-    const results = await approveAccessRequests(t.handle.db, () => ({ ...systemContext(), actorType: 'user', actorId: admin.id }), { config: t.config }, actor, ids, {
+    const results = await approveAccessRequests(t.handle.db, () => ({ ...systemContext(), actorType: 'user', actorId: admin.id }), { config: t.config }, actor, { ids }, {
       beforeCommit: (id) => {
         if (id === ids[2]) throw new Error('the power went out');
       },

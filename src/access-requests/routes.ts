@@ -4,14 +4,8 @@ import { wakeMailWorkers } from '../mail/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { pageOf, pageQuery } from '../platform/paging.js';
 import { ACCESS_REQUEST_STATUSES } from './schema.js';
-import {
-  accessRequestSchema,
-  APPROVAL_OUTCOMES,
-  approveAccessRequests,
-  listAccessRequests,
-  loadAccessRequest,
-  submitAccessRequest,
-} from './service.js';
+import { accessRequestSchema, listAccessRequests, loadAccessRequest, submitAccessRequest } from './service.js';
+import { APPROVAL_OUTCOMES, approveAccessRequests } from './approve.js';
 import { declineAccessRequests, restoreAccessRequest } from './decline.js';
 
 const tags = ['Access requests'];
@@ -20,6 +14,11 @@ const idsBody = z.object({
   ids: z.array(z.string().max(100)).min(1, 'Choose at least one request').max(MAX_IDS, `At most ${MAX_IDS} requests at once`),
 });
 const idParams = z.object({ id: z.string().max(100) });
+const grantIds = z.array(z.string().max(100)).max(MAX_IDS);
+const approveBody = idsBody.extend({
+  roleIds: grantIds.optional().describe('Roles every approved person gets (kept with any they already hold)'),
+  groupIds: grantIds.optional().describe('Groups every approved person joins (kept with any they already belong to)'),
+});
 const result = <O extends readonly [string, ...string[]]>(outcomes: O) =>
   z.object({ results: z.array(z.object({ id: z.string(), outcome: z.enum(outcomes), reason: z.string().optional() })) });
 
@@ -102,15 +101,17 @@ export function accessRequestRoutes(app: FoyerApp, deps: AppDeps): void {
           'Each request is approved in its own transaction. `created_and_invited`: a Pending Setup account was created and ' +
           'the invitation email queued; `existing_account_approved`: the email already had an account, which is now active ' +
           'and gets an "account approved" email; `blocked_domain`: the domain is no longer allowed, nothing changed; ' +
-          '`failed`: nothing changed, `reason` is an error code.',
-        body: idsBody,
+          '`failed`: nothing changed, `reason` is an error code. `roleIds` and `groupIds` are given to every approved ' +
+          'person in the same transaction; they are checked before any request is touched (400 naming the field for an ' +
+          'unknown one, 403 for one carrying permissions the approver lacks).',
+        body: approveBody,
         response: { 200: result(APPROVAL_OUTCOMES), ...errorResponses(400, 401, 403) },
       },
     },
     async (request) => {
       const actor = requireActor(request);
       authorizeSeeingPeople(actor);
-      const results = await approveAccessRequests(db, () => auditContext(request), deps, actor, request.body.ids, {
+      const results = await approveAccessRequests(db, () => auditContext(request), deps, actor, request.body, {
         onUnexpectedError: (err, id) => request.log.error({ err, accessRequestId: id }, 'approving an access request failed'),
       });
       wakeMailWorkers();

@@ -1,8 +1,6 @@
 import { and, desc, eq, getTableColumns, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import { authorize, type Actor } from '../auth/index.js';
-import { inviteUser } from '../invitations/index.js';
 import { enqueueDecoyMail, enqueueMail } from '../mail/index.js';
 import { notifyAdmins } from '../notifications/index.js';
 import type { Config } from '../platform/config.js';
@@ -255,9 +253,6 @@ export async function loadAccessRequest(db: Database, id: string, canSeeDeleted:
   return toView(row.request, row.accountExists);
 }
 
-export const APPROVAL_OUTCOMES = ['created_and_invited', 'existing_account_approved', 'blocked_domain', 'failed'] as const;
-export type ApprovalOutcome = (typeof APPROVAL_OUTCOMES)[number];
-
 export interface DecisionResult<O extends string> {
   id: string;
   outcome: O;
@@ -265,119 +260,17 @@ export interface DecisionResult<O extends string> {
   reason?: string;
 }
 
-export interface ApprovalHooks {
-  /** Runs inside a request's transaction after all its work, before the commit: tests use it to crash mid-batch. */
-  beforeCommit?: (requestId: string) => Promise<void> | void;
-  /** Something unexpected failed one request; the batch goes on. */
-  onUnexpectedError?: (error: unknown, requestId: string) => void;
-}
-
-class Blocked extends Error {}
-
-/**
- * Approves each request in its own transaction, so one failure never undoes or holds up the others, and a crash
- * leaves each request either fully approved (account, queued mail, audit event) or untouched. Every id gets exactly
- * one result.
- */
-export async function approveAccessRequests(
-  db: Database,
-  context: () => AuditContext,
-  deps: AccessRequestDeps,
-  actor: Actor,
-  ids: string[],
-  hooks: ApprovalHooks = {},
-): Promise<DecisionResult<ApprovalOutcome>[]> {
-  authorize(actor, 'users.create');
-  authorize(actor, 'access_requests.approve');
-  const results: DecisionResult<ApprovalOutcome>[] = [];
-  for (const id of [...new Set(ids)]) {
-    try {
-      const outcome = await db.transaction(async (tx) => {
-        const result = await approveOne(tx, context(), deps, actor, id);
-        await hooks.beforeCommit?.(id);
-        return result;
-      });
-      results.push({ id, outcome });
-    } catch (error) {
-      if (error instanceof Blocked) {
-        results.push({ id, outcome: 'blocked_domain', reason: 'email_domain_not_allowed' });
-      } else if (error instanceof FoyerError) {
-        results.push({ id, outcome: 'failed', reason: error.code });
-      } else {
-        hooks.onUnexpectedError?.(error, id);
-        results.push({ id, outcome: 'failed', reason: 'internal_error' });
-      }
-    }
-  }
-  return results;
-}
-
-async function lockLiveRequest(tx: Database, id: string): Promise<AccessRequestRow> {
-  if (!isUuid(id)) throw accessRequestNotFound();
-  const [row] = await tx
-    .select()
-    .from(accessRequests)
-    .where(and(eq(accessRequests.id, id), isNull(accessRequests.deletedAt)))
-    .for('update');
-  if (!row) throw accessRequestNotFound();
-  return row;
-}
-
-async function approveOne(tx: Database, context: AuditContext, deps: AccessRequestDeps, actor: Actor, id: string): Promise<ApprovalOutcome> {
-  const request = await lockLiveRequest(tx, id);
-  if (request.status === 'approved') {
-    throw new FoyerError(409, 'already_approved', 'This access request was already approved.');
-  }
-  if (!(await isEmailDomainAllowed(tx, request.email))) throw new Blocked();
-
+/** The live account with the request's email, locked for the decision; undefined when there is none. */
+export async function lockAccountOfRequest(tx: Database, request: Pick<AccessRequestRow, 'emailKey'>) {
   const [account] = await tx
     .select({ id: users.id, name: users.name, email: users.email, status: users.status })
     .from(users)
     .where(and(sql`lower(${users.email}) = ${request.emailKey}`, isNull(users.deletedAt)))
     .for('update');
+  return account;
+}
 
-  let outcome: ApprovalOutcome;
-  let userId: string;
-  if (account) {
-    if (account.status === 'disabled' || account.status === 'revoked') {
-      throw new FoyerError(409, 'account_disabled', 'An account with this email exists and is disabled. Enable it from Users instead.');
-    }
-    if (account.status === 'pending_approval') {
-      await tx.update(users).set({ status: 'active', updatedAt: context.now }).where(eq(users.id, account.id));
-      await recordAudit(tx, context, {
-        action: 'user.approved',
-        targetType: 'user',
-        targetId: account.id,
-        details: { status: { from: 'pending_approval', to: 'active' }, accessRequestId: id },
-      });
-    }
-    await enqueueMail(tx, deps.config, { to: account.email, template: 'account_approved', data: { name: account.name } });
-    outcome = 'existing_account_approved';
-    userId = account.id;
-  } else {
-    const invited = await inviteUser(tx, context, deps, {
-      name: request.name,
-      email: request.email,
-      roleIds: [],
-      groupIds: [],
-      sendEmail: true,
-      actor,
-      approvedRequest: true,
-    });
-    if (invited.mail === 'blocked') throw new Blocked();
-    outcome = 'created_and_invited';
-    userId = invited.userId;
-  }
-
-  await tx
-    .update(accessRequests)
-    .set({ status: 'approved', decidedAt: context.now, decidedBy: context.actorId, userId })
-    .where(eq(accessRequests.id, id));
-  await recordAudit(tx, context, {
-    action: 'access_request.approved',
-    targetType: 'access_request',
-    targetId: id,
-    details: { email: request.email, outcome, userId },
-  });
-  return outcome;
+/** An account that waited for approval (an SSO registration) becomes active. */
+export async function activateAccount(tx: Database, userId: string, now: Date): Promise<void> {
+  await tx.update(users).set({ status: 'active', updatedAt: now }).where(eq(users.id, userId));
 }

@@ -16,11 +16,15 @@ export const roleSchema = z
     permissions: z.array(z.string()),
     userCount: z.number().int().optional().describe('Users holding the role directly'),
     groupCount: z.number().int().optional().describe('Groups carrying the role'),
+    requiredPermissionsAdded: z
+      .array(z.string())
+      .optional()
+      .describe('On create and update only: permissions the role was given because the ones asked for require them'),
     createdAt: z.string(),
   })
   .meta({ id: 'Role' });
 
-const toRole = (r: RoleRow | RoleDetail) => ({
+const toRole = (r: RoleRow | RoleDetail, requiredPermissionsAdded?: string[]) => ({
   id: r.id,
   name: r.name,
   description: r.description,
@@ -28,6 +32,7 @@ const toRole = (r: RoleRow | RoleDetail) => ({
   builtinKey: r.builtinKey,
   permissions: [...r.permissions].sort(),
   ...('userCount' in r ? { userCount: r.userCount, groupCount: r.groupCount } : {}),
+  ...(requiredPermissionsAdded ? { requiredPermissionsAdded } : {}),
   createdAt: isoDate(r.createdAt),
 });
 
@@ -45,10 +50,25 @@ export function permissionRoutes(app: FoyerApp): void {
     {
       schema: {
         tags: ['Roles'],
-        summary: 'The permission catalogue, grouped by area',
+        summary: 'The permission catalogue, grouped by area, each permission with what it requires',
+        description:
+          '`requires` lists the permissions a permission needs to be of use (directly; they may require more in turn). ' +
+          'Saving a role adds every permission its permissions require.',
         response: {
           200: z.object({
-            areas: z.array(z.object({ area: z.string(), permissions: z.array(z.object({ key: z.string(), description: z.string() })) })),
+            areas: z.array(
+              z.object({
+                area: z.string(),
+                permissions: z.array(
+                  z.object({
+                    key: z.string(),
+                    description: z.string().describe('A short label'),
+                    explanation: z.string().describe('What the permission lets its holder do, in a sentence'),
+                    requires: z.array(z.string()),
+                  }),
+                ),
+              }),
+            ),
           }),
           ...errorResponses(401),
         },
@@ -57,7 +77,12 @@ export function permissionRoutes(app: FoyerApp): void {
     async (request) => {
       // The catalogue is product documentation, not data: any signed-in person may read it.
       requireActor(request);
-      return { areas: PERMISSION_AREAS.map((a) => ({ area: a.area, permissions: a.permissions.map((p) => ({ ...p })) })) };
+      return {
+        areas: PERMISSION_AREAS.map((a) => ({
+          area: a.area,
+          permissions: a.permissions.map((p) => ({ key: p.key, description: p.description, explanation: p.explanation, requires: [...p.requires] })),
+        })),
+      };
     },
   );
 }
@@ -88,6 +113,7 @@ export function roleRoutes(app: FoyerApp, deps: AppDeps): void {
       schema: {
         tags: ['Roles'],
         summary: 'Create a custom role (needs roles.manage and every permission it grants)',
+        description: 'The role also gets every permission its permissions require; `requiredPermissionsAdded` names them.',
         body: z.object({ name: roleFields.name, description: roleFields.description.optional(), permissions: roleFields.permissions }),
         response: { 201: roleSchema, ...errorResponses(400, 401, 403, 409) },
       },
@@ -95,7 +121,7 @@ export function roleRoutes(app: FoyerApp, deps: AppDeps): void {
     async (request, reply) => {
       const actor = requirePermission(request, 'roles.manage');
       const row = await createRole(deps.db, auditContext(request), actor, request.body);
-      return reply.status(201).send(toRole({ ...row, userCount: 0, groupCount: 0 }));
+      return reply.status(201).send(toRole({ ...row, userCount: 0, groupCount: 0 }, row.requiredPermissionsAdded));
     },
   );
 
@@ -121,6 +147,7 @@ export function roleRoutes(app: FoyerApp, deps: AppDeps): void {
       schema: {
         tags: ['Roles'],
         summary: 'Rename, describe or change the permissions of a custom role (built-in roles are fixed)',
+        description: 'New permissions bring what they require; `requiredPermissionsAdded` names what was added.',
         params: idParams,
         body: z.object({
           name: roleFields.name.optional(),
@@ -132,8 +159,8 @@ export function roleRoutes(app: FoyerApp, deps: AppDeps): void {
     },
     async (request) => {
       const actor = requirePermission(request, 'roles.manage');
-      await updateRole(deps.db, auditContext(request), actor, request.params.id, request.body);
-      return toRole(await getRole(deps.db, request.params.id));
+      const saved = await updateRole(deps.db, auditContext(request), actor, request.params.id, request.body);
+      return toRole(await getRole(deps.db, request.params.id), saved.requiredPermissionsAdded);
     },
   );
 

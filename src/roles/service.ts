@@ -5,7 +5,7 @@ import type { Actor } from '../auth/index.js';
 import { groupRoles } from '../groups/schema.js';
 import { isUniqueViolation, type Database } from '../platform/db.js';
 import { FoyerError, fieldError, notFound } from '../platform/errors.js';
-import { isPermission } from './catalogue.js';
+import { isPermission, withRequiredPermissions } from './catalogue.js';
 import { roles, userRoles, type RoleRow } from './schema.js';
 import { isUuid } from '../platform/ids.js';
 
@@ -22,7 +22,17 @@ export interface RoleDetail extends RoleRow {
   groupCount: number;
 }
 
-function assertKnownPermissions(permissions: readonly string[]): string[] {
+/** A saved role, with the permissions the server added because the ones asked for require them. */
+export interface SavedRole extends RoleRow {
+  requiredPermissionsAdded: string[];
+}
+
+/**
+ * The permissions a role is saved with: those asked for, known ones only, plus what they require. Adding the
+ * required ones (rather than refusing) keeps a role from granting a permission its holders cannot use; the reply
+ * names them so the console can say so.
+ */
+function rolePermissions(permissions: readonly string[]): { permissions: string[]; added: string[] } {
   const unique = [...new Set(permissions)];
   const unknown = unique.filter((p) => !isPermission(p));
   if (unknown.length > 0) {
@@ -30,7 +40,8 @@ function assertKnownPermissions(permissions: readonly string[]): string[] {
       details: { fields: { permissions: `Unknown permission: ${unknown.join(', ')}` }, unknownPermissions: unknown },
     });
   }
-  return unique.sort();
+  const all = withRequiredPermissions(unique);
+  return { permissions: all, added: difference(all, unique) };
 }
 
 const roleNameTaken = () => fieldError('name', 'role_name_taken', 'A role with this name already exists.');
@@ -70,8 +81,8 @@ export async function listRoles(db: Database, page: { limit: number; after?: str
     .limit(page.limit + 1);
 }
 
-export async function createRole(db: Database, context: AuditContext, actor: Actor, input: RoleInput): Promise<RoleRow> {
-  const permissions = assertKnownPermissions(input.permissions);
+export async function createRole(db: Database, context: AuditContext, actor: Actor, input: RoleInput): Promise<SavedRole> {
+  const { permissions, added } = rolePermissions(input.permissions);
   authorizeGrant(actor, permissions);
   return db.transaction(async (tx) => {
     let row: RoleRow | undefined;
@@ -88,9 +99,9 @@ export async function createRole(db: Database, context: AuditContext, actor: Act
       action: 'role.created',
       targetType: 'role',
       targetId: row!.id,
-      details: { name: row!.name, description: row!.description, permissions },
+      details: { name: row!.name, description: row!.description, permissions, ...(added.length ? { requiredPermissionsAdded: added } : {}) },
     });
-    return row!;
+    return { ...row!, requiredPermissionsAdded: added };
   });
 }
 
@@ -104,8 +115,9 @@ export async function updateRole(
   actor: Actor,
   id: string,
   input: Partial<RoleInput>,
-): Promise<RoleRow> {
-  const permissions = input.permissions === undefined ? undefined : assertKnownPermissions(input.permissions);
+): Promise<SavedRole> {
+  const asked = input.permissions === undefined ? undefined : rolePermissions(input.permissions);
+  const permissions = asked?.permissions;
   return db.transaction(async (tx) => {
     const before = await lockRole(tx, id);
     if (before.builtinKey !== null) throw builtinProtected(before, 'changed');
@@ -131,12 +143,13 @@ export async function updateRole(
         to: after.permissions,
         added: difference(after.permissions, before.permissions),
         removed: difference(before.permissions, after.permissions),
+        ...(asked?.added.length ? { requiredPermissionsAdded: asked.added } : {}),
       };
     }
     if (Object.keys(changes).length > 0) {
       await recordAudit(tx, context, { action: 'role.updated', targetType: 'role', targetId: id, details: changes });
     }
-    return row!;
+    return { ...row!, requiredPermissionsAdded: asked?.added ?? [] };
   });
 }
 

@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { userNotFound, userPermissions } from '../accounts/index.js';
+import { rolesOfGroups, userNotFound, userPermissions } from '../accounts/index.js';
 import { apiTokens } from '../api-tokens/schema.js';
 import { groups } from '../groups/schema.js';
 import { sessions } from '../auth/sessions/schema.js';
@@ -44,6 +44,9 @@ export const userDetailSchema = z
       updatedAt: z.string(),
       permissions: z.array(z.string()),
       passkeyCount: z.number().int(),
+      rolesFromGroups: z
+        .array(z.object({ id: z.string(), name: z.string(), group: z.object({ id: z.string(), name: z.string() }) }))
+        .describe('Roles held through groups, once per group that carries them'),
     }),
     sessions: z.array(sessionViewSchema).describe(`The ${DETAIL_SESSIONS} most recently used open sessions; all of them: GET /api/v1/admin/users/{id}/sessions`),
     /** The first page of the user's audit trail; null when the reader may not read the audit log. */
@@ -73,12 +76,14 @@ export async function loadUserDetail(
     .where(and(eq(sessions.userId, userId), gt(sessions.idleExpiresAt, options.now), gt(sessions.absoluteExpiresAt, options.now)))
     .orderBy(desc(sessions.lastSeenAt))
     .limit(DETAIL_SESSIONS);
+  const carried = await rolesOfGroups(db, user.groups.map((g) => g.id));
   return {
     user: {
       ...user,
       updatedAt: isoDate(extra!.updatedAt),
       permissions: [...extra!.permissions].sort(),
       passkeyCount: await countPasskeys(db, userId),
+      rolesFromGroups: user.groups.flatMap((g) => (carried.get(g.id) ?? []).map((r) => ({ id: r.id, name: r.name, group: g }))),
     },
     sessions: open.map((s) => toSessionView(s, options.currentSessionId)),
     auditTrail: options.withAuditTrail ? await userAuditTrail(db, userId, { limit: 20 }) : null,

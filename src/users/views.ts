@@ -9,6 +9,10 @@ import { USER_PROFILES, USER_STATUSES, users, type UserRow } from './schema.js';
 
 export const AUTH_METHODS = ['local', 'sso', 'sso_password', 'pending_setup'] as const;
 
+/** The ways in an account really has, each on its own (`authMethod` sums them up in the promised words). */
+export const SIGN_IN_METHODS = ['passkey', 'password', 'sso'] as const;
+export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
+
 export const adminUserSchema = z
   .object({
     id: z.string(),
@@ -28,6 +32,10 @@ export const adminUserDetailSchema = adminUserSchema
   .extend({
     groups: z.array(groupRefSchema),
     emailVerified: z.boolean(),
+    signInMethods: z
+      .array(z.enum(SIGN_IN_METHODS))
+      .describe('Every way in the account has: a passkey, a password, single sign-on; empty while it awaits setup'),
+    twoFactorEnabled: z.boolean().describe('At least one confirmed second factor'),
     createdAt: z.string(),
   })
   .meta({ id: 'AdminUserDetail' });
@@ -47,13 +55,23 @@ const usesSsoCondition = sql<boolean>`(exists (select 1 from sso_identities si w
 /** A passkey is a local credential as good as a password: a passkey-only account is set up, not pending. */
 const hasPasskeyCondition = sql<boolean>`exists (select 1 from passkeys pk where pk.user_id = "users"."id")`;
 
-/** The columns every admin view of a user is built from: the row, whether it uses SSO and whether it has a passkey. */
+/** A second factor counts once its owner has proven it works (src/auth/mfa). */
+const hasTwoFactorCondition = sql<boolean>`exists (select 1 from mfa_methods mm where mm.user_id = "users"."id" and mm.confirmed_at is not null)`;
+
+/** The columns every admin view of a user is built from: the row, its SSO, passkey and second factor. */
 export const adminUserColumns = {
   ...getTableColumns(users),
   usesSso: usesSsoCondition.as('uses_sso'),
   hasPasskey: hasPasskeyCondition.as('has_passkey'),
+  hasTwoFactor: hasTwoFactorCondition.as('has_two_factor'),
 };
-export type AdminUserRow = UserRow & { usesSso: boolean; hasPasskey: boolean };
+export type AdminUserRow = UserRow & { usesSso: boolean; hasPasskey: boolean; hasTwoFactor: boolean };
+
+const signInMethodsOf = (u: AdminUserRow): SignInMethod[] => [
+  ...(u.hasPasskey ? (['passkey'] as const) : []),
+  ...(u.passwordHash ? (['password'] as const) : []),
+  ...(u.usesSso ? (['sso'] as const) : []),
+];
 
 /** Derived from the credentials the account really has. "Password" in `sso_password` means exactly a password. */
 export const authMethodOf = (user: Pick<UserRow, 'passwordHash'> & { usesSso: boolean; hasPasskey: boolean }): AuthMethod =>
@@ -98,6 +116,8 @@ export const toAdminUserDetail = (u: AdminUserRow, roles: RoleRef[], groups: Gro
   ...toAdminUser(u, roles),
   groups,
   emailVerified: u.emailVerifiedAt !== null,
+  signInMethods: signInMethodsOf(u),
+  twoFactorEnabled: u.hasTwoFactor,
   createdAt: isoDate(u.createdAt),
 });
 

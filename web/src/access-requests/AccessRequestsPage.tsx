@@ -14,6 +14,7 @@ import { usePagedList } from '../ui/usePagedList';
 import {
   ACCESS_REQUESTS,
   decideAccessRequests,
+  LIVE_REFRESH_MS,
   describeResult,
   listAccessRequests,
   restoreAccessRequest,
@@ -21,8 +22,10 @@ import {
   type AccessRequestQuery,
   type DecisionResult,
 } from './accessRequestsApi';
+import { ApproveDialog, type Grant } from './ApproveDialog';
 import { RegistrationSettingsCard } from './RegistrationSettingsCard';
 import { useMailCaptured } from '../mail/mailWording';
+import { ConfirmDialog } from '../ui/ConfirmDialog';
 
 const STATUS_OPTIONS = [
   { value: 'pending', label: 'Pending' },
@@ -42,11 +45,12 @@ export function AccessRequestsPage() {
   const [q] = useDebouncedValue(filters.q, 250);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [busy, setBusy] = useState(false);
+  const [asking, setAsking] = useState<{ action: 'approve' | 'decline'; requests: AccessRequest[] } | null>(null);
 
   const query = { ...filters, q };
   // The status filter belongs to the live list; the deleted list shows every declined request.
   const shown: AccessRequestQuery = { q, status: filters.deleted ? null : filters.status, deleted: filters.deleted };
-  const list = usePagedList([...ACCESS_REQUESTS, shown], (cursor) => listAccessRequests(shown, cursor));
+  const list = usePagedList([...ACCESS_REQUESTS, shown], (cursor) => listAccessRequests(shown, cursor), { refetchInterval: LIVE_REFRESH_MS });
   const { loading, hasMore, loadMore } = list;
   const items = list.items ?? [];
   const error = list.error?.message ?? null;
@@ -54,19 +58,15 @@ export function AccessRequestsPage() {
 
   useEffect(() => setSelected(new Set()), [q, filters.status, filters.deleted]);
 
-  async function decide(action: 'approve' | 'decline', ids: string[]) {
-    setBusy(true);
-    try {
-      const { results } = await decideAccessRequests(action, ids);
-      showResults(action, results, items, captured);
-      setSelected(new Set());
-      await load();
-    } catch (err) {
-      notifications.show({ color: 'red', title: 'Nothing was changed', message: toApiError(err).message });
-    } finally {
-      setBusy(false);
-    }
+  /** From the confirming dialog, which shows the server's reason when the whole decision is refused. */
+  async function decide(action: 'approve' | 'decline', requests: AccessRequest[], grant?: Grant) {
+    const { results } = await decideAccessRequests(action, requests.map((r) => r.id), grant);
+    showResults(action, results, requests, captured);
+    setAsking(null);
+    setSelected(new Set());
+    await load();
   }
+  const ask = (action: 'approve' | 'decline', ids: string[]) => setAsking({ action, requests: items.filter((r) => ids.includes(r.id)) });
 
   async function restore(request: AccessRequest) {
     setBusy(true);
@@ -132,7 +132,7 @@ export function AccessRequestsPage() {
               {live && (canApprove || canDecline) && (
                 <Group ml="auto" gap="xs">
                   {canApprove && (
-                    <Button leftSection={<IconCheck size={16} />} disabled={chosen.length === 0} loading={busy} onClick={() => void decide('approve', chosen)}>
+                    <Button leftSection={<IconCheck size={16} />} disabled={chosen.length === 0} loading={busy} onClick={() => ask('approve', chosen)}>
                       Approve{chosen.length > 0 ? ` (${chosen.length})` : ''}
                     </Button>
                   )}
@@ -141,7 +141,7 @@ export function AccessRequestsPage() {
                       variant="default"
                       leftSection={<IconX size={16} />}
                       disabled={chosen.length === 0 || busy}
-                      onClick={() => void decide('decline', chosen)}
+                      onClick={() => ask('decline', chosen)}
                     >
                       Decline{chosen.length > 0 ? ` (${chosen.length})` : ''}
                     </Button>
@@ -217,7 +217,7 @@ export function AccessRequestsPage() {
                       </Table.Td>
                       <Table.Td>
                         {live && request.accountExists && request.status !== 'approved' && canDecline && (
-                          <Button size="xs" variant="subtle" disabled={busy} onClick={() => void decide('decline', [request.id])} aria-label={`Clear the request from ${request.name}`}>
+                          <Button size="xs" variant="subtle" disabled={busy} onClick={() => ask('decline', [request.id])} aria-label={`Clear the request from ${request.name}`}>
                             Clear
                           </Button>
                         )}
@@ -252,6 +252,21 @@ export function AccessRequestsPage() {
           </Stack>
         </Paper>
       </Stack>
+      {asking?.action === 'approve' && (
+        <ApproveDialog requests={asking.requests} onApprove={(grant) => decide('approve', asking.requests, grant)} onClose={() => setAsking(null)} />
+      )}
+      {asking?.action === 'decline' && (
+        <ConfirmDialog
+          title={asking.requests.length === 1 ? `Decline the request from ${asking.requests[0]!.name}?` : `Decline ${asking.requests.length} requests?`}
+          confirmLabel="Decline"
+          color="red"
+          onConfirm={() => decide('decline', asking.requests)}
+          onClose={() => setAsking(null)}
+        >
+          {asking.requests.map((r) => `${r.name} <${r.email}>`).join(', ')}: the request is removed from the list and nobody is
+          told. An account that was only waiting for this decision is deleted with it.
+        </ConfirmDialog>
+      )}
     </>
   );
 }

@@ -23,8 +23,13 @@ export const listAccessRequests = ({ q, status, deleted }: AccessRequestQuery, c
 
 const DECISION_PATHS = { approve: '/api/v1/admin/access-requests/approve', decline: '/api/v1/admin/access-requests/decline' } as const;
 
-export const decideAccessRequests = (action: 'approve' | 'decline', ids: string[]) =>
-  call(client.POST(DECISION_PATHS[action], { body: { ids } }));
+export const decideAccessRequests = (action: 'approve' | 'decline', ids: string[], grant: { roleIds?: string[]; groupIds?: string[] } = {}) =>
+  action === 'approve'
+    ? call(client.POST(DECISION_PATHS.approve, { body: { ids, ...grant } }))
+    : call(client.POST(DECISION_PATHS.decline, { body: { ids } }));
+
+/** New requests arrive while the page is open: the list asks again this often. */
+export const LIVE_REFRESH_MS = 5000;
 
 export const restoreAccessRequest = (id: string) =>
   call(client.POST('/api/v1/admin/access-requests/{id}/restore', { params: { path: { id } } }));

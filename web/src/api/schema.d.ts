@@ -3545,7 +3545,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The permission catalogue, grouped by area */
+        /**
+         * The permission catalogue, grouped by area, each permission with what it requires
+         * @description `requires` lists the permissions a permission needs to be of use (directly; they may require more in turn). Saving a role adds every permission its permissions require.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -3566,7 +3569,11 @@ export interface paths {
                                 area: string;
                                 permissions: {
                                     key: string;
+                                    /** @description A short label */
                                     description: string;
+                                    /** @description What the permission lets its holder do, in a sentence */
+                                    explanation: string;
+                                    requires: string[];
                                 }[];
                             }[];
                         };
@@ -3653,7 +3660,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a custom role (needs roles.manage and every permission it grants) */
+        /**
+         * Create a custom role (needs roles.manage and every permission it grants)
+         * @description The role also gets every permission its permissions require; `requiredPermissionsAdded` names them.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3853,7 +3863,10 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Rename, describe or change the permissions of a custom role (built-in roles are fixed) */
+        /**
+         * Rename, describe or change the permissions of a custom role (built-in roles are fixed)
+         * @description New permissions bring what they require; `requiredPermissionsAdded` names what was added.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -9297,7 +9310,7 @@ export interface paths {
         put?: never;
         /**
          * Approve requests (needs users.create and access_requests.approve) → one result per id
-         * @description Each request is approved in its own transaction. `created_and_invited`: a Pending Setup account was created and the invitation email queued; `existing_account_approved`: the email already had an account, which is now active and gets an "account approved" email; `blocked_domain`: the domain is no longer allowed, nothing changed; `failed`: nothing changed, `reason` is an error code.
+         * @description Each request is approved in its own transaction. `created_and_invited`: a Pending Setup account was created and the invitation email queued; `existing_account_approved`: the email already had an account, which is now active and gets an "account approved" email; `blocked_domain`: the domain is no longer allowed, nothing changed; `failed`: nothing changed, `reason` is an error code. `roleIds` and `groupIds` are given to every approved person in the same transaction; they are checked before any request is touched (400 naming the field for an unknown one, 403 for one carrying permissions the approver lacks).
          */
         post: {
             parameters: {
@@ -9310,6 +9323,10 @@ export interface paths {
                 content: {
                     "application/json": {
                         ids: string[];
+                        /** @description Roles every approved person gets (kept with any they already hold) */
+                        roleIds?: string[];
+                        /** @description Groups every approved person joins (kept with any they already belong to) */
+                        groupIds?: string[];
                     };
                 };
             };
@@ -10756,6 +10773,22 @@ export interface components {
             label: string;
             current: boolean;
         };
+        AccessRequestInput: {
+            id: string;
+            email: string;
+            name: string;
+            message: string;
+            /** @enum {string} */
+            source: "form" | "sso";
+            /** @enum {string} */
+            status: "pending" | "approved";
+            /** @description An account with this email exists (someone was invited meanwhile, or an SSO registration). */
+            accountExists: boolean;
+            requestedAt: string;
+            createdAt: string;
+            decidedAt: string | null;
+            deletedAt: string | null;
+        };
         AdminUserInput: {
             id: string;
             name: string;
@@ -10794,6 +10827,10 @@ export interface components {
                 name: string;
             }[];
             emailVerified: boolean;
+            /** @description Every way in the account has: a passkey, a password, single sign-on; empty while it awaits setup */
+            signInMethods: ("passkey" | "password" | "sso")[];
+            /** @description At least one confirmed second factor */
+            twoFactorEnabled: boolean;
             createdAt: string;
         };
         UserAuditEventInput: {
@@ -10837,10 +10874,23 @@ export interface components {
                     name: string;
                 }[];
                 emailVerified: boolean;
+                /** @description Every way in the account has: a passkey, a password, single sign-on; empty while it awaits setup */
+                signInMethods: ("passkey" | "password" | "sso")[];
+                /** @description At least one confirmed second factor */
+                twoFactorEnabled: boolean;
                 createdAt: string;
                 updatedAt: string;
                 permissions: string[];
                 passkeyCount: number;
+                /** @description Roles held through groups, once per group that carries them */
+                rolesFromGroups: {
+                    id: string;
+                    name: string;
+                    group: {
+                        id: string;
+                        name: string;
+                    };
+                }[];
             };
             /** @description The 50 most recently used open sessions; all of them: GET /api/v1/admin/users/{id}/sessions */
             sessions: components["schemas"]["SessionInput"][];
@@ -10855,22 +10905,6 @@ export interface components {
             invitationTtlDays: number;
             /** @description Minutes a one-time login link stays valid (5–1440, default 15) */
             loginLinkTtlMinutes: number;
-        };
-        AccessRequestInput: {
-            id: string;
-            email: string;
-            name: string;
-            message: string;
-            /** @enum {string} */
-            source: "form" | "sso";
-            /** @enum {string} */
-            status: "pending" | "approved";
-            /** @description An account with this email exists (someone was invited meanwhile, or an SSO registration). */
-            accountExists: boolean;
-            requestedAt: string;
-            createdAt: string;
-            decidedAt: string | null;
-            deletedAt: string | null;
         };
         AppAccessReasonInput: {
             /** @description Open to everyone */
@@ -11184,6 +11218,8 @@ export interface components {
             userCount?: number;
             /** @description Groups carrying the role */
             groupCount?: number;
+            /** @description On create and update only: permissions the role was given because the ones asked for require them */
+            requiredPermissionsAdded?: string[];
             createdAt: string;
         };
         NotificationPreferencesInput: {
@@ -11474,6 +11510,22 @@ export interface components {
             label: string;
             current: boolean;
         };
+        AccessRequest: {
+            id: string;
+            email: string;
+            name: string;
+            message: string;
+            /** @enum {string} */
+            source: "form" | "sso";
+            /** @enum {string} */
+            status: "pending" | "approved";
+            /** @description An account with this email exists (someone was invited meanwhile, or an SSO registration). */
+            accountExists: boolean;
+            requestedAt: string;
+            createdAt: string;
+            decidedAt: string | null;
+            deletedAt: string | null;
+        };
         AdminUser: {
             id: string;
             name: string;
@@ -11512,6 +11564,10 @@ export interface components {
                 name: string;
             }[];
             emailVerified: boolean;
+            /** @description Every way in the account has: a passkey, a password, single sign-on; empty while it awaits setup */
+            signInMethods: ("passkey" | "password" | "sso")[];
+            /** @description At least one confirmed second factor */
+            twoFactorEnabled: boolean;
             createdAt: string;
         };
         UserAuditEvent: {
@@ -11555,10 +11611,23 @@ export interface components {
                     name: string;
                 }[];
                 emailVerified: boolean;
+                /** @description Every way in the account has: a passkey, a password, single sign-on; empty while it awaits setup */
+                signInMethods: ("passkey" | "password" | "sso")[];
+                /** @description At least one confirmed second factor */
+                twoFactorEnabled: boolean;
                 createdAt: string;
                 updatedAt: string;
                 permissions: string[];
                 passkeyCount: number;
+                /** @description Roles held through groups, once per group that carries them */
+                rolesFromGroups: {
+                    id: string;
+                    name: string;
+                    group: {
+                        id: string;
+                        name: string;
+                    };
+                }[];
             };
             /** @description The 50 most recently used open sessions; all of them: GET /api/v1/admin/users/{id}/sessions */
             sessions: components["schemas"]["Session"][];
@@ -11573,22 +11642,6 @@ export interface components {
             invitationTtlDays: number;
             /** @description Minutes a one-time login link stays valid (5–1440, default 15) */
             loginLinkTtlMinutes: number;
-        };
-        AccessRequest: {
-            id: string;
-            email: string;
-            name: string;
-            message: string;
-            /** @enum {string} */
-            source: "form" | "sso";
-            /** @enum {string} */
-            status: "pending" | "approved";
-            /** @description An account with this email exists (someone was invited meanwhile, or an SSO registration). */
-            accountExists: boolean;
-            requestedAt: string;
-            createdAt: string;
-            decidedAt: string | null;
-            deletedAt: string | null;
         };
         AppAccessReason: {
             /** @description Open to everyone */
@@ -11902,6 +11955,8 @@ export interface components {
             userCount?: number;
             /** @description Groups carrying the role */
             groupCount?: number;
+            /** @description On create and update only: permissions the role was given because the ones asked for require them */
+            requiredPermissionsAdded?: string[];
             createdAt: string;
         };
         NotificationPreferences: {

@@ -36,9 +36,13 @@ export function RoleDialog({ draft, areas, onClose, onSaved }: Props) {
     setError(null);
     try {
       const body = { name, description, permissions };
-      if (draft.mode === 'create') await call(client.POST('/api/v1/admin/roles', { body: body }));
-      else await call(client.PATCH('/api/v1/admin/roles/{id}', { params: { path: { id: draft.role.id } }, body: body }));
-      notifications.show({ color: 'green', message: draft.mode === 'create' ? `Role “${name.trim()}” created.` : 'Role saved.' });
+      const saved =
+        draft.mode === 'create'
+          ? await call(client.POST('/api/v1/admin/roles', { body: body }))
+          : await call(client.PATCH('/api/v1/admin/roles/{id}', { params: { path: { id: draft.role.id } }, body: body }));
+      const added = saved.requiredPermissionsAdded ?? [];
+      const done = draft.mode === 'create' ? `Role “${name.trim()}” created.` : 'Role saved.';
+      notifications.show({ color: 'green', message: added.length ? `${done} It also got ${added.join(', ')}, which its permissions need.` : done });
       onSaved();
     } catch (err) {
       setError(toApiError(err));

@@ -8,7 +8,12 @@ import { toApiError, type ListPage } from '../api';
  * invalidation of the key (after a change the screen made) fetch the loaded pages again. `items` is null until the
  * first page arrives, so screens can tell "loading" from "empty".
  */
-export function usePagedList<T>(queryKey: QueryKey, fetchPage: (cursor?: string) => Promise<ListPage<T>>) {
+export function usePagedList<T>(
+  queryKey: QueryKey,
+  fetchPage: (cursor?: string) => Promise<ListPage<T>>,
+  /** `refetchInterval`: a list others change while it is open (access requests) asks again this often, in ms. */
+  options: { refetchInterval?: number } = {},
+) {
   const queryClient = useQueryClient();
   const query = useInfiniteQuery({
     queryKey,
@@ -17,6 +22,7 @@ export function usePagedList<T>(queryKey: QueryKey, fetchPage: (cursor?: string)
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     // While a new filter loads, the rows of the old one stay on screen instead of a spinner.
     placeholderData: keepPreviousData,
+    refetchInterval: options.refetchInterval,
   });
   const { data, error, isFetching, hasNextPage, fetchNextPage, refetch } = query;
 

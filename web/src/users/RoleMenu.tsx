@@ -4,7 +4,8 @@ import { IconCheck, IconChevronDown } from '@tabler/icons-react';
 import { useState } from 'react';
 import { toApiError } from '../api';
 import { EMPTY } from '../format';
-import type { AdminUserDetail, Option } from './types';
+import { AdminGrantDialog } from './AdminGrantDialog';
+import { isAdminRole, type AdminUserDetail, type Option } from './types';
 import { updateUser } from './usersApi';
 
 type Props = {
@@ -21,13 +22,19 @@ type Props = {
  */
 export function RoleMenu({ user, roles, canChange, onChanged, onEditSeveral }: Props) {
   const [saving, setSaving] = useState(false);
+  const [confirming, setConfirming] = useState<Option | null>(null);
   const label = user.roles.map((r) => r.name).join(', ') || EMPTY;
   if (!canChange || user.status === 'revoked') {
     return <Text inherit c={user.roles.length ? undefined : 'dimmed'}>{label}</Text>;
   }
 
-  async function choose(role: Option) {
+  function choose(role: Option) {
     if (user.roles.length === 1 && user.roles[0]!.id === role.id) return;
+    if (isAdminRole(role) && !user.roles.some((r) => r.id === role.id)) setConfirming(role);
+    else void save(role);
+  }
+
+  async function save(role: Option) {
     setSaving(true);
     try {
       const updated = await updateUser(user.id, { roleIds: [role.id] });
@@ -40,7 +47,17 @@ export function RoleMenu({ user, roles, canChange, onChanged, onEditSeveral }: P
     }
   }
 
+  /** From the dialog: a refusal stays in the dialog, which shows the server's reason. */
+  async function grantAdmin(role: Option) {
+    const updated = await updateUser(user.id, { roleIds: [role.id] });
+    notifications.show({ color: 'green', message: `${user.name} now has the role ${role.name}.` });
+    setConfirming(null);
+    onChanged(updated);
+  }
+
   return (
+    <>
+    {confirming && <AdminGrantDialog personName={user.name} onConfirm={() => grantAdmin(confirming)} onClose={() => setConfirming(null)} />}
     <Menu position="bottom-start" withinPortal>
       <Menu.Target>
         <Button
@@ -63,7 +80,7 @@ export function RoleMenu({ user, roles, canChange, onChanged, onEditSeveral }: P
           return (
             <Menu.Item
               key={role.id}
-              onClick={() => void choose(role)}
+              onClick={() => choose(role)}
               leftSection={<IconCheck size={14} style={{ visibility: held ? 'visible' : 'hidden' }} />}
               aria-checked={held}
             >
@@ -75,5 +92,6 @@ export function RoleMenu({ user, roles, canChange, onChanged, onEditSeveral }: P
         <Menu.Item onClick={onEditSeveral}>Several roles…</Menu.Item>
       </Menu.Dropdown>
     </Menu>
+    </>
   );
 }

@@ -32,14 +32,15 @@ export function UserActionsMenu({ user, onEdit, onChanged, onDeleted, showDetail
   async function run(action: StatusAction) {
     const updated = await changeStatus(user.id, action);
     const done = { disable: 'disabled', enable: 'enabled again', revoke: 'revoked' }[action];
-    notifications.show({ color: 'green', message: `${user.name}’s account was ${done}.` });
+    // One toast per account change: a second confirmation click (the dialog closes only after the reply) replaces it.
+    notifications.show({ id: `account-${user.id}`, color: 'green', message: `${user.name}’s account was ${done}.` });
     setPending(null);
     onChanged(updated);
   }
 
   async function remove() {
     await deleteUser(user.id);
-    notifications.show({ color: 'green', message: `${user.name} was deleted.` });
+    notifications.show({ id: `account-${user.id}`, color: 'green', message: `${user.name} was deleted.` });
     setPending(null);
     onDeleted(user.id);
   }

@@ -6,7 +6,8 @@ import { call, client, toApiError, type ApiError, type UserProfile } from '../ap
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { passwordProblem } from '../ui/passwords';
 import { PROFILE_LABELS } from './labels';
-import type { AdminUserDetail, Option } from './types';
+import { AdminGrantDialog } from './AdminGrantDialog';
+import { isAdminRole, type AdminUserDetail, type Option } from './types';
 import { updateUser } from './usersApi';
 import { useAuthMethodChoice } from '../sso/useAuthMethodChoice';
 import { OptionsPicker } from '../ui/OptionsPicker';
@@ -42,6 +43,7 @@ export function UserFormDialog({ user, onClose, onSaved }: Props) {
   const [saveError, setError] = useState<ApiError | null>(null);
   const error = saveError ?? (rolesQuery.error ? toApiError(rolesQuery.error) : null);
   const [saving, setSaving] = useState(false);
+  const [confirmingAdmin, setConfirmingAdmin] = useState(false);
   const authMethod = useAuthMethodChoice(user?.id);
 
 
@@ -62,12 +64,20 @@ export function UserFormDialog({ user, onClose, onSaved }: Props) {
     },
   });
 
-  async function save() {
+  const grantsAdmin = roleIds.some((id) => isAdminRole(roles.find((r) => r.id === id)) && !user?.roles.some((r) => r.id === id));
+
+  function submit() {
     const problem = values.password ? passwordProblem(values.password) : undefined;
     if (problem) {
       setErrors({ password: problem });
       return;
     }
+    if (grantsAdmin) setConfirmingAdmin(true);
+    else void save();
+  }
+
+  async function save() {
+    setConfirmingAdmin(false);
     setSaving(true);
     setError(null);
     setErrors({});
@@ -102,7 +112,7 @@ export function UserFormDialog({ user, onClose, onSaved }: Props) {
         noValidate
         onSubmit={(event) => {
           event.preventDefault();
-          void save();
+          submit();
         }}
       >
         <Stack>
@@ -177,6 +187,9 @@ export function UserFormDialog({ user, onClose, onSaved }: Props) {
           </Group>
         </Stack>
       </form>
+      {confirmingAdmin && (
+        <AdminGrantDialog personName={values.name.trim() || values.email} onConfirm={save} onClose={() => setConfirmingAdmin(false)} />
+      )}
     </Modal>
   );
 }

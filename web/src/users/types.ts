@@ -18,7 +18,10 @@ export type UserFilters = {
 export type Sorting = { sort: UserSort; order: SortOrder };
 
 /** A role or group the console can offer, with what it grants (so a dialog can say why something is refused). */
-export type Option = { id: string; name: string };
+export type Option = { id: string; name: string; builtinKey?: string | null };
+
+/** Granting the built-in Admin role gives every permission, so the console asks first. */
+export const isAdminRole = (role: Option | undefined) => role?.builtinKey === 'admin';
 
 export type BulkActionType = 'add_role' | 'remove_role' | 'add_group' | 'remove_group' | 'disable' | 'enable' | 'set_profile';
 

@@ -33,7 +33,8 @@ const COLUMNS: Column<HostInvitation>[] = [
 ];
 
 export function VerifiedInvitationsPage() {
-  const list = usePagedList(['verified-invitations'], listInvitations);
+  // Guests move their invitations along from their own devices, so the list asks again every few seconds.
+  const list = usePagedList(['verified-invitations'], listInvitations, { refetchInterval: 5000 });
   const [creating, setCreating] = useState(false);
 
   return (
