@@ -5,7 +5,7 @@ import { buildApp } from '../src/app.js';
 import { systemContext } from '../src/audit/record.js';
 import { builtinRoleId } from '../src/roles/builtin.js';
 import type { Actor } from '../src/auth/actor.js';
-import type { UserRow } from '../src/users/schema.js';
+import type { UserRow } from '../src/accounts/index.js';
 import { createUser, type NewUser } from '../src/users/service.js';
 import { loadConfig, type Config } from '../src/platform/config.js';
 import type { DatabaseHandle, OpenOptions } from '../src/platform/db.js';

@@ -7,8 +7,7 @@ import { createTestSmtpServer, type TestSmtpServer } from '../mail/test-smtp-ser
 import { createMailWorker } from '../mail/worker.js';
 import { actorFor, asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, type TestApp } from '../../test/support.js';
 import { ALL_PERMISSIONS } from '../roles/catalogue.js';
-import { roles, userRoles } from '../roles/schema.js';
-import { users } from '../users/schema.js';
+import { roles, userRoles, users } from '../accounts/index.js';
 import { accessRequests } from './schema.js';
 import { approveAccessRequests, createSsoRegistrationRequest } from './service.js';
 

@@ -6,7 +6,7 @@ import { FoyerError } from '../platform/errors.js';
 import { isUuid } from '../platform/ids.js';
 import { ssoIdentities } from '../sso/schema.js';
 import { DELETED_USER_NAME, tombstoneOf } from '../users/admin.js';
-import { users } from '../users/schema.js';
+import { users } from '../accounts/index.js';
 import { accessRequests } from './schema.js';
 import { accessRequestNotFound, loadAccessRequest, type AccessRequestView, type DecisionResult } from './service.js';
 

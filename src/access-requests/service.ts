@@ -13,7 +13,7 @@ import { isUuid } from '../platform/ids.js';
 import { decodeCursor, paginate } from '../platform/paging.js';
 import { consumeRateLimit } from '../platform/rate-limits/limiter.js';
 import { domainOf, isEmailDomainAllowed } from '../settings/index.js';
-import { users } from '../users/schema.js';
+import { users } from '../accounts/index.js';
 import {
   ACCESS_REQUEST_SOURCES,
   ACCESS_REQUEST_STATUSES,

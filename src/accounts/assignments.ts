@@ -1,9 +1,8 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { recordAudit, type AuditContext } from '../audit/record.js';
-import { groupMembers, groups } from '../groups/schema.js';
+import { groupMembers, groups, roles, userRoles, type RoleRow } from './schema.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
-import { roles, userRoles, type RoleRow } from '../roles/schema.js';
 import { membershipChanged } from './access.js';
 import { withAdminGuard } from './admin-guard.js';
 import { groupsByIds, isForeignKeyViolation, rolesByIds, rolesOfGroups, unknownIds, type GroupWithRoles } from './directory.js';

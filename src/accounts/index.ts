@@ -45,3 +45,5 @@ export {
 export { authorizeManaging, lockAccount, userNotFound, type LockedAccount } from './lock.js';
 export { authorizeGrant, authorizeRoleChange, directRoles, permissionsOf, userPermissions, type Grantable, type Grantor } from './permissions.js';
 export { renameAccount } from './profile.js';
+// Every account table and its types.
+export * from './schema.js';

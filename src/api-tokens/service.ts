@@ -1,11 +1,10 @@
 import { and, desc, eq, isNull, lt } from 'drizzle-orm';
-import { registerAccessHolder } from '../accounts/index.js';
+import { registerAccessHolder, users } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
 import { actorUserColumns, splitToken, type Actor } from '../auth/index.js';
 import type { Database } from '../platform/db.js';
 import { hashSecret, randomId, randomSecret, secretMatches } from '../platform/crypto.js';
 import { FoyerError, notFound } from '../platform/errors.js';
-import { users } from '../users/schema.js';
 import { apiTokens } from './schema.js';
 
 /** The prefix makes leaked tokens recognisable to secret scanners and to people. */

@@ -1,7 +1,13 @@
-import { directRoles, userPermissions, type RoleRef } from '../accounts/index.js';
+import {
+  directRoles,
+  userPermissions,
+  users,
+  type RoleRef,
+  type UserProfile,
+  type UserStatus,
+} from '../accounts/index.js';
 import { FoyerError, forbidden } from '../platform/errors.js';
 import type { Permission } from '../roles/index.js';
-import { users, type UserProfile, type UserStatus } from '../users/schema.js';
 
 /**
  * The account behind a request, with everything `GET /api/v1/me` shows: the session check reads it in the same

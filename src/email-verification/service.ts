@@ -9,7 +9,7 @@ import type { Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
 import type { AppDeps } from '../platform/http.js';
 import { consumeRateLimit } from '../platform/rate-limits/limiter.js';
-import { users } from '../users/schema.js';
+import { users } from '../accounts/index.js';
 
 export const VERIFICATION_CODE_TTL_MS = 24 * 60 * 60 * 1000;
 

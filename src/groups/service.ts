@@ -2,11 +2,16 @@ import { and, asc, count, eq, inArray, isNull, sql } from 'drizzle-orm';
 import {
   addMemberships,
   authorizeRoleChange,
+  groupMembers,
+  groupRoles,
+  groups,
   removeMemberships,
   rolesByIds,
   rolesOfGroups,
   unknownIds,
+  users,
   withAdminGuard,
+  type GroupRow,
   type GroupWithRoles,
 } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
@@ -15,8 +20,6 @@ import type { Config } from '../platform/config.js';
 import { isUniqueViolation, type Database } from '../platform/db.js';
 import { fieldError, FoyerError, notFound } from '../platform/errors.js';
 import { isUuid } from '../platform/ids.js';
-import { users } from '../users/schema.js';
-import { groupMembers, groupRoles, groups, type GroupRow } from './schema.js';
 
 export type { GroupWithRoles };
 

@@ -4,7 +4,7 @@ import { wakeMailWorkers } from '../mail/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { pageOf, pageQuery } from '../platform/paging.js';
 import { newUserFields } from '../users/index.js';
-import { USER_PROFILES } from '../users/schema.js';
+import { USER_PROFILES } from '../accounts/index.js';
 import { hashNewPassword } from '../users/index.js';
 import { invitationItemSchema, listPendingInvitations } from './list.js';
 import { acceptInvitation, acceptOnFirstCredential, readInvitation } from './accept.js';

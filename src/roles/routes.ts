@@ -3,7 +3,7 @@ import { auditContext, requireActor, requireAnyPermission, requirePermission } f
 import { errorResponses, isoDate, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { decodeCursor, pageOf, pageQuery, paginate } from '../platform/paging.js';
 import { PERMISSION_AREAS } from './catalogue.js';
-import type { RoleRow } from './schema.js';
+import type { RoleRow } from '../accounts/index.js';
 import { createRole, deleteRole, getRole, listRoles, updateRole, type RoleDetail } from './service.js';
 
 export const roleSchema = z

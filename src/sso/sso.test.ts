@@ -6,7 +6,7 @@ import { systemContext } from '../audit/record.js';
 import { inviteUser } from '../invitations/service.js';
 import { asBrowser, seedUser, signIn, TEST_ORIGIN } from '../../test/support.js';
 import { builtinRoleId } from '../roles/builtin.js';
-import { users } from '../users/schema.js';
+import { users } from '../accounts/index.js';
 import { callbackUrl } from './flow.js';
 import { ssoProviders } from './schema.js';
 import { startTestProvider } from './test-provider.js';

@@ -2,25 +2,27 @@ import { eq } from 'drizzle-orm';
 import {
   assignGroups,
   assignRoles,
-  authorizeManaging,
   authorizeGrants,
+  authorizeManaging,
   endAccess,
   groupsOfUsers,
   lockAccount,
   rolesOfUsers,
+  users,
   withAdminGuard,
   type AccessEndCause,
   type Assignment,
   type AssignmentContext,
   type GroupRef,
   type RoleRef,
+  type UserProfile,
+  type UserRow,
 } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
 import { type Actor, endOneSessionOf, endUnusedOneTimeTokens } from '../auth/index.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
-import { users, type UserProfile, type UserRow } from './schema.js';
 import { assertIdentityFree, createUser, hashNewPassword, identityClash, normaliseEmail, type NewUser } from './service.js';
 
 /** The name a deleted account keeps, so audit events that mention it still read as a person. */

@@ -1,8 +1,7 @@
 import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { userNotFound, userPermissions } from '../accounts/index.js';
+import { groups, userNotFound, userPermissions, users } from '../accounts/index.js';
 import { apiTokens } from '../api-tokens/schema.js';
-import { groups } from '../groups/schema.js';
 import { sessions } from '../auth/sessions/schema.js';
 import { confirmedMethodsOf, countPasskeys, sessionViewSchema, toSessionView } from '../auth/index.js';
 import { MFA_METHODS } from '../auth/mfa/schema.js';
@@ -11,7 +10,6 @@ import type { Database } from '../platform/db.js';
 import { isoDate } from '../platform/http.js';
 import { decodeCursor, pageOf, paginate } from '../platform/paging.js';
 import { isUuid } from '../platform/ids.js';
-import { users } from './schema.js';
 import { adminUserDetailSchema, loadAdminUser } from './views.js';
 
 const partySchema = z.object({

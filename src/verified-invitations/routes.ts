@@ -5,7 +5,7 @@ import { FoyerError } from '../platform/errors.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { pageOf, pageQuery } from '../platform/paging.js';
 import { adminUserDetailSchema, loadAdminUser, newUserFields } from '../users/index.js';
-import { USER_PROFILES } from '../users/schema.js';
+import { USER_PROFILES } from '../accounts/index.js';
 import { InvitationChanges } from './changes.js';
 import {
   cancelInvitation,

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { and, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
-import { assignGroups, assignRoles, authorizeGrants } from '../accounts/index.js';
+import { assignGroups, assignRoles, authorizeGrants, type UserProfile } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
 import { type Actor, completeSignIn, type SignInResult } from '../auth/index.js';
 import { hashSecret, randomSecret } from '../platform/crypto.js';
@@ -8,7 +8,6 @@ import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError, notFound } from '../platform/errors.js';
 import { isUuid } from '../platform/ids.js';
-import type { UserProfile } from '../users/schema.js';
 import { createUser } from '../users/index.js';
 import { notifyChange } from './changes.js';
 import {

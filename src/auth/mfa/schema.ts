@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { users } from '../../users/schema.js';
+import { users } from '../../accounts/index.js';
 import type { FirstFactor } from '../sessions/complete-sign-in.js';
 
 export const MFA_METHODS = ['totp', 'email', 'sms'] as const;

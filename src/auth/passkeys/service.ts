@@ -8,7 +8,7 @@ import { isUniqueViolation, type Database } from '../../platform/db.js';
 import { FoyerError, notFound } from '../../platform/errors.js';
 import { isoDate, isoOrNull } from '../../platform/http.js';
 import { isUuid } from '../../platform/ids.js';
-import { users } from '../../users/schema.js';
+import { users } from '../../accounts/index.js';
 import type { Actor } from '../actor.js';
 import { requireRecentSignIn } from '../recent-sign-in.js';
 import { describeUserAgent } from '../sessions/user-agent.js';

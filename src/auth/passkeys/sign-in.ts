@@ -8,7 +8,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { recordAudit, type AuditContext } from '../../audit/index.js';
 import { preparedQuery, type Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';
-import { users, type UserRow } from '../../users/schema.js';
+import { users, type UserRow } from '../../accounts/index.js';
 import type { Actor } from '../actor.js';
 import { completeSignIn, type SignInResult } from '../sessions/complete-sign-in.js';
 import { markSessionReauthenticated } from '../sessions/service.js';

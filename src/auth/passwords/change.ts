@@ -3,7 +3,7 @@ import { credentialSaved } from '../credentials.js';
 import { recordAudit, type AuditContext } from '../../audit/index.js';
 import type { Database } from '../../platform/db.js';
 import { fieldError } from '../../platform/errors.js';
-import { users } from '../../users/schema.js';
+import { users } from '../../accounts/index.js';
 import type { Actor } from '../actor.js';
 import { requireRecentSignIn } from '../recent-sign-in.js';
 import { sessions } from '../sessions/schema.js';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { recordAudit, type AuditContext } from '../../audit/index.js';
 import type { Database } from '../../platform/db.js';
 import type { AppDeps } from '../../platform/http.js';
-import { users } from '../../users/schema.js';
+import { users } from '../../accounts/index.js';
 import { loadMe, meSchema } from '../me.js';
 import {
   clearPendingCookie,

@@ -1,17 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { authorizeGrant, membershipChanged } from '../../accounts/index.js';
+import { authorizeGrant, groupRoles, groups, membershipChanged, roles, users } from '../../accounts/index.js';
 import { recordAudit, type AuditContext } from '../../audit/index.js';
 import type { Actor } from '../../auth/index.js';
-import { groupRoles, groups } from '../../groups/schema.js';
 import type { Config } from '../../platform/config.js';
 import { isUniqueViolation, type Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';
 import { isUnsafeText } from '../../platform/text.js';
-import { roles } from '../../roles/schema.js';
 import { newUserFields } from '../fields.js';
-import { users } from '../schema.js';
 import { IMPORT_COLUMNS, splitNames, type CsvRow } from './csv.js';
 
 export const ROW_OUTCOMES = ['created', 'skipped', 'failed'] as const;
