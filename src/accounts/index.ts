@@ -13,6 +13,7 @@ export {
   type AccessHolder,
   type MembershipListener,
 } from './access.js';
+export { recordAccountChange, registerAuditTrail, type AuditContext, type AuditEntry, type AuditRecorder } from './audit-trail.js';
 export { activeAdminExists, withAdminGuard } from './admin-guard.js';
 export {
   addMemberships,
