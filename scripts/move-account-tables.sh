@@ -24,8 +24,17 @@ const ACCOUNTS_SCHEMA = 'src/accounts/schema.ts';
 const ACCOUNTS_INDEX = 'src/accounts/index.ts';
 // In dependency order: roles and groups reference users, groups reference roles.
 const OLD_SCHEMAS = ['src/users/schema.ts', 'src/roles/schema.ts', 'src/groups/schema.ts'];
-// Names that moved from a feature's index.ts to src/accounts/index.ts.
+// Names that moved from a feature's module into accounts: outside src/accounts their imports go to
+// src/accounts/index.ts, inside to the module that defines them now.
+const ACTOR = ['Actor', 'ActorUser', 'actorUserColumns', 'authorize', 'authorizeSeeingPeople'];
+const CATALOGUE = ['ALL_PERMISSIONS', 'BUILTIN_ROLES', 'BuiltinRole', 'isPermission', 'Permission', 'PERMISSION_AREAS'];
+const BUILTIN = ['builtinRoleId', 'syncBuiltinRoles'];
 const MOVED = {
+  'src/auth/index.ts': { 'src/accounts/actor.ts': ACTOR },
+  'src/auth/actor.ts': { 'src/accounts/actor.ts': ACTOR },
+  'src/roles/index.ts': { 'src/accounts/catalogue.ts': CATALOGUE, 'src/accounts/builtin-roles.ts': BUILTIN },
+  'src/roles/catalogue.ts': { 'src/accounts/catalogue.ts': CATALOGUE },
+  'src/roles/builtin.ts': { 'src/accounts/builtin-roles.ts': BUILTIN },
 };
 const HEADER = `/**
  * The account tables: people, roles and groups, and who holds which. They belong to the accounts core; other
@@ -154,10 +163,17 @@ function* walk(dir) {
 function destinations(file, resolved, names) {
   const accounts = file.startsWith('src/accounts/') ? ACCOUNTS_SCHEMA : ACCOUNTS_INDEX;
   if (OLD_SCHEMAS.includes(resolved)) return [[accounts, names]];
-  const moved = MOVED[resolved] ?? [];
-  const stay = names.filter((n) => !moved.includes(n.name));
-  const go = names.filter((n) => moved.includes(n.name));
-  return [...(stay.length ? [[resolved, stay]] : []), ...(go.length ? [[ACCOUNTS_INDEX, go]] : [])];
+  const moved = Object.entries(MOVED[resolved] ?? {});
+  const home = (name) => moved.find(([, list]) => list.includes(name))?.[0];
+  const stay = names.filter((n) => !home(n.name));
+  const dests = stay.length ? [[resolved, stay]] : [];
+  for (const n of names.filter((m) => home(m.name))) {
+    const target = file.startsWith('src/accounts/') ? home(n.name) : ACCOUNTS_INDEX;
+    const at = dests.find(([t]) => t === target);
+    if (at) at[1].push(n);
+    else dests.push([target, [n]]);
+  }
+  return dests;
 }
 
 let changed = 0;

@@ -6,8 +6,7 @@ import { mailOutbox } from '../mail/schema.js';
 import { createTestSmtpServer, type TestSmtpServer } from '../mail/test-smtp-server.js';
 import { createMailWorker } from '../mail/worker.js';
 import { actorFor, asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, type TestApp } from '../../test/support.js';
-import { ALL_PERMISSIONS } from '../roles/catalogue.js';
-import { roles, userRoles, users } from '../accounts/index.js';
+import { ALL_PERMISSIONS, roles, userRoles, users } from '../accounts/index.js';
 import { accessRequests } from './schema.js';
 import { approveAccessRequests, createSsoRegistrationRequest } from './service.js';
 

@@ -1,7 +1,7 @@
 import { and, desc, eq, getTableColumns, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import { authorize, type Actor } from '../auth/index.js';
+import { authorize, users, type Actor } from '../accounts/index.js';
 import { inviteUser } from '../invitations/index.js';
 import { enqueueDecoyMail, enqueueMail } from '../mail/index.js';
 import { notifyAdmins } from '../notifications/index.js';
@@ -13,7 +13,6 @@ import { isUuid } from '../platform/ids.js';
 import { decodeCursor, paginate } from '../platform/paging.js';
 import { consumeRateLimit } from '../platform/rate-limits/limiter.js';
 import { domainOf, isEmailDomainAllowed } from '../settings/index.js';
-import { users } from '../accounts/index.js';
 import {
   ACCESS_REQUEST_SOURCES,
   ACCESS_REQUEST_STATUSES,

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { groupMembers, groupRoles, groups, userRoles, users } from './schema.js';
 import { createTestDatabase, seedUser } from '../../test/support.js';
 import type { DatabaseHandle } from '../platform/db.js';
-import { builtinRoleId } from '../roles/builtin.js';
+import { builtinRoleId } from './builtin-roles.js';
 import { activeAdminExists, withAdminGuard } from './admin-guard.js';
 
 let handle: DatabaseHandle;

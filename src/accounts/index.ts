@@ -13,8 +13,18 @@ export {
   type AccessHolder,
   type MembershipListener,
 } from './access.js';
+export { actorUserColumns, authorize, authorizeSeeingPeople, type Actor, type ActorUser } from './actor.js';
 export { recordAccountChange, registerAuditTrail, type AuditContext, type AuditEntry, type AuditRecorder } from './audit-trail.js';
 export { activeAdminExists, withAdminGuard } from './admin-guard.js';
+export { builtinRoleId, syncBuiltinRoles } from './builtin-roles.js';
+export {
+  ALL_PERMISSIONS,
+  BUILTIN_ROLES,
+  isPermission,
+  PERMISSION_AREAS,
+  type BuiltinRole,
+  type Permission,
+} from './catalogue.js';
 export {
   addMemberships,
   assignGroups,

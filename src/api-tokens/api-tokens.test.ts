@@ -2,8 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents } from '../audit/schema.js';
 import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../test/support.js';
-import { builtinRoleId } from '../roles/builtin.js';
-import { userRoles, users } from '../accounts/index.js';
+import { builtinRoleId, userRoles, users } from '../accounts/index.js';
 import { apiTokens } from './schema.js';
 
 let t: TestApp;

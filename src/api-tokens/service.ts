@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull, lt } from 'drizzle-orm';
-import { registerAccessHolder, users } from '../accounts/index.js';
+import { actorUserColumns, registerAccessHolder, users, type Actor } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import { actorUserColumns, splitToken, type Actor } from '../auth/index.js';
+import { splitToken } from '../auth/index.js';
 import type { Database } from '../platform/db.js';
 import { hashSecret, randomId, randomSecret, secretMatches } from '../platform/crypto.js';
 import { FoyerError, notFound } from '../platform/errors.js';

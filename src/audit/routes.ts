@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { authorizeSeeingPeople, requirePermission } from '../auth/index.js';
+import { requirePermission } from '../auth/index.js';
+import { authorizeSeeingPeople } from '../accounts/index.js';
 import { errorResponses, isoDate, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { decodeCursor, pageOf, pageQuery, paginate } from '../platform/paging.js';
 import { auditEvents } from './schema.js';

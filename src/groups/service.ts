@@ -11,11 +11,11 @@ import {
   unknownIds,
   users,
   withAdminGuard,
+  type Actor,
   type GroupRow,
   type GroupWithRoles,
 } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import type { Actor } from '../auth/index.js';
 import type { Config } from '../platform/config.js';
 import { isUniqueViolation, type Database } from '../platform/db.js';
 import { fieldError, FoyerError, notFound } from '../platform/errors.js';

@@ -5,10 +5,10 @@ import {
   grantRoles,
   stillExisting,
   users,
+  type Actor,
   type UserProfile,
 } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import type { Actor } from '../auth/index.js';
 import { assertMailConfigured, enqueueMail } from '../mail/index.js';
 import { hashSecret, randomSecret } from '../platform/crypto.js';
 import type { Config } from '../platform/config.js';

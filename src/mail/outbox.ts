@@ -1,7 +1,7 @@
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import { authorize, authorizeSeeingPeople, type Actor } from '../auth/index.js';
+import { authorize, authorizeSeeingPeople, type Actor } from '../accounts/index.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError, notFound } from '../platform/errors.js';

@@ -1,11 +1,19 @@
 import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { assignRoles, groupRoles, groups, roles, userRoles, type Grantor, type UserRow } from '../accounts/index.js';
+import {
+  ALL_PERMISSIONS,
+  assignRoles,
+  builtinRoleId,
+  groupRoles,
+  groups,
+  roles,
+  userRoles,
+  type Grantor,
+  type UserRow,
+} from '../accounts/index.js';
 import { systemContext, type AuditContext } from '../audit/index.js';
 import { auditEvents } from '../audit/schema.js';
 import { actorFor, asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../test/support.js';
-import { builtinRoleId } from './builtin.js';
-import { ALL_PERMISSIONS } from './catalogue.js';
 
 let t: TestApp;
 /** The roles page's way of setting roles: `assignRoles`, answering the roles now held. */

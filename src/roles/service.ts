@@ -1,10 +1,17 @@
 import { asc, count, eq, sql } from 'drizzle-orm';
-import { authorizeGrant, groupRoles, roles, rolesByIds, userRoles, type RoleRow } from '../accounts/index.js';
+import {
+  authorizeGrant,
+  groupRoles,
+  isPermission,
+  roles,
+  rolesByIds,
+  userRoles,
+  type Actor,
+  type RoleRow,
+} from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import type { Actor } from '../auth/index.js';
 import { isUniqueViolation, type Database } from '../platform/db.js';
 import { FoyerError, fieldError, notFound } from '../platform/errors.js';
-import { isPermission } from './catalogue.js';
 import { isUuid } from '../platform/ids.js';
 
 const difference = <T>(a: readonly T[], b: readonly T[]) => a.filter((x) => !b.includes(x));

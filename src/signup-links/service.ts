@@ -1,9 +1,8 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
-import { authorizeGrants, groups, roles, users } from '../accounts/index.js';
+import { authorizeGrants, groups, roles, users, type Actor } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import type { Actor } from '../auth/index.js';
 import { assertMailConfigured, enqueueMail } from '../mail/index.js';
 import { hashSecret, randomSecret, secretMatches } from '../platform/crypto.js';
 import type { Database } from '../platform/db.js';

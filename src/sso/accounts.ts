@@ -7,11 +7,12 @@ import {
   userNotFound,
   userPermissions,
   users,
+  type Actor,
   type UserRow,
 } from '../accounts/index.js';
 import { createSsoRegistrationRequest, domainNotAllowed, readRegistrationSettings } from '../access-requests/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import { type Actor, completeSignIn, endSessionsSignedInThroughSso, type SignInResult } from '../auth/index.js';
+import { completeSignIn, endSessionsSignedInThroughSso, type SignInResult } from '../auth/index.js';
 import { claimInvitationForSso } from '../invitations/index.js';
 import type { Config } from '../platform/config.js';
 import { isUniqueViolation, type Database } from '../platform/db.js';

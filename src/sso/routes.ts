@@ -1,8 +1,8 @@
 import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { userNotFound } from '../accounts/index.js';
-import { auditContext, authorizeSeeingPeople, replyToSignIn, requireActor, requirePermission, requireRecentSignIn } from '../auth/index.js';
+import { authorizeSeeingPeople, userNotFound } from '../accounts/index.js';
+import { auditContext, replyToSignIn, requireActor, requirePermission, requireRecentSignIn } from '../auth/index.js';
 import { FoyerError } from '../platform/errors.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { decodeCursor, pageOf, pageQuery, paginate } from '../platform/paging.js';

@@ -5,10 +5,8 @@ import { auditEvents } from '../audit/schema.js';
 import { sessions } from '../auth/sessions/schema.js';
 import { issueSetPasswordLink } from '../auth/passwords/set-password.js';
 import { oneTimeTokens } from '../auth/one-time-tokens/schema.js';
-import { groupMembers, userRoles, users } from '../accounts/index.js';
+import { ALL_PERMISSIONS, builtinRoleId, groupMembers, userRoles, users } from '../accounts/index.js';
 import { asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, type TestApp } from '../../test/support.js';
-import { builtinRoleId } from '../roles/builtin.js';
-import { ALL_PERMISSIONS } from '../roles/catalogue.js';
 import { seedGroup, seedRole, USER_MANAGER_PERMISSIONS } from './testing.js';
 
 let t: TestApp;

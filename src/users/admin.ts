@@ -11,6 +11,7 @@ import {
   users,
   withAdminGuard,
   type AccessEndCause,
+  type Actor,
   type Assignment,
   type AssignmentContext,
   type GroupRef,
@@ -19,7 +20,7 @@ import {
   type UserRow,
 } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import { type Actor, endOneSessionOf, endUnusedOneTimeTokens } from '../auth/index.js';
+import { endOneSessionOf, endUnusedOneTimeTokens } from '../auth/index.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';

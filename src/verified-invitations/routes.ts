@@ -1,11 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { type Actor, auditContext, authorizeSeeingPeople, replyToSignIn, requirePermission, signInReplySchema } from '../auth/index.js';
+import { auditContext, replyToSignIn, requirePermission, signInReplySchema } from '../auth/index.js';
+import { authorizeSeeingPeople, USER_PROFILES, type Actor } from '../accounts/index.js';
 import { FoyerError } from '../platform/errors.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { pageOf, pageQuery } from '../platform/paging.js';
 import { adminUserDetailSchema, loadAdminUser, newUserFields } from '../users/index.js';
-import { USER_PROFILES } from '../accounts/index.js';
 import { InvitationChanges } from './changes.js';
 import {
   cancelInvitation,

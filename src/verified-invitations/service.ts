@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { and, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
-import { assignGroups, assignRoles, authorizeGrants, type UserProfile } from '../accounts/index.js';
+import { assignGroups, assignRoles, authorizeGrants, type Actor, type UserProfile } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import { type Actor, completeSignIn, type SignInResult } from '../auth/index.js';
+import { completeSignIn, type SignInResult } from '../auth/index.js';
 import { hashSecret, randomSecret } from '../platform/crypto.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';

@@ -3,9 +3,8 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../app.js';
 import { auditEvents } from '../audit/schema.js';
-import { groups, roles, users } from '../accounts/index.js';
+import { builtinRoleId, groups, roles, users } from '../accounts/index.js';
 import { asBrowser, createTestApp, seedUser, sessionCookieFrom, signIn, TEST_ORIGIN, type TestApp } from '../../test/support.js';
-import { builtinRoleId } from '../roles/builtin.js';
 import { verifiedInvitations } from './schema.js';
 import type { GuestInvitation, HostInvitation } from './views.js';
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider, { interactionPolicy } from 'oidc-provider';
-import type { Actor } from '../../auth/index.js';
+import type { Actor } from '../../accounts/index.js';
 import type { AuditContext } from '../../audit/index.js';
 import { appMetrics } from '../../metrics/index.js';
 import { secretMatches } from '../../platform/crypto.js';

@@ -1,14 +1,19 @@
 import { and, count, eq, isNull, ne } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { authorizeManaging, userNotFound, userPermissions, users } from '../../accounts/index.js';
+import {
+  authorizeManaging,
+  authorizeSeeingPeople,
+  userNotFound,
+  userPermissions,
+  users,
+} from '../../accounts/index.js';
 import { recordAudit, type AuditContext } from '../../audit/index.js';
 import type { Database } from '../../platform/db.js';
 import { FoyerError, forbidden, unauthenticated } from '../../platform/errors.js';
 import { errorResponses, isoDate, isoOrNull, type AppDeps, type FoyerApp } from '../../platform/http.js';
 import { isUuid } from '../../platform/ids.js';
 import { loadMe, meSchema } from '../me.js';
-import { authorizeSeeingPeople } from '../actor.js';
 import { verifyPassword, PASSWORD_MAX_LENGTH } from '../passwords/hashing.js';
 import { requireRecentSignIn } from '../recent-sign-in.js';
 import { auditContext, requireActor, requirePermission, setSessionCookie } from '../request.js';

@@ -1,9 +1,9 @@
 import { and, eq, isNotNull, ne, sql } from 'drizzle-orm';
-import { registerAccessHolder, users } from '../../accounts/index.js';
+import { actorUserColumns, registerAccessHolder, users, type Actor } from '../../accounts/index.js';
 import { preparedQuery, type Database } from '../../platform/db.js';
 import { notFound } from '../../platform/errors.js';
 import { hashSecret, randomId, randomSecret, secretMatches } from '../../platform/crypto.js';
-import { actorUserColumns, splitToken, type Actor } from '../actor.js';
+import { splitToken } from '../actor.js';
 import { sessions } from './schema.js';
 
 const MINUTE = 60_000;

@@ -1,13 +1,12 @@
 import { and, desc, eq, gt, lt, or } from 'drizzle-orm';
 import { z } from 'zod';
-import { endAccess } from '../../accounts/index.js';
+import { endAccess, type Actor } from '../../accounts/index.js';
 import { recordAudit, type AuditContext } from '../../audit/index.js';
 import type { Config } from '../../platform/config.js';
 import type { Database } from '../../platform/db.js';
 import { notFound } from '../../platform/errors.js';
 import { isoDate } from '../../platform/http.js';
 import { decodeCursor, pageOf, paginate } from '../../platform/paging.js';
-import type { Actor } from '../actor.js';
 import { sessions } from './schema.js';
 import { describeUserAgent } from './user-agent.js';
 

@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { authorizeGrant, groupRoles, groups, membershipChanged, roles, users } from '../../accounts/index.js';
+import {
+  authorizeGrant,
+  groupRoles,
+  groups,
+  membershipChanged,
+  roles,
+  users,
+  type Actor,
+} from '../../accounts/index.js';
 import { recordAudit, type AuditContext } from '../../audit/index.js';
-import type { Actor } from '../../auth/index.js';
 import type { Config } from '../../platform/config.js';
 import { isUniqueViolation, type Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';

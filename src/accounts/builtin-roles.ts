@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../platform/db.js';
 import { BUILTIN_ROLES } from './catalogue.js';
-import { roles } from '../accounts/index.js';
+import { roles } from './schema.js';
 
 /**
  * Brings the built-in roles in line with the catalogue in code. Idempotent, so every instance may run it at start;

@@ -1,0 +1,63 @@
+import { FoyerError, forbidden } from '../platform/errors.js';
+import type { Permission } from './catalogue.js';
+import type { RoleRef } from './directory.js';
+import { directRoles, userPermissions } from './permissions.js';
+import { users, type UserProfile, type UserStatus } from './schema.js';
+
+/**
+ * The account behind a request, with everything `GET /api/v1/me` shows: the session check reads it in the same
+ * statement, so the console's most frequent request costs one query.
+ */
+export interface ActorUser {
+  id: string;
+  name: string;
+  email: string;
+  username: string;
+  status: UserStatus;
+  profile: UserProfile;
+  createdAt: Date;
+  lastLoginAt: Date | null;
+  emailVerifiedAt: Date | null;
+  /** The roles held directly, ordered by name (group roles count in `permissions`, not here). */
+  roles: RoleRef[];
+}
+
+/** The signed-in person behind a request, through a browser session or an API token they created. */
+export interface Actor {
+  via: 'session' | 'api_token';
+  sessionId: string | null;
+  apiTokenId: string | null;
+  /** When the session's holder last proved who they are; null for API tokens, which never count as a fresh sign-in. */
+  authenticatedAt: Date | null;
+  user: ActorUser;
+  permissions: ReadonlySet<string>;
+}
+
+export const actorUserColumns = {
+  id: users.id,
+  name: users.name,
+  email: users.email,
+  username: users.username,
+  status: users.status,
+  profile: users.profile,
+  createdAt: users.createdAt,
+  lastLoginAt: users.lastLoginAt,
+  emailVerifiedAt: users.emailVerifiedAt,
+  roles: directRoles,
+  permissions: userPermissions,
+};
+
+/** The single permission check every admin route goes through. */
+export function authorize(actor: Actor, permission: Permission): void {
+  if (!actor.permissions.has(permission)) throw forbidden();
+}
+
+/**
+ * External users (seed 003) never see other people's names or emails: every endpoint that lists or shows other
+ * people calls this, whatever permissions the actor holds.
+ */
+export function authorizeSeeingPeople(actor: Actor): void {
+  if (actor.user.profile === 'external') {
+    throw new FoyerError(403, 'forbidden', 'External users cannot see other people in this organisation.');
+  }
+}
