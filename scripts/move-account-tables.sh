@@ -24,14 +24,14 @@ const ACCOUNTS_SCHEMA = 'src/accounts/schema.ts';
 const ACCOUNTS_INDEX = 'src/accounts/index.ts';
 // In dependency order: roles and groups reference users, groups reference roles.
 const OLD_SCHEMAS = ['src/users/schema.ts', 'src/roles/schema.ts', 'src/groups/schema.ts'];
-// Names that moved from a feature's module into accounts: outside src/accounts their imports go to
-// src/accounts/index.ts, inside to the module that defines them now.
+// Names that moved from a feature's module: imports of what moved into accounts go to src/accounts/index.ts outside
+// src/accounts and to the module that defines them now inside it; what moved into platform goes to its module.
 const ACTOR = ['Actor', 'ActorUser', 'actorUserColumns', 'authorize', 'authorizeSeeingPeople'];
 const CATALOGUE = ['ALL_PERMISSIONS', 'BUILTIN_ROLES', 'BuiltinRole', 'isPermission', 'Permission', 'PERMISSION_AREAS'];
 const BUILTIN = ['builtinRoleId', 'syncBuiltinRoles'];
 const MOVED = {
-  'src/auth/index.ts': { 'src/accounts/actor.ts': ACTOR },
-  'src/auth/actor.ts': { 'src/accounts/actor.ts': ACTOR },
+  'src/auth/index.ts': { 'src/accounts/actor.ts': ACTOR, 'src/platform/crypto.ts': ['splitToken'] },
+  'src/auth/actor.ts': { 'src/accounts/actor.ts': ACTOR, 'src/platform/crypto.ts': ['splitToken'] },
   'src/roles/index.ts': { 'src/accounts/catalogue.ts': CATALOGUE, 'src/accounts/builtin-roles.ts': BUILTIN },
   'src/roles/catalogue.ts': { 'src/accounts/catalogue.ts': CATALOGUE },
   'src/roles/builtin.ts': { 'src/accounts/builtin-roles.ts': BUILTIN },
@@ -168,7 +168,8 @@ function destinations(file, resolved, names) {
   const stay = names.filter((n) => !home(n.name));
   const dests = stay.length ? [[resolved, stay]] : [];
   for (const n of names.filter((m) => home(m.name))) {
-    const target = file.startsWith('src/accounts/') ? home(n.name) : ACCOUNTS_INDEX;
+    const into = home(n.name);
+    const target = into.startsWith('src/accounts/') && !file.startsWith('src/accounts/') ? ACCOUNTS_INDEX : into;
     const at = dests.find(([t]) => t === target);
     if (at) at[1].push(n);
     else dests.push([target, [n]]);

@@ -1,9 +1,8 @@
 import { and, desc, eq, isNull, lt } from 'drizzle-orm';
 import { actorUserColumns, registerAccessHolder, users, type Actor } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import { splitToken } from '../auth/index.js';
+import { hashSecret, randomId, randomSecret, secretMatches, splitToken } from '../platform/crypto.js';
 import type { Database } from '../platform/db.js';
-import { hashSecret, randomId, randomSecret, secretMatches } from '../platform/crypto.js';
 import { FoyerError, notFound } from '../platform/errors.js';
 import { apiTokens } from './schema.js';
 

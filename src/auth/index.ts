@@ -1,5 +1,4 @@
 /** What other features may use of auth; everything else in src/auth/ is its own business. */
-export { splitToken } from './actor.js';
 export { credentialSaved, onCredentialSaved, type CredentialChange, type CredentialListener } from './credentials.js';
 export { confirmedMethodsOf } from './mfa/methods.js';
 export { mfaSettingsSection } from './mfa/settings.js';

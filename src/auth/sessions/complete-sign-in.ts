@@ -15,11 +15,9 @@ import {
   setPendingCookie,
   startPendingSignIn,
 } from '../mfa/pending.js';
+import type { FirstFactor } from '../mfa/schema.js';
 import { setSessionCookie } from '../request.js';
 import { createSession } from './service.js';
-
-/** How the person proved who they are before any second factor. */
-export type FirstFactor = 'password' | 'passkey' | 'login_link' | 'password_link' | 'signup_link' | 'invitation' | 'sso' | 'setup';
 
 export type SignInResult =
   | { kind: 'signed_in'; userId: string; sessionToken: string }

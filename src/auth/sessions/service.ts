@@ -2,8 +2,7 @@ import { and, eq, isNotNull, ne, sql } from 'drizzle-orm';
 import { actorUserColumns, registerAccessHolder, users, type Actor } from '../../accounts/index.js';
 import { preparedQuery, type Database } from '../../platform/db.js';
 import { notFound } from '../../platform/errors.js';
-import { hashSecret, randomId, randomSecret, secretMatches } from '../../platform/crypto.js';
-import { splitToken } from '../actor.js';
+import { hashSecret, randomId, randomSecret, secretMatches, splitToken } from '../../platform/crypto.js';
 import { sessions } from './schema.js';
 
 const MINUTE = 60_000;
