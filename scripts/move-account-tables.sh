@@ -35,6 +35,7 @@ const MOVED = {
   'src/roles/index.ts': { 'src/accounts/catalogue.ts': CATALOGUE, 'src/accounts/builtin-roles.ts': BUILTIN },
   'src/roles/catalogue.ts': { 'src/accounts/catalogue.ts': CATALOGUE },
   'src/roles/builtin.ts': { 'src/accounts/builtin-roles.ts': BUILTIN },
+  'src/users/admin.ts': { 'src/accounts/tombstone.ts': ['DELETED_USER_NAME', 'tombstoneOf'] },
 };
 const HEADER = `/**
  * The account tables: people, roles and groups, and who holds which. They belong to the accounts core; other

@@ -53,6 +53,7 @@ export {
   type GroupWithRoles,
   type RoleRef,
 } from './directory.js';
+export { DELETED_USER_NAME, tombstoneOf } from './tombstone.js';
 export { authorizeManaging, lockAccount, userNotFound, type LockedAccount } from './lock.js';
 export { authorizeGrant, authorizeRoleChange, directRoles, permissionsOf, userPermissions, type Grantable, type Grantor } from './permissions.js';
 export { renameAccount } from './profile.js';

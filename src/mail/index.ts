@@ -1,6 +1,6 @@
 /** What other features may use of mail; everything else in src/mail/ is its own business. */
 export { type DeliveryOutcome, waitingMailCount } from './delivery.js';
-export { type EnqueuedMail, enqueueDecoyMail, enqueueMail } from './outbox.js';
+export { captureSms, type EnqueuedMail, enqueueDecoyMail, enqueueMail } from './outbox.js';
 export { assertMailConfigured, mailInstance, mailSettingsSection } from './settings.js';
 export { escapeHtml, type TemplateData, type TemplateName } from './templates.js';
 export { wakeMailWorkers } from './worker.js';

@@ -97,6 +97,21 @@ export async function insertMail(
   return row!;
 }
 
+/** A text message put in the dev mailbox beside captured email, for instances without an SMS gateway. */
+export async function captureSms(db: Database, message: { to: string; text: string; secret: string; now: Date }): Promise<void> {
+  await db.insert(mailOutbox).values({
+    recipient: message.to,
+    template: 'sms',
+    subject: `SMS to ${message.to}`,
+    textBody: message.text,
+    htmlBody: `<p>${escapeHtml(message.text)}</p>`,
+    secret: message.secret,
+    status: 'captured',
+    nextAttemptAt: message.now,
+    createdAt: message.now,
+  });
+}
+
 export const DELIVERED_MARK = '[removed after delivery]';
 const BLOCKED_MARK = '[removed: not sent]';
 

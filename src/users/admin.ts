@@ -4,10 +4,12 @@ import {
   assignRoles,
   authorizeGrants,
   authorizeManaging,
+  DELETED_USER_NAME,
   endAccess,
   groupsOfUsers,
   lockAccount,
   rolesOfUsers,
+  tombstoneOf,
   users,
   withAdminGuard,
   type AccessEndCause,
@@ -25,18 +27,6 @@ import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
 import { assertIdentityFree, createUser, hashNewPassword, identityClash, normaliseEmail, type NewUser } from './service.js';
-
-/** The name a deleted account keeps, so audit events that mention it still read as a person. */
-export const DELETED_USER_NAME = 'Deleted user';
-
-/**
- * Revoked and deleted accounts give up their email and username, so the person can join again as a new account.
- * The `.invalid` top-level domain is reserved: these addresses can never receive mail or clash with a real one.
- */
-export const tombstoneOf = (kind: 'revoked' | 'deleted', userId: string) => ({
-  email: `${kind}+${userId}@invalid`,
-  username: `${kind}-${userId}`,
-});
 
 export const accountRevoked = () =>
   new FoyerError(409, 'account_revoked', 'This account was revoked. Revoking cannot be undone; the person can join again as a new account.');

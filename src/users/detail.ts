@@ -1,11 +1,9 @@
-import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { desc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { groups, userNotFound, userPermissions, users } from '../accounts/index.js';
-import { apiTokens } from '../api-tokens/schema.js';
-import { sessions } from '../auth/sessions/schema.js';
-import { confirmedMethodsOf, countPasskeys, sessionViewSchema, toSessionView } from '../auth/index.js';
-import { MFA_METHODS } from '../auth/mfa/schema.js';
-import { auditEvents, type AuditEventRow } from '../audit/schema.js';
+import { tokenNamesOf } from '../api-tokens/index.js';
+import { confirmedMethodsOf, countPasskeys, MFA_METHODS, recentSessionsOf, sessionViewSchema } from '../auth/index.js';
+import { auditEvents, type AuditEventRow } from '../audit/index.js';
 import type { Database } from '../platform/db.js';
 import { isoDate } from '../platform/http.js';
 import { decodeCursor, pageOf, paginate } from '../platform/paging.js';
@@ -65,12 +63,6 @@ export async function loadUserDetail(
     .select({ updatedAt: users.updatedAt, permissions: userPermissions })
     .from(users)
     .where(eq(users.id, userId));
-  const open = await db
-    .select()
-    .from(sessions)
-    .where(and(eq(sessions.userId, userId), gt(sessions.idleExpiresAt, options.now), gt(sessions.absoluteExpiresAt, options.now)))
-    .orderBy(desc(sessions.lastSeenAt))
-    .limit(DETAIL_SESSIONS);
   return {
     user: {
       ...user,
@@ -78,7 +70,7 @@ export async function loadUserDetail(
       permissions: [...extra!.permissions].sort(),
       passkeyCount: await countPasskeys(db, userId),
     },
-    sessions: open.map((s) => toSessionView(s, options.currentSessionId)),
+    sessions: await recentSessionsOf(db, userId, { now: options.now, limit: DETAIL_SESSIONS, currentSessionId: options.currentSessionId }),
     auditTrail: options.withAuditTrail ? await userAuditTrail(db, userId, { limit: 20 }) : null,
     mfaMethods: (await confirmedMethodsOf(db, userId)).map((m) => m.kind),
   };
@@ -157,13 +149,7 @@ async function partyNames(db: Database, events: AuditEventRow[]): Promise<Names>
     }
   }
   const groupRows = groupIds.size ? await db.select({ id: groups.id, name: groups.name }).from(groups).where(inArray(groups.id, [...groupIds])) : [];
-  const tokens = tokenIds.size
-    ? await db
-        .select({ id: apiTokens.id, name: apiTokens.name, creator: users.name })
-        .from(apiTokens)
-        .innerJoin(users, eq(users.id, apiTokens.createdBy))
-        .where(inArray(apiTokens.id, [...tokenIds]))
-    : [];
+  const tokens = await tokenNamesOf(db, [...tokenIds]);
   const people = userIds.size ? await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, [...userIds])) : [];
   return {
     users: new Map(people.map((p) => [p.id, p.name])),

@@ -23,6 +23,26 @@ export async function issueOneTimeToken(
 }
 
 /**
+ * Makes `secret`, which the caller chose (a short code bound to its account), the person's one unused token of this
+ * purpose: the earlier unused ones stop working.
+ */
+export async function replaceOneTimeToken(
+  db: Database,
+  input: { purpose: Purpose; userId: string; secret: string; ttlMs: number; now: Date },
+): Promise<void> {
+  await db
+    .delete(oneTimeTokens)
+    .where(and(eq(oneTimeTokens.userId, input.userId), eq(oneTimeTokens.purpose, input.purpose), isNull(oneTimeTokens.usedAt)));
+  await db.insert(oneTimeTokens).values({
+    purpose: input.purpose,
+    tokenHash: hashSecret(input.secret),
+    userId: input.userId,
+    createdAt: input.now,
+    expiresAt: new Date(input.now.getTime() + input.ttlMs),
+  });
+}
+
+/**
  * Spends a token: the check and the spending are one UPDATE, so under any concurrency exactly one caller gets the
  * row back. Returns null for unknown, expired or already used tokens alike.
  */

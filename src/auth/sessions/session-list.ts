@@ -33,6 +33,17 @@ export const sessionPageSchema = pageOf(sessionViewSchema);
 
 const cursorShape = z.tuple([z.iso.datetime(), z.string()]);
 
+/** The `limit` most recently used open sessions of one person (the user page shows them). */
+export async function recentSessionsOf(db: Database, userId: string, options: { now: Date; limit: number; currentSessionId: string | null }) {
+  const open = await db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), gt(sessions.idleExpiresAt, options.now), gt(sessions.absoluteExpiresAt, options.now)))
+    .orderBy(desc(sessions.lastSeenAt))
+    .limit(options.limit);
+  return open.map((s) => toSessionView(s, options.currentSessionId));
+}
+
 /** Open sessions of one person, newest first; paged on (created, id), which never change. */
 export async function listSessionsOf(
   db: Database,
