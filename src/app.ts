@@ -23,7 +23,7 @@ import { signupLinkRoutes } from './signup-links/routes.js';
 import type { DatabaseHandle } from './platform/db.js';
 import { FoyerError } from './platform/errors.js';
 import { createHttpServer, type AppDeps, type FoyerApp } from './platform/http.js';
-import { syncBuiltinRoles } from './roles/builtin.js';
+import { syncBuiltinRoles } from './accounts/index.js';
 import { permissionRoutes, roleRoutes } from './roles/routes.js';
 import { setupRoutes } from './setup/routes.js';
 import { mailRoutes } from './mail/routes.js';

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, type TestApp } from './support.js';
-import { ALL_PERMISSIONS } from '../src/roles/catalogue.js';
-import { roles } from '../src/roles/schema.js';
+import { ALL_PERMISSIONS, roles } from '../src/accounts/index.js';
 import { operationsOf, sampleOf, urlOf, type OpenApiDocument, type Operation } from './openapi-operations.js';
 
 /**

@@ -1,10 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents } from '../audit/schema.js';
-import { groupMembers, groups } from '../groups/schema.js';
-import { builtinRoleId } from '../roles/builtin.js';
-import { roles, userRoles } from '../roles/schema.js';
-import { users } from '../users/schema.js';
+import { builtinRoleId, groupMembers, groups, roles, userRoles, users } from '../accounts/index.js';
 import { asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, type TestApp } from '../../test/support.js';
 import { accessRequests } from './schema.js';
 

@@ -1,7 +1,14 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { assignGroups, assignRoles, authorizeGrants, groupsOfUsers, rolesOfUsers } from '../accounts/index.js';
+import {
+  assignGroups,
+  assignRoles,
+  authorize,
+  authorizeGrants,
+  groupsOfUsers,
+  rolesOfUsers,
+  type Actor,
+} from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import { authorize, type Actor } from '../auth/index.js';
 import { inviteUser } from '../invitations/index.js';
 import { enqueueMail } from '../mail/index.js';
 import type { Database } from '../platform/db.js';

@@ -1,12 +1,10 @@
 import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import { authorize, type Actor } from '../auth/index.js';
+import { authorize, DELETED_USER_NAME, tombstoneOf, users, type Actor } from '../accounts/index.js';
 import { isUniqueViolation, type Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
 import { isUuid } from '../platform/ids.js';
 import { ssoIdentities } from '../sso/schema.js';
-import { DELETED_USER_NAME, tombstoneOf } from '../users/admin.js';
-import { users } from '../users/schema.js';
 import { accessRequests } from './schema.js';
 import { accessRequestNotFound, loadAccessRequest, type AccessRequestView, type DecisionResult } from './service.js';
 

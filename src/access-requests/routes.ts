@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { auditContext, authorizeSeeingPeople, requireActor, requirePermission } from '../auth/index.js';
+import { auditContext, requireActor, requirePermission } from '../auth/index.js';
+import { authorizeSeeingPeople } from '../accounts/index.js';
 import { wakeMailWorkers } from '../mail/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { pageOf, pageQuery } from '../platform/paging.js';

@@ -1,6 +1,7 @@
 import { and, desc, eq, getTableColumns, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit, type AuditContext } from '../audit/index.js';
+import { users } from '../accounts/index.js';
 import { enqueueDecoyMail, enqueueMail } from '../mail/index.js';
 import { notifyAdmins } from '../notifications/index.js';
 import type { Config } from '../platform/config.js';
@@ -11,7 +12,6 @@ import { isUuid } from '../platform/ids.js';
 import { decodeCursor, paginate } from '../platform/paging.js';
 import { consumeRateLimit } from '../platform/rate-limits/limiter.js';
 import { domainOf, isEmailDomainAllowed } from '../settings/index.js';
-import { users } from '../users/schema.js';
 import {
   ACCESS_REQUEST_SOURCES,
   ACCESS_REQUEST_STATUSES,

@@ -1,6 +1,5 @@
-import { renameAccount } from '../accounts/index.js';
+import { renameAccount, type Actor } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import type { Actor } from '../auth/index.js';
 import type { Database } from '../platform/db.js';
 
 /** A person changes their own display name; the change is theirs, so it is audited as such. */

@@ -1,12 +1,10 @@
 import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { groupMembers, groupRoles, groups } from '../groups/schema.js';
+import { groupMembers, groupRoles, groups, userRoles, users } from './schema.js';
 import { createTestDatabase, seedUser } from '../../test/support.js';
 import type { DatabaseHandle } from '../platform/db.js';
-import { builtinRoleId } from '../roles/builtin.js';
-import { userRoles } from '../roles/schema.js';
+import { builtinRoleId } from './builtin-roles.js';
 import { activeAdminExists, withAdminGuard } from './admin-guard.js';
-import { users } from '../users/schema.js';
 
 let handle: DatabaseHandle;
 beforeEach(async () => {

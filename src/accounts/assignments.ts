@@ -1,14 +1,13 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { recordAudit, type AuditContext } from '../audit/record.js';
-import { groupMembers, groups } from '../groups/schema.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
-import { roles, userRoles, type RoleRow } from '../roles/schema.js';
 import { membershipChanged } from './access.js';
+import { recordAccountChange, type AuditContext } from './audit-trail.js';
 import { withAdminGuard } from './admin-guard.js';
 import { groupsByIds, isForeignKeyViolation, rolesByIds, rolesOfGroups, unknownIds, type GroupWithRoles } from './directory.js';
 import { lockAccount } from './lock.js';
 import { authorizeRoleChange, type Grantor } from './permissions.js';
+import { groupMembers, groups, roles, userRoles, type RoleRow } from './schema.js';
 
 /**
  * The one way roles and group memberships change. Every screen and flow that gives or takes them (the users page and
@@ -81,7 +80,7 @@ export async function assignRoles(
     }
     await grantRoles(db, userId, assignment.added.map((r) => r.id));
     if (options.audited !== false) {
-      await recordAudit(db, context.audit, {
+      await recordAccountChange(db, context.audit, {
         action: 'user.roles_changed',
         targetType: 'user',
         targetId: userId,
@@ -128,7 +127,7 @@ export async function assignGroups(
     }
     await addMemberships(db, context, assignment.added.map((g) => ({ groupId: g.id, userId })));
     if (options.audited !== false) {
-      await recordAudit(db, context.audit, {
+      await recordAccountChange(db, context.audit, {
         action: 'user.groups_changed',
         targetType: 'user',
         targetId: userId,

@@ -1,11 +1,19 @@
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { groupMembers, groupRoles, groups, type GroupRow } from '../groups/schema.js';
+import {
+  groupMembers,
+  groupRoles,
+  groups,
+  roles,
+  userRoles,
+  users,
+  type GroupRow,
+  type RoleRow,
+  type UserRow,
+} from './schema.js';
 import { preparedQuery, type Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
 import { isUuid } from '../platform/ids.js';
-import { roles, userRoles, type RoleRow } from '../roles/schema.js';
-import { users, type UserRow } from '../users/schema.js';
 
 /** The roles, groups and who holds which: the lookups every feature that grants or shows access shares. */
 

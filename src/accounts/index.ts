@@ -13,7 +13,19 @@ export {
   type AccessHolder,
   type MembershipListener,
 } from './access.js';
+export { actorUserColumns, authorize, authorizeSeeingPeople, type Actor, type ActorUser } from './actor.js';
+export { recordAccountChange, registerAuditTrail, type AuditContext, type AuditEntry, type AuditRecorder } from './audit-trail.js';
 export { activeAdminExists, withAdminGuard } from './admin-guard.js';
+export { builtinRoleId, syncBuiltinRoles } from './builtin-roles.js';
+export {
+  ALL_PERMISSIONS,
+  BUILTIN_ROLES,
+  isPermission,
+  PERMISSION_AREAS,
+  type BuiltinRole,
+  type Permission,
+  withRequiredPermissions,
+} from './catalogue.js';
 export {
   addMemberships,
   assignGroups,
@@ -42,6 +54,9 @@ export {
   type GroupWithRoles,
   type RoleRef,
 } from './directory.js';
+export { DELETED_USER_NAME, tombstoneOf } from './tombstone.js';
 export { authorizeManaging, lockAccount, userNotFound, type LockedAccount } from './lock.js';
 export { authorizeGrant, authorizeRoleChange, directRoles, permissionsOf, userPermissions, type Grantable, type Grantor } from './permissions.js';
 export { renameAccount } from './profile.js';
+// Every account table and its types.
+export * from './schema.js';

@@ -6,7 +6,7 @@ import { oneTimeTokens } from '../auth/one-time-tokens/schema.js';
 import { issueOneTimeToken } from '../auth/one-time-tokens/service.js';
 import { sessions } from '../auth/sessions/schema.js';
 import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../test/support.js';
-import { users } from '../users/schema.js';
+import { users } from './schema.js';
 import { registerAccessHolder, type AccessEndCause } from './index.js';
 
 /**

@@ -2,7 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../platform/db.js';
 import { FoyerError, notFound } from '../platform/errors.js';
 import { isUuid } from '../platform/ids.js';
-import { users, type UserRow } from '../users/schema.js';
+import { users, type UserRow } from './schema.js';
 import { userPermissions, type Grantor } from './permissions.js';
 
 export const userNotFound = () => notFound('The user');

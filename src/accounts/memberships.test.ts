@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { groupMembers } from '../groups/schema.js';
+import { groupMembers } from './schema.js';
 import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../test/support.js';
 import { seedGroup } from '../users/testing.js';
 import { onMembershipChange } from './index.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, type TestApp } from '../../test/support.js';
-import { roles } from '../roles/schema.js';
+import { roles } from '../accounts/index.js';
 
 let t: TestApp;
 let adminCookie: string;

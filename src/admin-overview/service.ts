@@ -1,11 +1,10 @@
-import type { Actor } from '../auth/index.js';
+import type { Actor, Permission } from '../accounts/index.js';
 import { countPendingAccessRequests } from '../access-requests/index.js';
 import { countApps } from '../apps/index.js';
 import { invitationCounts } from '../invitations/index.js';
 import { mailDeliveryMode } from '../mail/index.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
-import type { Permission } from '../roles/index.js';
 import { readAllowedDomains, settingsSavedAt } from '../settings/index.js';
 import { countDisabledAccounts, recentAuditEvents } from '../users/index.js';
 

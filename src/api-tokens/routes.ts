@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { auditContext, authorizeSeeingPeople, requirePermission } from '../auth/index.js';
+import { auditContext, requirePermission } from '../auth/index.js';
+import { authorizeSeeingPeople } from '../accounts/index.js';
 import { errorResponses, isoDate, isoOrNull, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { pageOf, pageQuery } from '../platform/paging.js';
 import { createApiToken, getApiToken, listApiTokens, revokeApiToken, type ApiTokenView } from './service.js';

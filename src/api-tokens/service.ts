@@ -1,13 +1,11 @@
-import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { registerAccessHolder, userPermissions } from '../accounts/index.js';
+import { actorUserColumns, registerAccessHolder, userPermissions, users, type Actor } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import { actorUserColumns, splitToken, type Actor } from '../auth/index.js';
+import { hashSecret, randomId, randomSecret, secretMatches, splitToken } from '../platform/crypto.js';
 import type { Database } from '../platform/db.js';
-import { hashSecret, randomId, randomSecret, secretMatches } from '../platform/crypto.js';
 import { FoyerError, notFound } from '../platform/errors.js';
 import { decodeCursor, paginate } from '../platform/paging.js';
-import { users } from '../users/schema.js';
 import { apiTokens } from './schema.js';
 
 /** The prefix makes leaked tokens recognisable to secret scanners and to people. */
@@ -144,3 +142,19 @@ registerAccessHolder({
     return revoked.length;
   },
 });
+
+/** The name and the creator's name of each token, for audit events that mention tokens. */
+export async function tokenNamesOf(db: Database, tokenIds: string[]): Promise<{ id: string; name: string; creator: string }[]> {
+  if (tokenIds.length === 0) return [];
+  return db
+    .select({ id: apiTokens.id, name: apiTokens.name, creator: users.name })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.createdBy))
+    .where(inArray(apiTokens.id, tokenIds));
+}
+
+/** The person a token acts for: the one who created it; null for an unknown token. */
+export async function tokenCreatorOf(db: Database, tokenId: string): Promise<string | null> {
+  const [token] = await db.select({ userId: apiTokens.createdBy }).from(apiTokens).where(eq(apiTokens.id, tokenId));
+  return token?.userId ?? null;
+}

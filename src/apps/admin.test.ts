@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents } from '../audit/schema.js';
 import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../test/support.js';
-import type { UserRow } from '../users/schema.js';
+import type { UserRow } from '../accounts/index.js';
 import { apps } from './schema.js';
 
 let t: TestApp;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../test/support.js';
-import type { UserRow } from '../users/schema.js';
+import type { UserRow } from '../accounts/index.js';
 import { appAuthorizations } from './schema.js';
 
 let t: TestApp;

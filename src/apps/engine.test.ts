@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents } from '../audit/schema.js';
 import { sessions } from '../auth/sessions/schema.js';
 import { seedUser } from '../../test/support.js';
-import type { UserRow } from '../users/schema.js';
+import type { UserRow } from '../accounts/index.js';
 import { rotateKeysCommand } from './background.js';
 import { authorize, registerApp, relyingParty, signInToApp, startListeningApp, TEST_REDIRECT, TestBrowser, type ListeningApp } from './testing.js';
 

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents } from '../audit/schema.js';
 import { seedUser } from '../../test/support.js';
 import { secretBox } from '../platform/secrets.js';
-import type { UserRow } from '../users/schema.js';
+import type { UserRow } from '../accounts/index.js';
 import { createLogoutWorker } from './provider/logout-delivery.js';
 import {
   authorize,

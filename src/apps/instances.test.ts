@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedUser } from '../../test/support.js';
-import type { UserRow } from '../users/schema.js';
+import type { UserRow } from '../accounts/index.js';
 import { authorize, registerApp, relyingParty, startListeningApp, TEST_REDIRECT, TestBrowser, type ListeningApp } from './testing.js';
 
 describe.runIf(process.env.TEST_DATABASE_URL)('two instances on one database share every sign-in (PostgreSQL)', () => {

@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { authorizeSeeingPeople } from '../auth/index.js';
+import { authorizeSeeingPeople } from '../accounts/index.js';
 import { auditContext, requireActor, requireAnyPermission, requirePermission } from '../auth/index.js';
 import { notFound } from '../platform/errors.js';
 import { errorResponses, isoDate, isoOrNull, type AppDeps, type FoyerApp } from '../platform/http.js';

@@ -1,7 +1,6 @@
 import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import { groups } from '../groups/schema.js';
-import { groupsByIds } from '../accounts/index.js';
+import { groups, groupsByIds } from '../accounts/index.js';
 import { hashSecret, randomId, randomSecret } from '../platform/crypto.js';
 import { preparedQuery, type Database } from '../platform/db.js';
 import { FoyerError, fieldError, notFound } from '../platform/errors.js';

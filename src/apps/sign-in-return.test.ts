@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seedUser } from '../../test/support.js';
-import type { UserRow } from '../users/schema.js';
+import type { UserRow } from '../accounts/index.js';
 import { authorize, registerApp, relyingParty, startListeningApp, TEST_REDIRECT, TestBrowser, type ListeningApp } from './testing.js';
 
 let t: ListeningApp;

@@ -1,15 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { registerAuditTrail, type AuditContext, type AuditEntry } from '../accounts/index.js';
 import type { Database } from '../platform/db.js';
 import { auditEvents } from './schema.js';
-
-/** Who did something, and from where. Routes build one per request; jobs and the CLI use `systemContext`. */
-export interface AuditContext {
-  actorType: 'user' | 'api_token' | 'system' | 'anonymous';
-  actorId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  now: Date;
-}
 
 export const systemContext = (now = new Date()): AuditContext => ({
   actorType: 'system',
@@ -18,13 +10,6 @@ export const systemContext = (now = new Date()): AuditContext => ({
   userAgent: null,
   now,
 });
-
-export interface AuditEntry {
-  action: string;
-  targetType?: string;
-  targetId?: string;
-  details?: Record<string, unknown>;
-}
 
 /**
  * Sees each event the request in progress records (src/metrics counts sign-ins and sign-ups from them, so the
@@ -47,3 +32,5 @@ export async function recordAudit(db: Database, context: AuditContext, entry: Au
   });
   auditObserver.getStore()?.(entry);
 }
+
+registerAuditTrail(recordAudit);

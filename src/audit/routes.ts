@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
-import { authorizeSeeingPeople, requirePermission } from '../auth/index.js';
+import { requirePermission } from '../auth/index.js';
+import { authorizeSeeingPeople } from '../accounts/index.js';
 import type { Database } from '../platform/db.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { pageOf, pageQuery } from '../platform/paging.js';

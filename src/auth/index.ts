@@ -1,9 +1,15 @@
 /** What other features may use of auth; everything else in src/auth/ is its own business. */
-export { type Actor, actorUserColumns, authorize, authorizeSeeingPeople, splitToken } from './actor.js';
 export { credentialSaved, onCredentialSaved, type CredentialChange, type CredentialListener } from './credentials.js';
 export { confirmedMethodsOf } from './mfa/methods.js';
+export { MFA_METHODS } from './mfa/schema.js';
 export { mfaSettingsSection, readMfaSettings } from './mfa/settings.js';
-export { consumeOneTimeToken, endUnusedOneTimeTokens, isOneTimeTokenUsable, issueOneTimeToken } from './one-time-tokens/service.js';
+export {
+  consumeOneTimeToken,
+  endUnusedOneTimeTokens,
+  isOneTimeTokenUsable,
+  issueOneTimeToken,
+  replaceOneTimeToken,
+} from './one-time-tokens/service.js';
 export { countPasskeys } from './passkeys/service.js';
 export { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords/hashing.js';
 export { assertPasswordAllowed } from './passwords/policy.js';
@@ -14,4 +20,4 @@ export { loadMe, meSchema, toMe, type Me } from './me.js';
 export { auditContext, requireActor, requireAnyPermission, requirePermission } from './request.js';
 export { completeSignIn, replyToSignIn, signInReplySchema, type SignInResult } from './sessions/complete-sign-in.js';
 export { endOneSessionOf, endSessionsSignedInThroughSso } from './sessions/service.js';
-export { sessionViewSchema, toSessionView } from './sessions/session-list.js';
+export { recentSessionsOf, sessionViewSchema, toSessionView } from './sessions/session-list.js';

@@ -1,10 +1,15 @@
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { roleRefSchema } from '../accounts/index.js';
+import {
+  actorUserColumns,
+  roleRefSchema,
+  USER_PROFILES,
+  USER_STATUSES,
+  users,
+  type ActorUser,
+} from '../accounts/index.js';
 import { preparedQuery, type Database } from '../platform/db.js';
 import { isoDate, isoOrNull } from '../platform/http.js';
-import { USER_PROFILES, USER_STATUSES, users } from '../users/schema.js';
-import { actorUserColumns, type ActorUser } from './actor.js';
 
 /** The signed-in person's own account as every sign-in and `GET /api/v1/me` answer it. */
 export const meSchema = z

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../test/support.js';
-import { users } from '../users/schema.js';
+import { users } from '../accounts/index.js';
 import { mfaMethods } from './mfa/schema.js';
 import { passkeys } from './passkeys/schema.js';
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Database } from '../platform/db.js';
 import { FoyerError, forbidden } from '../platform/errors.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
-import type { Actor } from './actor.js';
+import type { Actor } from '../accounts/index.js';
 import { reauthenticate } from './mfa/enrolment.js';
 import { confirmedMethodsOf, usableKinds } from './mfa/methods.js';
 import { codeField } from './mfa/route-schemas.js';

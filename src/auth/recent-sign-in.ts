@@ -1,5 +1,5 @@
 import { FoyerError } from '../platform/errors.js';
-import type { Actor } from './actor.js';
+import type { Actor } from '../accounts/index.js';
 
 /** ASVS 7.5.1: changing email, password or second factors needs proof of identity from the last ten minutes. */
 export const RECENT_SIGN_IN_MS = 10 * 60_000;

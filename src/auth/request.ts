@@ -3,8 +3,7 @@ import { resolveApiToken } from '../api-tokens/index.js';
 import type { AuditContext } from '../audit/index.js';
 import { FoyerError, forbidden, unauthenticated } from '../platform/errors.js';
 import { sessionCookieName, type AppDeps, type FoyerApp } from '../platform/http.js';
-import type { Permission } from '../roles/index.js';
-import { authorize, type Actor } from './actor.js';
+import { authorize, type Actor, type Permission } from '../accounts/index.js';
 import { findPendingSignIn, pendingTokenOf } from './mfa/pending.js';
 import { SESSION_ABSOLUTE_MS, resolveSession, type ClientInfo } from './sessions/service.js';
 

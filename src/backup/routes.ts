@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { z } from 'zod';
 import { recordAudit } from '../audit/index.js';
-import { authorizeSeeingPeople } from '../auth/index.js';
+import { authorizeSeeingPeople } from '../accounts/index.js';
 import { auditContext, requirePermission } from '../auth/index.js';
 import { embeddedClient } from '../platform/db.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';

@@ -3,7 +3,7 @@ import { pruneApps, startApps } from '../apps/background.js';
 import { pruneExpiredChallenges } from '../auth/passkeys/challenges.js';
 import { pruneExpiredSessions } from '../auth/sessions/service.js';
 import { pruneSignInThrottles } from '../auth/throttling/service.js';
-import { createMailWorker, type DeliveryInstrument } from '../mail/worker.js';
+import { createMailWorker, tracedDelivery, type DeliveryInstrument } from '../mail/worker.js';
 import { createMetrics } from '../metrics/metrics.js';
 import type { Config } from '../platform/config.js';
 import { embeddedClient, type DatabaseHandle } from '../platform/db.js';
@@ -51,7 +51,7 @@ export async function serve(config: Config, handle: DatabaseHandle, tracing: Tra
         return delivered;
       }
     : undefined;
-  const mailWorker = createMailWorker({ db: handle.db, config, log: app.log, instrument: chain([measured, tracing?.instrumentMail]) });
+  const mailWorker = createMailWorker({ db: handle.db, config, log: app.log, instrument: chain([measured, tracing ? tracedDelivery(tracing.traced) : undefined]) });
   mailWorker.start();
   const apps = await startApps(handle.db, config, app.log);
 

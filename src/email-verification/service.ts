@@ -1,15 +1,13 @@
 import { randomInt } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import { consumeOneTimeToken } from '../auth/index.js';
-import { oneTimeTokens } from '../auth/one-time-tokens/schema.js';
+import { consumeOneTimeToken, replaceOneTimeToken } from '../auth/index.js';
 import { enqueueMail } from '../mail/index.js';
-import { hashSecret } from '../platform/crypto.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
 import type { AppDeps } from '../platform/http.js';
 import { consumeRateLimit } from '../platform/rate-limits/limiter.js';
-import { users } from '../users/schema.js';
+import { users } from '../accounts/index.js';
 
 export const VERIFICATION_CODE_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -36,17 +34,14 @@ export async function sendVerificationCode(
   user: { id: string; name: string; email: string },
   now: Date,
 ): Promise<{ mail: 'queued' | 'blocked'; mailReason: string | null }> {
-  await tx
-    .delete(oneTimeTokens)
-    .where(and(eq(oneTimeTokens.userId, user.id), eq(oneTimeTokens.purpose, 'email_verification'), isNull(oneTimeTokens.usedAt)));
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const expiresAt = new Date(now.getTime() + VERIFICATION_CODE_TTL_MS);
-  await tx.insert(oneTimeTokens).values({
+  await replaceOneTimeToken(tx, {
     purpose: 'email_verification',
-    tokenHash: hashSecret(codeKey(user.id, user.email, code)),
     userId: user.id,
-    createdAt: now,
-    expiresAt,
+    secret: codeKey(user.id, user.email, code),
+    ttlMs: VERIFICATION_CODE_TTL_MS,
+    now,
   });
   const enqueued = await enqueueMail(tx, deps.config, {
     to: user.email,

@@ -1,14 +1,18 @@
 import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { assignGroups, type Grantor } from '../accounts/index.js';
-import { systemContext, type AuditContext } from '../audit/record.js';
+import {
+  ALL_PERMISSIONS,
+  assignGroups,
+  builtinRoleId,
+  groupMembers,
+  roles,
+  userRoles,
+  type Grantor,
+  type UserRow,
+} from '../accounts/index.js';
+import { systemContext, type AuditContext } from '../audit/index.js';
 import { auditEvents } from '../audit/schema.js';
 import { actorFor, asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../test/support.js';
-import { builtinRoleId } from '../roles/builtin.js';
-import { ALL_PERMISSIONS } from '../roles/catalogue.js';
-import { roles, userRoles } from '../roles/schema.js';
-import type { UserRow } from '../users/schema.js';
-import { groupMembers } from './schema.js';
 
 let t: TestApp;
 const setUserGroups = (tx: TestApp['handle']['db'], audit: AuditContext, actor: Grantor | null, userId: string, groupIds: string[]) =>

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { auditContext, authorizeSeeingPeople, requireAnyPermission, requirePermission } from '../auth/index.js';
+import { auditContext, requireAnyPermission, requirePermission } from '../auth/index.js';
+import { authorizeSeeingPeople, USER_STATUSES } from '../accounts/index.js';
 import { errorResponses, isoDate, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { decodeCursor, pageOf, pageQuery, paginate } from '../platform/paging.js';
-import { USER_STATUSES } from '../users/schema.js';
 import {
   addMembers,
   createGroup,

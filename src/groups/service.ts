@@ -2,21 +2,24 @@ import { and, asc, count, eq, inArray, isNull, sql } from 'drizzle-orm';
 import {
   addMemberships,
   authorizeRoleChange,
+  groupMembers,
+  groupRoles,
+  groups,
   removeMemberships,
   rolesByIds,
   rolesOfGroups,
   unknownIds,
+  users,
   withAdminGuard,
+  type Actor,
+  type GroupRow,
   type GroupWithRoles,
 } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import type { Actor } from '../auth/index.js';
 import type { Config } from '../platform/config.js';
 import { isUniqueViolation, type Database } from '../platform/db.js';
 import { fieldError, FoyerError, notFound } from '../platform/errors.js';
 import { isUuid } from '../platform/ids.js';
-import { users } from '../users/schema.js';
-import { groupMembers, groupRoles, groups, type GroupRow } from './schema.js';
 
 export type { GroupWithRoles };
 

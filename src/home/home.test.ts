@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../test/support.js';
-import { builtinRoleId } from '../roles/index.js';
+import { builtinRoleId } from '../accounts/index.js';
 import { nextSteps } from './service.js';
 
 let t: TestApp;

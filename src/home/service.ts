@@ -1,5 +1,5 @@
-import { groupsOfUsers, rolesOfGroups, type GroupRef, type RoleRef } from '../accounts/index.js';
-import { confirmedMethodsOf, countPasskeys, type Actor } from '../auth/index.js';
+import { groupsOfUsers, rolesOfGroups, type Actor, type GroupRef, type RoleRef } from '../accounts/index.js';
+import { confirmedMethodsOf, countPasskeys } from '../auth/index.js';
 import type { Database } from '../platform/db.js';
 
 export const NEXT_STEPS = ['verify_email', 'add_passkey', 'add_second_passkey', 'turn_on_two_factor'] as const;

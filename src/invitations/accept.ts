@@ -4,7 +4,7 @@ import { assertPasswordAllowed, completeSignIn, hashPassword, type SignInResult 
 import { hashSecret } from '../platform/crypto.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
-import { users } from '../users/schema.js';
+import { users } from '../accounts/index.js';
 import { invitations } from './schema.js';
 
 /** Why a link no longer works, or 404 when it never did (or was replaced by a newer one). */

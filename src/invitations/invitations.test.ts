@@ -1,16 +1,13 @@
 import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { auditEvents } from '../audit/schema.js';
-import { groupMembers } from '../groups/schema.js';
+import { builtinRoleId, groupMembers, userRoles, users } from '../accounts/index.js';
 import { mailOutbox } from '../mail/schema.js';
 import { createTestSmtpServer, type TestSmtpServer } from '../mail/test-smtp-server.js';
 import { createMailWorker } from '../mail/worker.js';
 import { systemContext } from '../audit/record.js';
 import { createSoftwareAuthenticator } from '../auth/passkeys/testing.js';
 import { asBrowser, createTestApp, seedUser, sessionCookieFrom, signIn, TEST_ORIGIN, type TestApp } from '../../test/support.js';
-import { builtinRoleId } from '../roles/builtin.js';
-import { userRoles } from '../roles/schema.js';
-import { users } from '../users/schema.js';
 import { seedGroup, seedRole } from '../users/testing.js';
 import { invitations } from './schema.js';
 import { claimInvitationForSso, inviteUser } from './service.js';

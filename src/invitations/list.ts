@@ -3,7 +3,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { Database } from '../platform/db.js';
 import { decodeCursor, paginate } from '../platform/paging.js';
-import { users } from '../users/schema.js';
+import { users } from '../accounts/index.js';
 import { invitations } from './schema.js';
 
 export const invitationItemSchema = z

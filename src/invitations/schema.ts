@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { users } from '../users/schema.js';
+import { users } from '../accounts/index.js';
 
 /**
  * An email invitation (seeds 002, 004): the account it created, the roles and groups it pre-assigned (read again by

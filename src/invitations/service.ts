@@ -1,7 +1,14 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { addMemberships, authorizeGrants, grantRoles, stillExisting } from '../accounts/index.js';
+import {
+  addMemberships,
+  authorizeGrants,
+  grantRoles,
+  stillExisting,
+  users,
+  type Actor,
+  type UserProfile,
+} from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import type { Actor } from '../auth/index.js';
 import { assertMailConfigured, enqueueMail } from '../mail/index.js';
 import { hashSecret, randomSecret } from '../platform/crypto.js';
 import type { Config } from '../platform/config.js';
@@ -9,7 +16,6 @@ import type { Database } from '../platform/db.js';
 import { FoyerError, notFound } from '../platform/errors.js';
 import type { AppDeps } from '../platform/http.js';
 import { isUuid } from '../platform/ids.js';
-import { users, type UserProfile } from '../users/schema.js';
 import { createUser } from '../users/index.js';
 import { invitations, type InvitationRow } from './schema.js';
 import { readInvitationSettings } from './settings.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { takeAppSignIn } from '../apps/index.js';
-import { auditContext, authorizeSeeingPeople, replyToSignIn, requirePermission, signInReplySchema } from '../auth/index.js';
+import { auditContext, replyToSignIn, requirePermission, signInReplySchema } from '../auth/index.js';
+import { authorizeSeeingPeople } from '../accounts/index.js';
 import { wakeMailWorkers } from '../mail/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { pageOf, pageQuery } from '../platform/paging.js';

@@ -1,5 +1,5 @@
 import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { users } from '../users/schema.js';
+import { users } from '../accounts/index.js';
 
 /**
  * One-time login links an administrator issues for someone locked out (seed 000). Only the SHA-256 of the token is

@@ -1,9 +1,16 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
-import { authorizeManaging, registerAccessHolder, userNotFound, userPermissions } from '../accounts/index.js';
+import {
+  authorizeManaging,
+  registerAccessHolder,
+  userNotFound,
+  userPermissions,
+  users,
+  type Actor,
+} from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import { type Actor, completeSignIn, type SignInResult } from '../auth/index.js';
+import { completeSignIn, type SignInResult } from '../auth/index.js';
 import { readInvitationSettings } from '../invitations/index.js';
 import { assertMailConfigured, enqueueMail } from '../mail/index.js';
 import { hashSecret, randomSecret } from '../platform/crypto.js';
@@ -12,7 +19,6 @@ import { FoyerError, notFound } from '../platform/errors.js';
 import type { AppDeps } from '../platform/http.js';
 import { isUuid } from '../platform/ids.js';
 import { decodeCursor, paginate } from '../platform/paging.js';
-import { users } from '../users/schema.js';
 import { loginLinks, type LoginLinkRow } from './schema.js';
 
 type Deps = Pick<AppDeps, 'config'>;

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import nodemailer, { type NodemailerError } from 'nodemailer';
 import { recordAudit, type AuditContext } from '../audit/index.js';
 import type { Config } from '../platform/config.js';
@@ -65,6 +65,12 @@ export function describeSmtpError(error: unknown, server: string): { reason: str
     ECONNRESET: `The SMTP server ${server} closed the connection.`,
   };
   return { reason: (code && words[code]) || `Sending through ${server} failed: ${e.message ?? String(error)}`, permanent: false };
+}
+
+/** How many messages wait to be sent or are being sent, across all instances (the queue depth metric). */
+export async function waitingMailCount(db: Database): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(mailOutbox).where(inArray(mailOutbox.status, ['queued', 'sending']));
+  return row?.n ?? 0;
 }
 
 /**

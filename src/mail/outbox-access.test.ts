@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ALL_PERMISSIONS } from '../roles/catalogue.js';
+import { ALL_PERMISSIONS } from '../accounts/index.js';
 import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../test/support.js';
 import { seedRole } from '../users/testing.js';
 import { HIDDEN_MARK } from './outbox.js';

@@ -1,7 +1,7 @@
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import { authorize, authorizeSeeingPeople, type Actor } from '../auth/index.js';
+import { authorize, authorizeSeeingPeople, type Actor } from '../accounts/index.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError, notFound } from '../platform/errors.js';
@@ -95,6 +95,21 @@ export async function insertMail(
     })
     .returning();
   return row!;
+}
+
+/** A text message put in the dev mailbox beside captured email, for instances without an SMS gateway. */
+export async function captureSms(db: Database, message: { to: string; text: string; secret: string; now: Date }): Promise<void> {
+  await db.insert(mailOutbox).values({
+    recipient: message.to,
+    template: 'sms',
+    subject: `SMS to ${message.to}`,
+    textBody: message.text,
+    htmlBody: `<p>${escapeHtml(message.text)}</p>`,
+    secret: message.secret,
+    status: 'captured',
+    nextAttemptAt: message.now,
+    createdAt: message.now,
+  });
 }
 
 export const DELIVERED_MARK = '[removed after delivery]';

@@ -1,5 +1,6 @@
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
+import type { Traced } from '../platform/tracing.js';
 import {
   CAPTURED_LOG_MESSAGE,
   claimDueMail,
@@ -20,6 +21,16 @@ interface Log {
 
 /** Wraps each delivery, to measure or trace it (src/metrics, platform/tracing.ts). */
 export type DeliveryInstrument = (row: MailRow, deliver: () => Promise<DeliveryOutcome>) => Promise<DeliveryOutcome>;
+
+/** Each delivery in a span of its own (platform/tracing.ts), with its template, attempt and outcome, never its recipient. */
+export const tracedDelivery =
+  (traced: Traced): DeliveryInstrument =>
+  (row, deliver) =>
+    traced('mail.deliver', { 'foyer.mail.template': row.template, 'foyer.mail.attempt': row.attempts }, async (span) => {
+      const outcome = await deliver();
+      span.setAttribute('foyer.mail.outcome', outcome.status);
+      return outcome;
+    });
 
 export interface MailWorkerOptions {
   db: Database;

@@ -1,9 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { count, inArray } from 'drizzle-orm';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { AuditEntry } from '../audit/record.js';
-import type { DeliveryOutcome } from '../mail/delivery.js';
-import { mailOutbox } from '../mail/schema.js';
+import type { AuditEntry } from '../audit/index.js';
+import { waitingMailCount, type DeliveryOutcome } from '../mail/index.js';
 import type { Database } from '../platform/db.js';
 
 /**
@@ -19,6 +17,13 @@ export interface FoyerMetrics {
   mailDelivered(status: DeliveryOutcome['status']): void;
   appSignIn(clientId: string): void;
   tokenGranted(grantType: string): void;
+}
+
+declare module '../platform/http.js' {
+  interface AppDeps {
+    /** Shared with the mail worker; created by buildApp when absent and FOYER_METRICS_TOKEN is set. */
+    metrics?: FoyerMetrics;
+  }
 }
 
 const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -112,8 +117,7 @@ export function createMetrics(db: Database): FoyerMetrics {
     help: 'Messages waiting to be sent or being sent, across all instances',
     registers: [registry],
     async collect() {
-      const [row] = await db.select({ n: count() }).from(mailOutbox).where(inArray(mailOutbox.status, ['queued', 'sending']));
-      this.set(row?.n ?? 0);
+      this.set(await waitingMailCount(db));
     },
   });
   const appSignIns = new Counter({

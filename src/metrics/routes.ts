@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { auditObserver } from '../audit/record.js';
+import { auditObserver } from '../audit/index.js';
 import { FoyerError } from '../platform/errors.js';
 import type { AppDeps, FoyerApp } from '../platform/http.js';
 import { createMetrics, requestMetrics, type FoyerMetrics } from './metrics.js';

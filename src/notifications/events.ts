@@ -1,4 +1,4 @@
-import type { Permission } from '../roles/index.js';
+import type { Permission } from '../accounts/index.js';
 import type { TemplateName } from '../mail/index.js';
 
 /**

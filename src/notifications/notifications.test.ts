@@ -1,12 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents } from '../audit/schema.js';
-import { groupMembers, groupRoles, groups } from '../groups/schema.js';
+import { builtinRoleId, groupMembers, groupRoles, groups, users } from '../accounts/index.js';
 import { createTestSmtpServer, type TestSmtpServer } from '../mail/test-smtp-server.js';
 import { createMailWorker } from '../mail/worker.js';
 import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../test/support.js';
-import { builtinRoleId } from '../roles/builtin.js';
-import { users } from '../users/schema.js';
 import { notifyAdmins } from './service.js';
 
 let t: TestApp;

@@ -1,5 +1,5 @@
 import { boolean, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { users } from '../users/schema.js';
+import { users } from '../accounts/index.js';
 
 /** A person's choice for one notification event; no row means the event's default (see ./events.ts). */
 export const notificationPreferences = pgTable(

@@ -4,8 +4,7 @@ import { enqueueDecoyMail, type EnqueuedMail, enqueueMail, type TemplateData } f
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
-import type { UserProfile } from '../users/schema.js';
-import { users } from '../users/schema.js';
+import { users, type UserProfile } from '../accounts/index.js';
 import {
   isNotificationEvent,
   NOTIFICATION_EVENT_KEYS,

@@ -24,7 +24,6 @@ import {
 } from 'fastify-type-provider-zod';
 import helmet, { type HelmetOptions } from 'helmet';
 import { z } from 'zod';
-import type { FoyerMetrics } from '../metrics/metrics.js';
 import type { Config } from './config.js';
 import type { Database } from './db.js';
 import { FoyerError } from './errors.js';
@@ -50,13 +49,12 @@ declare module 'fastify' {
   }
 }
 
+/** What every route gets. Features add what they share through declaration merging (src/metrics adds `metrics`). */
 export interface AppDeps {
   db: Database;
   config: Config;
   /** Where log lines go; standard output when absent. */
   logStream?: NodeJS.WritableStream;
-  /** Shared with the mail worker; created by buildApp when absent and FOYER_METRICS_TOKEN is set. */
-  metrics?: FoyerMetrics;
 }
 
 export const errorBodySchema = z

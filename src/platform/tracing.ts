@@ -5,7 +5,6 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
-import type { DeliveryInstrument } from '../mail/worker.js';
 
 /**
  * OpenTelemetry traces over OTLP/HTTP (JSON), loaded by main.ts only when OTEL_EXPORTER_OTLP_ENDPOINT is set and
@@ -18,7 +17,8 @@ import type { DeliveryInstrument } from '../mail/worker.js';
 export interface Tracing {
   /** Spans for the embedded database, which no instrumentation knows. */
   instrumentEmbedded(client: PGlite): void;
-  instrumentMail: DeliveryInstrument;
+  /** Runs `run` inside a span of its own (a feature's background work: src/mail traces each delivery). */
+  traced: Traced;
   shutdown(): Promise<void>;
 }
 
@@ -43,6 +43,8 @@ const scrubbing: tracing.SpanProcessor = {
   forceFlush: async () => undefined,
   shutdown: async () => undefined,
 };
+
+export type Traced = <T>(name: string, attributes: Record<string, string | number>, run: (span: Span) => Promise<T>) => Promise<T>;
 
 async function inSpan<T>(name: string, attributes: Record<string, string | number>, run: (span: Span) => Promise<T>): Promise<T> {
   return trace.getTracer('foyer').startActiveSpan(name, { kind: SpanKind.CLIENT, attributes }, async (span) => {
@@ -97,12 +99,7 @@ export function startTracing(): Tracing {
           return callback(tx);
         });
     },
-    instrumentMail: (row, deliver) =>
-      inSpan('mail.deliver', { 'foyer.mail.template': row.template, 'foyer.mail.attempt': row.attempts }, async (span) => {
-        const outcome = await deliver();
-        span.setAttribute('foyer.mail.outcome', outcome.status);
-        return outcome;
-      }),
+    traced: inSpan,
     shutdown: () => sdk.shutdown(),
   };
 }

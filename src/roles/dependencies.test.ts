@@ -2,8 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents } from '../audit/schema.js';
 import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../test/support.js';
-import { ALL_PERMISSIONS, BUILTIN_ROLES, PERMISSION_AREAS, withRequiredPermissions } from './catalogue.js';
-import { roles } from './schema.js';
+import { ALL_PERMISSIONS, BUILTIN_ROLES, PERMISSION_AREAS, roles, withRequiredPermissions } from '../accounts/index.js';
 
 let t: TestApp;
 let adminCookie: string;

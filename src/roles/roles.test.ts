@@ -1,14 +1,19 @@
 import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { assignRoles, type Grantor } from '../accounts/index.js';
-import { systemContext, type AuditContext } from '../audit/record.js';
+import {
+  ALL_PERMISSIONS,
+  assignRoles,
+  builtinRoleId,
+  groupRoles,
+  groups,
+  roles,
+  userRoles,
+  type Grantor,
+  type UserRow,
+} from '../accounts/index.js';
+import { systemContext, type AuditContext } from '../audit/index.js';
 import { auditEvents } from '../audit/schema.js';
-import { groupRoles, groups } from '../groups/schema.js';
 import { actorFor, asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../test/support.js';
-import type { UserRow } from '../users/schema.js';
-import { builtinRoleId } from './builtin.js';
-import { ALL_PERMISSIONS } from './catalogue.js';
-import { roles, userRoles } from './schema.js';
 
 let t: TestApp;
 /** The roles page's way of setting roles: `assignRoles`, answering the roles now held. */

@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { auditContext, requireActor, requireAnyPermission, requirePermission } from '../auth/index.js';
 import { errorResponses, isoDate, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { decodeCursor, pageOf, pageQuery, paginate } from '../platform/paging.js';
-import { PERMISSION_AREAS } from './catalogue.js';
-import type { RoleRow } from './schema.js';
+import { PERMISSION_AREAS, type RoleRow } from '../accounts/index.js';
 import { createRole, deleteRole, getRole, listRoles, updateRole, type RoleDetail } from './service.js';
 
 export const roleSchema = z

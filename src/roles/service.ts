@@ -1,12 +1,18 @@
 import { asc, count, eq, sql } from 'drizzle-orm';
-import { authorizeGrant, rolesByIds } from '../accounts/index.js';
+import {
+  authorizeGrant,
+  groupRoles,
+  isPermission,
+  roles,
+  rolesByIds,
+  userRoles,
+  type Actor,
+  type RoleRow,
+  withRequiredPermissions,
+} from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import type { Actor } from '../auth/index.js';
-import { groupRoles } from '../groups/schema.js';
 import { isUniqueViolation, type Database } from '../platform/db.js';
 import { FoyerError, fieldError, notFound } from '../platform/errors.js';
-import { isPermission, withRequiredPermissions } from './catalogue.js';
-import { roles, userRoles, type RoleRow } from './schema.js';
 import { isUuid } from '../platform/ids.js';
 
 const difference = <T>(a: readonly T[], b: readonly T[]) => a.filter((x) => !b.includes(x));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { auditContext, authorize, authorizeSeeingPeople, mfaSettingsSection, passwordSettingsSection, requireActor } from '../auth/index.js';
+import { auditContext, mfaSettingsSection, passwordSettingsSection, requireActor } from '../auth/index.js';
+import { authorize, authorizeSeeingPeople } from '../accounts/index.js';
 import { registrationSettingsSection } from '../access-requests/index.js';
 import { invitationSettingsSection } from '../invitations/index.js';
 import { mailSettingsSection } from '../mail/index.js';

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { AuditContext } from '../audit/index.js';
 import type { Database } from '../platform/db.js';
 import type { AppDeps } from '../platform/http.js';
-import type { Permission } from '../roles/index.js';
+import type { Permission } from '../accounts/index.js';
 
 /**
  * One part of `GET/PATCH /api/v1/admin/settings`: a top-level field with its own schemas, storage and permission.

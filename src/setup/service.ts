@@ -4,8 +4,7 @@ import { completeSignIn, consumeOneTimeToken, isOneTimeTokenUsable, issueOneTime
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
-import { builtinRoleId } from '../roles/index.js';
-import { users } from '../users/schema.js';
+import { builtinRoleId, users } from '../accounts/index.js';
 import { createUser, hashNewPassword } from '../users/index.js';
 
 export const SETUP_LINK_TTL_MS = 60 * 60 * 1000;

@@ -2,7 +2,7 @@ import { count, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { auditEvents } from '../audit/schema.js';
 import { createTestApp, sessionCookieFrom, testConfig, TEST_ORIGIN, type TestApp } from '../../test/support.js';
-import { users } from '../users/schema.js';
+import { users } from '../accounts/index.js';
 import { bootstrapFirstAdmin } from './service.js';
 
 let t: TestApp;

@@ -1,11 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSoftwareAuthenticator } from '../auth/passkeys/testing.js';
-import { groupMembers } from '../groups/schema.js';
+import { builtinRoleId, groupMembers, userRoles, users } from '../accounts/index.js';
 import { asBrowser, createTestApp, seedUser, sessionCookieFrom, signIn, TEST_ORIGIN, type TestApp } from '../../test/support.js';
-import { builtinRoleId } from '../roles/builtin.js';
-import { userRoles } from '../roles/schema.js';
-import { users } from '../users/schema.js';
 import { seedGroup } from '../users/testing.js';
 import { pruneHalfMadeAccounts } from './joining.js';
 import { signupLinkJoins, signupLinks } from './schema.js';

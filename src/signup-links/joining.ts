@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
-import { addMemberships, grantRoles, stillExisting } from '../accounts/index.js';
+import { addMemberships, grantRoles, stillExisting, users } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
 import { assertPasswordAllowed, completeSignIn, credentialSaved, type SignInResult } from '../auth/index.js';
 import { sendVerificationCode } from '../email-verification/index.js';
@@ -9,7 +9,6 @@ import type { Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
 import type { AppDeps } from '../platform/http.js';
 import { isEmailDomainAllowed } from '../settings/index.js';
-import { users } from '../users/schema.js';
 import { createUser, hashNewPassword } from '../users/index.js';
 import { signupLinkJoins, signupLinks, type SignupLinkRow } from './schema.js';
 import { statusOf, unusable } from './service.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { auditContext, onCredentialSaved, authorizeSeeingPeople, replyToSignIn, requirePermission, signInReplySchema } from '../auth/index.js';
+import { auditContext, onCredentialSaved, replyToSignIn, requirePermission, signInReplySchema } from '../auth/index.js';
+import { authorizeSeeingPeople } from '../accounts/index.js';
 import { mailInstance, wakeMailWorkers } from '../mail/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { pageOf, pageQuery } from '../platform/paging.js';

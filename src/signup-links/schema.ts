@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { users } from '../users/schema.js';
+import { users } from '../accounts/index.js';
 
 /**
  * Sign-up links (seed 000): not tied to an email address, they let anyone holding them create an account until they

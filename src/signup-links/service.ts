@@ -1,10 +1,8 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
-import { authorizeGrants } from '../accounts/index.js';
+import { authorizeGrants, groups, roles, users, type Actor } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import type { Actor } from '../auth/index.js';
-import { groups } from '../groups/schema.js';
 import { assertMailConfigured, enqueueMail } from '../mail/index.js';
 import { hashSecret, randomSecret, secretMatches } from '../platform/crypto.js';
 import type { Database } from '../platform/db.js';
@@ -12,8 +10,6 @@ import { FoyerError, fieldError, notFound } from '../platform/errors.js';
 import type { AppDeps } from '../platform/http.js';
 import { isUuid } from '../platform/ids.js';
 import { decodeCursor, paginate } from '../platform/paging.js';
-import { roles } from '../roles/schema.js';
-import { users } from '../users/schema.js';
 import { signupLinks, type SignupLinkRow } from './schema.js';
 
 type Deps = Pick<AppDeps, 'config'>;

@@ -2,13 +2,10 @@ import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { auditEvents } from '../audit/schema.js';
-import { groupMembers } from '../groups/schema.js';
+import { builtinRoleId, groupMembers, userRoles, users } from '../accounts/index.js';
 import { mailOutbox } from '../mail/schema.js';
 import { hashSecret } from '../platform/crypto.js';
 import { asBrowser, createTestApp, seedUser, sessionCookieFrom, signIn, TEST_ORIGIN, type TestApp } from '../../test/support.js';
-import { builtinRoleId } from '../roles/builtin.js';
-import { userRoles } from '../roles/schema.js';
-import { users } from '../users/schema.js';
 import { seedGroup, seedRole } from '../users/testing.js';
 import { signupLinks } from './schema.js';
 

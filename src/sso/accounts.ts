@@ -1,10 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { authorizeManaging, registerAccessHolder, userNotFound, userPermissions } from '../accounts/index.js';
+import {
+  authorizeManaging,
+  registerAccessHolder,
+  userNotFound,
+  userPermissions,
+  users,
+  type Actor,
+  type UserRow,
+} from '../accounts/index.js';
 import { createSsoRegistrationRequest, domainNotAllowed, readRegistrationSettings } from '../access-requests/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import { type Actor, completeSignIn, endSessionsSignedInThroughSso, type SignInResult } from '../auth/index.js';
+import { completeSignIn, endSessionsSignedInThroughSso, type SignInResult } from '../auth/index.js';
 import { claimInvitationForSso } from '../invitations/index.js';
 import type { Config } from '../platform/config.js';
 import { isUniqueViolation, type Database } from '../platform/db.js';
@@ -12,7 +20,6 @@ import { FoyerError } from '../platform/errors.js';
 import { isoDate, isoOrNull } from '../platform/http.js';
 import { isUuid } from '../platform/ids.js';
 import { isEmailDomainAllowed } from '../settings/index.js';
-import { users, type UserRow } from '../users/schema.js';
 import { createUser } from '../users/index.js';
 import type { SsoClaims } from './flow.js';
 import type { SsoProviderRow } from './providers.js';

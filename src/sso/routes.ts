@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { userNotFound } from '../accounts/index.js';
-import { auditContext, authorizeSeeingPeople, replyToSignIn, requireActor, requirePermission, requireRecentSignIn } from '../auth/index.js';
+import { authorizeSeeingPeople, userNotFound } from '../accounts/index.js';
+import { auditContext, replyToSignIn, requireActor, requirePermission, requireRecentSignIn } from '../auth/index.js';
 import { FoyerError } from '../platform/errors.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { adminUserDetailSchema, loadAdminUser } from '../users/index.js';

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { users } from '../users/schema.js';
+import { users } from '../accounts/index.js';
 
 /** External OpenID Connect providers Foyer trusts to prove who someone is (never what they may do). */
 export const ssoProviders = pgTable('sso_providers', {

@@ -4,11 +4,8 @@ import { apiTokens } from '../api-tokens/schema.js';
 import { sessions } from '../auth/sessions/schema.js';
 import { issueSetPasswordLink } from '../auth/passwords/set-password.js';
 import { oneTimeTokens } from '../auth/one-time-tokens/schema.js';
-import { groupMembers } from '../groups/schema.js';
+import { ALL_PERMISSIONS, groupMembers, userRoles, users } from '../accounts/index.js';
 import { seedUser, signIn, TEST_ORIGIN } from '../../test/support.js';
-import { ALL_PERMISSIONS } from '../roles/catalogue.js';
-import { userRoles } from '../roles/schema.js';
-import { users } from './schema.js';
 import { admin, call, eventsFor, lastEvent, rowOf, t, useAdminApp } from './test-admin-app.js';
 import { seedGroup, seedRole } from './testing.js';
 

@@ -1,11 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { issueSetPasswordLink } from '../auth/passwords/set-password.js';
-import { groupMembers } from '../groups/schema.js';
+import { builtinRoleId, groupMembers, userRoles, users } from '../accounts/index.js';
 import { seedUser, signIn, TEST_ORIGIN } from '../../test/support.js';
-import { builtinRoleId } from '../roles/builtin.js';
-import { userRoles } from '../roles/schema.js';
-import { users } from './schema.js';
 import { admin, adminRole, call, eventsFor, lastEvent, rowOf, t, useAdminApp } from './test-admin-app.js';
 import { seedGroup, seedRole, USER_MANAGER_PERMISSIONS } from './testing.js';
 

@@ -2,38 +2,31 @@ import { eq } from 'drizzle-orm';
 import {
   assignGroups,
   assignRoles,
-  authorizeManaging,
   authorizeGrants,
+  authorizeManaging,
+  DELETED_USER_NAME,
   endAccess,
   groupsOfUsers,
   lockAccount,
   rolesOfUsers,
+  tombstoneOf,
+  users,
   withAdminGuard,
   type AccessEndCause,
+  type Actor,
   type Assignment,
   type AssignmentContext,
   type GroupRef,
   type RoleRef,
+  type UserProfile,
+  type UserRow,
 } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import { type Actor, endOneSessionOf, endUnusedOneTimeTokens } from '../auth/index.js';
+import { endOneSessionOf, endUnusedOneTimeTokens } from '../auth/index.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
-import { users, type UserProfile, type UserRow } from './schema.js';
 import { assertIdentityFree, createUser, hashNewPassword, identityClash, normaliseEmail, type NewUser } from './service.js';
-
-/** The name a deleted account keeps, so audit events that mention it still read as a person. */
-export const DELETED_USER_NAME = 'Deleted user';
-
-/**
- * Revoked and deleted accounts give up their email and username, so the person can join again as a new account.
- * The `.invalid` top-level domain is reserved: these addresses can never receive mail or clash with a real one.
- */
-export const tombstoneOf = (kind: 'revoked' | 'deleted', userId: string) => ({
-  email: `${kind}+${userId}@invalid`,
-  username: `${kind}-${userId}`,
-});
 
 export const accountRevoked = () =>
   new FoyerError(409, 'account_revoked', 'This account was revoked. Revoking cannot be undone; the person can join again as a new account.');

@@ -2,9 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents } from '../audit/schema.js';
 import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../test/support.js';
-import { builtinRoleId } from '../roles/builtin.js';
-import { userRoles } from '../roles/schema.js';
-import { users } from './schema.js';
+import { builtinRoleId, userRoles, users } from '../accounts/index.js';
 import { seedGroup, seedRole, USER_MANAGER_PERMISSIONS } from './testing.js';
 
 let t: TestApp;

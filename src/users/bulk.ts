@@ -1,11 +1,17 @@
-import { authorizeGrant, groupsByIds, permissionsOf, rolesByIds } from '../accounts/index.js';
+import {
+  authorize,
+  authorizeGrant,
+  groupsByIds,
+  permissionsOf,
+  rolesByIds,
+  type Actor,
+  type UserProfile,
+} from '../accounts/index.js';
 import type { AuditContext } from '../audit/index.js';
-import { authorize, type Actor } from '../auth/index.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
 import { disableUser, enableUser, profileChangeRefused, updateUser, type Outcome } from './admin.js';
-import type { UserProfile } from './schema.js';
 
 export const BULK_MAX_USERS = 500;
 

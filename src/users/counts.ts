@@ -1,6 +1,6 @@
 import { count, eq } from 'drizzle-orm';
 import type { Database } from '../platform/db.js';
-import { users } from './schema.js';
+import { users } from '../accounts/index.js';
 
 /** How many accounts are disabled: the administrator's home shows it beside the other things waiting for them. */
 export async function countDisabledAccounts(db: Database): Promise<number> {

@@ -1,17 +1,13 @@
-import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { desc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { rolesOfGroups, userNotFound, userPermissions } from '../accounts/index.js';
-import { apiTokens } from '../api-tokens/schema.js';
-import { groups } from '../groups/schema.js';
-import { sessions } from '../auth/sessions/schema.js';
-import { confirmedMethodsOf, countPasskeys, sessionViewSchema, toSessionView } from '../auth/index.js';
-import { MFA_METHODS } from '../auth/mfa/schema.js';
-import { auditEvents, type AuditEventRow } from '../audit/schema.js';
+import { groups, rolesOfGroups, userNotFound, userPermissions, users } from '../accounts/index.js';
+import { tokenNamesOf } from '../api-tokens/index.js';
+import { confirmedMethodsOf, countPasskeys, MFA_METHODS, recentSessionsOf, sessionViewSchema } from '../auth/index.js';
+import { auditEvents, type AuditEventRow } from '../audit/index.js';
 import type { Database } from '../platform/db.js';
 import { isoDate } from '../platform/http.js';
 import { decodeCursor, pageOf, paginate } from '../platform/paging.js';
 import { isUuid } from '../platform/ids.js';
-import { users } from './schema.js';
 import { adminUserDetailSchema, loadAdminUser } from './views.js';
 
 const partySchema = z.object({
@@ -70,12 +66,6 @@ export async function loadUserDetail(
     .select({ updatedAt: users.updatedAt, permissions: userPermissions })
     .from(users)
     .where(eq(users.id, userId));
-  const open = await db
-    .select()
-    .from(sessions)
-    .where(and(eq(sessions.userId, userId), gt(sessions.idleExpiresAt, options.now), gt(sessions.absoluteExpiresAt, options.now)))
-    .orderBy(desc(sessions.lastSeenAt))
-    .limit(DETAIL_SESSIONS);
   const carried = await rolesOfGroups(db, user.groups.map((g) => g.id));
   return {
     user: {
@@ -85,7 +75,7 @@ export async function loadUserDetail(
       passkeyCount: await countPasskeys(db, userId),
       rolesFromGroups: user.groups.flatMap((g) => (carried.get(g.id) ?? []).map((r) => ({ id: r.id, name: r.name, group: g }))),
     },
-    sessions: open.map((s) => toSessionView(s, options.currentSessionId)),
+    sessions: await recentSessionsOf(db, userId, { now: options.now, limit: DETAIL_SESSIONS, currentSessionId: options.currentSessionId }),
     auditTrail: options.withAuditTrail ? await userAuditTrail(db, userId, { limit: 20 }) : null,
     mfaMethods: (await confirmedMethodsOf(db, userId)).map((m) => m.kind),
   };
@@ -174,13 +164,7 @@ async function partyNames(db: Database, events: AuditEventRow[]): Promise<Names>
     }
   }
   const groupRows = groupIds.size ? await db.select({ id: groups.id, name: groups.name }).from(groups).where(inArray(groups.id, [...groupIds])) : [];
-  const tokens = tokenIds.size
-    ? await db
-        .select({ id: apiTokens.id, name: apiTokens.name, creator: users.name })
-        .from(apiTokens)
-        .innerJoin(users, eq(users.id, apiTokens.createdBy))
-        .where(inArray(apiTokens.id, [...tokenIds]))
-    : [];
+  const tokens = await tokenNamesOf(db, [...tokenIds]);
   const people = userIds.size ? await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, [...userIds])) : [];
   return {
     users: new Map(people.map((p) => [p.id, p.name])),

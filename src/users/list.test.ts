@@ -1,9 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../test/support.js';
-import { groupMembers } from '../groups/schema.js';
-import { builtinRoleId } from '../roles/builtin.js';
-import { users } from './schema.js';
+import { builtinRoleId, groupMembers, users } from '../accounts/index.js';
 import { seedGroup } from './testing.js';
 import { ssoIdentities, ssoProviders, ssoSwitchedAccounts } from '../sso/schema.js';
 import { passkeys } from '../auth/passkeys/schema.js';

@@ -1,9 +1,8 @@
 import { and, asc, desc, eq, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { groupsOfUsers, rolesOfUsers } from '../accounts/index.js';
+import { groupsOfUsers, rolesOfUsers, users, userSearchText, type UserStatus } from '../accounts/index.js';
 import type { Database } from '../platform/db.js';
 import { decodeCursor, paginate } from '../platform/paging.js';
-import { userSearchText, users, type UserStatus } from './schema.js';
 import { adminUserColumns, authMethodIs, toAdminUserDetail, type AdminUserDetail, type AdminUserRow, type AuthMethod } from './views.js';
 
 export const USER_SORTS = ['name', 'email', 'createdAt', 'lastLoginAt'] as const;

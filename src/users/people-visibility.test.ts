@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_PERMISSIONS } from '../roles/catalogue.js';
+import { ALL_PERMISSIONS } from '../accounts/index.js';
 import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../test/support.js';
 import { seedRole } from './testing.js';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { userNotFound } from '../accounts/index.js';
+import { authorizeSeeingPeople, USER_PROFILES, USER_STATUSES, userNotFound, type Actor } from '../accounts/index.js';
 import type { AuditContext } from '../audit/index.js';
-import { type Actor, auditContext, authorizeSeeingPeople, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, requirePermission } from '../auth/index.js';
+import { auditContext, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, requirePermission } from '../auth/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { pageOf, pageQuery } from '../platform/paging.js';
 import { createUserAsAdmin, deleteUser, disableUser, enableUser, endUserSessions, revokeUser, updateUser } from './admin.js';
@@ -9,7 +9,6 @@ import { applyBulkAction, BULK_MAX_USERS } from './bulk.js';
 import { loadUserDetail, userAuditTrail, userAuditTrailSchema, userDetailSchema } from './detail.js';
 import { newUserFields } from './fields.js';
 import { listUsers, USER_SORTS } from './list.js';
-import { USER_PROFILES, USER_STATUSES } from './schema.js';
 import { adminUserDetailSchema, AUTH_METHODS, loadAdminUser } from './views.js';
 
 const tags = ['Users'];

@@ -1,12 +1,11 @@
 import { and, ne, sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
-import { addMemberships, grantRoles } from '../accounts/index.js';
+import { addMemberships, grantRoles, users, type UserProfile, type UserRow } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
 import { assertPasswordAllowed, hashPassword } from '../auth/index.js';
 import type { Config } from '../platform/config.js';
 import { fieldError } from '../platform/errors.js';
 import { isUniqueViolation, type Database } from '../platform/db.js';
-import { users, type UserProfile, type UserRow } from './schema.js';
 
 export interface NewUser {
   name: string;

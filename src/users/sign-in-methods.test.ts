@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mfaMethods } from '../auth/mfa/schema.js';
 import { passkeys } from '../auth/passkeys/schema.js';
-import { builtinRoleId } from '../roles/builtin.js';
+import { builtinRoleId } from '../accounts/index.js';
 import { ssoIdentities, ssoProviders } from '../sso/schema.js';
 import { createTestApp, seedUser, signIn, type TestApp } from '../../test/support.js';
 import { seedGroup } from './testing.js';

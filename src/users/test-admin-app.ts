@@ -2,8 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach } from 'vitest';
 import { auditEvents } from '../audit/schema.js';
 import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../test/support.js';
-import { builtinRoleId } from '../roles/builtin.js';
-import { users } from './schema.js';
+import { builtinRoleId, users } from '../accounts/index.js';
 
 /** The running test's app and its signed-in administrator, for the admin users pages' tests. */
 export let t: TestApp;

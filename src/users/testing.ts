@@ -1,6 +1,5 @@
 import type { DatabaseHandle } from '../platform/db.js';
-import { groupMembers, groupRoles, groups } from '../groups/schema.js';
-import { roles } from '../roles/schema.js';
+import { groupMembers, groupRoles, groups, roles } from '../accounts/index.js';
 
 /** A custom role straight in the database, for tests of features that only assign roles. */
 export async function seedRole(handle: DatabaseHandle, name: string, permissions: string[]) {

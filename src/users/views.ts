@@ -1,10 +1,20 @@
 import { and, eq, getTableColumns, isNotNull, isNull, not, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { groupRefSchema, type GroupRef, groupsOfUsers, roleRefSchema, type RoleRef, rolesOfUsers } from '../accounts/index.js';
+import {
+  groupRefSchema,
+  groupsOfUsers,
+  roleRefSchema,
+  rolesOfUsers,
+  USER_PROFILES,
+  USER_STATUSES,
+  users,
+  type GroupRef,
+  type RoleRef,
+  type UserRow,
+} from '../accounts/index.js';
 import type { Database } from '../platform/db.js';
 import { isUuid } from '../platform/ids.js';
 import { isoDate, isoOrNull } from '../platform/http.js';
-import { USER_PROFILES, USER_STATUSES, users, type UserRow } from './schema.js';
 
 
 export const AUTH_METHODS = ['local', 'sso', 'sso_password', 'pending_setup'] as const;

@@ -1,11 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { type Actor, auditContext, authorizeSeeingPeople, replyToSignIn, requirePermission, signInReplySchema } from '../auth/index.js';
+import { auditContext, replyToSignIn, requirePermission, signInReplySchema } from '../auth/index.js';
+import { authorizeSeeingPeople, USER_PROFILES, type Actor } from '../accounts/index.js';
 import { FoyerError } from '../platform/errors.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { pageOf, pageQuery } from '../platform/paging.js';
 import { adminUserDetailSchema, loadAdminUser, newUserFields } from '../users/index.js';
-import { USER_PROFILES } from '../users/schema.js';
 import { InvitationChanges } from './changes.js';
 import { guestPassValue, joinAsGuest, parseGuestPass, readAsGuest, signInGuest, type GuestPass } from './guest.js';
 import { cancelInvitation, chooseCode, confirmDetails, createVerifiedInvitation, greet, LINK_VALIDITY_MINUTES } from './service.js';

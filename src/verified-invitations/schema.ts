@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { users } from '../users/schema.js';
+import { users } from '../accounts/index.js';
 
 /**
  * The steps of a verified invitation, in order. The two code choices may happen in either order, so the state after

@@ -2,9 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 import { auditEvents } from '../audit/schema.js';
 import { asBrowser, seedUser, signIn } from '../../test/support.js';
-import { builtinRoleId } from '../roles/builtin.js';
-import { roles } from '../roles/schema.js';
-import { users } from '../users/schema.js';
+import { builtinRoleId, roles, users } from '../accounts/index.js';
 import {
   actionsOf,
   admin,

@@ -2,9 +2,8 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
 import { auditEvents } from '../audit/schema.js';
-import { groups } from '../groups/schema.js';
+import { builtinRoleId, groups } from '../accounts/index.js';
 import { asBrowser, sessionCookieFrom } from '../../test/support.js';
-import { builtinRoleId } from '../roles/builtin.js';
 import { verifiedInvitations } from './schema.js';
 import {
   actionsOf,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Database } from '../platform/db.js';
 import { isoDate, isoOrNull } from '../platform/http.js';
 import { decodeCursor, paginate } from '../platform/paging.js';
-import { users } from '../users/schema.js';
+import { users } from '../accounts/index.js';
 import { isTerminal } from './steps.js';
 import { VERIFIED_INVITATION_STATES, verifiedInvitations, type VerifiedInvitationRow, type VerifiedInvitationState } from './schema.js';
 

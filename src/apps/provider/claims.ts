@@ -1,7 +1,6 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import { groupMembers, groups } from '../../groups/schema.js';
+import { groupMembers, groups, users } from '../../accounts/index.js';
 import { preparedQuery, type Database } from '../../platform/db.js';
-import { users } from '../../users/schema.js';
 
 /** Which claims each scope releases (API.md "Apps"): the engine's `claims` setting and the "Try it" panel share it. */
 export const SCOPE_CLAIMS = {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider, { interactionPolicy } from 'oidc-provider';
-import { endOneSessionOf, type Actor } from '../../auth/index.js';
+import type { Actor } from '../../accounts/index.js';
+import { endOneSessionOf } from '../../auth/index.js';
 import { recordAudit, type AuditContext } from '../../audit/index.js';
 import { FoyerError } from '../../platform/errors.js';
 import { appMetrics } from '../../metrics/index.js';

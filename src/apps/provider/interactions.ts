@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Actor } from '../../auth/index.js';
+import type { Actor } from '../../accounts/index.js';
 import { auditContext } from '../../auth/index.js';
 import { recordAudit } from '../../audit/index.js';
 import { FoyerError } from '../../platform/errors.js';

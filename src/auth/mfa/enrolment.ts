@@ -4,7 +4,7 @@ import type { Config } from '../../platform/config.js';
 import type { Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';
 import { isoDate, isoOrNull } from '../../platform/http.js';
-import type { Actor } from '../actor.js';
+import type { Actor } from '../../accounts/index.js';
 import { verifyPassword } from '../passwords/hashing.js';
 import { startSignedInSession, type SignInResult } from '../sessions/complete-sign-in.js';
 import { sessions } from '../sessions/schema.js';

@@ -2,13 +2,11 @@ import { and, eq, gt, lte } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { registerAccessHolder } from '../../accounts/index.js';
 import type { Database } from '../../platform/db.js';
-import { hashSecret, randomId, randomSecret, secretMatches } from '../../platform/crypto.js';
+import { hashSecret, randomId, randomSecret, secretMatches, splitToken } from '../../platform/crypto.js';
 import { FoyerError } from '../../platform/errors.js';
 import type { AppDeps } from '../../platform/http.js';
-import { splitToken } from '../actor.js';
-import type { FirstFactor } from '../sessions/complete-sign-in.js';
 import { confirmedMethodsOf, usableKinds } from './methods.js';
-import { mfaPendingSignIns } from './schema.js';
+import { mfaPendingSignIns, type FirstFactor } from './schema.js';
 import { readMfaSettings } from './settings.js';
 
 /** Long enough to open an authenticator app or wait for a text; short enough that a forgotten tab is harmless. */

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../platform/db.js';
-import { users } from '../../users/schema.js';
+import { users } from '../../accounts/index.js';
 import { pendingExpired } from './pending.js';
 
 /** Whose second factor it is: a pending sign-in names only the account, and mail needs the name and address. */

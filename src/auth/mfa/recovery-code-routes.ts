@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { errorResponses, isoDate, type AppDeps, type FoyerApp } from '../../platform/http.js';
-import { authorizeSeeingPeople } from '../actor.js';
+import { authorizeSeeingPeople } from '../../accounts/index.js';
 import { requireRecentSignIn } from '../recent-sign-in.js';
 import { auditContext, requireActor, requirePermission } from '../request.js';
 import { generateOwnRecoveryCodes, issueRecoveryCodeTo } from './recovery.js';

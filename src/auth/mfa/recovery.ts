@@ -1,8 +1,7 @@
-import { authorizeManaging, lockAccount } from '../../accounts/index.js';
+import { authorizeManaging, lockAccount, type Actor } from '../../accounts/index.js';
 import { recordAudit, type AuditContext } from '../../audit/index.js';
 import type { Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';
-import type { Actor } from '../actor.js';
 import { otherSessionCount } from './enrolment.js';
 import { issueAdminRecoveryCode, regenerateRecoveryCodes } from './recovery-codes.js';
 

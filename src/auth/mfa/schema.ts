@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { users } from '../../users/schema.js';
-import type { FirstFactor } from '../sessions/complete-sign-in.js';
+import { users } from '../../accounts/index.js';
+
+/** How the person proved who they are before any second factor. */
+export type FirstFactor = 'password' | 'passkey' | 'login_link' | 'password_link' | 'signup_link' | 'invitation' | 'sso' | 'setup';
 
 export const MFA_METHODS = ['totp', 'email', 'sms'] as const;
 export type MfaMethod = (typeof MFA_METHODS)[number];

@@ -1,7 +1,6 @@
 import type { Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';
-import { mailOutbox } from '../../mail/schema.js';
-import { escapeHtml } from '../../mail/index.js';
+import { captureSms } from '../../mail/index.js';
 
 export interface SmsMessage {
   /** E.164 phone number. */
@@ -22,18 +21,7 @@ export interface SmsSender {
  */
 export const capturedSmsSender = (db: Database): SmsSender => ({
   async send(message) {
-    const now = new Date();
-    await db.insert(mailOutbox).values({
-      recipient: message.to,
-      template: 'sms',
-      subject: `SMS to ${message.to}`,
-      textBody: message.text,
-      htmlBody: `<p>${escapeHtml(message.text)}</p>`,
-      secret: message.secret,
-      status: 'captured',
-      nextAttemptAt: now,
-      createdAt: now,
-    });
+    await captureSms(db, { ...message, now: new Date() });
   },
 });
 

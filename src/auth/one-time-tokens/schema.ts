@@ -1,5 +1,5 @@
 import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { users } from '../../users/schema.js';
+import { users } from '../../accounts/index.js';
 
 /**
  * Single-use links: the instance setup link and set-password links. Only the SHA-256 of the token is stored;

@@ -1,7 +1,8 @@
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
 import { registerAccessHolder } from '../../accounts/index.js';
 import type { Database } from '../../platform/db.js';
 import { hashSecret, randomSecret } from '../../platform/crypto.js';
+import { registerRetention, retentionCutoff } from '../../platform/retention.js';
 import { oneTimeTokens } from './schema.js';
 
 type Purpose = (typeof oneTimeTokens.$inferInsert)['purpose'];
@@ -19,6 +20,26 @@ export async function issueOneTimeToken(
     expiresAt: new Date(input.now.getTime() + input.ttlMs),
   });
   return token;
+}
+
+/**
+ * Makes `secret`, which the caller chose (a short code bound to its account), the person's one unused token of this
+ * purpose: the earlier unused ones stop working.
+ */
+export async function replaceOneTimeToken(
+  db: Database,
+  input: { purpose: Purpose; userId: string; secret: string; ttlMs: number; now: Date },
+): Promise<void> {
+  await db
+    .delete(oneTimeTokens)
+    .where(and(eq(oneTimeTokens.userId, input.userId), eq(oneTimeTokens.purpose, input.purpose), isNull(oneTimeTokens.usedAt)));
+  await db.insert(oneTimeTokens).values({
+    purpose: input.purpose,
+    tokenHash: hashSecret(input.secret),
+    userId: input.userId,
+    createdAt: input.now,
+    expiresAt: new Date(input.now.getTime() + input.ttlMs),
+  });
 }
 
 /**
@@ -74,4 +95,21 @@ registerAccessHolder({
   name: 'one_time_tokens',
   ignores: ['disabled', 'signed_out_everywhere', 'sessions_ended_by_admin'],
   end: (tx, { userId }) => endUnusedOneTimeTokens(tx, userId),
+});
+
+/**
+ * One-time tokens (links, including the decoys forgot-password issues for unknown addresses) go `tokensDays` after
+ * they were used or expired.
+ */
+registerRetention({
+  name: 'tokens',
+  async prune(db, retention, now) {
+    const cutoff = retentionCutoff(now, retention.tokensDays);
+    const deleted = await db
+      .delete(oneTimeTokens)
+      // A used token was used before it expired: either date past the cutoff means it is done with.
+      .where(or(lt(oneTimeTokens.expiresAt, cutoff), lt(oneTimeTokens.usedAt, cutoff)))
+      .returning({ id: oneTimeTokens.id });
+    return deleted.length;
+  },
 });

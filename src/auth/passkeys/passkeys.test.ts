@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { auditEvents } from '../../audit/schema.js';
 import { asBrowser, createTestApp, seedUser, sessionCookieFrom, signIn, TEST_ORIGIN, type TestApp } from '../../../test/support.js';
-import { users } from '../../users/schema.js';
+import { users } from '../../accounts/index.js';
 import { sessions } from '../sessions/schema.js';
 import { passkeys, webauthnChallenges } from './schema.js';
 import { userHandleOf } from './service.js';

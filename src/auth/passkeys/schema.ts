@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { sessions } from '../sessions/schema.js';
-import { users } from '../../users/schema.js';
+import { users } from '../../accounts/index.js';
 
 export const PASSKEY_DEVICE_TYPES = ['singleDevice', 'multiDevice'] as const;
 

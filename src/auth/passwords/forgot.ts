@@ -5,7 +5,7 @@ import type { Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';
 import { consumeRateLimit } from '../../platform/rate-limits/limiter.js';
 import { enqueueDecoyMail, enqueueMail } from '../../mail/index.js';
-import { users } from '../../users/schema.js';
+import { users } from '../../accounts/index.js';
 import { issueOneTimeToken } from '../one-time-tokens/service.js';
 import { assertPasswordsEnabled } from './settings.js';
 

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { auditEvents } from '../../audit/schema.js';
 import { mailOutbox } from '../../mail/schema.js';
 import { asBrowser, createTestApp, seedUser, sessionCookieFrom, signIn, TEST_ORIGIN, type TestApp } from '../../../test/support.js';
-import { users } from '../../users/schema.js';
+import { users } from '../../accounts/index.js';
 import { enrolTotp } from '../mfa/testing.js';
 import { oneTimeTokens } from '../one-time-tokens/schema.js';
 import { passkeys } from '../passkeys/schema.js';

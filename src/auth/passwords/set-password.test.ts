@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAdminWithSetPasswordLink } from '../../cli/create-admin.js';
 import { createTestApp, sessionCookieFrom, signIn, TEST_ORIGIN, type TestApp } from '../../../test/support.js';
-import { users } from '../../users/schema.js';
+import { users } from '../../accounts/index.js';
 
 let t: TestApp;
 beforeEach(async () => {

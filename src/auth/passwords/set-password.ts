@@ -4,7 +4,7 @@ import { recordAudit, type AuditContext } from '../../audit/index.js';
 import type { Config } from '../../platform/config.js';
 import type { Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';
-import { users } from '../../users/schema.js';
+import { users } from '../../accounts/index.js';
 import { oneTimeTokens } from '../one-time-tokens/schema.js';
 import { consumeOneTimeToken, issueOneTimeToken } from '../one-time-tokens/service.js';
 import { completeSignIn, type SignInResult } from '../sessions/complete-sign-in.js';

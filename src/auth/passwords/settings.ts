@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { apiTokens } from '../../api-tokens/schema.js';
+import { tokenCreatorOf } from '../../api-tokens/index.js';
 import type { AuditContext } from '../../audit/index.js';
 import type { Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';
@@ -27,8 +27,7 @@ export async function assertPasswordsEnabled(db: Database): Promise<void> {
 async function actingUserId(db: Database, context: AuditContext): Promise<string | null> {
   if (context.actorType === 'user') return context.actorId;
   if (context.actorType !== 'api_token' || !context.actorId) return null;
-  const [token] = await db.select({ userId: apiTokens.createdBy }).from(apiTokens).where(eq(apiTokens.id, context.actorId));
-  return token?.userId ?? null;
+  return tokenCreatorOf(db, context.actorId);
 }
 
 /**

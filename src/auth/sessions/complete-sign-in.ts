@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { recordAudit, type AuditContext } from '../../audit/index.js';
 import type { Database } from '../../platform/db.js';
 import type { AppDeps } from '../../platform/http.js';
-import { users } from '../../users/schema.js';
+import { users } from '../../accounts/index.js';
 import { loadMe, meSchema } from '../me.js';
 import {
   clearPendingCookie,
@@ -16,11 +16,9 @@ import {
   startPendingSignIn,
 } from '../mfa/pending.js';
 import { passkeys } from '../passkeys/schema.js';
+import type { FirstFactor } from '../mfa/schema.js';
 import { setSessionCookie } from '../request.js';
 import { createSession } from './service.js';
-
-/** How the person proved who they are before any second factor. */
-export type FirstFactor = 'password' | 'passkey' | 'login_link' | 'password_link' | 'signup_link' | 'invitation' | 'sso' | 'setup';
 
 export type SignInResult =
   | { kind: 'signed_in'; userId: string; sessionToken: string; setupOnly: boolean }

@@ -1,6 +1,6 @@
 import { boolean, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { ssoProviders } from '../../sso/schema.js';
-import { users } from '../../users/schema.js';
+import { users } from '../../accounts/index.js';
 
 export const sessions = pgTable(
   'sessions',

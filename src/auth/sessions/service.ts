@@ -1,10 +1,8 @@
 import { and, eq, isNotNull, ne, sql } from 'drizzle-orm';
-import { registerAccessHolder } from '../../accounts/index.js';
+import { actorUserColumns, registerAccessHolder, users, type Actor } from '../../accounts/index.js';
 import { preparedQuery, type Database } from '../../platform/db.js';
 import { notFound } from '../../platform/errors.js';
-import { hashSecret, randomId, randomSecret, secretMatches } from '../../platform/crypto.js';
-import { users } from '../../users/schema.js';
-import { actorUserColumns, splitToken, type Actor } from '../actor.js';
+import { hashSecret, randomId, randomSecret, secretMatches, splitToken } from '../../platform/crypto.js';
 import { onCredentialSaved } from '../credentials.js';
 import { sessions } from './schema.js';
 

@@ -1,11 +1,9 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import { userNotFound } from '../../accounts/index.js';
+import { authorizeSeeingPeople, userNotFound, users } from '../../accounts/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../../platform/http.js';
 import { isUuid } from '../../platform/ids.js';
 import { pageQuery } from '../../platform/paging.js';
-import { users } from '../../users/schema.js';
-import { authorizeSeeingPeople } from '../actor.js';
 import { auditContext, clearSessionCookie, requireActor, requirePermission } from '../request.js';
 import { endOtherOwnSessions, endOwnSession, listSessionsOf, sessionPageSchema } from './session-list.js';
 

@@ -1,13 +1,12 @@
 import { and, desc, eq, gt, lt, or } from 'drizzle-orm';
 import { z } from 'zod';
-import { endAccess } from '../../accounts/index.js';
+import { endAccess, type Actor } from '../../accounts/index.js';
 import { recordAudit, type AuditContext } from '../../audit/index.js';
 import type { Config } from '../../platform/config.js';
 import type { Database } from '../../platform/db.js';
 import { notFound } from '../../platform/errors.js';
 import { isoDate } from '../../platform/http.js';
 import { decodeCursor, pageOf, paginate } from '../../platform/paging.js';
-import type { Actor } from '../actor.js';
 import { sessions } from './schema.js';
 import { describeUserAgent } from './user-agent.js';
 
@@ -33,6 +32,17 @@ export const sessionViewSchema = z
 export const sessionPageSchema = pageOf(sessionViewSchema);
 
 const cursorShape = z.tuple([z.iso.datetime(), z.string()]);
+
+/** The `limit` most recently used open sessions of one person (the user page shows them). */
+export async function recentSessionsOf(db: Database, userId: string, options: { now: Date; limit: number; currentSessionId: string | null }) {
+  const open = await db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), gt(sessions.idleExpiresAt, options.now), gt(sessions.absoluteExpiresAt, options.now)))
+    .orderBy(desc(sessions.lastSeenAt))
+    .limit(options.limit);
+  return open.map((s) => toSessionView(s, options.currentSessionId));
+}
 
 /** Open sessions of one person, newest first; paged on (created, id), which never change. */
 export async function listSessionsOf(

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { auditEvents } from '../../audit/schema.js';
 import { asBrowser, createTestApp, seedUser, sessionCookieFrom, signIn, TEST_ORIGIN, type TestApp } from '../../../test/support.js';
-import { users } from '../../users/schema.js';
+import { users } from '../../accounts/index.js';
 import { sessions } from './schema.js';
 
 let t: TestApp;

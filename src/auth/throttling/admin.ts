@@ -1,9 +1,8 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { userNotFound } from '../../accounts/index.js';
+import { userNotFound, users } from '../../accounts/index.js';
 import { recordAudit, type AuditContext } from '../../audit/index.js';
 import type { Database } from '../../platform/db.js';
 import { isUuid } from '../../platform/ids.js';
-import { users } from '../../users/schema.js';
 import { clearAccountThrottles, signInLocksOf } from './service.js';
 
 async function findUser(db: Database, userId: string) {

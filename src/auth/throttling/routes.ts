@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authorizeSeeingPeople } from '../actor.js';
+import { authorizeSeeingPeople } from '../../accounts/index.js';
 import { errorResponses, isoOrNull, type AppDeps, type FoyerApp } from '../../platform/http.js';
 import { auditContext, requirePermission } from '../request.js';
 import { unlockUserSignIn, userSignInLocks } from './admin.js';

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AuditContext } from '../../audit/record.js';
+import type { AuditContext } from '../../audit/index.js';
 import { auditEvents } from '../../audit/schema.js';
 import { asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, type TestApp } from '../../../test/support.js';
 import { FoyerError } from '../../platform/errors.js';

@@ -2,11 +2,8 @@ import { Readable } from 'node:stream';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents } from '../../audit/schema.js';
-import { groupMembers, groupRoles, groups } from '../../groups/schema.js';
+import { builtinRoleId, groupMembers, groupRoles, groups, roles, userRoles, users } from '../../accounts/index.js';
 import { asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, type TestApp } from '../../../test/support.js';
-import { builtinRoleId } from '../../roles/builtin.js';
-import { roles, userRoles } from '../../roles/schema.js';
-import { users } from '../schema.js';
 
 let t: TestApp;
 let adminCookie: string;

@@ -4,11 +4,9 @@ import { invitations } from '../../invitations/schema.js';
 import { mailOutbox } from '../../mail/schema.js';
 import { createTestSmtpServer, type TestSmtpServer } from '../../mail/test-smtp-server.js';
 import { createMailWorker } from '../../mail/worker.js';
-import { groupMembers } from '../../groups/schema.js';
-import { userRoles } from '../../roles/schema.js';
+import { groupMembers, userRoles, users } from '../../accounts/index.js';
 import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../../test/support.js';
 import { seedGroup } from '../testing.js';
-import { users } from '../schema.js';
 
 let smtp: TestSmtpServer;
 let t: TestApp;

@@ -1,5 +1,5 @@
 import type { AuditContext } from '../../audit/index.js';
-import type { Actor } from '../../auth/index.js';
+import type { Actor } from '../../accounts/index.js';
 import { inviteUser } from '../../invitations/index.js';
 import { wakeMailWorkers } from '../../mail/index.js';
 import type { Config } from '../../platform/config.js';

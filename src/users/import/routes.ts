@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { auditContext, authorizeSeeingPeople, requirePermission } from '../../auth/index.js';
+import { auditContext, requirePermission } from '../../auth/index.js';
+import { authorizeSeeingPeople } from '../../accounts/index.js';
 import { assertMailConfigured } from '../../mail/index.js';
 import { FoyerError } from '../../platform/errors.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../../platform/http.js';

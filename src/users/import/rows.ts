@@ -1,12 +1,9 @@
 import { inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { authorizeGrant } from '../../accounts/index.js';
-import type { Actor } from '../../auth/index.js';
-import { groupRoles, groups } from '../../groups/schema.js';
+import { authorizeGrant, groupRoles, groups, roles, type Actor } from '../../accounts/index.js';
 import type { Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';
 import { isUnsafeText } from '../../platform/text.js';
-import { roles } from '../../roles/schema.js';
 import { newUserFields } from '../fields.js';
 import { IMPORT_COLUMNS, splitNames, type CsvRow } from './csv.js';
 

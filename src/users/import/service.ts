@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { membershipChanged } from '../../accounts/index.js';
+import { membershipChanged, users, type Actor } from '../../accounts/index.js';
 import { recordAudit, type AuditContext } from '../../audit/index.js';
-import type { Actor } from '../../auth/index.js';
 import type { Config } from '../../platform/config.js';
 import { isUniqueViolation, type Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';
-import { users } from '../schema.js';
 import type { CsvRow } from './csv.js';
 import { inviteBatch } from './invite.js';
 import { checkRow, grantFor, resolveNames, type Candidate, type Grant, type NameCache, type RowResult, type SeenInFile } from './rows.js';

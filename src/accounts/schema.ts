@@ -1,10 +1,27 @@
+/**
+ * The account tables: people, roles and groups, and who holds which. They belong to the accounts core; other
+ * features read them through src/accounts/index.ts.
+ */
 import { sql } from 'drizzle-orm';
-import { check, index, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import {
+  check,
+  index,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
 
 /** `pending_approval`: signed up (through SSO registration) and waiting for an administrator; cannot sign in yet. */
 export const USER_STATUSES = ['active', 'disabled', 'revoked', 'pending_approval'] as const;
+
 export type UserStatus = (typeof USER_STATUSES)[number];
+
 export const USER_PROFILES = ['member', 'external'] as const;
+
 export type UserProfile = (typeof USER_PROFILES)[number];
 
 /** The text that user search matches against, as one lower-cased string. */
@@ -48,3 +65,74 @@ export const users = pgTable(
 );
 
 export type UserRow = typeof users.$inferSelect;
+
+export const roles = pgTable(
+  'roles',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Stable key of a built-in role ('admin', 'member', 'viewer', …); null for custom roles. */
+    builtinKey: text('builtin_key').unique(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    permissions: text('permissions').array().notNull().default(sql`'{}'::text[]`),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('roles_name_lower_key').on(sql`lower(${t.name})`)],
+);
+
+export const userRoles = pgTable(
+  'user_roles',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    roleId: uuid('role_id')
+      .notNull()
+      .references(() => roles.id, { onDelete: 'restrict' }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.roleId] }), index('user_roles_role_id_idx').on(t.roleId)],
+);
+
+export type RoleRow = typeof roles.$inferSelect;
+
+export const groups = pgTable(
+  'groups',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('groups_name_lower_key').on(sql`lower(${t.name})`)],
+);
+
+export const groupMembers = pgTable(
+  'group_members',
+  {
+    groupId: uuid('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    addedAt: timestamp('added_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.userId] }), index('group_members_user_id_idx').on(t.userId)],
+);
+
+/** Roles a group carries: every member inherits their permissions. */
+export const groupRoles = pgTable(
+  'group_roles',
+  {
+    groupId: uuid('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    roleId: uuid('role_id')
+      .notNull()
+      .references(() => roles.id, { onDelete: 'restrict' }),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.roleId] }), index('group_roles_role_id_idx').on(t.roleId)],
+);
+
+export type GroupRow = typeof groups.$inferSelect;

@@ -1,7 +1,8 @@
-import { directRoles, userPermissions, type RoleRef } from '../accounts/index.js';
 import { FoyerError, forbidden } from '../platform/errors.js';
-import type { Permission } from '../roles/index.js';
-import { users, type UserProfile, type UserStatus } from '../users/schema.js';
+import type { Permission } from './catalogue.js';
+import type { RoleRef } from './directory.js';
+import { directRoles, userPermissions } from './permissions.js';
+import { users, type UserProfile, type UserStatus } from './schema.js';
 
 /**
  * The account behind a request, with everything `GET /api/v1/me` shows: the session check reads it in the same
@@ -61,12 +62,4 @@ export function authorizeSeeingPeople(actor: Actor): void {
   if (actor.user.profile === 'external') {
     throw new FoyerError(403, 'forbidden', 'External users cannot see other people in this organisation.');
   }
-}
-
-/** Splits `id.secret`, the shape of every bearer token Foyer issues after its prefix. */
-export function splitToken(token: string, prefix = ''): { id: string; secret: string } | null {
-  if (!token.startsWith(prefix)) return null;
-  const [id, secret, extra] = token.slice(prefix.length).split('.');
-  if (!id || !secret || extra !== undefined || id.length > 64 || secret.length > 128) return null;
-  return { id, secret };
 }
