@@ -277,7 +277,7 @@ export async function openSession(browser: Browser, foyer: Pick<Foyer, 'url'>): 
   return { context, page, pageErrors };
 }
 
-/** Signs the bootstrap administrator in through the sign-in page, and waits for My account. */
+/** Signs the bootstrap administrator in through the sign-in page, and waits for their Home. */
 export async function signInAsAdmin(page: Page, foyer: Pick<Foyer, 'admin'>): Promise<void> {
   await page.goto('/login');
   await page.getByLabel('Email or username').fill(foyer.admin.email);

@@ -76,6 +76,7 @@ const RULES: Record<string, Rule & { body?: unknown }> = {
   'POST /api/v1/me/mfa/{method}/confirm': SELF,
   'DELETE /api/v1/me/mfa/{method}': SELF,
   'POST /api/v1/me/recovery-codes': SELF,
+  'GET /api/v1/me/reauthenticate': SELF,
   'POST /api/v1/me/reauthenticate': { ...SELF, body: { password: 'correct horse battery' } },
   'POST /api/v1/me/email/verify': SELF,
   'POST /api/v1/me/email/verification': SELF,
