@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { flowSteps, launchBrowser, openSession, screenshot, startFoyer, tableRow, type BrowserSession, type Foyer } from './harness.js';
+import { flowSteps, launchBrowser, openSession, screenshot, signInAsAdmin, startFoyer, tableRow, type BrowserSession, type Foyer } from './harness.js';
 
 describe('API tokens: the administrator creates a token, sees it once, automation uses it, and revoking it refuses it', () => {
   let foyer: Foyer | undefined;
@@ -24,11 +24,7 @@ describe('API tokens: the administrator creates a token, sees it once, automatio
 
   step('the administrator signs in and opens API tokens', async () => {
     const { page } = session;
-    await page.goto('/login');
-    await page.getByLabel('Email or username').fill(foyer!.admin.email);
-    await page.getByLabel('Password', { exact: true }).fill(foyer!.admin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+    await signInAsAdmin(page, foyer!);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API tokens' }).click();
     await page.getByRole('heading', { name: 'API tokens', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/admin/api-tokens');

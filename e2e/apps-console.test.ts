@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { flowSteps, launchBrowser, openSession, screenshot, startFoyer, type BrowserSession, type Foyer } from './harness.js';
+import { flowSteps, launchBrowser, openSession, screenshot, signInAsAdmin, startFoyer, type BrowserSession, type Foyer } from './harness.js';
 
 describe('apps console: an administrator registers an app, tries it on people and rotates its secret; a person withdraws it', () => {
   let foyer: Foyer | undefined;
@@ -41,11 +41,7 @@ describe('apps console: an administrator registers an app, tries it on people an
 
   step('the administrator signs in; Olga is in Operations, Pat in no group', async () => {
     const { page } = session;
-    await page.goto('/login');
-    await page.getByLabel('Email or username').fill(foyer!.admin.email);
-    await page.getByLabel('Password', { exact: true }).fill(foyer!.admin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
+    await signInAsAdmin(page, foyer!);
     const ops = await post('/api/v1/admin/groups', { name: 'Operations' });
     await post('/api/v1/admin/users', { ...olga, groupIds: [ops.id] });
     await post('/api/v1/admin/users', pat);

@@ -127,7 +127,7 @@ describe('apps: a member opens an app from their home with a passkey, allows it 
     await page.getByLabel('Email or username').fill(who.email);
     await page.getByLabel('Password', { exact: true }).fill(who.password);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
   };
 
   beforeAll(async () => {
@@ -188,7 +188,7 @@ describe('apps: a member opens an app from their home with a passkey, allows it 
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await page.getByRole('button', { name: 'Continue with a passkey' }).click();
-    await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/');
     const apps = page.getByRole('region', { name: 'Your apps' });
     await apps.getByRole('link', { name: 'Demo Wiki' }).waitFor();

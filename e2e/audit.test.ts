@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { flowSteps, launchBrowser, openSession, screenshot, startFoyer, type BrowserSession, type Foyer } from './harness.js';
+import { flowSteps, launchBrowser, openSession, screenshot, signInAsAdmin, startFoyer, type BrowserSession, type Foyer } from './harness.js';
 
 describe('audit log: the administrator reads who did what as sentences, filters by action and exports the filtered rows', () => {
   let foyer: Foyer | undefined;
@@ -25,11 +25,7 @@ describe('audit log: the administrator reads who did what as sentences, filters 
 
   step('the administrator signs in, creates Grace and disables her', async () => {
     const { page } = session;
-    await page.goto('/login');
-    await page.getByLabel('Email or username').fill(foyer!.admin.email);
-    await page.getByLabel('Password', { exact: true }).fill(foyer!.admin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+    await signInAsAdmin(page, foyer!);
     const created = await post('/api/v1/admin/users', grace);
     expect(created.status(), await created.text()).toBe(201);
     const disabled = await post(`/api/v1/admin/users/${(await created.json()).user.id}/disable`);

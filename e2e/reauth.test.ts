@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { flowSteps, launchBrowser, openSession, screenshot, startFoyer, type BrowserSession, type Foyer } from './harness.js';
+import { flowSteps, launchBrowser, openSession, screenshot, signInAsAdmin, startFoyer, type BrowserSession, type Foyer } from './harness.js';
 
 describe('confirm it is you: the prompt offers only the ways the person has', () => {
   let foyer: Foyer | undefined;
@@ -22,10 +22,8 @@ describe('confirm it is you: the prompt offers only the ways the person has', ()
 
   step('the administrator, who has a password and no passkey, signs in', async () => {
     const { page } = session;
-    await page.goto('/login');
-    await page.getByLabel('Email or username').fill(foyer!.admin.email);
-    await page.getByLabel('Password', { exact: true }).fill(foyer!.admin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAsAdmin(page, foyer!);
+    await page.goto('/account');
     await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
   });
 

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { startTestProvider, type TestProvider } from '../src/sso/test-provider.js';
-import { flowSteps, launchBrowser, openSession, screenshot, startFoyer, tableRow, type BrowserSession, type Foyer } from './harness.js';
+import { flowSteps, launchBrowser, openSession, screenshot, signInAsAdmin, startFoyer, tableRow, type BrowserSession, type Foyer } from './harness.js';
 
 const alice = { name: 'Alice Example', email: 'alice@example.com', username: 'alice' };
 
@@ -50,11 +50,7 @@ describe('single sign-on: an administrator adds a provider and switches an accou
 
   step('the administrator adds the provider and tests the connection', async () => {
     const { page } = admin;
-    await page.goto('/login');
-    await page.getByLabel('Email or username').fill(foyer!.admin.email);
-    await page.getByLabel('Password', { exact: true }).fill(foyer!.admin.password);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
+    await signInAsAdmin(page, foyer!);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'SSO providers' }).click();
     await page.getByRole('button', { name: 'Add provider' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add an SSO provider' });

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { flowSteps, launchBrowser, openSession, screenshot, startFoyer, tableRow, type BrowserSession, type Foyer } from './harness.js';
+import { flowSteps, launchBrowser, openSession, screenshot, signInAsAdmin, startFoyer, tableRow, type BrowserSession, type Foyer } from './harness.js';
 
 describe('users import: the administrator uploads a CSV and finds the new people in the Users table', () => {
   let foyer: Foyer | undefined;
@@ -29,11 +29,7 @@ describe('users import: the administrator uploads a CSV and finds the new people
 
   step('the administrator signs in, a group exists, and the Users page offers the import', async () => {
     const { page, context } = session;
-    await page.goto('/login');
-    await page.getByLabel('Email or username').fill(foyer!.admin.email);
-    await page.getByLabel('Password', { exact: true }).fill(foyer!.admin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
+    await signInAsAdmin(page, foyer!);
     const group = await context.request.post('/api/v1/admin/groups', { data: { name: 'Engineering' }, headers: { origin: foyer!.url } });
     expect(group.status(), await group.text()).toBe(201);
     await page.goto('/admin/users');

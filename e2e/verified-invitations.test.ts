@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { addVirtualAuthenticator, flowSteps, launchBrowser, openSession, screenshot, startFoyer, type BrowserSession, type Foyer } from './harness.js';
+import { addVirtualAuthenticator, flowSteps, launchBrowser, openSession, screenshot, signInAsAdmin, startFoyer, type BrowserSession, type Foyer } from './harness.js';
 
 const guestPerson = { name: 'Lin Guest', email: 'lin@example.com', username: 'lin' };
 
@@ -44,11 +44,7 @@ describe('verified invitations: host and guest exchange codes in two browsers, t
 
   step('the host creates an invitation and gets its link once', async () => {
     const { page } = host;
-    await page.goto('/login');
-    await page.getByLabel('Email or username').fill(foyer!.admin.email);
-    await page.getByLabel('Password', { exact: true }).fill(foyer!.admin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
+    await signInAsAdmin(page, foyer!);
     link = await createInvitation(guestPerson.name);
   });
 

@@ -1,5 +1,4 @@
-import { MyApps } from '../apps/MyApps';
-import { Box, DataList, Paper } from '@mantine/core';
+import { DataList, Paper } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useSession } from '../session';
 import { formatDate } from '../format';
@@ -30,9 +29,6 @@ export function AccountPage() {
     <>
       <PageHeader title="My account" description="The details Foyer holds about you." />
       <VerifyEmailCard />
-      <Box mb="xl" maw={960}>
-        <MyApps />
-      </Box>
       <Paper withBorder radius="md" p="lg" maw={720}>
         <DataList withDivider labelWidth={160} aria-label="Account details">
           {rows.map(([label, value]) => (
