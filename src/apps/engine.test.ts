@@ -4,10 +4,9 @@ import * as oidc from 'openid-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents } from '../audit/schema.js';
 import { sessions } from '../auth/sessions/schema.js';
-import { seedUser } from '../../test/support.js';
 import type { UserRow } from '../accounts/index.js';
 import { rotateKeysCommand } from './background.js';
-import { authorize, registerApp, relyingParty, signInToApp, startListeningApp, TEST_REDIRECT, TestBrowser, type ListeningApp } from './testing.js';
+import { authorize, registerApp, relyingParty, signInToApp, startAppWorld, TEST_REDIRECT, TestBrowser, type ListeningApp } from './testing.js';
 
 let t: ListeningApp;
 let admin: TestBrowser;
@@ -15,13 +14,7 @@ let person: UserRow;
 let browser: TestBrowser;
 
 beforeEach(async () => {
-  t = await startListeningApp();
-  const adminUser = await seedUser(t.handle, { roles: ['admin'] });
-  admin = new TestBrowser(t.issuer);
-  await admin.signIn(adminUser.email);
-  person = await seedUser(t.handle, { roles: ['member'] });
-  browser = new TestBrowser(t.issuer);
-  await browser.signIn(person.email);
+  ({ t, admin, person, browser } = await startAppWorld());
 });
 afterEach(() => t.close());
 

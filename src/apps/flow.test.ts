@@ -12,7 +12,7 @@ import {
   registerApp as register,
   relyingParty,
   signInToApp as signIn,
-  startListeningApp,
+  startAppWorld,
   startLogoutReceiver,
   TEST_REDIRECT,
   TestBrowser,
@@ -26,15 +26,7 @@ let browser: TestBrowser;
 let groupId: string;
 
 beforeEach(async () => {
-  t = await startListeningApp();
-  const adminUser = await seedUser(t.handle, { roles: ['admin'] });
-  admin = new TestBrowser(t.issuer);
-  await admin.signIn(adminUser.email);
-  person = await seedUser(t.handle, { roles: ['member'], name: 'Grace Hopper', username: 'grace' });
-  groupId = ((await (await admin.api('POST', '/api/v1/admin/groups', { name: 'Engineering' })).json()) as { id: string }).id;
-  await admin.api('POST', `/api/v1/admin/groups/${groupId}/members`, { userIds: [person.id] });
-  browser = new TestBrowser(t.issuer);
-  await browser.signIn(person.email);
+  ({ t, admin, person, browser, groupId } = await startAppWorld({ person: { name: 'Grace Hopper', username: 'grace' }, group: 'Engineering' }));
 });
 afterEach(() => t.close());
 

@@ -3,12 +3,11 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents } from '../audit/schema.js';
-import { seedUser } from '../../test/support.js';
 import { secretBox } from '../platform/secrets.js';
 import type { UserRow } from '../accounts/index.js';
 import { createLogoutWorker } from './provider/logout-delivery.js';
 import { oidcModels } from './schema.js';
-import { registerApp, relyingParty, signInToApp, startListeningApp, startLogoutReceiver, TestBrowser, type ListeningApp } from './testing.js';
+import { registerApp, relyingParty, signInToApp, startAppWorld, startLogoutReceiver, TestBrowser, type ListeningApp } from './testing.js';
 
 let t: ListeningApp;
 let admin: TestBrowser;
@@ -18,16 +17,8 @@ let groupId: string;
 let receiver: Awaited<ReturnType<typeof startLogoutReceiver>>;
 
 beforeEach(async () => {
-  t = await startListeningApp();
+  ({ t, admin, person, browser, groupId } = await startAppWorld({ group: 'Engineering' }));
   receiver = await startLogoutReceiver();
-  const adminUser = await seedUser(t.handle, { roles: ['admin'] });
-  admin = new TestBrowser(t.issuer);
-  await admin.signIn(adminUser.email);
-  person = await seedUser(t.handle, { roles: ['member'] });
-  groupId = ((await (await admin.api('POST', '/api/v1/admin/groups', { name: 'Engineering' })).json()) as { id: string }).id;
-  await admin.api('POST', `/api/v1/admin/groups/${groupId}/members`, { userIds: [person.id] });
-  browser = new TestBrowser(t.issuer);
-  await browser.signIn(person.email);
 });
 afterEach(async () => {
   await receiver.stop();

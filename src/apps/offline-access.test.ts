@@ -1,8 +1,7 @@
 import * as oidc from 'openid-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { seedUser } from '../../test/support.js';
 import type { UserRow } from '../accounts/index.js';
-import { authorize, registerApp, relyingParty, signInToApp, startListeningApp, TEST_REDIRECT, TestBrowser, type ListeningApp } from './testing.js';
+import { authorize, registerApp, relyingParty, signInToApp, startAppWorld, TEST_REDIRECT, TestBrowser, type ListeningApp } from './testing.js';
 
 let t: ListeningApp;
 let admin: TestBrowser;
@@ -10,13 +9,7 @@ let person: UserRow;
 let browser: TestBrowser;
 
 beforeEach(async () => {
-  t = await startListeningApp();
-  const adminUser = await seedUser(t.handle, { roles: ['admin'] });
-  admin = new TestBrowser(t.issuer);
-  await admin.signIn(adminUser.email);
-  person = await seedUser(t.handle, { roles: ['member'] });
-  browser = new TestBrowser(t.issuer);
-  await browser.signIn(person.email);
+  ({ t, admin, person, browser } = await startAppWorld());
 });
 afterEach(() => t.close());
 

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import * as oidc from 'openid-client';
-import { createTestApp, type TestApp } from '../../test/support.js';
+import { createTestApp, seedUser, type TestApp } from '../../test/support.js';
 
 /** A port nobody listens on right now, so the issuer URL can be known before the app starts listening on it. */
 async function freePort(): Promise<number> {
@@ -186,4 +186,24 @@ export async function signInToApp(rp: oidc.Configuration, who: TestBrowser, extr
   const { landed, verifier, state, nonce } = await authorize(rp, who, extra);
   if (!landed.href.startsWith(TEST_REDIRECT)) throw new Error(`the browser stopped at ${landed.href}`);
   return oidc.authorizationCodeGrant(rp, landed, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+}
+
+/**
+ * What most app tests start from: an instance listening for real, an administrator signed in, and a Member signed
+ * in their own browser — with `group`, a group of that name holding the member, for apps open to a group.
+ */
+export async function startAppWorld(options: { person?: Parameters<typeof seedUser>[1]; group?: string } = {}) {
+  const t = await startListeningApp();
+  const adminUser = await seedUser(t.handle, { roles: ['admin'] });
+  const admin = new TestBrowser(t.issuer);
+  await admin.signIn(adminUser.email);
+  const person = await seedUser(t.handle, { roles: ['member'], ...options.person });
+  let groupId = '';
+  if (options.group) {
+    groupId = ((await (await admin.api('POST', '/api/v1/admin/groups', { name: options.group })).json()) as { id: string }).id;
+    await admin.api('POST', `/api/v1/admin/groups/${groupId}/members`, { userIds: [person.id] });
+  }
+  const browser = new TestBrowser(t.issuer);
+  await browser.signIn(person.email);
+  return { t, admin, person, browser, groupId };
 }
