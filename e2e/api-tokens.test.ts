@@ -1,37 +1,23 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { flowSteps, launchBrowser, openSession, screenshot, signInAsAdmin, startFoyer, tableRow, type BrowserSession, type Foyer } from './harness.js';
+import { describe, expect } from 'vitest';
+import { browserFlow, screenshot, signInAsAdmin, tableRow } from './harness.js';
 
 describe('API tokens: the administrator creates a token, sees it once, automation uses it, and revoking it refuses it', () => {
-  let foyer: Foyer | undefined;
-  let browser: Browser | undefined;
-  let session: BrowserSession;
+  const flow = browserFlow('api-tokens');
+  const { step } = flow;
   let token = '';
-  const step = flowSteps('api-tokens', () => ({ page: session?.page, foyer }));
 
-  beforeAll(async () => {
-    foyer = await startFoyer();
-    browser = await launchBrowser();
-    session = await openSession(browser, foyer);
-  });
-
-  afterAll(async () => {
-    await browser?.close().catch(() => undefined);
-    await foyer?.stop();
-  });
-
-  const asAutomation = () => fetch(`${foyer!.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+  const asAutomation = () => fetch(`${flow.foyer.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
 
   step('the administrator signs in and opens API tokens', async () => {
-    const { page } = session;
-    await signInAsAdmin(page, foyer!);
+    const { page } = flow.session;
+    await signInAsAdmin(page, flow.foyer);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API tokens' }).click();
     await page.getByRole('heading', { name: 'API tokens', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/admin/api-tokens');
   });
 
   step('creating "nightly sync" shows the token once, with a copy button', async () => {
-    const { page } = session;
+    const { page } = flow.session;
     await page.getByRole('button', { name: 'Create token' }).click();
     const dialog = page.getByRole('dialog', { name: 'Create an API token' });
     await dialog.getByLabel('Name').fill('nightly sync');
@@ -47,10 +33,10 @@ describe('API tokens: the administrator creates a token, sees it once, automatio
   });
 
   step('automation calls the API with it, and the list shows when it was last used', async () => {
-    const { page } = session;
+    const { page } = flow.session;
     const me = await asAutomation();
     expect(me.status).toBe(200);
-    expect((await me.json()).user.email).toBe(foyer!.admin.email);
+    expect((await me.json()).user.email).toBe(flow.foyer.admin.email);
     await page.reload();
     const row = await tableRow(page.getByRole('table', { name: 'API tokens' }), 'nightly sync');
     expect(row).toMatchObject({ Status: 'Active' });
@@ -63,13 +49,13 @@ describe('API tokens: the administrator creates a token, sees it once, automatio
   });
 
   step('revoking asks first, then the token is refused', async () => {
-    const { page } = session;
+    const { page } = flow.session;
     await page.getByRole('button', { name: 'Revoke nightly sync' }).click();
     const confirm = page.getByRole('dialog', { name: 'Revoke “nightly sync”?' });
     await confirm.getByRole('button', { name: 'Revoke token' }).click();
     await confirm.waitFor({ state: 'detached' });
     await expect.poll(async () => (await tableRow(page.getByRole('table', { name: 'API tokens' }), 'nightly sync')).Status).toBe('Revoked');
     expect((await asAutomation()).status).toBe(401);
-    expect(session.pageErrors).toEqual([]);
+    expect(flow.session.pageErrors).toEqual([]);
   });
 });

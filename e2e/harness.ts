@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { test } from 'vitest';
+import { afterAll, beforeAll, test } from 'vitest';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const resultsDir = join(repoRoot, 'test-results');
@@ -338,6 +338,42 @@ export function flowSteps(prefix: string, current: () => { page?: Page; foyer?: 
         throw error;
       }
     });
+}
+
+/**
+ * The usual flow: one Foyer (started with `env`), one Chromium and one signed-out browser session, made before the
+ * first step and closed after the last, with the steps of `flowSteps`. Reading `foyer`, `browser` or `session` before
+ * the start fails the step that does it.
+ */
+export function browserFlow(prefix: string, env: Record<string, string | undefined> = {}) {
+  let foyer: Foyer | undefined;
+  let browser: Browser | undefined;
+  let session: BrowserSession | undefined;
+  beforeAll(async () => {
+    foyer = await startFoyer(env);
+    browser = await launchBrowser();
+    session = await openSession(browser, foyer);
+  });
+  afterAll(async () => {
+    await browser?.close().catch(() => undefined);
+    await foyer?.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error(`the ${prefix} flow has not started`);
+    return value;
+  };
+  return {
+    step: flowSteps(prefix, () => ({ page: session?.page, foyer })),
+    get foyer() {
+      return started(foyer);
+    },
+    get browser() {
+      return started(browser);
+    },
+    get session() {
+      return started(session);
+    },
+  };
 }
 
 /**

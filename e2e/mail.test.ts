@@ -1,28 +1,14 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { flowSteps, launchBrowser, openSession, screenshot, signInAsAdmin, startFoyer, tableRow, type BrowserSession, type Foyer } from './harness.js';
+import { describe, expect } from 'vitest';
+import { browserFlow, screenshot, signInAsAdmin, tableRow } from './harness.js';
 
 describe('mail: without SMTP, a test email lands in the dev mailbox and its link opens the console', () => {
-  let foyer: Foyer | undefined;
-  let browser: Browser | undefined;
-  let session: BrowserSession;
-  const step = flowSteps('mail', () => ({ page: session?.page, foyer }));
+  const flow = browserFlow('mail', { FOYER_LOG_LEVEL: 'info' });
+  const { step } = flow;
   const recipient = 'grace.tester@example.com';
 
-  beforeAll(async () => {
-    foyer = await startFoyer({ FOYER_LOG_LEVEL: 'info' });
-    browser = await launchBrowser();
-    session = await openSession(browser, foyer);
-  });
-
-  afterAll(async () => {
-    await browser?.close().catch(() => undefined);
-    await foyer?.stop();
-  });
-
   step('the administrator signs in and is told that mail is not being delivered', async () => {
-    const { page } = session;
-    await signInAsAdmin(page, foyer!);
+    const { page } = flow.session;
+    await signInAsAdmin(page, flow.foyer);
     await page.getByText('Mail is not being delivered — messages are captured in the dev mailbox').waitFor();
     await page.goto('/account');
     await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
@@ -32,7 +18,7 @@ describe('mail: without SMTP, a test email lands in the dev mailbox and its link
   });
 
   step('Settings → Email sends a test email, which is captured', async () => {
-    const { page } = session;
+    const { page } = flow.session;
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Email', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/admin/settings/email');
@@ -45,34 +31,34 @@ describe('mail: without SMTP, a test email lands in the dev mailbox and its link
   });
 
   step('the Mail page lists the captured message', async () => {
-    const { page } = session;
+    const { page } = flow.session;
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Mail' }).click();
     await page.getByRole('heading', { name: 'Mail', level: 1 }).waitFor();
     const row = await tableRow(page.getByTestId('outbox-table'), recipient);
     expect(row).toMatchObject({ To: recipient, Subject: 'Test email from Foyer', Status: 'Captured' });
-    expect(foyer!.logs()).toContain('mail captured in the dev mailbox');
+    expect(flow.foyer.logs()).toContain('mail captured in the dev mailbox');
     await screenshot(page, 'mail-03-outbox');
   });
 
   step('opening the message shows it rendered, with its link', async () => {
-    const { page } = session;
+    const { page } = flow.session;
     await page.getByRole('button', { name: 'Test email from Foyer' }).click();
     const drawer = page.getByRole('dialog', { name: 'Test email from Foyer' });
     await drawer.getByLabel('Message details').waitFor();
     expect(await drawer.getByLabel('Message details').innerText()).toContain(recipient);
     const body = page.frameLocator('iframe[title="Message as HTML"]');
     await body.getByText('If you can read it, Foyer can send email.').waitFor();
-    await drawer.getByRole('link', { name: `${foyer!.url}/` }).waitFor();
+    await drawer.getByRole('link', { name: `${flow.foyer.url}/` }).waitFor();
     // Let the drawer finish sliding in, so the screenshot shows it as people see it.
     await page.evaluate(() => Promise.all(document.getAnimations().map((animation) => animation.finished)));
     await screenshot(page, 'mail-04-message');
   });
 
   step('the link in the message opens the console home page', async () => {
-    const { page, context, pageErrors } = session;
+    const { page, context, pageErrors } = flow.session;
     const [opened] = await Promise.all([
       context.waitForEvent('page'),
-      page.getByRole('dialog').getByRole('link', { name: `${foyer!.url}/` }).click(),
+      page.getByRole('dialog').getByRole('link', { name: `${flow.foyer.url}/` }).click(),
     ]);
     await opened.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
     expect(new URL(opened.url()).pathname).toBe('/');

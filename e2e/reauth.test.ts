@@ -1,35 +1,21 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { flowSteps, launchBrowser, openSession, screenshot, signInAsAdmin, startFoyer, type BrowserSession, type Foyer } from './harness.js';
+import { describe, expect } from 'vitest';
+import { browserFlow, screenshot, signInAsAdmin } from './harness.js';
 
 describe('confirm it is you: the prompt offers only the ways the person has', () => {
-  let foyer: Foyer | undefined;
-  let browser: Browser | undefined;
-  let session: BrowserSession;
-  const step = flowSteps('reauth', () => ({ page: session?.page, foyer }));
+  const flow = browserFlow('reauth');
+  const { step } = flow;
   const NEW_PASSWORD = 'e2e a fresh and unusual passphrase';
 
-  beforeAll(async () => {
-    foyer = await startFoyer();
-    browser = await launchBrowser();
-    session = await openSession(browser, foyer);
-  });
-
-  afterAll(async () => {
-    await browser?.close().catch(() => undefined);
-    await foyer?.stop();
-  });
-
   step('the administrator, who has a password and no passkey, signs in', async () => {
-    const { page } = session;
-    await signInAsAdmin(page, foyer!);
+    const { page } = flow.session;
+    await signInAsAdmin(page, flow.foyer);
     await page.goto('/account');
     await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
   });
 
   step('changing the password after the ten minutes asks for the password only, and then goes through', async () => {
-    const { page } = session;
-    // Stands in for the ten minutes passing: the first save answers as the server does for a session that old.
+    const { page } = flow.session;
+    // Stands in for the ten minutes passing: the first save answers as the server does for a flow.session that old.
     let answered = false;
     await page.route('**/api/v1/me/password', async (route) => {
       if (route.request().method() !== 'POST' || answered) return route.fallback();
@@ -41,7 +27,7 @@ describe('confirm it is you: the prompt offers only the ways the person has', ()
       });
     });
     await page.getByRole('button', { name: 'Change password' }).click();
-    await page.getByLabel('Current password', { exact: true }).fill(foyer!.admin.password);
+    await page.getByLabel('Current password', { exact: true }).fill(flow.foyer.admin.password);
     await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
     await page.getByLabel('Confirm new password').fill(NEW_PASSWORD);
     await page.getByRole('button', { name: 'Save password' }).click();
@@ -55,15 +41,15 @@ describe('confirm it is you: the prompt offers only the ways the person has', ()
     await prompt.getByLabel('Your password').fill('not the password at all');
     await prompt.getByRole('button', { name: 'Confirm with password' }).click();
     await prompt.getByText('The password is not correct.').waitFor();
-    await prompt.getByLabel('Your password').fill(foyer!.admin.password);
+    await prompt.getByLabel('Your password').fill(flow.foyer.admin.password);
     await prompt.getByRole('button', { name: 'Confirm with password' }).click();
     await page.getByText('Your password is changed.').waitFor();
     expect(answered).toBe(true);
   });
 
   step('the server refuses an authenticator code from someone who has no authenticator app', async () => {
-    const { context } = session;
-    const res = await context.request.post('/api/v1/me/reauthenticate', { data: { method: 'totp', code: '123456' }, headers: { origin: foyer!.url } });
+    const { context } = flow.session;
+    const res = await context.request.post('/api/v1/me/reauthenticate', { data: { method: 'totp', code: '123456' }, headers: { origin: flow.foyer.url } });
     expect(res.status()).toBe(409);
     expect((await res.json()).error.code).toBe('reauthentication_method_unavailable');
     const offered = await context.request.get('/api/v1/me/reauthenticate');

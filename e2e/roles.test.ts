@@ -1,36 +1,22 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { flowSteps, launchBrowser, openSession, sameOriginPost, screenshot, signInAsAdmin, startFoyer, tableRow, type BrowserSession, type Foyer } from './harness.js';
+import { describe, expect } from 'vitest';
+import { browserFlow, openSession, sameOriginPost, screenshot, signInAsAdmin, tableRow } from './harness.js';
 
 describe('roles: the administrator creates a custom role in the matrix and gives it to someone', () => {
-  let foyer: Foyer | undefined;
-  let browser: Browser | undefined;
-  let session: BrowserSession;
-  const step = flowSteps('roles', () => ({ page: session?.page, foyer }));
+  const flow = browserFlow('roles');
+  const { step } = flow;
   const sam = { name: 'Sam Support', email: 'sam@example.com', username: 'sam', password: 'sam correct horse battery' };
 
-  beforeAll(async () => {
-    foyer = await startFoyer();
-    browser = await launchBrowser();
-    session = await openSession(browser, foyer);
-  });
-
-  afterAll(async () => {
-    await browser?.close().catch(() => undefined);
-    await foyer?.stop();
-  });
-
-  const post = (path: string, data: unknown) => sameOriginPost(session, foyer!)(path, data);
+  const post = (path: string, data: unknown) => sameOriginPost(flow.session, flow.foyer)(path, data);
 
   step('the bootstrap administrator signs in and someone to promote exists', async () => {
-    const { page } = session;
-    await signInAsAdmin(page, foyer!);
+    const { page } = flow.session;
+    await signInAsAdmin(page, flow.foyer);
     const created = await post('/api/v1/admin/users', sam);
     expect(created.status(), await created.text()).toBe(201);
   });
 
   step('the Roles page lists the built-in roles', async () => {
-    const { page } = session;
+    const { page } = flow.session;
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Roles' }).click();
     await page.getByRole('heading', { name: 'Roles', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/admin/roles');
@@ -41,7 +27,7 @@ describe('roles: the administrator creates a custom role in the matrix and gives
   });
 
   step('creating "Support" with two permissions ticked in the matrix', async () => {
-    const { page } = session;
+    const { page } = flow.session;
     await page.getByRole('button', { name: 'New role' }).click();
     const dialog = page.getByRole('dialog', { name: 'New role' });
     await dialog.getByLabel('Name').fill('Support');
@@ -58,7 +44,7 @@ describe('roles: the administrator creates a custom role in the matrix and gives
   });
 
   step('on the Users tab, Sam gets "Support" through the inline Role dropdown', async () => {
-    const { page } = session;
+    const { page } = flow.session;
     await page.getByRole('navigation', { name: 'Users and roles' }).getByRole('link', { name: 'Users' }).click();
     await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
     const table = page.getByTestId('users-table');
@@ -70,11 +56,11 @@ describe('roles: the administrator creates a custom role in the matrix and gives
   });
 
   step('Sam’s own GET /api/v1/me lists exactly the permissions of "Support"', async () => {
-    const own = await openSession(browser!, foyer!);
+    const own = await openSession(flow.browser, flow.foyer);
     try {
       const login = await own.context.request.post('/api/v1/auth/login', {
         data: { identifier: sam.email, password: sam.password },
-        headers: { origin: foyer!.url },
+        headers: { origin: flow.foyer.url },
       });
       expect(login.status(), await login.text()).toBe(200);
       const me = await (await own.context.request.get('/api/v1/me')).json();
@@ -83,6 +69,6 @@ describe('roles: the administrator creates a custom role in the matrix and gives
     } finally {
       await own.context.close();
     }
-    expect(session.pageErrors.map(String)).toEqual([]);
+    expect(flow.session.pageErrors.map(String)).toEqual([]);
   });
 });

@@ -1,36 +1,22 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { flowSteps, launchBrowser, openSession, screenshot, signInAsAdmin, startFoyer, tableRow, type BrowserSession, type Foyer } from './harness.js';
+import { describe, expect } from 'vitest';
+import { browserFlow, screenshot, signInAsAdmin, tableRow } from './harness.js';
 
 describe('users import: the administrator uploads a CSV and finds the new people in the Users table', () => {
-  let foyer: Foyer | undefined;
-  let browser: Browser | undefined;
-  let session: BrowserSession;
-  const step = flowSteps('users-import', () => ({ page: session?.page, foyer }));
-
-  beforeAll(async () => {
-    foyer = await startFoyer();
-    browser = await launchBrowser();
-    session = await openSession(browser, foyer);
-  });
-
-  afterAll(async () => {
-    await browser?.close().catch(() => undefined);
-    await foyer?.stop();
-  });
+  const flow = browserFlow('users-import');
+  const { step } = flow;
 
   const csv = () =>
     [
       'name,email,username,roles,groups',
       'Ada Lovelace,lovelace@example.com,lovelace,Member,Engineering',
       'Grace Hopper,grace@example.com,grace,Viewer,',
-      `Already Here,${foyer!.admin.email},someone-else,,`,
+      `Already Here,${flow.foyer.admin.email},someone-else,,`,
     ].join('\n');
 
   step('the administrator signs in, a group exists, and the Users page offers the import', async () => {
-    const { page, context } = session;
-    await signInAsAdmin(page, foyer!);
-    const group = await context.request.post('/api/v1/admin/groups', { data: { name: 'Engineering' }, headers: { origin: foyer!.url } });
+    const { page, context } = flow.session;
+    await signInAsAdmin(page, flow.foyer);
+    const group = await context.request.post('/api/v1/admin/groups', { data: { name: 'Engineering' }, headers: { origin: flow.foyer.url } });
     expect(group.status(), await group.text()).toBe(201);
     await page.goto('/admin/users');
     await page.getByRole('link', { name: 'Import CSV' }).click();
@@ -41,7 +27,7 @@ describe('users import: the administrator uploads a CSV and finds the new people
   });
 
   step('uploading the file shows the summary and the one skipped row', async () => {
-    const { page } = session;
+    const { page } = flow.session;
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByLabel('CSV file').click()]);
     await chooser.setFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(csv()) });
     await page.getByRole('button', { name: 'Import', exact: true }).click();
@@ -51,14 +37,14 @@ describe('users import: the administrator uploads a CSV and finds the new people
     await summary.getByRole('listitem', { name: 'Skipped: 1' }).waitFor();
     await summary.getByRole('listitem', { name: 'Failed: 0' }).waitFor();
     const problems = page.getByRole('table', { name: 'Rows not created' });
-    const skipped = await tableRow(problems, foyer!.admin.email);
+    const skipped = await tableRow(problems, flow.foyer.admin.email);
     expect(skipped).toMatchObject({ Row: '4', Reason: 'An account with this email already exists.' });
     expect(skipped.Outcome!.toLowerCase()).toBe('skipped');
     await screenshot(page, 'users-import-02-done');
   });
 
   step('the Users table shows the new people', async () => {
-    const { page } = session;
+    const { page } = flow.session;
     await page.getByRole('link', { name: 'Go to users' }).click();
     await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
     const table = page.getByTestId('users-table');
@@ -68,7 +54,7 @@ describe('users import: the administrator uploads a CSV and finds the new people
     await screenshot(page, 'users-import-03-users');
   });
   step('importing with invitations sends each new person one, and the message waits in the dev mailbox', async () => {
-    const { page } = session;
+    const { page } = flow.session;
     await page.goto('/admin/users/import');
     await page.getByRole('heading', { name: 'Import users', level: 1 }).waitFor();
     const invited = ['name,email,username', 'Kai Lee,kai@example.com,kai', 'Ada Again,lovelace@example.com,ada-again'].join('\n');
