@@ -5,6 +5,7 @@ import { mailOutbox } from '../mail/schema.js';
 import { hashSecret } from '../platform/crypto.js';
 import { asBrowser, createTestApp, seedUser, sessionCookieFrom, signIn, TEST_ORIGIN, type TestApp } from '../../test/support.js';
 import { seedRole } from '../users/testing.js';
+import { oneTimeTokens } from '../auth/one-time-tokens/schema.js';
 import { loginLinks } from './schema.js';
 
 let t: TestApp;
@@ -35,8 +36,12 @@ describe('one-time login links', () => {
     const { url, id, mail } = issued.json();
     expect(mail).toBe('not_sent');
     expect(url).toMatch(/^http:\/\/localhost:3000\/login-link\?token=[\w-]{43}$/);
-    const [row] = await t.handle.db.select().from(loginLinks).where(eq(loginLinks.id, id));
-    expect(row!.tokenHash).toBe(hashSecret(tokenOf(url)));
+    const [row] = await t.handle.db
+      .select({ purpose: oneTimeTokens.purpose, tokenHash: oneTimeTokens.tokenHash, userId: oneTimeTokens.userId })
+      .from(loginLinks)
+      .innerJoin(oneTimeTokens, eq(oneTimeTokens.id, loginLinks.tokenId))
+      .where(eq(loginLinks.id, id));
+    expect(row).toEqual({ purpose: 'login_link', tokenHash: hashSecret(tokenOf(url)), userId: locked.id });
 
     const replies = await Promise.all(Array.from({ length: 5 }, () => use(tokenOf(url))));
     expect(replies.filter((r) => r.statusCode === 200)).toHaveLength(1);
