@@ -3,7 +3,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { apiTokens } from '../api-tokens/schema.js';
 import { loginLinks } from '../login-links/schema.js';
 import { oneTimeTokens } from '../auth/one-time-tokens/schema.js';
-import { issueOneTimeToken } from '../auth/one-time-tokens/service.js';
+import { issueOneTimeToken, issueReferencedOneTimeToken } from '../auth/one-time-tokens/service.js';
 import { sessions } from '../auth/sessions/schema.js';
 import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../test/support.js';
 import { users } from './schema.js';
@@ -41,7 +41,7 @@ afterEach(() => t.close());
 const call = (method: 'POST' | 'DELETE', url: string, cookie = adminCookie, payload?: object) =>
   t.app.inject({ method, url, headers: asBrowser(cookie), ...(payload ? { payload } : {}) });
 
-/** A person holding one of everything: two sessions, an API token, an unused set-password link and a login link. */
+/** A person holding one of everything: two sessions, an API token, an unused set-password link and a login link (two unused tokens). */
 async function personWithAccess() {
   const person = await seedUser(t.handle, { roles: ['admin'] });
   const cookie = await signIn(t.app, person.email);
@@ -50,7 +50,8 @@ async function personWithAccess() {
   expect(token.statusCode).toBe(201);
   const now = new Date();
   await issueOneTimeToken(t.handle.db, { purpose: 'set_password', userId: person.id, ttlMs: 60_000, now });
-  await t.handle.db.insert(loginLinks).values({ userId: person.id, tokenHash: `hash-${person.id}`, createdAt: now, expiresAt: new Date(now.getTime() + 60_000) });
+  const loginLink = await issueReferencedOneTimeToken(t.handle.db, { purpose: 'login_link', userId: person.id, ttlMs: 60_000, now });
+  await t.handle.db.insert(loginLinks).values({ userId: person.id, tokenId: loginLink.id, createdAt: now, expiresAt: new Date(now.getTime() + 60_000) });
   return { person, cookie };
 }
 
@@ -71,7 +72,7 @@ describe('endAccess on every way of losing access', () => {
     const { person } = await personWithAccess();
     expect((await call('POST', `/api/v1/admin/users/${person.id}/disable`)).statusCode).toBe(200);
     expect(asked).toEqual([{ userId: person.id, cause: 'disabled' }]);
-    expect(await heldBy(person.id)).toEqual({ sessions: 0, liveApiTokens: 1, unusedLinks: 1, liveLoginLinks: 1 });
+    expect(await heldBy(person.id)).toEqual({ sessions: 0, liveApiTokens: 1, unusedLinks: 2, liveLoginLinks: 1 });
   });
 
   it('revoking ends everything the account holds', async () => {
@@ -93,14 +94,14 @@ describe('endAccess on every way of losing access', () => {
     const res = await call('DELETE', `/api/v1/admin/users/${person.id}/sessions`);
     expect(res.json()).toEqual({ ended: 2 });
     expect(asked).toEqual([{ userId: person.id, cause: 'sessions_ended_by_admin' }]);
-    expect(await heldBy(person.id)).toEqual({ sessions: 0, liveApiTokens: 1, unusedLinks: 1, liveLoginLinks: 1 });
+    expect(await heldBy(person.id)).toEqual({ sessions: 0, liveApiTokens: 1, unusedLinks: 2, liveLoginLinks: 1 });
   });
 
   it('signing out everywhere keeps the session that asked and asks every holder', async () => {
     const { person, cookie } = await personWithAccess();
     expect((await call('DELETE', '/api/v1/me/sessions', cookie)).json()).toEqual({ ended: 1 });
     expect(asked).toEqual([{ userId: person.id, cause: 'signed_out_everywhere' }]);
-    expect(await heldBy(person.id)).toEqual({ sessions: 1, liveApiTokens: 1, unusedLinks: 1, liveLoginLinks: 1 });
+    expect(await heldBy(person.id)).toEqual({ sessions: 1, liveApiTokens: 1, unusedLinks: 2, liveLoginLinks: 1 });
   });
 
   it('bulk disabling asks every holder for each person', async () => {

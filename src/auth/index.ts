@@ -3,12 +3,16 @@ export { credentialSaved, onCredentialSaved, type CredentialChange, type Credent
 export { confirmedMethodsOf } from './mfa/methods.js';
 export { MFA_METHODS } from './mfa/schema.js';
 export { mfaSettingsSection, readMfaSettings } from './mfa/settings.js';
+/** The token store's table, for the foreign key of a feature row that points at its token (login links). */
+export { oneTimeTokens } from './one-time-tokens/schema.js';
 export {
   consumeOneTimeToken,
   endUnusedOneTimeTokens,
   isOneTimeTokenUsable,
   issueOneTimeToken,
+  issueReferencedOneTimeToken,
   replaceOneTimeToken,
+  withdrawOneTimeTokens,
 } from './one-time-tokens/service.js';
 export { countPasskeys } from './passkeys/service.js';
 export { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords/hashing.js';

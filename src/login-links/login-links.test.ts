@@ -3,8 +3,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { auditEvents } from '../audit/schema.js';
 import { mailOutbox } from '../mail/schema.js';
 import { hashSecret } from '../platform/crypto.js';
+import { pruneRetained } from '../platform/retention.js';
 import { asBrowser, createTestApp, seedUser, sessionCookieFrom, signIn, TEST_ORIGIN, type TestApp } from '../../test/support.js';
 import { seedRole } from '../users/testing.js';
+import { oneTimeTokens } from '../auth/one-time-tokens/schema.js';
 import { loginLinks } from './schema.js';
 
 let t: TestApp;
@@ -35,8 +37,12 @@ describe('one-time login links', () => {
     const { url, id, mail } = issued.json();
     expect(mail).toBe('not_sent');
     expect(url).toMatch(/^http:\/\/localhost:3000\/login-link\?token=[\w-]{43}$/);
-    const [row] = await t.handle.db.select().from(loginLinks).where(eq(loginLinks.id, id));
-    expect(row!.tokenHash).toBe(hashSecret(tokenOf(url)));
+    const [row] = await t.handle.db
+      .select({ purpose: oneTimeTokens.purpose, tokenHash: oneTimeTokens.tokenHash, userId: oneTimeTokens.userId })
+      .from(loginLinks)
+      .innerJoin(oneTimeTokens, eq(oneTimeTokens.id, loginLinks.tokenId))
+      .where(eq(loginLinks.id, id));
+    expect(row).toEqual({ purpose: 'login_link', tokenHash: hashSecret(tokenOf(url)), userId: locked.id });
 
     const replies = await Promise.all(Array.from({ length: 5 }, () => use(tokenOf(url))));
     expect(replies.filter((r) => r.statusCode === 200)).toHaveLength(1);
@@ -90,6 +96,17 @@ describe('one-time login links', () => {
     expect(revoked.statusCode).toBe(204);
     expect((await use(tokenOf(url))).statusCode).toBe(410);
     expect((await list(person.id))[0].status).toBe('revoked');
+  });
+
+  it('keep their record after retention prunes their spent token', async () => {
+    const person = await seedUser(t.handle);
+    const { id, url } = (await issue(person.id, false)).json();
+    expect((await use(tokenOf(url))).statusCode).toBe(200);
+    const pruned = await pruneRetained(t.handle.db, t.config.retention, new Date(Date.now() + 8 * 24 * 60 * 60_000));
+    expect(pruned.tokens).toBe(1);
+    expect(await t.handle.db.select().from(oneTimeTokens).where(eq(oneTimeTokens.userId, person.id))).toEqual([]);
+    expect(await list(person.id)).toEqual([expect.objectContaining({ id, status: 'used', usedAt: expect.any(String) })]);
+    expect((await use(tokenOf(url))).statusCode).toBe(410);
   });
 
   it('cannot be issued for an account holding more than the administrator, nor for a disabled one', async () => {

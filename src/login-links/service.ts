@@ -10,10 +10,15 @@ import {
   type Actor,
 } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import { completeSignIn, type SignInResult } from '../auth/index.js';
+import {
+  completeSignIn,
+  consumeOneTimeToken,
+  issueReferencedOneTimeToken,
+  withdrawOneTimeTokens,
+  type SignInResult,
+} from '../auth/index.js';
 import { readInvitationSettings } from '../invitations/index.js';
 import { assertMailConfigured, enqueueMail } from '../mail/index.js';
-import { hashSecret, randomSecret } from '../platform/crypto.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError, notFound } from '../platform/errors.js';
 import type { AppDeps } from '../platform/http.js';
@@ -65,14 +70,15 @@ export async function issueLoginLink(
       throw new FoyerError(409, 'account_not_active', 'This account is not active, so a login link could not sign anyone in. Enable it first.');
     }
     if (input.send) await assertMailConfigured(tx, deps.config);
-    const token = randomSecret();
     const { loginLinkTtlMinutes } = await readInvitationSettings(tx);
-    const expiresAt = new Date(context.now.getTime() + loginLinkTtlMinutes * 60_000);
+    const ttlMs = loginLinkTtlMinutes * 60_000;
+    const expiresAt = new Date(context.now.getTime() + ttlMs);
+    const { id: tokenId, token } = await issueReferencedOneTimeToken(tx, { purpose: 'login_link', userId, ttlMs, now: context.now });
     const [link] = await tx
       .insert(loginLinks)
       .values({
         userId,
-        tokenHash: hashSecret(token),
+        tokenId,
         createdBy: actor.user.id,
         sentTo: input.send ? target.row.email : null,
         createdAt: context.now,
@@ -161,7 +167,7 @@ export async function revokeLoginLink(db: Database, context: AuditContext, userI
       .update(loginLinks)
       .set({ revokedAt: context.now })
       .where(and(eq(loginLinks.id, linkId), eq(loginLinks.userId, userId), isNull(loginLinks.usedAt), isNull(loginLinks.revokedAt)))
-      .returning({ id: loginLinks.id });
+      .returning({ id: loginLinks.id, tokenId: loginLinks.tokenId });
     if (!row) {
       const [existing] = await tx
         .select({ id: loginLinks.id })
@@ -170,28 +176,26 @@ export async function revokeLoginLink(db: Database, context: AuditContext, userI
       if (!existing) throw notFound('The login link');
       return;
     }
+    if (row.tokenId) await withdrawOneTimeTokens(tx, [row.tokenId]);
     await recordAudit(tx, context, { action: 'login_link.revoked', targetType: 'user', targetId: userId, details: { loginLinkId: linkId } });
   });
 }
 
 /**
- * Signs in with a login link. Checking and spending are one UPDATE, so the link works exactly once however many tabs
- * open it. Unknown, expired, used and revoked links give the same answer: the page only needs to say "ask again".
+ * Signs in with a login link. The token store checks and spends the token in one UPDATE, so the link works exactly
+ * once however many tabs open it; revoking withdrew the token. Unknown, expired, used and revoked links give the same
+ * answer: the page only needs to say "ask again".
  */
 export async function signInWithLoginLink(db: Database, context: AuditContext, token: string): Promise<SignInResult> {
   return db.transaction(async (tx) => {
-    const [link] = await tx
-      .update(loginLinks)
-      .set({ usedAt: context.now })
-      .where(
-        and(
-          eq(loginLinks.tokenHash, hashSecret(token)),
-          isNull(loginLinks.usedAt),
-          isNull(loginLinks.revokedAt),
-          sql`${loginLinks.expiresAt} > ${context.now}`,
-        ),
-      )
-      .returning();
+    const spent = await consumeOneTimeToken(tx, 'login_link', token, context.now);
+    const [link] = spent
+      ? await tx
+          .update(loginLinks)
+          .set({ usedAt: context.now })
+          .where(and(eq(loginLinks.tokenId, spent.id), isNull(loginLinks.usedAt), isNull(loginLinks.revokedAt)))
+          .returning()
+      : [];
     if (!link) {
       throw new FoyerError(410, 'login_link_invalid', 'This sign-in link has expired, was already used or was withdrawn. Ask your administrator for a new one.');
     }
@@ -224,7 +228,8 @@ registerAccessHolder({
       .update(loginLinks)
       .set({ revokedAt: now })
       .where(and(eq(loginLinks.userId, userId), isNull(loginLinks.usedAt), isNull(loginLinks.revokedAt)))
-      .returning({ id: loginLinks.id });
+      .returning({ id: loginLinks.id, tokenId: loginLinks.tokenId });
+    await withdrawOneTimeTokens(tx, withdrawn.flatMap((link) => (link.tokenId ? [link.tokenId] : [])));
     return withdrawn.length;
   },
 });

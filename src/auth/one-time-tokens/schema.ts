@@ -2,7 +2,8 @@ import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../../accounts/index.js';
 
 /**
- * Single-use links: the instance setup link and set-password links. Only the SHA-256 of the token is stored;
+ * The one store of verification tokens (docs/architecture.md, "Verification tokens"): the instance setup link,
+ * set-password and reset links, email verification codes and login links. Only the SHA-256 of the token is stored;
  * a row is spent by setting `usedAt` in the same statement that checks it, so a token works exactly once.
  */
 export const oneTimeTokens = pgTable(

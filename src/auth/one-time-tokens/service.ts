@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, or } from 'drizzle-orm';
 import { registerAccessHolder } from '../../accounts/index.js';
 import type { Database } from '../../platform/db.js';
 import { hashSecret, randomSecret } from '../../platform/crypto.js';
@@ -7,19 +7,36 @@ import { oneTimeTokens } from './schema.js';
 
 type Purpose = (typeof oneTimeTokens.$inferInsert)['purpose'];
 
+/** The links that go to a person's address, which a change of address or the end of the account withdraws. */
+const LINKS_TO_THE_ADDRESS: Purpose[] = ['set_password', 'password_reset', 'email_verification'];
+
 export async function issueOneTimeToken(
   db: Database,
   input: { purpose: Purpose; userId: string | null; ttlMs: number; now: Date },
 ): Promise<string> {
+  return (await issueReferencedOneTimeToken(db, input)).token;
+}
+
+/**
+ * Issues a token that a feature's own row points at (by `id`), for features that keep a record of each link beside the
+ * token, such as login links: the token decides whether the link still works, the row says who issued it and why.
+ */
+export async function issueReferencedOneTimeToken(
+  db: Database,
+  input: { purpose: Purpose; userId: string | null; ttlMs: number; now: Date },
+): Promise<{ id: string; token: string }> {
   const token = randomSecret();
-  await db.insert(oneTimeTokens).values({
-    purpose: input.purpose,
-    tokenHash: hashSecret(token),
-    userId: input.userId,
-    createdAt: input.now,
-    expiresAt: new Date(input.now.getTime() + input.ttlMs),
-  });
-  return token;
+  const [row] = await db
+    .insert(oneTimeTokens)
+    .values({
+      purpose: input.purpose,
+      tokenHash: hashSecret(token),
+      userId: input.userId,
+      createdAt: input.now,
+      expiresAt: new Date(input.now.getTime() + input.ttlMs),
+    })
+    .returning({ id: oneTimeTokens.id });
+  return { id: row!.id, token };
 }
 
 /**
@@ -42,10 +59,6 @@ export async function replaceOneTimeToken(
   });
 }
 
-/**
- * Spends a token: the check and the spending are one UPDATE, so under any concurrency exactly one caller gets the
- * row back. Returns null for unknown, expired or already used tokens alike.
- */
 /** Whether a token would still be accepted, without spending it: for pages that explain a dead link up front. */
 export async function isOneTimeTokenUsable(db: Database, purpose: Purpose, token: string, now: Date): Promise<boolean> {
   const [row] = await db
@@ -62,6 +75,11 @@ export async function isOneTimeTokenUsable(db: Database, purpose: Purpose, token
   return row !== undefined;
 }
 
+/**
+ * Spends a token: the check and the spending are one UPDATE, so under any concurrency exactly one caller gets the
+ * row back. Returns null for unknown, expired, already used and withdrawn tokens alike, and for a token issued for
+ * another purpose: a login link is no password reset.
+ */
 export async function consumeOneTimeToken(db: Database, purpose: Purpose, token: string, now: Date) {
   const [row] = await db
     .update(oneTimeTokens)
@@ -78,13 +96,26 @@ export async function consumeOneTimeToken(db: Database, purpose: Purpose, token:
   return row ?? null;
 }
 
-/** Withdraws every link this person has not used yet (set-password, reset, email verification). */
+/**
+ * Withdraws every link sent to this person's address that they have not used yet (set-password, reset, email
+ * verification). Login links are not among them: their feature withdraws them itself, recording it on its own row.
+ */
 export async function endUnusedOneTimeTokens(db: Database, userId: string): Promise<number> {
   const ended = await db
     .delete(oneTimeTokens)
-    .where(and(eq(oneTimeTokens.userId, userId), isNull(oneTimeTokens.usedAt)))
+    .where(and(eq(oneTimeTokens.userId, userId), inArray(oneTimeTokens.purpose, LINKS_TO_THE_ADDRESS), isNull(oneTimeTokens.usedAt)))
     .returning({ id: oneTimeTokens.id });
   return ended.length;
+}
+
+/** Withdraws the given tokens if they were not used yet: they stop working at once. A used token stays as it is. */
+export async function withdrawOneTimeTokens(db: Database, ids: string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const withdrawn = await db
+    .delete(oneTimeTokens)
+    .where(and(inArray(oneTimeTokens.id, ids), isNull(oneTimeTokens.usedAt)))
+    .returning({ id: oneTimeTokens.id });
+  return withdrawn.length;
 }
 
 /**
@@ -99,7 +130,8 @@ registerAccessHolder({
 
 /**
  * One-time tokens (links, including the decoys forgot-password issues for unknown addresses) go `tokensDays` after
- * they were used or expired.
+ * they were used or expired. A feature row that points at one (a login link) keeps its own record: its reference
+ * becomes null.
  */
 registerRetention({
   name: 'tokens',
