@@ -106,6 +106,11 @@ describe('access requests: a visitor asks, an administrator approves, the invita
     expect(row.Status).toBe('Pending');
     await page.getByRole('checkbox', { name: `Select ${visitor.name}` }).check();
     await page.getByRole('button', { name: 'Approve (1)' }).click();
+    // Approving asks first, naming who, and can give roles and groups in the same step.
+    const approve = page.getByRole('dialog', { name: `Approve ${visitor.name} <${visitor.email}>?` });
+    await approve.getByRole('button', { name: 'Approve', exact: true }).waitFor();
+    await screenshot(page, 'access-requests-05a-approve-dialog');
+    await approve.getByRole('button', { name: 'Approve', exact: true }).click();
     await page.getByText(`${visitor.name} <${visitor.email}>: account created and invitation sent`).waitFor();
     await screenshot(page, 'access-requests-05-approved');
   });
@@ -124,6 +129,7 @@ describe('access requests: a visitor asks, an administrator approves, the invita
     expect((await tableRow(table, known.email)).Person).toContain('Has an account');
     await screenshot(page, 'access-requests-06-account-exists');
     await page.getByRole('button', { name: `Clear the request from ${known.name}` }).click();
+    await page.getByRole('dialog', { name: `Decline the request from ${known.name}?` }).getByRole('button', { name: 'Decline', exact: true }).click();
     await page.getByText(`${known.name} <${known.email}>: declined`).waitFor();
     await table.locator('tbody tr').filter({ hasText: known.email }).waitFor({ state: 'detached' });
 

@@ -61,7 +61,7 @@ describe("homes: the administrator's setup checklist ticks as they set up; a per
     const waiting = page.getByRole('region', { name: 'Waiting for you' });
     await waiting.getByRole('link', { name: /Pending invitations\s*0/ }).waitFor();
     // Recent activity reads as sentences with names.
-    await page.getByRole('region', { name: 'Recent activity' }).getByText('Ada Admin signed in.').first().waitFor();
+    await page.getByRole('region', { name: 'Recent activity' }).getByText('Ada Admin signed in', { exact: true }).first().waitFor();
     await screenshots(page, 'homes-01-admin-checklist');
     expect(admin.pageErrors).toEqual([]);
   });
@@ -82,7 +82,7 @@ describe("homes: the administrator's setup checklist ticks as they set up; a per
     expect(await checklistItem(page, 'Register the first app').getByText('Done').count()).toBe(0);
     await page.getByRole('region', { name: 'Setup checklist' }).getByText('1 of 5 done').waitFor();
     await page.getByRole('region', { name: 'Waiting for you' }).getByRole('link', { name: /Pending invitations\s*1/ }).waitFor();
-    await page.getByRole('region', { name: 'Recent activity' }).getByText('Ada Admin invited Ivy Invited.').waitFor();
+    await page.getByRole('region', { name: 'Recent activity' }).getByText('Ada Admin invited Ivy Invited', { exact: true }).waitFor();
     await screenshots(page, 'homes-02-invitation-ticked');
     expect(admin.pageErrors).toEqual([]);
   });
