@@ -179,6 +179,7 @@ describe('apps: a member opens an app from their home with a passkey, allows it 
     const { page } = mia;
     await addVirtualAuthenticator(page);
     await signInWithPassword(page, member);
+    await page.goto('/account');
     const passkeys = page.getByRole('region', { name: 'Passkeys' });
     await passkeys.getByRole('button', { name: 'Add a passkey' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add a passkey' });
