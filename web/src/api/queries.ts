@@ -18,7 +18,7 @@ export const queryClient = new QueryClient({
 export const invalidate = (...keys: QueryKey[]) =>
   Promise.all(keys.map((queryKey) => queryClient.invalidateQueries({ queryKey })));
 
-type ServerDataOptions = { enabled?: boolean; staleTime?: number; refetchOnWindowFocus?: boolean };
+type ServerDataOptions = { enabled?: boolean; staleTime?: number; gcTime?: number; refetchOnWindowFocus?: boolean };
 
 /**
  * One server resource as a screen shows it: `data` is null until it arrives, and `error` is the ApiError the screen

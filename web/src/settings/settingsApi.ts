@@ -1,6 +1,7 @@
 import { ApiError, call, client, type Schemas } from '../api';
-import { queryClient, useServerData } from '../api/queries';
+import { invalidate, queryClient, useServerData } from '../api/queries';
 import type { paths } from '../api/schema';
+import { MAIL_STATUS } from '../mail/mailWording';
 import { SIGN_IN_OPTIONS } from '../sign-in/useSignInOptions';
 
 /** The sections this administrator may see: each is absent without its permission. */
@@ -14,12 +15,13 @@ export const readSettings = () => call(client.GET('/api/v1/admin/settings'));
 
 /**
  * Saves a change. The reply is the settings as they now are, so it replaces the cached ones and every card on the
- * screen shows it; the sign-in options are derived from the settings (passwords, access requests, SSO hint).
+ * screen shows it; the sign-in options (passwords, access requests, SSO hint) and the mail status (SMTP) follow
+ * from the settings.
  */
 export async function saveSettings(change: SettingsChange): Promise<Settings> {
   const saved = await call(client.PATCH('/api/v1/admin/settings', { body: change }));
   queryClient.setQueryData(SETTINGS, saved);
-  void queryClient.invalidateQueries({ queryKey: SIGN_IN_OPTIONS });
+  void invalidate(SIGN_IN_OPTIONS, MAIL_STATUS);
   return saved;
 }
 
