@@ -1,9 +1,10 @@
 import { Loader, Paper, Stack, Switch, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { toApiError } from '../api';
 import { ErrorAlert } from '../ui/ErrorAlert';
-import { readRegistrationSettings, saveRegistrationSettings, type RegistrationSettings } from './accessRequestsApi';
+import { useSettings } from '../settings/settingsApi';
+import { saveRegistrationSettings, type RegistrationSettings } from './accessRequestsApi';
 
 const SWITCHES: { key: keyof RegistrationSettings; label: string; description: string }[] = [
   {
@@ -25,19 +26,17 @@ const SWITCHES: { key: keyof RegistrationSettings; label: string; description: s
 
 /** The `registration` settings, saved as soon as a switch is flipped. */
 export function RegistrationSettingsCard() {
-  const [settings, setSettings] = useState<RegistrationSettings | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const loaded = useSettings();
+  const settings = loaded.settings?.registration ?? null;
+  const [saveError, setError] = useState<string | null>(null);
+  const error = saveError ?? loaded.error?.message ?? null;
   const [saving, setSaving] = useState<keyof RegistrationSettings | null>(null);
-
-  useEffect(() => {
-    readRegistrationSettings().then((registration) => setSettings(registration ?? null), (err: unknown) => setError(toApiError(err).message));
-  }, []);
 
   async function change(key: keyof RegistrationSettings, value: boolean) {
     setSaving(key);
     setError(null);
     try {
-      setSettings(await saveRegistrationSettings({ [key]: value }));
+      await saveRegistrationSettings({ [key]: value });
       notifications.show({ color: 'green', message: 'Registration settings saved.' });
     } catch (err) {
       setError(toApiError(err).message);

@@ -1,5 +1,5 @@
 import { call, client, type Schemas } from '../api';
-import { readSettings, saveSettings, section, type Settings } from '../settings/settingsApi';
+import { saveSettings, section, type Settings } from '../settings/settingsApi';
 import { sentOrCaptured } from '../mail/mailWording';
 
 export type AccessRequest = Schemas['AccessRequest'];
@@ -33,9 +33,6 @@ export const LIVE_REFRESH_MS = 5000;
 
 export const restoreAccessRequest = (id: string) =>
   call(client.POST('/api/v1/admin/access-requests/{id}/restore', { params: { path: { id } } }));
-
-export const readRegistrationSettings = async () =>
-  (await readSettings()).registration;
 
 export const saveRegistrationSettings = async (registration: Partial<RegistrationSettings>) =>
   section(await saveSettings({ registration }), 'registration');

@@ -1,30 +1,22 @@
 import { Paper, Stack, Switch, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { call, client, toApiError } from '../api';
+import { queryClient, useServerData } from '../api/queries';
 
-type Preference = { event: string; label: string; description: string; enabled: boolean };
+const MY_NOTIFICATIONS = ['me', 'notifications'];
 
 /** Email notices for administrators; people who cannot receive any see nothing here. */
 export function NotificationPreferences() {
-  const [preferences, setPreferences] = useState<Preference[] | null>(null);
+  // Without an answer the card stays away: it is an extra on the account page.
+  const preferences = useServerData(MY_NOTIFICATIONS, async () => (await call(client.GET('/api/v1/me/notifications'))).preferences).data;
   const [saving, setSaving] = useState<string | null>(null);
-
-  useEffect(() => {
-    let current = true;
-    call(client.GET('/api/v1/me/notifications'))
-      .then((reply) => current && setPreferences(reply.preferences))
-      .catch(() => current && setPreferences([]));
-    return () => {
-      current = false;
-    };
-  }, []);
 
   async function change(event: string, enabled: boolean) {
     setSaving(event);
     try {
       const reply = await call(client.PATCH('/api/v1/me/notifications', { body: { preferences: [{ event, enabled }] } }));
-      setPreferences(reply.preferences);
+      queryClient.setQueryData(MY_NOTIFICATIONS, reply.preferences);
     } catch (err) {
       notifications.show({ color: 'red', title: 'Could not save your choice', message: toApiError(err).message });
     } finally {

@@ -1,8 +1,9 @@
 import { Avatar, Button, Group, List, Loader, Center, Text } from '@mantine/core';
 import { IconCheck } from '@tabler/icons-react';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { call, client, toApiError, type ApiError, type ReplyOf } from '../api';
+import { useServerData } from '../api/queries';
 import { AuthCard } from '../ui/AuthCard';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { continueToApp } from './appReturn';
@@ -12,16 +13,15 @@ type Details = ReplyOf<'/oidc/interaction/{uid}/details', 'get'>;
 /** /authorize/:uid — an app asks to sign the person in: say in plain words what it will see, and let them decide. */
 export function ConsentPage() {
   const { uid = '' } = useParams();
-  const [details, setDetails] = useState<Details | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [sending, setSending] = useState<'allow' | 'deny' | null>(null);
   const path = { params: { path: { uid } } };
-
-  useEffect(() => {
-    call(client.GET('/oidc/interaction/{uid}/details', { params: { path: { uid } } }))
-      .then(setDetails)
-      .catch((err: unknown) => setError(toApiError(err)));
-  }, [uid]);
+  // Asked once: the interaction ends with the decision, so asking again on focus could only fail.
+  const loaded = useServerData<Details>(['oidc-interaction', uid], () => call(client.GET('/oidc/interaction/{uid}/details', path)), {
+    staleTime: Infinity,
+  });
+  const details = loaded.data;
+  const [decideError, setError] = useState<ApiError | null>(null);
+  const error = decideError ?? loaded.error;
+  const [sending, setSending] = useState<'allow' | 'deny' | null>(null);
 
   async function decide(allow: boolean) {
     setSending(allow ? 'allow' : 'deny');

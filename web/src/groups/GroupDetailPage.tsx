@@ -1,12 +1,11 @@
 import { Anchor, Button, Center, Group as Row, Loader, Paper, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconArrowLeft } from '@tabler/icons-react';
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { call, client, toApiError } from '../api';
 import { GROUPS } from '../api/options';
-import { queryClient } from '../api/queries';
+import { queryClient, useServerData } from '../api/queries';
 import { formatDateTime } from '../format';
 import { useSession } from '../session';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
@@ -55,9 +54,7 @@ export function GroupDetailPage() {
   const navigate = useNavigate();
   const canManage = user?.permissions.includes('groups.manage') ?? false;
   const groupKey = [...GROUPS, id];
-  const groupQuery = useQuery({ queryKey: groupKey, queryFn: () => call(client.GET('/api/v1/admin/groups/{id}', { params: { path: { id } } })) });
-  const group = groupQuery.data ?? null;
-  const error = groupQuery.error ? toApiError(groupQuery.error) : null;
+  const { data: group, error } = useServerData(groupKey, () => call(client.GET('/api/v1/admin/groups/{id}', { params: { path: { id } } })));
   const members = usePagedList([...groupKey, 'members'], (cursor) =>
     call(client.GET('/api/v1/admin/groups/{id}/members', { params: { path: { id }, query: { limit: PAGE_SIZE, cursor } } })),
   );

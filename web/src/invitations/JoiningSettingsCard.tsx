@@ -1,23 +1,21 @@
 import { Button, Group, NumberInput, Paper, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { toApiError, type ApiError, type Schemas } from '../api';
 import { ErrorAlert } from '../ui/ErrorAlert';
-import { readSettings, saveSettings, section } from '../settings/settingsApi';
+import { saveSettings, useSettings } from '../settings/settingsApi';
 
 type InvitationSettings = Schemas['InvitationSettings'];
 
 /** Settings → Authentication → Invitations and login links: how long their links stay valid. */
 export function JoiningSettingsCard() {
-  const [settings, setSettings] = useState<InvitationSettings | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const loaded = useSettings();
+  // What is typed stays until it is saved: a refetch of the settings does not overwrite it.
+  const [draft, setDraft] = useState<InvitationSettings | null>(null);
+  const settings = draft ?? loaded.settings?.invitations ?? null;
+  const [saveError, setError] = useState<ApiError | null>(null);
+  const error = saveError ?? loaded.error;
   const [saving, setSaving] = useState(false);
-
-  useEffect(() => {
-    readSettings()
-      .then((reply) => setSettings(reply.invitations ?? null))
-      .catch((err: unknown) => setError(toApiError(err)));
-  }, []);
 
   async function save(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -25,8 +23,8 @@ export function JoiningSettingsCard() {
     setSaving(true);
     setError(null);
     try {
-      const reply = await saveSettings({ invitations: settings });
-      setSettings(section(reply, 'invitations'));
+      await saveSettings({ invitations: settings });
+      setDraft(null);
       notifications.show({ color: 'green', title: 'Saved', message: 'The new validity applies to links issued from now on.' });
     } catch (err) {
       setError(toApiError(err));
@@ -58,7 +56,7 @@ export function JoiningSettingsCard() {
                 max={90}
                 allowDecimal={false}
                 value={settings.invitationTtlDays}
-                onChange={(value) => setSettings({ ...settings, invitationTtlDays: Number(value) })}
+                onChange={(value) => setDraft({ ...settings, invitationTtlDays: Number(value) })}
                 w={240}
               />
               <NumberInput
@@ -68,7 +66,7 @@ export function JoiningSettingsCard() {
                 max={1440}
                 allowDecimal={false}
                 value={settings.loginLinkTtlMinutes}
-                onChange={(value) => setSettings({ ...settings, loginLinkTtlMinutes: Number(value) })}
+                onChange={(value) => setDraft({ ...settings, loginLinkTtlMinutes: Number(value) })}
                 w={240}
               />
             </Group>

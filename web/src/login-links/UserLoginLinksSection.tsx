@@ -1,11 +1,13 @@
 import { Alert, Badge, Button, CopyButton, Group, Modal, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useCallback, useEffect, useState } from 'react';
-import { call, client, toApiError, type ApiError, type Schemas } from '../api';
+import { useState } from 'react';
+import { call, client, toApiError, type Schemas } from '../api';
+import { invalidate, useServerData } from '../api/queries';
 import { formatDateTime } from '../format';
 import { describeMail, sendInviteToUser } from '../invitations/invitationsApi';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { mailOnItsWay, useMailCaptured } from '../mail/mailWording';
+import { USERS } from '../users/usersApi';
 
 type LoginLink = Schemas['LoginLink'];
 
@@ -21,22 +23,13 @@ const STATUS_LABELS: Record<LoginLink['status'], string> = { active: 'Active', u
 /** A user's page → Getting in: "Send invite" while unconfirmed, one-time login links (send, copy, list, revoke). */
 export function UserLoginLinksSection({ user, canUpdate, canInvite }: Props) {
   const captured = useMailCaptured();
-  const [links, setLinks] = useState<LoginLink[] | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const linksKey = [...USERS, user.id, 'login-links'];
+  const { data: links, error } = useServerData(linksKey, async () =>
+    (await call(client.GET('/api/v1/admin/users/{id}/login-links', { params: { path: { id: user.id } } }))).items,
+  );
+  const load = () => invalidate(linksKey);
   const [busy, setBusy] = useState<'send' | 'copy' | 'invite' | null>(null);
   const [copyUrl, setCopyUrl] = useState<string | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      setLinks((await call(client.GET('/api/v1/admin/users/{id}/login-links', { params: { path: { id: user.id } } }))).items);
-    } catch (err) {
-      setError(toApiError(err));
-    }
-  }, [user.id]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   async function issue(send: boolean) {
     setBusy(send ? 'send' : 'copy');

@@ -1,9 +1,8 @@
 import { Alert, Anchor, Text } from '@mantine/core';
 import { IconMailOff } from '@tabler/icons-react';
-import { useEffect, useState } from 'react';
-import { Link, useLocation } from 'react-router-dom';
-import { call, client } from '../api';
+import { Link } from 'react-router-dom';
 import { useSession } from '../session';
+import { useMailCaptured } from './mailWording';
 
 /**
  * Shown on every page to those who can fix it while no SMTP server is configured: nothing Foyer "sends" reaches
@@ -11,21 +10,9 @@ import { useSession } from '../session';
  */
 export function MailDeliveryBanner() {
   const { user } = useSession();
-  const { pathname } = useLocation();
-  const [captured, setCaptured] = useState(false);
   const canManage = user?.permissions.includes('settings.manage') ?? false;
-
-  // Checked again on every navigation, so saving SMTP settings makes the banner go away.
-  useEffect(() => {
-    if (!canManage) return;
-    let current = true;
-    call(client.GET('/api/v1/admin/mail/status'))
-      .then((status) => current && setCaptured(status.mailDelivery === 'captured'))
-      .catch(() => undefined);
-    return () => {
-      current = false;
-    };
-  }, [canManage, pathname]);
+  // Saving the email settings invalidates the status, so the banner goes away as soon as SMTP is set up.
+  const captured = useMailCaptured();
 
   if (!canManage || !captured) return null;
   return (

@@ -1,8 +1,9 @@
 import { Alert, Anchor, Box, Button, Center, Code, DataList, Drawer, Group, List, Loader, Stack, Tabs, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconExternalLink, IconRotateClockwise } from '@tabler/icons-react';
-import { useEffect, useState, type ReactNode } from 'react';
-import { call, client, toApiError, type ApiError } from '../api';
+import { useState, type ReactNode } from 'react';
+import { call, client, toApiError } from '../api';
+import { queryClient, useServerData } from '../api/queries';
 import { EMPTY, formatDateTime } from '../format';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { MailStatusBadge } from './MailStatusBadge';
@@ -12,28 +13,19 @@ type Props = { id: string | null; onClose: () => void; onChanged: () => void };
 
 /** One message as it was rendered, with its links clickable: in the dev mailbox that is how people get in. */
 export function MailDrawer({ id, onClose, onChanged }: Props) {
-  const [message, setMessage] = useState<OutboxMessageDetail | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const messageKey = ['outbox', 'message', id];
+  const { data: message, error } = useServerData<OutboxMessageDetail>(
+    messageKey,
+    () => call(client.GET('/api/v1/admin/mail/outbox/{id}', { params: { path: { id: id ?? '' } } })),
+    { enabled: id !== null },
+  );
   const [retrying, setRetrying] = useState(false);
-
-  useEffect(() => {
-    setMessage(null);
-    setError(null);
-    if (!id) return;
-    let current = true;
-    call(client.GET('/api/v1/admin/mail/outbox/{id}', { params: { path: { id } } }))
-      .then((detail) => current && setMessage(detail))
-      .catch((err: unknown) => current && setError(toApiError(err)));
-    return () => {
-      current = false;
-    };
-  }, [id]);
 
   async function retry() {
     if (!message) return;
     setRetrying(true);
     try {
-      setMessage(await call(client.POST('/api/v1/admin/mail/outbox/{id}/retry', { params: { path: { id: message.id } } })));
+      queryClient.setQueryData(messageKey, await call(client.POST('/api/v1/admin/mail/outbox/{id}/retry', { params: { path: { id: message.id } } })));
       notifications.show({ color: 'green', title: 'Queued again', message: `The message to ${message.to} will be sent shortly.` });
       onChanged();
     } catch (err) {

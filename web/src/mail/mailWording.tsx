@@ -4,7 +4,8 @@ import type { ReactNode } from 'react';
 import { call, client } from '../api';
 import { useSession } from '../session';
 
-const MAIL_STATUS = ['mail-status'] as const;
+/** Whether mail is delivered or captured; saving the email settings invalidates it. */
+export const MAIL_STATUS = ['mail-status'];
 
 /**
  * True while no SMTP server is configured: whatever Foyer "sends" then stays in the dev mailbox (the Mail page).

@@ -1,7 +1,9 @@
 import { Button, Group, Loader, Modal, Select, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { call, client, toApiError, type ApiError } from '../api';
+import { ROLES } from '../api/options';
+import { queryClient, useServerData } from '../api/queries';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import type { Role } from './types';
 
@@ -11,16 +13,13 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 
 /** Deleting a role nobody holds is one click; otherwise its holders must be given another role in the same step. */
 export function DeleteRoleDialog({ role, roles, onClose, onDeleted }: Props) {
-  const [detail, setDetail] = useState<Role | null>(null);
+  const roleKey = [...ROLES, role.id];
+  const loaded = useServerData<Role>(roleKey, () => call(client.GET('/api/v1/admin/roles/{id}', { params: { path: { id: role.id } } })));
+  const detail = loaded.data;
   const [reassignTo, setReassignTo] = useState<string | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const [deleteError, setError] = useState<ApiError | null>(null);
+  const error = deleteError ?? loaded.error;
   const [deleting, setDeleting] = useState(false);
-
-  useEffect(() => {
-    call(client.GET('/api/v1/admin/roles/{id}', { params: { path: { id: role.id } } }))
-      .then(setDetail)
-      .catch((err: unknown) => setError(toApiError(err)));
-  }, [role.id]);
 
   const users = detail?.userCount ?? 0;
   const groups = detail?.groupCount ?? 0;
@@ -38,7 +37,7 @@ export function DeleteRoleDialog({ role, roles, onClose, onDeleted }: Props) {
     } catch (err) {
       const apiError = toApiError(err);
       // Someone assigned the role while this dialog was open: show the new counts and ask for a replacement.
-      if (apiError.code === 'role_in_use') setDetail({ ...role, ...(apiError.details as Pick<Role, 'userCount' | 'groupCount'>) });
+      if (apiError.code === 'role_in_use') queryClient.setQueryData<Role>(roleKey, { ...role, ...(apiError.details as Pick<Role, 'userCount' | 'groupCount'>) });
       setError(apiError);
     } finally {
       setDeleting(false);

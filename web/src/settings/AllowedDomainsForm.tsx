@@ -2,12 +2,11 @@ import { Button, Group, Paper, Stack, TagsInput, Text, Title } from '@mantine/co
 import { notifications } from '@mantine/notifications';
 import { useState, type FormEvent } from 'react';
 import { toApiError } from '../api';
-import type { Settings } from './types';
 import { saveSettings, section } from './settingsApi';
 
-type Props = { domains: string[]; onSaved: (settings: Settings) => void };
+type Props = { domains: string[] };
 
-export function AllowedDomainsForm({ domains, onSaved }: Props) {
+export function AllowedDomainsForm({ domains }: Props) {
   const [value, setValue] = useState(domains);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
@@ -18,7 +17,6 @@ export function AllowedDomainsForm({ domains, onSaved }: Props) {
     setError(null);
     try {
       const saved = await saveSettings({ allowedDomains: value });
-      onSaved(saved);
       setValue(section(saved, 'allowedDomains'));
       notifications.show({ color: 'green', title: 'Saved', message: 'The allowed email domains were saved.' });
     } catch (err) {

@@ -1,7 +1,7 @@
 import { Alert, Button, Checkbox, Group, Paper, Radio, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle } from '@tabler/icons-react';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { toApiError, type ApiError, type Schemas } from '../api';
 import { METHOD_LABELS, type MfaKind } from '../two-factor/mfaApi';
 import { ErrorAlert } from '../ui/ErrorAlert';
@@ -9,7 +9,7 @@ import { PageHeader } from '../ui/PageHeader';
 import { PasswordSettingsCard } from './PasswordSettingsCard';
 import { RegistrationSettingsCard } from '../access-requests/RegistrationSettingsCard';
 import { JoiningSettingsCard } from '../invitations/JoiningSettingsCard';
-import { readSettings, saveSettings, section } from './settingsApi';
+import { saveSettings, useSettings } from './settingsApi';
 
 type MfaSettings = Schemas['MfaSettings'];
 
@@ -31,20 +31,13 @@ export function AuthenticationSettingsPage() {
 const ALL_METHODS: MfaKind[] = ['totp', 'email', 'sms'];
 
 function TwoFactorSettingsCard() {
-  const [saved, setSaved] = useState<MfaSettings | null>(null);
-  const [draft, setDraft] = useState<MfaSettings | null>(null);
-  const [loadError, setLoadError] = useState<ApiError | null>(null);
+  const { settings, error: loadError } = useSettings();
+  const saved = settings?.mfa ?? null;
+  // Null until something is changed, then what is typed, which a refetch of the settings leaves alone.
+  const [edited, setDraft] = useState<MfaSettings | null>(null);
+  const draft = edited ?? saved;
   const [error, setError] = useState<ApiError | null>(null);
   const [saving, setSaving] = useState(false);
-
-  useEffect(() => {
-    readSettings()
-      .then((reply) => {
-        setSaved(reply.mfa ?? null);
-        setDraft(reply.mfa ?? null);
-      })
-      .catch((err: unknown) => setLoadError(toApiError(err)));
-  }, []);
 
   async function save(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -52,11 +45,10 @@ function TwoFactorSettingsCard() {
     setSaving(true);
     setError(null);
     try {
-      const reply = await saveSettings({
+      await saveSettings({
         mfa: { ...draft, smsWebhookUrl: draft.smsWebhookUrl?.trim() || null },
       });
-      setSaved(section(reply, 'mfa'));
-      setDraft(section(reply, 'mfa'));
+      setDraft(null);
       notifications.show({ color: 'green', title: 'Saved', message: 'Two-factor settings are saved.' });
     } catch (err) {
       setError(toApiError(err));

@@ -1,14 +1,14 @@
 import { Alert, Center, Loader, Stack } from '@mantine/core';
 import { IconInfoCircle } from '@tabler/icons-react';
-import { useCallback, useEffect, useState } from 'react';
-import { toApiError, type ApiError } from '../api';
+import { useMemo } from 'react';
+import { toApiError } from '../api';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { PageHeader } from '../ui/PageHeader';
 import { AllowedDomainsForm } from './AllowedDomainsForm';
 import { SmtpForm } from './SmtpForm';
 import { TestEmailForm } from './TestEmailForm';
 import type { MailSettings, Settings } from './types';
-import { readSettings, section } from './settingsApi';
+import { section, useSettings } from './settingsApi';
 
 type EmailSettings = { mail: MailSettings; allowedDomains: string[] };
 
@@ -18,21 +18,15 @@ const emailSettings = (settings: Settings): EmailSettings => ({
 });
 
 export function EmailSettingsPage() {
-  const [settings, setEmailSettings] = useState<EmailSettings | null>(null);
-  const setSettings = (saved: Settings) => setEmailSettings(emailSettings(saved));
-  const [error, setError] = useState<ApiError | null>(null);
-
-  const load = useCallback(async () => {
+  const loaded = useSettings();
+  const { settings, error } = useMemo(() => {
+    if (loaded.error || !loaded.settings) return { settings: null, error: loaded.error };
     try {
-      setEmailSettings(emailSettings(await readSettings()));
+      return { settings: emailSettings(loaded.settings), error: null };
     } catch (err) {
-      setError(toApiError(err));
+      return { settings: null, error: toApiError(err) };
     }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  }, [loaded.settings, loaded.error]);
 
   const header = (
     <PageHeader title="Email" description="How Foyer sends email, and which email domains it deals with." />
@@ -67,9 +61,9 @@ export function EmailSettingsPage() {
             {environment.mailFrom && 'FOYER_MAIL_FROM is set: it is used instead of the From address below.'}
           </Alert>
         )}
-        <SmtpForm mail={settings.mail} onSaved={setSettings} />
+        <SmtpForm mail={settings.mail} />
         <TestEmailForm delivery={settings.mail.delivery} />
-        <AllowedDomainsForm domains={settings.allowedDomains} onSaved={setSettings} />
+        <AllowedDomainsForm domains={settings.allowedDomains} />
       </Stack>
     </>
   );

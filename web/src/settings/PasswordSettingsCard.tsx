@@ -1,32 +1,25 @@
 import { Paper, Stack, Switch, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { toApiError, type ApiError } from '../api';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
-import { readSettings, saveSettings, section } from './settingsApi';
-
-type PasswordSettings = { enabled: boolean };
+import { saveSettings, useSettings } from './settingsApi';
 
 /** Settings → Authentication → Passwords: turning them off makes a passkey-only instance. */
 export function PasswordSettingsCard() {
-  const [settings, setSettings] = useState<PasswordSettings | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const loaded = useSettings();
+  const settings = loaded.settings?.passwords ?? null;
+  const [saveError, setError] = useState<ApiError | null>(null);
+  const error = saveError ?? loaded.error;
   const [confirmingOff, setConfirmingOff] = useState(false);
   const [saving, setSaving] = useState(false);
-
-  useEffect(() => {
-    readSettings()
-      .then((reply) => setSettings(reply.passwords ?? null))
-      .catch((err: unknown) => setError(toApiError(err)));
-  }, []);
 
   async function save(enabled: boolean) {
     setSaving(true);
     setError(null);
     try {
-      const reply = await saveSettings({ passwords: { enabled } });
-      setSettings(section(reply, 'passwords'));
+      await saveSettings({ passwords: { enabled } });
       notifications.show({ color: 'green', title: 'Saved', message: enabled ? 'Passwords are turned on.' : 'Passwords are turned off: passkeys only.' });
     } finally {
       setSaving(false);

@@ -3,7 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { useState, type FormEvent } from 'react';
 import { toApiError } from '../api';
 import { ErrorAlert } from '../ui/ErrorAlert';
-import type { MailSettings, Settings, TlsMode } from './types';
+import type { MailSettings, TlsMode } from './types';
 import { saveSettings, section } from './settingsApi';
 
 const TLS_OPTIONS: { value: TlsMode; label: string }[] = [
@@ -26,9 +26,9 @@ const fieldsOf = (mail: MailSettings): Fields => ({
   instanceName: mail.instanceName,
 });
 
-type Props = { mail: MailSettings; onSaved: (settings: Settings) => void };
+type Props = { mail: MailSettings };
 
-export function SmtpForm({ mail, onSaved }: Props) {
+export function SmtpForm({ mail }: Props) {
   const [values, setValues] = useState<Fields>(() => fieldsOf(mail));
   const [errors, setErrors] = useState<Partial<Record<keyof Fields, string>>>({});
   const [failure, setFailure] = useState<string | null>(null);
@@ -44,7 +44,6 @@ export function SmtpForm({ mail, onSaved }: Props) {
     setFailure(null);
     try {
       const saved = await saveSettings({ mail: change });
-      onSaved(saved);
       setValues(fieldsOf(section(saved, 'mail')));
       setErrors({});
       notifications.show({ color: 'green', title: 'Saved', message: success });

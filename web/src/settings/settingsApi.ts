@@ -1,12 +1,35 @@
 import { ApiError, call, client, type Schemas } from '../api';
+import { invalidate, queryClient, useServerData } from '../api/queries';
 import type { paths } from '../api/schema';
+import { MAIL_STATUS } from '../mail/mailWording';
+import { SIGN_IN_OPTIONS } from '../sign-in/useSignInOptions';
 
 /** The sections this administrator may see: each is absent without its permission. */
 export type Settings = Schemas['Settings'];
 export type SettingsChange = paths['/api/v1/admin/settings']['patch']['requestBody']['content']['application/json'];
 
+/** One cache entry for every settings card: the Authentication page's four cards share a single request. */
+export const SETTINGS = ['settings'];
+
 export const readSettings = () => call(client.GET('/api/v1/admin/settings'));
-export const saveSettings = (change: SettingsChange) => call(client.PATCH('/api/v1/admin/settings', { body: change }));
+
+/**
+ * Saves a change. The reply is the settings as they now are, so it replaces the cached ones and every card on the
+ * screen shows it; the sign-in options (passwords, access requests, SSO hint) and the mail status (SMTP) follow
+ * from the settings.
+ */
+export async function saveSettings(change: SettingsChange): Promise<Settings> {
+  const saved = await call(client.PATCH('/api/v1/admin/settings', { body: change }));
+  queryClient.setQueryData(SETTINGS, saved);
+  void invalidate(SIGN_IN_OPTIONS, MAIL_STATUS);
+  return saved;
+}
+
+/** The settings this administrator may see, or null while they load. */
+export function useSettings(): { settings: Settings | null; error: ApiError | null } {
+  const { data, error } = useServerData(SETTINGS, readSettings);
+  return { settings: data, error };
+}
 
 /** One section of a settings reply; a section the server left out is one this person may not see. */
 export function section<K extends keyof Settings>(settings: Settings, key: K): NonNullable<Settings[K]> {

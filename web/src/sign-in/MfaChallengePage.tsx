@@ -1,34 +1,38 @@
 import { Anchor, Button, Center, Loader, Radio, Stack, Text, TextInput } from '@mantine/core';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Link, Navigate, useLocation, useNavigate } from 'react-router-dom';
-import { call, client, toApiError, type ApiError, type Me } from '../api';
+import { call, client, toApiError, type Me } from '../api';
+import { queryClient, useServerData } from '../api/queries';
 import { useSession } from '../session';
 import { continueSignIn } from '../two-factor/continueSignIn';
 import { EnrolTwoFactor } from '../two-factor/EnrolTwoFactor';
-import { METHOD_LABELS, type Confirmed, type MfaKind, type MfaStatus, type SignInMethod } from '../two-factor/mfaApi';
+import { METHOD_LABELS, type Confirmed, type MfaKind, type SignInMethod } from '../two-factor/mfaApi';
 import { RecoveryCodesList } from '../two-factor/RecoveryCodesList';
+import { useMfaStatus } from '../two-factor/useMfaStatus';
 import { AuthCard } from '../ui/AuthCard';
 import { ErrorAlert } from '../ui/ErrorAlert';
 
 type Pending = { methods: SignInMethod[]; enrolmentRequired: boolean };
+
+const PENDING_SIGN_IN = ['auth', 'mfa'];
+
+// The server names the methods as plain strings; they are the sign-in methods this console knows.
+const fetchPending = async (): Promise<Pending> => {
+  const reply = await call(client.GET('/api/v1/auth/mfa'));
+  return { ...reply, methods: reply.methods as SignInMethod[] };
+};
 
 /** /login/mfa: the second step of a sign-in, or setting up a first second factor when the instance requires one. */
 export function MfaChallengePage() {
   const { user } = useSession();
   const location = useLocation();
   const to = (location.state as { to?: string } | null)?.to ?? '/';
-  const [pending, setPending] = useState<Pending | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-
-  useEffect(() => {
-    call(client.GET('/api/v1/auth/mfa'))
-      // The server names the methods as plain strings; they are the sign-in methods this console knows.
-      .then((reply) => setPending({ ...reply, methods: reply.methods as SignInMethod[] }))
-      .catch((err: unknown) => setError(toApiError(err)));
-  }, []);
+  // Asked at each visit and kept no longer: the half-done sign-in changes only through this page's own steps, and the
+  // next sign-in may be someone else's.
+  const { data: pending, error } = useServerData(PENDING_SIGN_IN, fetchPending, { refetchOnWindowFocus: false, gcTime: 0 });
 
   if (user) return <Navigate to={to} replace />;
-  if (error) {
+  if (error && !pending) {
     return (
       <AuthCard title="Sign in again">
         <ErrorAlert title="This sign-in has expired">{error.status === 401 ? 'It was not completed within a few minutes, or it was already completed.' : error.message}</ErrorAlert>
@@ -48,7 +52,7 @@ export function MfaChallengePage() {
     );
   }
   if (pending.enrolmentRequired) return <EnrolAtSignIn to={to} />;
-  return <Challenge methods={pending.methods} to={to} onEnrolmentRequired={() => setPending({ methods: [], enrolmentRequired: true })} />;
+  return <Challenge methods={pending.methods} to={to} onEnrolmentRequired={() => queryClient.setQueryData<Pending>(PENDING_SIGN_IN, { methods: [], enrolmentRequired: true })} />;
 }
 
 const CODE_LABELS: Record<SignInMethod, string> = {
@@ -170,15 +174,9 @@ function Challenge({ methods, to, onEnrolmentRequired }: { methods: SignInMethod
 function EnrolAtSignIn({ to }: { to: string }) {
   const { setUser } = useSession();
   const navigate = useNavigate();
-  const [status, setStatus] = useState<MfaStatus | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { status, error: loadError } = useMfaStatus();
+  const error = loadError?.message ?? null;
   const [done, setDone] = useState<(Confirmed & { user: Me }) | null>(null);
-
-  useEffect(() => {
-    call(client.GET('/api/v1/me/mfa'))
-      .then(setStatus)
-      .catch((err: unknown) => setError(toApiError(err).message));
-  }, []);
 
   function finish() {
     if (!done) return;

@@ -1,8 +1,9 @@
 import { Alert, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { IconInfoCircle } from '@tabler/icons-react';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Navigate, useNavigate } from 'react-router-dom';
 import { call, client, toApiError } from '../api';
+import { useServerData } from '../api/queries';
 import { ForgotPasswordLink, PasswordsOnly } from '../forgot-password/PasswordSignInParts';
 import { RequestAccessLink } from '../request-access/RequestAccessLink';
 import { useSession } from '../session';
@@ -74,18 +75,8 @@ export function SignInPage() {
 }
 
 function SetupNotice() {
-  const [setupRequired, setSetupRequired] = useState(false);
-
-  useEffect(() => {
-    let current = true;
-    call(client.GET('/api/v1/setup'))
-      .then((reply) => current && setSetupRequired(reply.setupRequired))
-      // The notice is only a hint; the form works (or explains itself) without it.
-      .catch(() => undefined);
-    return () => {
-      current = false;
-    };
-  }, []);
+  // The notice is only a hint; the form works (or explains itself) without it.
+  const setupRequired = useServerData(['setup'], () => call(client.GET('/api/v1/setup'))).data?.setupRequired === true;
 
   if (!setupRequired) return null;
   return (

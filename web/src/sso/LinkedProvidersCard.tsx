@@ -1,14 +1,16 @@
 import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertCircle, IconCircleCheck, IconInfoCircle, IconKey } from '@tabler/icons-react';
-import { useCallback, useEffect, useState } from 'react';
-import { call, client, toApiError, type ApiError, type Schemas } from '../api';
+import { useState } from 'react';
+import { call, client, toApiError, type Schemas } from '../api';
+import { invalidate, useServerData } from '../api/queries';
 import { formatDate, formatDateTime } from '../format';
-import { isIdentityNotConfirmed, useConfirmIdentity } from '../account/security/ConfirmIdentity';
+import { isIdentityNotConfirmed, LINKED_SSO, REAUTH_METHODS, useConfirmIdentity } from '../account/security/ConfirmIdentity';
 import { SecurityCard } from '../account/security/SecurityCard';
 import { DataTable, type Column } from '../ui/DataTable';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
+import { useSignInOptions } from '../sign-in/useSignInOptions';
 import { ssoErrorMessage, takeSsoOutcome, type SsoProviderRef } from './messages';
 
 export type LinkedProvider = Schemas['LinkedSsoProvider'];
@@ -43,34 +45,17 @@ function linkColumns(unlink: (link: LinkedProvider) => void): Column<LinkedProvi
 
 /** My account → Security → Single sign-on: the providers this account is linked to, and linking another one. */
 export function LinkedProvidersCard() {
-  const [links, setLinks] = useState<LinkedProvider[] | null>(null);
-  const [available, setAvailable] = useState<SsoProviderRef[]>([]);
-  const [linkHint, setLinkHint] = useState(false);
-  const [loadError, setLoadError] = useState<ApiError | null>(null);
+  const mine = useServerData(LINKED_SSO, () => call(client.GET('/api/v1/me/sso')));
+  const links: LinkedProvider[] | null = mine.data?.items ?? null;
+  const loadError = mine.error;
+  const options = useSignInOptions();
+  const available: SsoProviderRef[] = options?.ssoProviders ?? [];
+  const linkHint = options?.ssoLinkHint === true;
   const [linkError, setLinkError] = useState<string | null>(null);
   const [starting, setStarting] = useState<string | null>(null);
   const [removing, setRemoving] = useState<LinkedProvider | null>(null);
   const [outcome] = useState(takeSsoOutcome);
   const { withConfirmation, prompt } = useConfirmIdentity();
-
-  const load = useCallback(async () => {
-    try {
-      const [mine, options] = await Promise.all([
-        call(client.GET('/api/v1/me/sso')),
-        call(client.GET('/api/v1/auth/sign-in-options')),
-      ]);
-      setLinks(mine.items);
-      setAvailable(options.ssoProviders ?? []);
-      setLinkHint(options.ssoLinkHint === true);
-      setLoadError(null);
-    } catch (err) {
-      setLoadError(toApiError(err));
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   async function link(provider: SsoProviderRef) {
     setLinkError(null);
@@ -93,7 +78,7 @@ export function LinkedProvidersCard() {
     }
     notifications.show({ color: 'green', message: `${link.name} is no longer linked to your account.` });
     setRemoving(null);
-    await load();
+    await invalidate(LINKED_SSO, REAUTH_METHODS);
   }
 
   const linkedIds = new Set((links ?? []).map((l) => l.providerId));

@@ -1,7 +1,7 @@
 import { Alert, Button, Divider, Stack, Text } from '@mantine/core';
 import { IconAlertCircle, IconCircleCheck, IconKey } from '@tabler/icons-react';
-import { useEffect, useState } from 'react';
-import { call, client } from '../api';
+import { useState } from 'react';
+import { useSignInOptions } from '../sign-in/useSignInOptions';
 import { AWAITING_APPROVAL, ssoErrorMessage, ssoStartUrl, takeSsoOutcome, type SsoProviderRef } from './messages';
 
 /**
@@ -9,18 +9,8 @@ import { AWAITING_APPROVAL, ssoErrorMessage, ssoStartUrl, takeSsoOutcome, type S
  * email the provider verified, and creates the account that waits for an administrator.
  */
 export function SsoJoinRequest() {
-  const [providers, setProviders] = useState<SsoProviderRef[]>([]);
+  const providers: SsoProviderRef[] = useSignInOptions()?.ssoProviders ?? [];
   const [outcome] = useState(takeSsoOutcome);
-
-  useEffect(() => {
-    let current = true;
-    call(client.GET('/api/v1/auth/sign-in-options'))
-      .then((options) => current && setProviders(options.ssoProviders ?? []))
-      .catch(() => undefined);
-    return () => {
-      current = false;
-    };
-  }, []);
 
   if (outcome.notice === 'awaiting_approval') {
     return (

@@ -1,49 +1,44 @@
 import { Badge, Button, Center, Group, Loader, Menu, Paper, Stack, Switch, Table, Text, ActionIcon, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconDots, IconPencil, IconPlugConnected, IconPlus, IconTrash } from '@tabler/icons-react';
-import { useCallback, useEffect, useState } from 'react';
-import { call, client, toApiError, type ApiError } from '../api';
+import { useState } from 'react';
+import { call, client, toApiError } from '../api';
+import { invalidate, useServerData } from '../api/queries';
+import { SIGN_IN_OPTIONS } from '../sign-in/useSignInOptions';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { PageHeader } from '../ui/PageHeader';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { ConnectionTestResult } from './ConnectionTestResult';
 import { SsoProviderDialog } from './SsoProviderDialog';
 import type { ConnectionTest, SsoProvider } from './types';
-import { readSettings, saveSettings } from '../settings/settingsApi';
+import { saveSettings, useSettings } from '../settings/settingsApi';
 import { DANGER_MENU_ITEM } from '../theme';
+
+const SSO_PROVIDERS = ['sso-providers'];
+
+const fetchProviders = async () =>
+  (await call(client.GET('/api/v1/admin/sso-providers', { params: { query: { limit: 500 } } }))).items;
+
+/** A provider added, changed or removed also changes the buttons on the sign-in page. */
+const reload = () => invalidate(SSO_PROVIDERS, SIGN_IN_OPTIONS);
 
 /** Settings → SSO providers: the OpenID Connect providers people may sign in with. */
 export function SsoProvidersPage() {
-  const [providers, setProviders] = useState<SsoProvider[] | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { data: providers, error: providersError } = useServerData(SSO_PROVIDERS, fetchProviders);
+  const { settings, error: settingsError } = useSettings();
+  const error = providersError ?? settingsError;
   const [editing, setEditing] = useState<SsoProvider | 'new' | null>(null);
   const [removing, setRemoving] = useState<SsoProvider | null>(null);
   const [tests, setTests] = useState<Record<string, ConnectionTest | 'running'>>({});
-  const [linkHint, setLinkHint] = useState<boolean | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      const [list, settings] = await Promise.all([
-        call(client.GET('/api/v1/admin/sso-providers', { params: { query: { limit: 500 } } })),
-        readSettings(),
-      ]);
-      setProviders(list.items);
-      setLinkHint(settings.sso?.linkHint ?? false);
-      setError(null);
-    } catch (err) {
-      setError(toApiError(err));
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  // The switch shows the value being saved until the server has answered.
+  const [savingHint, setSavingHint] = useState<boolean | null>(null);
+  const linkHint = savingHint ?? (settings ? (settings.sso?.linkHint ?? false) : null);
 
   async function setEnabled(provider: SsoProvider, enabled: boolean) {
     try {
       await call(client.PATCH('/api/v1/admin/sso-providers/{id}', { params: { path: { id: provider.id } }, body: { enabled } }));
       notifications.show({ color: 'green', message: `${provider.name} is ${enabled ? 'enabled' : 'disabled'}.` });
-      await load();
+      await reload();
     } catch (err) {
       notifications.show({ color: 'red', title: 'Not changed', message: toApiError(err).message });
     }
@@ -60,12 +55,13 @@ export function SsoProvidersPage() {
   }
 
   async function saveLinkHint(value: boolean) {
-    setLinkHint(value);
+    setSavingHint(value);
     try {
       await saveSettings({ sso: { linkHint: value } });
     } catch (err) {
-      setLinkHint(!value);
       notifications.show({ color: 'red', title: 'Not saved', message: toApiError(err).message });
+    } finally {
+      setSavingHint(null);
     }
   }
 
@@ -196,7 +192,7 @@ export function SsoProvidersPage() {
           onSaved={(saved) => {
             notifications.show({ color: 'green', message: `${saved.name} was saved.` });
             setEditing(null);
-            void load();
+            void reload();
           }}
         />
       )}
@@ -210,7 +206,7 @@ export function SsoProvidersPage() {
             await call(client.DELETE('/api/v1/admin/sso-providers/{id}', { params: { path: { id: removing.id } } }));
             notifications.show({ color: 'green', message: `${removing.name} was removed.` });
             setRemoving(null);
-            await load();
+            await reload();
           }}
           onClose={() => setRemoving(null)}
         >

@@ -1,7 +1,7 @@
 import { Alert, Button, Divider, Stack } from '@mantine/core';
 import { IconAlertCircle, IconHourglass, IconKey } from '@tabler/icons-react';
-import { useEffect, useState } from 'react';
-import { call, client } from '../api';
+import { useState } from 'react';
+import { useSignInOptions } from '../sign-in/useSignInOptions';
 import { pendingAppReturn } from '../apps/appReturn';
 import { AWAITING_APPROVAL, ssoErrorMessage, ssoStartUrl, takeSsoOutcome, type SsoProviderRef } from './messages';
 
@@ -28,23 +28,10 @@ export function SsoSignInNotices() {
  * Foyer's callback.
  */
 export function SsoSignIn() {
-  const [providers, setProviders] = useState<SsoProviderRef[]>([]);
-  const [passwordsFollow, setPasswordsFollow] = useState(true);
-
-  useEffect(() => {
-    let current = true;
-    call(client.GET('/api/v1/auth/sign-in-options'))
-      .then((options) => {
-        if (!current) return;
-        setProviders(options.ssoProviders ?? []);
-        setPasswordsFollow(options.passwordsEnabled !== false);
-      })
-      // Only buttons: without the options the page simply offers the other ways in.
-      .catch(() => undefined);
-    return () => {
-      current = false;
-    };
-  }, []);
+  // Only buttons: without the options the page simply offers the other ways in.
+  const options = useSignInOptions();
+  const providers: SsoProviderRef[] = options?.ssoProviders ?? [];
+  const passwordsFollow = options?.passwordsEnabled !== false;
 
   if (providers.length === 0) return null;
   return (

@@ -1,31 +1,20 @@
 import { Badge, Button, Group, Paper, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useCallback, useEffect, useState } from 'react';
-import { call, client, toApiError, type ApiError } from '../api';
+import { useState } from 'react';
+import { call, client } from '../api';
+import { invalidate } from '../api/queries';
 import { formatDate, formatDateTime } from '../format';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import type { LinkedProvider } from './LinkedProvidersCard';
+import { useUserSso, userSsoKey } from './useUserSso';
 
 type Props = { userId: string; userName: string; canRemove: boolean };
 
 /** A user's page → Single sign-on: which providers they are linked to and whether those work, nothing more. */
 export function UserSsoSection({ userId, userName, canRemove }: Props) {
-  const [data, setData] = useState<{ method: 'local' | 'sso'; items: LinkedProvider[] } | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { data, error } = useUserSso(userId);
   const [removing, setRemoving] = useState<LinkedProvider | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      setData(await call(client.GET('/api/v1/admin/users/{id}/sso', { params: { path: { id: userId } } })));
-    } catch (err) {
-      setError(toApiError(err));
-    }
-  }, [userId]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   if (data && data.method === 'local' && data.items.length === 0) return null;
 
@@ -83,7 +72,7 @@ export function UserSsoSection({ userId, userName, canRemove }: Props) {
             await call(client.DELETE('/api/v1/admin/users/{id}/sso/{providerId}', { params: { path: { id: userId, providerId: removing.providerId } } }));
             notifications.show({ color: 'green', message: `${removing.name} is no longer linked to ${userName}.` });
             setRemoving(null);
-            await load();
+            await invalidate(userSsoKey(userId));
           }}
           onClose={() => setRemoving(null)}
         >

@@ -1,7 +1,10 @@
 import { SegmentedControl, Stack, Text } from '@mantine/core';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { call, client } from '../api';
+import { invalidate } from '../api/queries';
+import { useSignInOptions } from '../sign-in/useSignInOptions';
 import type { AdminUserDetail } from '../users/types';
+import { useUserSso, userSsoKey } from './useUserSso';
 
 type Method = 'local' | 'sso';
 
@@ -13,35 +16,18 @@ export function useAuthMethodChoice(userId: string | undefined): {
   field: ReactNode;
   save: (saved: AdminUserDetail) => Promise<AdminUserDetail>;
 } {
-  const [current, setCurrent] = useState<Method | null>(null);
-  const [chosen, setChosen] = useState<Method | null>(null);
-  const [ssoOn, setSsoOn] = useState(false);
-
-  useEffect(() => {
-    if (!userId) return;
-    let live = true;
-    Promise.all([
-      call(client.GET('/api/v1/auth/sign-in-options')),
-      call(client.GET('/api/v1/admin/users/{id}/sso', { params: { path: { id: userId } } })),
-    ])
-      .then(([options, sso]) => {
-        if (!live) return;
-        setSsoOn((options.ssoProviders ?? []).length > 0);
-        setCurrent(sso.method);
-        setChosen(sso.method);
-      })
-      // Without SSO details the dialog simply does not offer the choice.
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, [userId]);
+  // Without SSO details the dialog simply does not offer the choice.
+  const ssoOn = (useSignInOptions()?.ssoProviders ?? []).length > 0;
+  const current = useUserSso(userId).data?.method ?? null;
+  const [picked, setChosen] = useState<Method | null>(null);
+  const chosen = picked ?? current;
 
   /** Applies the choice after the dialog's own save, and answers the user as they are afterwards. */
   const save = async (saved: AdminUserDetail) => {
     if (!userId || !chosen || chosen === current) return saved;
     const reply = await call(client.PATCH('/api/v1/admin/users/{id}/auth-method', { params: { path: { id: userId } }, body: { method: chosen } }));
-    setCurrent(chosen);
+    await invalidate(userSsoKey(userId));
+    setChosen(null);
     return reply.user;
   };
 

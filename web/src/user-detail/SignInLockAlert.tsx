@@ -1,9 +1,11 @@
 import { Alert, Button, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconLock } from '@tabler/icons-react';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { call, client, toApiError } from '../api';
+import { invalidate, useServerData } from '../api/queries';
 import { formatDateTime } from '../format';
+import { USERS } from '../users/usersApi';
 
 type Lock = { method: string; lockedAt: string | null };
 
@@ -12,22 +14,13 @@ const labelOf = (method: string) => METHOD_LABELS[method] ?? `Sign-in with ${met
 
 /** Shown on a user's page only while a sign-in method is locked after 100 failed attempts; "Unlock sign-in" lifts it. */
 export function SignInLockAlert({ userId, canUnlock }: { userId: string; canUnlock: boolean }) {
-  const [locks, setLocks] = useState<Lock[]>([]);
+  const locksKey = [...USERS, userId, 'sign-in-locks'];
+  // The lock notice is an extra: without an answer the rest of the page works, and the notice stays away.
+  const locks: Lock[] = useServerData(locksKey, async () =>
+    (await call(client.GET('/api/v1/admin/users/{id}/sign-in-locks', { params: { path: { id: userId } } }))).items,
+  ).data ?? [];
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-
-  const load = useCallback(async () => {
-    try {
-      setLocks((await call(client.GET('/api/v1/admin/users/{id}/sign-in-locks', { params: { path: { id: userId } } }))).items);
-    } catch {
-      // The lock notice is an extra: the rest of the page works without it.
-      setLocks([]);
-    }
-  }, [userId]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   async function unlock() {
     setBusy(true);
@@ -35,7 +28,7 @@ export function SignInLockAlert({ userId, canUnlock }: { userId: string; canUnlo
     try {
       await call(client.POST('/api/v1/admin/users/{id}/unlock-sign-in', { params: { path: { id: userId } } }));
       notifications.show({ color: 'green', message: 'Sign-in is unlocked.' });
-      setLocks([]);
+      await invalidate(locksKey);
     } catch (err) {
       setError(toApiError(err).message);
     } finally {

@@ -1,9 +1,10 @@
 import { Anchor, Badge, Button, Center, DataList, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconArrowLeft, IconLogout, IconPencil } from '@tabler/icons-react';
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { call, client, toApiError, type ApiError } from '../api';
+import { invalidate, useServerData } from '../api/queries';
 import { EMPTY, formatDate, formatDateTime } from '../format';
 import { useSession } from '../session';
 import { UserSsoSection } from '../sso/UserSsoSection';
@@ -19,6 +20,7 @@ import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { PROFILE_LABELS } from '../users/labels';
 import { UserActionsMenu } from '../users/UserActionsMenu';
 import { UserFormDialog } from '../users/UserFormDialog';
+import { USERS } from '../users/usersApi';
 import { AuditSentence } from '../audit/AuditSentence';
 import { fromUserAuditEvent } from '../audit/sentence';
 import { SignInLockAlert } from './SignInLockAlert';
@@ -30,22 +32,10 @@ export function UserDetailPage() {
   const navigate = useNavigate();
   const { user: me } = useSession();
   const canUpdate = me?.permissions.includes('users.update') ?? false;
-  const [detail, setDetail] = useState<UserDetail | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { data: detail, error } = useServerData([...USERS, id], () =>
+    call(client.GET('/api/v1/admin/users/{id}', { params: { path: { id } } })),
+  );
   const [editing, setEditing] = useState(false);
-
-  const load = useCallback(async () => {
-    try {
-      setDetail(await call(client.GET('/api/v1/admin/users/{id}', { params: { path: { id } } })));
-      setError(null);
-    } catch (err) {
-      setError(toApiError(err));
-    }
-  }, [id]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   if (error && !detail) {
     return (
@@ -65,8 +55,9 @@ export function UserDetailPage() {
   }
 
   const { user } = detail;
-  // The detail shows more than the changed user (sessions, the trail), so it is read again.
-  const changed = () => void load();
+  // The detail shows more than the changed user (sessions, the trail), so it is read again, with its sections and
+  // the directory's lists.
+  const changed = () => void invalidate(USERS);
 
   return (
     <>
@@ -95,7 +86,7 @@ export function UserDetailPage() {
         <UserAppsSection key={`apps-${user.updatedAt}`} userId={user.id} userName={user.name} />
         <UserSsoSection key={user.updatedAt} userId={user.id} userName={user.name} canRemove={canUpdate} />
         <UserLoginLinksSection key={user.updatedAt} user={user} canUpdate={canUpdate} canInvite={me?.permissions.includes('invitations.manage') ?? false} />
-        <Sessions userId={user.id} userName={user.name} sessions={detail.sessions} canEnd={canUpdate} onChanged={() => void load()} />
+        <Sessions userId={user.id} userName={user.name} sessions={detail.sessions} canEnd={canUpdate} onChanged={changed} />
         {detail.auditTrail && <AuditTrail key={user.updatedAt} userId={user.id} first={detail.auditTrail} />}
       </Stack>
       {editing && (

@@ -1,8 +1,9 @@
 import { Alert, Anchor, Badge, Button, Group, Loader, Paper, Stack, Stepper, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { toApiError, type ApiError } from '../api';
+import { invalidate, useServerData } from '../api/queries';
 import { useSession } from '../session';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { PageHeader } from '../ui/PageHeader';
@@ -28,14 +29,14 @@ const STEP_OF: Record<InvitationState, number> = {
 export function HostInvitationPage() {
   const { id = '' } = useParams();
   const { user } = useSession();
-  const [initial, setInitial] = useState<HostInvitation | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const invitationKey = ['verified-invitations', id];
+  // Not asked again on focus: the server's live updates keep the page current, and a late reply could step back.
+  const loaded = useServerData<HostInvitation>(invitationKey, () => fetchInvitation(id), { refetchOnWindowFocus: false });
+  const initial = loaded.data;
+  const [actionError, setError] = useState<ApiError | null>(null);
+  const error = actionError ?? loaded.error;
   const [busy, setBusy] = useState(false);
   const [invitation, setInvitation] = useLiveInvitation<HostInvitation>(initial ? hostEventsUrl(id) : null, initial);
-
-  useEffect(() => {
-    fetchInvitation(id).then(setInitial, (err: unknown) => setError(toApiError(err)));
-  }, [id]);
 
   async function act(action: () => Promise<HostInvitation | void>) {
     setError(null);
@@ -47,7 +48,7 @@ export function HostInvitationPage() {
       const failure = toApiError(err);
       setError(failure);
       // The server has moved on (aborted, timed out, another host): show where it is now.
-      fetchInvitation(id).then(setInvitation, () => undefined);
+      void invalidate(invitationKey);
     } finally {
       setBusy(false);
     }

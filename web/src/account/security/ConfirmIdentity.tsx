@@ -18,8 +18,9 @@ export const isIdentityNotConfirmed = (err: unknown) => err instanceof IdentityN
 
 type Props = { onConfirmed: () => void; onCancel: () => void };
 
-const REAUTH_METHODS = ['me', 'reauthenticate'] as const;
-const LINKED_SSO = ['me', 'sso'] as const;
+export const REAUTH_METHODS = ['me', 'reauthenticate'];
+/** This person's provider links: the prompt offers the enabled ones, the Single sign-on card lists them all. */
+export const LINKED_SSO = ['me', 'sso'];
 
 /**
  * "Confirm it's you", for changes that need a sign-in within the last 10 minutes. It offers exactly the ways this

@@ -1,15 +1,16 @@
 import { Alert, Badge, Button, Group, Modal, Stack, Text, TextInput, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconFingerprint, IconPlus } from '@tabler/icons-react';
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { call, client, toApiError, type ApiError, type Schemas } from '../../api';
+import { invalidate, useServerData } from '../../api/queries';
 import { EMPTY, formatDate, formatDateTime } from '../../format';
 import { registerPasskey } from '../../passkeys/registerPasskey';
 import { browserSupportsWebAuthn, isPasskeyPromptDismissed, passkeyErrorMessage } from '../../passkeys/webauthn';
 import { DataTable, type Column } from '../../ui/DataTable';
 import { ErrorAlert } from '../../ui/ErrorAlert';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
-import { isIdentityNotConfirmed, useConfirmIdentity } from './ConfirmIdentity';
+import { isIdentityNotConfirmed, REAUTH_METHODS, useConfirmIdentity } from './ConfirmIdentity';
 import { SecurityCard } from './SecurityCard';
 
 export type Passkey = Schemas['Passkey'];
@@ -58,26 +59,17 @@ function passkeyColumns({ rename, remove }: { rename: (p: Passkey) => void; remo
   ];
 }
 
+const MY_PASSKEYS = ['me', 'passkeys'];
+
+// Adding or removing a passkey also changes the ways this person can confirm it's them.
+const load = () => invalidate(MY_PASSKEYS, REAUTH_METHODS);
+
 export function PasskeysCard() {
-  const [passkeys, setPasskeys] = useState<Passkey[] | null>(null);
-  const [loadError, setLoadError] = useState<ApiError | null>(null);
+  const { data: passkeys, error: loadError } = useServerData(MY_PASSKEYS, async () => (await call(client.GET('/api/v1/me/passkeys'))).items);
   const [adding, setAdding] = useState(false);
   const [renaming, setRenaming] = useState<Passkey | null>(null);
   const [removing, setRemoving] = useState<Passkey | null>(null);
   const { withConfirmation, prompt } = useConfirmIdentity();
-
-  const load = useCallback(async () => {
-    try {
-      setPasskeys((await call(client.GET('/api/v1/me/passkeys'))).items);
-      setLoadError(null);
-    } catch (err) {
-      setLoadError(toApiError(err));
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   async function remove(passkey: Passkey) {
     try {

@@ -1,37 +1,27 @@
 import { Alert, Button, Group, PasswordInput, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconKey } from '@tabler/icons-react';
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { call, client, toApiError, type ApiError } from '../../api';
+import { invalidate, useServerData } from '../../api/queries';
 import { ErrorAlert } from '../../ui/ErrorAlert';
 import { MIN_PASSWORD_LENGTH, passwordProblem } from '../../ui/passwords';
 import { useFormFields } from '../../ui/useFormFields';
-import { isIdentityNotConfirmed, useConfirmIdentity } from './ConfirmIdentity';
+import { isIdentityNotConfirmed, REAUTH_METHODS, useConfirmIdentity } from './ConfirmIdentity';
 import { SecurityCard } from './SecurityCard';
 
-type Status = { hasPassword: boolean; passwordsEnabled: boolean };
+const MY_PASSWORD = ['me', 'password'];
 type Values = { currentPassword: string; newPassword: string; confirm: string };
 
 const plural = (n: number) => `${n} other ${n === 1 ? 'session' : 'sessions'}`;
 
 /** My account → Security → Password: change it (or set a first one), then offer to sign out everywhere else. */
 export function PasswordCard() {
-  const [status, setStatus] = useState<Status | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { data: status, error: loadError } = useServerData(MY_PASSWORD, () => call(client.GET('/api/v1/me/password')));
+  const [actionError, setError] = useState<ApiError | null>(null);
+  const error = actionError ?? loadError;
   const [editing, setEditing] = useState(false);
   const [otherSessions, setOtherSessions] = useState(0);
-
-  const load = useCallback(async () => {
-    try {
-      setStatus(await call(client.GET('/api/v1/me/password')));
-    } catch (err) {
-      setError(toApiError(err));
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   async function endOtherSessions() {
     try {
@@ -79,7 +69,7 @@ export function PasswordCard() {
             setEditing(false);
             setOtherSessions(others);
             notifications.show({ color: 'green', message: 'Your password is changed.' });
-            void load();
+            void invalidate(MY_PASSWORD, REAUTH_METHODS);
           }}
         />
       )}
