@@ -133,19 +133,22 @@ export function AppPage() {
   return (
     <>
       {back}
-      <Row justify="space-between" align="flex-start">
-        <PageHeader title={app.name} description="An app that signs people in with their Foyer account." />
-        <Row gap="xs">
-          <Badge variant="light" size="lg" tt="none">
-            {app.type === 'public' ? 'Public (PKCE)' : 'Confidential'}
-          </Badge>
-          {canManage && (
-            <Button variant="light" color="red" onClick={() => setDeleting(true)}>
-              Delete app
-            </Button>
-          )}
-        </Row>
-      </Row>
+      <PageHeader
+        title={app.name}
+        description="An app that signs people in with their Foyer account."
+        actions={
+          <>
+            <Badge variant="light" size="lg" tt="none">
+              {app.type === 'public' ? 'Public (PKCE)' : 'Confidential'}
+            </Badge>
+            {canManage && (
+              <Button variant="light" color="red" onClick={() => setDeleting(true)}>
+                Delete app
+              </Button>
+            )}
+          </>
+        }
+      />
       <Stack gap="lg">
         <Connection app={app} canManage={canManage} newSecret={newSecret} />
         <TryItPanel appId={app.id} appName={app.name} />

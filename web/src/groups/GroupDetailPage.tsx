@@ -120,19 +120,22 @@ export function GroupDetailPage() {
   return (
     <>
       {back}
-      <Row justify="space-between" align="flex-start">
-        <PageHeader title={group.name} description={group.description || undefined} />
-        {canManage && (
-          <Row gap="xs">
-            <Button variant="default" onClick={() => setEditing(true)}>
-              Edit group
-            </Button>
-            <Button variant="light" color="red" onClick={() => setConfirmingDelete(true)}>
-              Delete group
-            </Button>
-          </Row>
-        )}
-      </Row>
+      <PageHeader
+        title={group.name}
+        description={group.description || undefined}
+        actions={
+          canManage && (
+            <>
+              <Button variant="default" onClick={() => setEditing(true)}>
+                Edit group
+              </Button>
+              <Button variant="light" color="red" onClick={() => setConfirmingDelete(true)}>
+                Delete group
+              </Button>
+            </>
+          )
+        }
+      />
       <Stack gap="lg">
         <Paper withBorder radius="md" p="lg">
           <Title order={2} fz="h4" mb="xs">

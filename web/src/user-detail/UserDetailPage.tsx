@@ -71,23 +71,26 @@ export function UserDetailPage() {
   return (
     <>
       <BackLink />
-      <Group justify="space-between" align="flex-start" wrap="nowrap">
-        <PageHeader title={user.name} description={user.email} />
-        <Group gap="xs">
-          {canUpdate && user.status !== 'revoked' && (
-            <Button variant="default" leftSection={<IconPencil size={16} />} onClick={() => setEditing(true)}>
-              Edit
-            </Button>
-          )}
-          <UserActionsMenu
-            user={user}
-            showDetailsLink={false}
-            onEdit={() => setEditing(true)}
-            onChanged={changed}
-            onDeleted={() => navigate('/admin/users', { replace: true })}
-          />
-        </Group>
-      </Group>
+      <PageHeader
+        title={user.name}
+        description={user.email}
+        actions={
+          <>
+            {canUpdate && user.status !== 'revoked' && (
+              <Button variant="default" leftSection={<IconPencil size={16} />} onClick={() => setEditing(true)}>
+                Edit
+              </Button>
+            )}
+            <UserActionsMenu
+              user={user}
+              showDetailsLink={false}
+              onEdit={() => setEditing(true)}
+              onChanged={changed}
+              onDeleted={() => navigate('/admin/users', { replace: true })}
+            />
+          </>
+        }
+      />
       <Stack gap="lg">
         <SignInLockAlert userId={user.id} canUnlock={canUpdate} />
         <Profile user={user} />
