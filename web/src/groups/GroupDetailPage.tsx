@@ -1,9 +1,8 @@
-import { Anchor, Button, Center, Group as Row, Loader, Paper, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
+import { Button, Center, Group as Row, Loader, Paper, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconArrowLeft } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { useNavigate, useParams } from 'react-router-dom';
 import { call, client, toApiError } from '../api';
 import { GROUPS } from '../api/options';
 import { queryClient } from '../api/queries';
@@ -22,6 +21,7 @@ import { GroupDialog } from './GroupDialog';
 import type { GroupMember } from './types';
 
 const PAGE_SIZE = 100;
+const BACK = { to: '/admin/groups', label: 'All groups' };
 
 const failed = (title: string, err: unknown) =>
   notifications.show({ color: 'red', title, message: toApiError(err).message, autoClose: 8000 });
@@ -94,17 +94,10 @@ export function GroupDetailPage() {
     navigate('/admin/groups');
   }
 
-  const back = (
-    <Anchor component={Link} to="/admin/groups" size="sm" mb="sm" display="inline-flex" style={{ alignItems: 'center', gap: 4 }}>
-      <IconArrowLeft size={14} /> All groups
-    </Anchor>
-  );
-
   if (error && !group) {
     return (
       <>
-        {back}
-        <PageHeader title="Group" />
+        <PageHeader title="Group" back={BACK} />
         <ErrorAlert title="Could not load the group">{error.message}</ErrorAlert>
       </>
     );
@@ -119,8 +112,8 @@ export function GroupDetailPage() {
 
   return (
     <>
-      {back}
       <PageHeader
+        back={BACK}
         title={group.name}
         description={group.description || undefined}
         actions={

@@ -1,8 +1,8 @@
-import { Anchor, Badge, Button, Center, DataList, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Center, DataList, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconArrowLeft, IconLogout, IconPencil } from '@tabler/icons-react';
+import { IconLogout, IconPencil } from '@tabler/icons-react';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { useNavigate, useParams } from 'react-router-dom';
 import { call, client, toApiError, type ApiError } from '../api';
 import { EMPTY, formatDate, formatDateTime } from '../format';
 import { useSession } from '../session';
@@ -50,8 +50,7 @@ export function UserDetailPage() {
   if (error && !detail) {
     return (
       <>
-        <BackLink />
-        <PageHeader title="User" />
+        <PageHeader title="User" back={BACK} />
         <ErrorAlert title={error.status === 404 ? 'This user does not exist' : 'Could not load this user'}>{error.message}</ErrorAlert>
       </>
     );
@@ -70,8 +69,8 @@ export function UserDetailPage() {
 
   return (
     <>
-      <BackLink />
       <PageHeader
+        back={BACK}
         title={user.name}
         description={user.email}
         actions={
@@ -115,13 +114,7 @@ export function UserDetailPage() {
   );
 }
 
-function BackLink() {
-  return (
-    <Anchor component={Link} to="/admin/users" size="sm" mb="sm" style={{ display: 'inline-flex', alignItems: 'center', gap: 4 }}>
-      <IconArrowLeft size={14} /> Users
-    </Anchor>
-  );
-}
+const BACK = { to: '/admin/users', label: 'Users' };
 
 function Section({ title, action, children }: { title: string; action?: ReactNode; children: ReactNode }) {
   return (
