@@ -92,23 +92,37 @@ async function seed(context: BrowserContext, foyer: Foyer): Promise<{ shots: Sho
     name: 'Wiki',
     type: 'confidential',
     redirectUris: ['http://127.0.0.1:9/callback'],
+    launchUrl: 'https://wiki.example.com/',
     access: { everyone: true, groupIds: [] },
   })) as { app: { id: string; clientId: string } };
   await post('/api/v1/admin/apps', {
     name: 'Grafana',
     type: 'public',
     redirectUris: ['http://127.0.0.1:9/grafana'],
+    launchUrl: 'https://grafana.example.com/',
     access: { everyone: false, groupIds: [engineering] },
   });
 
   const link = (await post('/api/v1/admin/signup-links', { expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(), maxUses: 10 })) as { url: string };
   const verified = idOf(await post('/api/v1/admin/verified-invitations', { name: 'Vera Verified', email: 'vera@example.com' }), 'invitation');
   await post('/api/v1/admin/api-tokens', { name: 'ci', expiresAt: new Date(Date.now() + 90 * 86_400_000).toISOString() });
+  // Access requests are closed on a fresh instance; opening them also shows the form and the sign-in page's link.
+  const patched = await context.request.patch('/api/v1/admin/settings', {
+    data: { registration: { accessRequestsEnabled: true } },
+    headers: { origin: foyer.url },
+  });
+  if (!patched.ok()) throw new Error(`PATCH /api/v1/admin/settings answered ${patched.status()}: ${await patched.text()}`);
   for (const request of [
     { email: 'ravi@example.com', name: 'Ravi Request', message: 'I run the front desk.' },
     { email: 'sam@example.com', name: 'Sam Seeker', message: 'New in accounting from Monday.' },
   ]) {
-    await post('/api/v1/access-requests', request);
+    // Asked by a visitor, not the signed-in administrator, so the audit log says who asked.
+    const res = await fetch(new URL('/api/v1/access-requests', foyer.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: foyer.url },
+      body: JSON.stringify(request),
+    });
+    if (!res.ok) throw new Error(`POST /api/v1/access-requests answered ${res.status}: ${await res.text()}`);
   }
 
   const join = new URL(link.url);
