@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Stack, Text, Tooltip, VisuallyHidden } from '@mantine/core';
+import { Badge, Button, Stack, Text, Tooltip, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -92,15 +92,15 @@ export function ApiTokensPage() {
 
   return (
     <>
-      <Group justify="space-between" align="flex-start" mb="md">
-        <PageHeader
-          title="API tokens"
-          description="Automation calls the Foyer API with a token. Each token acts as the person who created it, with their permissions, never more."
-        />
-        <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
-          Create token
-        </Button>
-      </Group>
+      <PageHeader
+        title="API tokens"
+        description="Automation calls the Foyer API with a token. Each token acts as the person who created it, with their permissions, never more."
+        actions={
+          <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
+            Create token
+          </Button>
+        }
+      />
       <PagedTable
         list={list}
         columns={columns(setRevoking)}

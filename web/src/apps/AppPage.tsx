@@ -1,9 +1,8 @@
-import { Alert, Anchor, Badge, Button, Center, Group as Row, Loader, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Center, Group as Row, Loader, Paper, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconArrowLeft } from '@tabler/icons-react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
-import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
+import { useLocation, useNavigate, useParams } from 'react-router-dom';
 import { call, client, toApiError, type Schemas } from '../api';
 import { queryClient } from '../api/queries';
 import { useSession } from '../session';
@@ -17,11 +16,7 @@ import { TryItPanel } from './TryItPanel';
 
 type App = Schemas['App'];
 
-const back = (
-  <Anchor component={Link} to="/admin/apps" size="sm" mb="sm" display="inline-flex" style={{ alignItems: 'center', gap: 4 }}>
-    <IconArrowLeft size={14} /> All apps
-  </Anchor>
-);
+const BACK = { to: '/admin/apps', label: 'All apps' };
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -108,8 +103,7 @@ export function AppPage() {
     const error = toApiError(query.error);
     return (
       <>
-        {back}
-        <PageHeader title="App" />
+        <PageHeader title="App" back={BACK} />
         <ErrorAlert title={error.status === 404 ? 'This app does not exist' : 'Could not load the app'}>{error.message}</ErrorAlert>
       </>
     );
@@ -132,20 +126,23 @@ export function AppPage() {
 
   return (
     <>
-      {back}
-      <Row justify="space-between" align="flex-start">
-        <PageHeader title={app.name} description="An app that signs people in with their Foyer account." />
-        <Row gap="xs">
-          <Badge variant="light" size="lg" tt="none">
-            {app.type === 'public' ? 'Public (PKCE)' : 'Confidential'}
-          </Badge>
-          {canManage && (
-            <Button variant="light" color="red" onClick={() => setDeleting(true)}>
-              Delete app
-            </Button>
-          )}
-        </Row>
-      </Row>
+      <PageHeader
+        back={BACK}
+        title={app.name}
+        description="An app that signs people in with their Foyer account."
+        actions={
+          <>
+            <Badge variant="light" size="lg" tt="none">
+              {app.type === 'public' ? 'Public (PKCE)' : 'Confidential'}
+            </Badge>
+            {canManage && (
+              <Button variant="light" color="red" onClick={() => setDeleting(true)}>
+                Delete app
+              </Button>
+            )}
+          </>
+        }
+      />
       <Stack gap="lg">
         <Connection app={app} canManage={canManage} newSecret={newSecret} />
         <TryItPanel appId={app.id} appName={app.name} />

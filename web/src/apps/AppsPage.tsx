@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Group as Row, Stack, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Stack, Text } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
@@ -77,15 +77,15 @@ export function AppsPage() {
       <PageHeader
         title="Apps"
         description="Applications that sign people in with their Foyer account (OpenID Connect). An app opens only for the people it allows."
-      />
-      <Stack>
-        {canManage && (
-          <Row justify="flex-end">
+        actions={
+          canManage && (
             <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
               New app
             </Button>
-          </Row>
-        )}
+          )
+        }
+      />
+      <Stack>
         <PagedTable
           list={list}
           columns={COLUMNS}

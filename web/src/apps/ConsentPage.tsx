@@ -47,7 +47,7 @@ export function ConsentPage() {
   if (!details) {
     return (
       <AuthCard title="Sign in to an app">
-        <Center>
+        <Center py="md">
           <Loader />
         </Center>
       </AuthCard>

@@ -29,12 +29,15 @@ export function AuditPage() {
 
   return (
     <>
-      <Group justify="space-between" align="flex-start" mb="md">
-        <PageHeader title="Audit log" description="Everything done in Foyer, by whom and to whom, newest first." />
-        <Button component="a" href={auditExportUrl(filters)} download variant="default" leftSection={<IconDownload size={16} />}>
-          Export CSV
-        </Button>
-      </Group>
+      <PageHeader
+        title="Audit log"
+        description="Everything done in Foyer, by whom and to whom, newest first."
+        actions={
+          <Button component="a" href={auditExportUrl(filters)} download variant="default" leftSection={<IconDownload size={16} />}>
+            Export CSV
+          </Button>
+        }
+      />
       <Paper withBorder radius="md" p="md" mb="md">
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 5 }}>
           <PersonSelect label="Done by" value={filters.actorId} onChange={(actorId) => set({ actorId })} clearable />

@@ -1,8 +1,7 @@
-import { Anchor, Button, Center, Group as Row, Loader, Paper, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
+import { Button, Center, Group as Row, Loader, Paper, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconArrowLeft } from '@tabler/icons-react';
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { useNavigate, useParams } from 'react-router-dom';
 import { call, client, toApiError } from '../api';
 import { GROUPS } from '../api/options';
 import { queryClient, useServerData } from '../api/queries';
@@ -21,6 +20,7 @@ import { GroupDialog } from './GroupDialog';
 import type { GroupMember } from './types';
 
 const PAGE_SIZE = 100;
+const BACK = { to: '/admin/groups', label: 'All groups' };
 
 const failed = (title: string, err: unknown) =>
   notifications.show({ color: 'red', title, message: toApiError(err).message, autoClose: 8000 });
@@ -91,17 +91,10 @@ export function GroupDetailPage() {
     navigate('/admin/groups');
   }
 
-  const back = (
-    <Anchor component={Link} to="/admin/groups" size="sm" mb="sm" display="inline-flex" style={{ alignItems: 'center', gap: 4 }}>
-      <IconArrowLeft size={14} /> All groups
-    </Anchor>
-  );
-
   if (error && !group) {
     return (
       <>
-        {back}
-        <PageHeader title="Group" />
+        <PageHeader title="Group" back={BACK} />
         <ErrorAlert title="Could not load the group">{error.message}</ErrorAlert>
       </>
     );
@@ -116,20 +109,23 @@ export function GroupDetailPage() {
 
   return (
     <>
-      {back}
-      <Row justify="space-between" align="flex-start">
-        <PageHeader title={group.name} description={group.description || undefined} />
-        {canManage && (
-          <Row gap="xs">
-            <Button variant="default" onClick={() => setEditing(true)}>
-              Edit group
-            </Button>
-            <Button variant="light" color="red" onClick={() => setConfirmingDelete(true)}>
-              Delete group
-            </Button>
-          </Row>
-        )}
-      </Row>
+      <PageHeader
+        back={BACK}
+        title={group.name}
+        description={group.description || undefined}
+        actions={
+          canManage && (
+            <>
+              <Button variant="default" onClick={() => setEditing(true)}>
+                Edit group
+              </Button>
+              <Button variant="light" color="red" onClick={() => setConfirmingDelete(true)}>
+                Delete group
+              </Button>
+            </>
+          )
+        }
+      />
       <Stack gap="lg">
         <Paper withBorder radius="md" p="lg">
           <Title order={2} fz="h4" mb="xs">

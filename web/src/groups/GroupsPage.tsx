@@ -1,4 +1,4 @@
-import { Anchor, Button, Group as Row, Stack, Text } from '@mantine/core';
+import { Anchor, Button, Stack, Text } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
@@ -49,15 +49,18 @@ export function GroupsPage() {
 
   return (
     <>
-      <PageHeader title="Groups" description="Groups gather people; every member inherits the roles the group carries." />
-      <Stack>
-        {canManage && (
-          <Row justify="flex-end">
+      <PageHeader
+        title="Groups"
+        description="Groups gather people; every member inherits the roles the group carries."
+        actions={
+          canManage && (
             <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
               New group
             </Button>
-          </Row>
-        )}
+          )
+        }
+      />
+      <Stack>
         <PagedTable
           list={list}
           columns={COLUMNS}

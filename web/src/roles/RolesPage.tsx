@@ -41,11 +41,11 @@ export function RolesPage() {
 
   return (
     <>
-      <PageHeader title="Roles" description="Each role is a named set of permissions. People get the union of the roles they hold." />
-      <UsersRolesTabs active="/admin/roles" />
-      <Stack>
-        {canManage && (
-          <Group justify="flex-end">
+      <PageHeader
+        title="Roles"
+        description="Each role is a named set of permissions. People get the union of the roles they hold."
+        actions={
+          canManage && (
             <Button
               leftSection={<IconPlus size={16} />}
               onClick={() => setDraft({ mode: 'create', name: '', description: '', permissions: [] })}
@@ -53,8 +53,11 @@ export function RolesPage() {
             >
               New role
             </Button>
-          </Group>
-        )}
+          )
+        }
+      />
+      <UsersRolesTabs active="/admin/roles" />
+      <Stack>
         {error && <ErrorAlert title="Could not load roles">{error.message}</ErrorAlert>}
         {!roles && !error && (
           <Center py="xl">

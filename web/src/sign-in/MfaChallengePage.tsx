@@ -45,7 +45,7 @@ export function MfaChallengePage() {
   if (!pending) {
     return (
       <AuthCard title="Two-factor authentication">
-        <Center>
+        <Center py="md">
           <Loader />
         </Center>
       </AuthCard>

@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Text, VisuallyHidden } from '@mantine/core';
+import { Badge, Button, Text, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -79,15 +79,15 @@ export function SignupLinksPage() {
 
   return (
     <>
-      <Group justify="space-between" align="flex-start">
-        <PageHeader
-          title="Sign-up links"
-          description="Share a link and whoever follows it creates their own account and registers a passkey. Links are not tied to an email address."
-        />
-        <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
-          Create link
-        </Button>
-      </Group>
+      <PageHeader
+        title="Sign-up links"
+        description="Share a link and whoever follows it creates their own account and registers a passkey. Links are not tied to an email address."
+        actions={
+          <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
+            Create link
+          </Button>
+        }
+      />
       <PagedTable
         list={list}
         columns={columns(setRevoking)}

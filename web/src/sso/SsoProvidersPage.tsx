@@ -1,7 +1,7 @@
 import { Badge, Button, Center, Group, Loader, Menu, Paper, Stack, Switch, Table, Text, ActionIcon, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconDots, IconPencil, IconPlugConnected, IconPlus, IconTrash } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { call, client, toApiError } from '../api';
 import { invalidate, useServerData } from '../api/queries';
 import { SIGN_IN_OPTIONS } from '../sign-in/useSignInOptions';
@@ -65,16 +65,17 @@ export function SsoProvidersPage() {
     }
   }
 
-  const header = (
+  const header = (actions?: ReactNode) => (
     <PageHeader
       title="SSO providers"
       description="OpenID Connect providers people can sign in with. Providers prove who someone is; what they may do is always set in Foyer."
+      actions={actions}
     />
   );
   if (error) {
     return (
       <>
-        {header}
+        {header()}
         <ErrorAlert title={error.status === 403 ? 'You cannot change settings' : 'Could not load the providers'}>{error.message}</ErrorAlert>
       </>
     );
@@ -82,7 +83,7 @@ export function SsoProvidersPage() {
   if (!providers) {
     return (
       <>
-        {header}
+        {header()}
         <Center py="xl">
           <Loader />
         </Center>
@@ -92,17 +93,16 @@ export function SsoProvidersPage() {
 
   return (
     <>
-      {header}
+      {header(
+        <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing('new')}>
+          Add provider
+        </Button>,
+      )}
       <Stack maw={960} gap="lg">
         <Paper withBorder radius="md" p="lg">
-          <Group justify="space-between" mb="md">
-            <Title order={2} fz="h4">
-              Providers
-            </Title>
-            <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing('new')}>
-              Add provider
-            </Button>
-          </Group>
+          <Title order={2} fz="h4" mb="md">
+            Providers
+          </Title>
           {providers.length === 0 ? (
             <Text c="dimmed" size="sm">
               No provider yet. Add one with the issuer URL, client ID and client secret your identity provider gives you.

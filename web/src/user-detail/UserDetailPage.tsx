@@ -1,8 +1,8 @@
-import { Anchor, Badge, Button, Center, DataList, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Center, DataList, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconArrowLeft, IconLogout, IconPencil } from '@tabler/icons-react';
+import { IconLogout, IconPencil } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { useNavigate, useParams } from 'react-router-dom';
 import { call, client, toApiError, type ApiError } from '../api';
 import { invalidate, useServerData } from '../api/queries';
 import { EMPTY, formatDate, formatDateTime } from '../format';
@@ -40,8 +40,7 @@ export function UserDetailPage() {
   if (error && !detail) {
     return (
       <>
-        <BackLink />
-        <PageHeader title="User" />
+        <PageHeader title="User" back={BACK} />
         <ErrorAlert title={error.status === 404 ? 'This user does not exist' : 'Could not load this user'}>{error.message}</ErrorAlert>
       </>
     );
@@ -61,24 +60,27 @@ export function UserDetailPage() {
 
   return (
     <>
-      <BackLink />
-      <Group justify="space-between" align="flex-start" wrap="nowrap">
-        <PageHeader title={user.name} description={user.email} />
-        <Group gap="xs">
-          {canUpdate && user.status !== 'revoked' && (
-            <Button variant="default" leftSection={<IconPencil size={16} />} onClick={() => setEditing(true)}>
-              Edit
-            </Button>
-          )}
-          <UserActionsMenu
-            user={user}
-            showDetailsLink={false}
-            onEdit={() => setEditing(true)}
-            onChanged={changed}
-            onDeleted={() => navigate('/admin/users', { replace: true })}
-          />
-        </Group>
-      </Group>
+      <PageHeader
+        back={BACK}
+        title={user.name}
+        description={user.email}
+        actions={
+          <>
+            {canUpdate && user.status !== 'revoked' && (
+              <Button variant="default" leftSection={<IconPencil size={16} />} onClick={() => setEditing(true)}>
+                Edit
+              </Button>
+            )}
+            <UserActionsMenu
+              user={user}
+              showDetailsLink={false}
+              onEdit={() => setEditing(true)}
+              onChanged={changed}
+              onDeleted={() => navigate('/admin/users', { replace: true })}
+            />
+          </>
+        }
+      />
       <Stack gap="lg">
         <SignInLockAlert userId={user.id} canUnlock={canUpdate} />
         <Profile user={user} />
@@ -103,13 +105,7 @@ export function UserDetailPage() {
   );
 }
 
-function BackLink() {
-  return (
-    <Anchor component={Link} to="/admin/users" size="sm" mb="sm" style={{ display: 'inline-flex', alignItems: 'center', gap: 4 }}>
-      <IconArrowLeft size={14} /> Users
-    </Anchor>
-  );
-}
+const BACK = { to: '/admin/users', label: 'Users' };
 
 function Section({ title, action, children }: { title: string; action?: ReactNode; children: ReactNode }) {
   return (

@@ -1,7 +1,6 @@
-import { Alert, Anchor, Button, Checkbox, FileInput, Group, Paper, Progress, Stack, Text, Title } from '@mantine/core';
-import { IconArrowLeft, IconCheck, IconDownload, IconFileTypeCsv, IconUpload } from '@tabler/icons-react';
+import { Alert, Button, Checkbox, FileInput, Group, Paper, Progress, Stack, Text, Title } from '@mantine/core';
+import { IconCheck, IconDownload, IconFileTypeCsv, IconUpload } from '@tabler/icons-react';
 import { useEffect, useRef, useState } from 'react';
-import { Link } from 'react-router-dom';
 import { toApiError, type ApiError } from '../api';
 import { useSession } from '../session';
 import { ErrorAlert } from '../ui/ErrorAlert';
@@ -11,6 +10,7 @@ import { ImportResults, type InvitationCounts } from './ImportResults';
 
 /** Enough to fix a file by; beyond this the table would only slow the page down. */
 const MAX_LISTED_PROBLEMS = 1000;
+const BACK = { to: '/admin/users', label: 'Users' };
 
 type Run = { dryRun: boolean; processed: number; total: number };
 
@@ -34,7 +34,7 @@ export function UsersImportPage() {
   if (!user?.permissions.includes('users.create')) {
     return (
       <>
-        <PageHeader title="Import users" />
+        <PageHeader title="Import users" back={BACK} />
         <ErrorAlert title="You cannot import users">Importing users needs the permission to create users.</ErrorAlert>
       </>
     );
@@ -84,10 +84,7 @@ export function UsersImportPage() {
 
   return (
     <>
-      <Anchor component={Link} to="/admin/users" size="sm" mb="xs" display="inline-flex" style={{ alignItems: 'center', gap: 4 }}>
-        <IconArrowLeft size={14} /> Users
-      </Anchor>
-      <PageHeader title="Import users" description="Create many accounts at once from a CSV file. New accounts start in Pending Setup: invite them as you import, or later, to let them in." />
+      <PageHeader back={BACK} title="Import users" description="Create many accounts at once from a CSV file. New accounts start in Pending Setup: invite them as you import, or later, to let them in." />
       <Stack maw={960}>
         <Paper withBorder radius="md" p="lg">
           <Stack gap="md">

@@ -95,27 +95,30 @@ export function UsersPage() {
 
   return (
     <>
-      <Group justify="space-between" align="flex-start">
-        <PageHeader title="Users" description="Everyone who has an account on this Foyer instance." />
-        {can('users.create') && (
-          <Group gap="sm" mb="lg">
-            <Button component={Link} to="/admin/users/import" variant="default" leftSection={<IconFileImport size={16} />}>
-              Import CSV
-            </Button>
-            <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing('new')}>
-              Add user
-            </Button>
-            {can('invitations.manage') && (
-              <InviteButton
-                onInvited={() => {
-                  reload();
-                  void queryClient.invalidateQueries({ queryKey: PENDING_INVITATIONS });
-                }}
-              />
-            )}
-          </Group>
-        )}
-      </Group>
+      <PageHeader
+        title="Users"
+        description="Everyone who has an account on this Foyer instance."
+        actions={
+          can('users.create') && (
+            <>
+              <Button component={Link} to="/admin/users/import" variant="default" leftSection={<IconFileImport size={16} />}>
+                Import CSV
+              </Button>
+              <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing('new')}>
+                Add user
+              </Button>
+              {can('invitations.manage') && (
+                <InviteButton
+                  onInvited={() => {
+                    reload();
+                    void queryClient.invalidateQueries({ queryKey: PENDING_INVITATIONS });
+                  }}
+                />
+              )}
+            </>
+          )
+        }
+      />
       <UsersRolesTabs active="/admin/users" />
       <Stack>
         <Group align="flex-end" gap="sm">

@@ -13,6 +13,8 @@ import { DetailsForm } from './DetailsForm';
 import { cancelInvitation, fetchInvitation, greetGuest, hostChooses, hostEventsUrl, useLiveInvitation } from './invitationsApi';
 import { ABORT_REASONS, STATE_COLORS, STATE_LABELS, TERMINAL_STATES, type HostInvitation, type InvitationState } from './types';
 
+const BACK = { to: '/admin/verified-invitations', label: 'Verified invitations' };
+
 const STEP_OF: Record<InvitationState, number> = {
   waiting_for_guest: 0,
   guest_waiting: 1,
@@ -57,7 +59,7 @@ export function HostInvitationPage() {
   if (!invitation) {
     return (
       <>
-        <PageHeader title="Verified invitation" />
+        <PageHeader title="Verified invitation" back={BACK} />
         {error ? <ErrorAlert title="Could not load the invitation">{error.message}</ErrorAlert> : <Loader />}
       </>
     );
@@ -69,7 +71,7 @@ export function HostInvitationPage() {
 
   return (
     <>
-      <PageHeader title="Verified invitation" description={invitation.proposal.name ?? invitation.proposal.email ?? undefined} />
+      <PageHeader back={BACK} title="Verified invitation" description={invitation.proposal.name ?? invitation.proposal.email ?? undefined} />
       <Paper withBorder p="lg" maw={720}>
         <Stack>
           <Group justify="space-between">

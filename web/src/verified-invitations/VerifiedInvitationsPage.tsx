@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Group } from '@mantine/core';
+import { Anchor, Badge, Button } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
@@ -42,12 +42,12 @@ export function VerifiedInvitationsPage() {
       <PageHeader
         title="Verified invitations"
         description="High-trust invitations: you and the guest are online together and confirm each other's code before the account exists."
+        actions={
+          <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
+            New verified invitation
+          </Button>
+        }
       />
-      <Group justify="flex-end" mb="md">
-        <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
-          New verified invitation
-        </Button>
-      </Group>
       <PagedTable
         list={list}
         columns={COLUMNS}
