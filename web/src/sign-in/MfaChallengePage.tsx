@@ -3,7 +3,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Link, Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { call, client, toApiError, type ApiError, type Me } from '../api';
 import { useSession } from '../session';
-import { continueSignIn } from '../two-factor/continueSignIn';
+import { continueSignIn, goOnAfterSignIn } from '../two-factor/continueSignIn';
 import { EnrolTwoFactor } from '../two-factor/EnrolTwoFactor';
 import { METHOD_LABELS, type Confirmed, type MfaKind, type MfaStatus, type SignInMethod } from '../two-factor/mfaApi';
 import { RecoveryCodesList } from '../two-factor/RecoveryCodesList';
@@ -183,7 +183,7 @@ function EnrolAtSignIn({ to }: { to: string }) {
   function finish() {
     if (!done) return;
     setUser(done.user);
-    navigate(to, { replace: true });
+    goOnAfterSignIn(navigate, to);
   }
 
   function confirmed(result: Confirmed) {
@@ -192,7 +192,7 @@ function EnrolAtSignIn({ to }: { to: string }) {
     if (result.recoveryCodes) setDone(signedIn);
     else {
       setUser(signedIn.user);
-      navigate(to, { replace: true });
+      goOnAfterSignIn(navigate, to);
     }
   }
 
