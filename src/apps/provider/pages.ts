@@ -58,8 +58,34 @@ export async function logoutPage(ctx: PageContext, form: string): Promise<void> 
 }
 
 export async function signedOutPage(ctx: PageContext): Promise<void> {
+  const app = ctx.oidc?.client?.clientName;
   ctx.type = 'html';
-  ctx.body = page('Signed out', '<h1>You are signed out</h1><p>You can close this page.</p><p><a href="/">Go to your Foyer home</a></p>');
+  ctx.body = page(
+    'Signed out',
+    `<h1>You are signed out${app ? ` of ${escapeHtml(app)}` : ''}</h1><p>You can close this page.</p><p><a href="/">Go to your Foyer home</a></p>`,
+  );
+}
+
+/**
+ * A refused launch from Foyer itself (a home tile, a shared `/apps/<id>/open` link): no app asked, so none is waiting
+ * for an answer, and the person reads here, in words, the administrator action that would let them in.
+ */
+export function cannotOpenPage(app: { name: string; groups: { name: string }[]; everyone: boolean } | null): string {
+  if (!app) {
+    return page(
+      'App not found',
+      `<h1>This app is not in Foyer</h1><p>It may have been removed. Ask an administrator for its new address.</p>
+<p><a href="/">Go to your Foyer home</a></p>`,
+    );
+  }
+  const action =
+    app.groups.length === 0 && !app.everyone
+      ? 'This app is open to nobody yet. Ask an administrator to choose who may open it: everyone, or some groups.'
+      : `Ask an administrator to add you to one of these groups: ${app.groups.map((g) => g.name).join(', ')}.`;
+  return page(
+    `You can't open ${app.name}`,
+    `<h1>You can't open ${escapeHtml(app.name)}</h1><p>${escapeHtml(action)}</p><p><a href="/">Go to your Foyer home</a></p>`,
+  );
 }
 
 /**
