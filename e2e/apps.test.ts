@@ -133,7 +133,7 @@ describe('apps: a member opens an app from their home with a passkey, allows it 
     await page.getByLabel('Email or username').fill(who.email);
     await page.getByLabel('Password', { exact: true }).fill(who.password);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
   };
 
   beforeAll(async () => {
@@ -186,6 +186,7 @@ describe('apps: a member opens an app from their home with a passkey, allows it 
     const { page } = mia;
     await addVirtualAuthenticator(page);
     await signInWithPassword(page, member);
+    await page.goto('/account');
     const passkeys = page.getByRole('region', { name: 'Passkeys' });
     await passkeys.getByRole('button', { name: 'Add a passkey' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add a passkey' });
@@ -195,7 +196,7 @@ describe('apps: a member opens an app from their home with a passkey, allows it 
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await page.getByRole('button', { name: 'Continue with a passkey' }).click();
-    await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/');
     const apps = page.getByRole('region', { name: 'Your apps' });
     await apps.getByRole('link', { name: 'Demo Wiki' }).waitFor();
