@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import * as oidc from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { totpCodeAt } from '../src/auth/mfa/totp.js';
 import { addVirtualAuthenticator, flowSteps, launchBrowser, openSession, screenshot, startFoyer, type BrowserSession, type Foyer } from './harness.js';
 
 const escapeHtml = (value: string) =>
@@ -115,6 +116,7 @@ describe('apps: a member opens an app from their home with a passkey, allows it 
   let chat: Awaited<ReturnType<typeof startDemoApp>> | undefined;
   let refusedStep = '';
   const registered = new Map<string, { id: string; clientId: string }>();
+  let staffId = '';
   const step = flowSteps('apps', () => ({ page: current?.page, foyer }));
   const member = { name: 'Mia Member', email: 'mia@example.com', username: 'mia', password: 'mia correct horse battery' };
   const outsider = { name: 'Otto Outside', email: 'otto@example.com', username: 'otto', password: 'otto correct horse battery' };
@@ -161,6 +163,7 @@ describe('apps: a member opens an app from their home with a passkey, allows it 
   step('the administrator registers Demo Wiki (asks consent) and Demo Chat (does not) for the Staff group', async () => {
     await signInWithPassword(admin.page, foyer!.admin);
     const staff = await post('/api/v1/admin/groups', { name: 'Staff' });
+    staffId = staff.id;
     await post('/api/v1/admin/users', { ...member, groupIds: [staff.id] });
     await post('/api/v1/admin/users', outsider);
     for (const [demo, name, requireConsent] of [
@@ -292,5 +295,31 @@ describe('apps: a member opens an app from their home with a passkey, allows it 
     await screenshots(page, 'apps-06-signed-out');
     await page.goto('/');
     await page.getByRole('region', { name: 'Your apps' }).getByRole('link', { name: 'Demo Chat' }).waitFor();
+  });
+
+  step("Pia, with two-factor on, opens a login link in another tab while Demo Wiki waits: after her code she is back at the app's sign-in", async () => {
+    const pia = { name: 'Pia Passcode', email: 'pia@example.com', username: 'pia', password: 'pia correct horse battery' };
+    const { user } = await post('/api/v1/admin/users', { ...pia, groupIds: [staffId] });
+    const session = await openSession(browser!, foyer!);
+    current = session;
+    const { page, context } = session;
+    // Her authenticator app, set up from a session of her own that the browser then forgets.
+    const asPia = { headers: { origin: foyer!.url } };
+    expect((await context.request.post('/api/v1/auth/login', { ...asPia, data: { identifier: pia.email, password: pia.password } })).status()).toBe(200);
+    const { secret } = await (await context.request.post('/api/v1/me/mfa/totp', asPia)).json();
+    const confirmed = await context.request.post('/api/v1/me/mfa/totp/confirm', { ...asPia, data: { code: totpCodeAt(secret, new Date()) } });
+    expect(confirmed.status()).toBe(200);
+    await context.clearCookies();
+
+    await page.goto(`${wiki!.url}/`);
+    await page.waitForURL('**/login?next=**');
+    const { url } = await post(`/api/v1/admin/users/${user.id}/login-link`, { send: false });
+    const mail = await context.newPage();
+    await mail.goto(url);
+    await mail.getByRole('button', { name: 'Sign in' }).click();
+    // The next time step: the code that turned the app on cannot be used again.
+    await mail.getByLabel('Code from your authenticator app').fill(totpCodeAt(secret, new Date(Date.now() + 30_000)));
+    await mail.getByRole('button', { name: 'Verify' }).click();
+    await mail.getByRole('heading', { name: 'Sign in to Demo Wiki?' }).waitFor();
   });
 });
