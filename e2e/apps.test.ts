@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import * as oidc from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { totpCodeAt } from '../src/auth/mfa/totp.js';
 import { addVirtualAuthenticator, flowSteps, launchBrowser, openSession, screenshot, startFoyer, type BrowserSession, type Foyer } from './harness.js';
 
 const escapeHtml = (value: string) =>
@@ -88,16 +89,21 @@ async function startDemoApp(name: string) {
   return demo;
 }
 
-const SHOTS = '/tmp/shots-apps-finish';
+const SHOTS = '/tmp/shots-apps-finish2';
 
-/** The page at a phone's width and a laptop's, for looking at: test-results/ and /tmp/shots-apps-finish/. */
+/** The page at a phone's width and a laptop's, light and dark, for looking at: test-results/ and /tmp/shots-apps-finish2/. */
 async function screenshots(page: Page, name: string) {
   mkdirSync(SHOTS, { recursive: true });
-  for (const width of [390, 1280]) {
-    await page.setViewportSize({ width, height: width === 390 ? 844 : 800 });
-    const path = await screenshot(page, `${name}-${width}`);
-    copyFileSync(path, `${SHOTS}/${name}-${width}.png`);
+  for (const colorScheme of ['light', 'dark'] as const) {
+    // The console follows the system's scheme until the person picks one; Foyer's plain pages always do.
+    await page.emulateMedia({ colorScheme });
+    for (const width of [390, 1280]) {
+      await page.setViewportSize({ width, height: width === 390 ? 844 : 800 });
+      const path = await screenshot(page, `${name}-${width}-${colorScheme}`);
+      copyFileSync(path, `${SHOTS}/${name}-${width}-${colorScheme}.png`);
+    }
   }
+  await page.emulateMedia({ colorScheme: 'light' });
 }
 
 describe('apps: a member opens an app from their home with a passkey, allows it once, and a non-member is refused', () => {
@@ -109,6 +115,8 @@ describe('apps: a member opens an app from their home with a passkey, allows it 
   let wiki: Awaited<ReturnType<typeof startDemoApp>> | undefined;
   let chat: Awaited<ReturnType<typeof startDemoApp>> | undefined;
   let refusedStep = '';
+  const registered = new Map<string, { id: string; clientId: string }>();
+  let staffId = '';
   const step = flowSteps('apps', () => ({ page: current?.page, foyer }));
   const member = { name: 'Mia Member', email: 'mia@example.com', username: 'mia', password: 'mia correct horse battery' };
   const outsider = { name: 'Otto Outside', email: 'otto@example.com', username: 'otto', password: 'otto correct horse battery' };
@@ -155,6 +163,7 @@ describe('apps: a member opens an app from their home with a passkey, allows it 
   step('the administrator registers Demo Wiki (asks consent) and Demo Chat (does not) for the Staff group', async () => {
     await signInWithPassword(admin.page, foyer!.admin);
     const staff = await post('/api/v1/admin/groups', { name: 'Staff' });
+    staffId = staff.id;
     await post('/api/v1/admin/users', { ...member, groupIds: [staff.id] });
     await post('/api/v1/admin/users', outsider);
     for (const [demo, name, requireConsent] of [
@@ -170,6 +179,7 @@ describe('apps: a member opens an app from their home with a passkey, allows it 
         access: { everyone: false, groupIds: [staff.id] },
       });
       await demo.configure(foyer!.url, app.clientId, clientSecret);
+      registered.set(name, app);
     }
   });
 
@@ -262,5 +272,54 @@ describe('apps: a member opens an app from their home with a passkey, allows it 
     await page.getByRole('heading', { name: 'This sign-in to an app has ended' }).waitFor();
     await page.getByText('An administrator can add you to one of the groups that opens it.', { exact: false }).waitFor();
     await screenshots(page, 'apps-03-sign-in-ended');
+  });
+
+  step('a Demo Wiki launch link goes through Foyer, which refuses him itself and names the group an administrator can add him to', async () => {
+    const { page } = current!;
+    const before = wiki!.callbacks.length;
+    await page.goto(`/apps/${registered.get('Demo Wiki')!.id}/open`);
+    await page.getByRole('heading', { name: "You can't open Demo Wiki" }).waitFor();
+    await page.getByText('Ask an administrator to add you to one of these groups: Staff.').waitFor();
+    expect(wiki!.callbacks.length).toBe(before);
+    await screenshots(page, 'apps-04-cannot-open');
+  });
+
+  step('Mia signs out of Demo Wiki only: the page asks, then says she is signed out of it, and her Foyer session stays', async () => {
+    current = mia;
+    const { page } = mia;
+    await page.goto(`/oidc/session/end?client_id=${registered.get('Demo Wiki')!.clientId}`);
+    await page.getByRole('heading', { name: 'Sign out of Demo Wiki?' }).waitFor();
+    await screenshots(page, 'apps-05-sign-out');
+    await page.getByRole('button', { name: 'Only sign out of Demo Wiki' }).click();
+    await page.getByRole('heading', { name: 'You are signed out of Demo Wiki' }).waitFor();
+    await screenshots(page, 'apps-06-signed-out');
+    await page.goto('/');
+    await page.getByRole('region', { name: 'Your apps' }).getByRole('link', { name: 'Demo Chat' }).waitFor();
+  });
+
+  step("Pia, with two-factor on, opens a login link in another tab while Demo Wiki waits: after her code she is back at the app's sign-in", async () => {
+    const pia = { name: 'Pia Passcode', email: 'pia@example.com', username: 'pia', password: 'pia correct horse battery' };
+    const { user } = await post('/api/v1/admin/users', { ...pia, groupIds: [staffId] });
+    const session = await openSession(browser!, foyer!);
+    current = session;
+    const { page, context } = session;
+    // Her authenticator app, set up from a session of her own that the browser then forgets.
+    const asPia = { headers: { origin: foyer!.url } };
+    expect((await context.request.post('/api/v1/auth/login', { ...asPia, data: { identifier: pia.email, password: pia.password } })).status()).toBe(200);
+    const { secret } = await (await context.request.post('/api/v1/me/mfa/totp', asPia)).json();
+    const confirmed = await context.request.post('/api/v1/me/mfa/totp/confirm', { ...asPia, data: { code: totpCodeAt(secret, new Date()) } });
+    expect(confirmed.status()).toBe(200);
+    await context.clearCookies();
+
+    await page.goto(`${wiki!.url}/`);
+    await page.waitForURL('**/login?next=**');
+    const { url } = await post(`/api/v1/admin/users/${user.id}/login-link`, { send: false });
+    const mail = await context.newPage();
+    await mail.goto(url);
+    await mail.getByRole('button', { name: 'Sign in' }).click();
+    // The next time step: the code that turned the app on cannot be used again.
+    await mail.getByLabel('Code from your authenticator app').fill(totpCodeAt(secret, new Date(Date.now() + 30_000)));
+    await mail.getByRole('button', { name: 'Verify' }).click();
+    await mail.getByRole('heading', { name: 'Sign in to Demo Wiki?' }).waitFor();
   });
 });

@@ -170,6 +170,16 @@ describe('signing out from an app', () => {
     expect(await oidc.tokenIntrospection(rp, tokens.access_token)).toEqual({ active: false });
   });
 
+  it('without a post-logout address, Foyer says which app the person is signed out of', async () => {
+    const { app, clientSecret } = await registerApp();
+    const rp = await relyingParty(t.issuer, app.clientId, clientSecret);
+    const tokens = await signInToApp(rp, browser, { prompt: '', scope: 'openid email' });
+    const html = await (await browser.send(oidc.buildEndSessionUrl(rp, { id_token_hint: tokens.id_token! }))).text();
+    const done = await browser.follow(new URL((await confirmSignOut(html, {})).headers.get('location')!, t.issuer), TEST_REDIRECT);
+    expect(done.response?.status).toBe(200);
+    expect(await done.response!.text()).toContain('<h1>You are signed out of Wiki</h1>');
+  });
+
   it('refuses a post-logout address the app did not register, without going there', async () => {
     const { app, clientSecret } = await registerApp();
     const rp = await relyingParty(t.issuer, app.clientId, clientSecret);

@@ -1,6 +1,7 @@
 import './lifecycle.js';
 import type { AppDeps, FoyerApp } from '../platform/http.js';
 import { createEngine } from './provider/engine.js';
+import { launchRoutes } from './launch.js';
 import { interactionRoutes } from './provider/interactions.js';
 import { mountEngine } from './provider/mount.js';
 import { appRoutes } from './routes.js';
@@ -16,5 +17,6 @@ export function appsFeature(app: FoyerApp, deps: AppDeps): void {
   const engine = createEngine(deps.db, deps.config);
   appRoutes(app, deps);
   interactionRoutes(app, deps, engine);
+  launchRoutes(app, deps);
   mountEngine(app, engine);
 }

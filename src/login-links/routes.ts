@@ -8,9 +8,10 @@ import { pageOf, pageQuery } from '../platform/paging.js';
 import { issueLoginLink, listLoginLinks, loginLinkSchema, revokeLoginLink, signInWithLoginLink } from './service.js';
 
 const userParams = z.object({ id: z.string().max(100) });
-const signedIn = signInReplySchema.options[0].extend({
-  next: z.string().nullable().describe("The app sign-in this browser came from, to continue there; null when it did not come from an app"),
-});
+const next = z.string().nullable().describe("The app sign-in this browser came from, to continue there; null when it did not come from an app");
+const signedIn = signInReplySchema.options[0].extend({ next });
+/** With a second factor due, the app sign-in is answered now: the tab keeps it through the second step and goes on to it. */
+const secondStep = signInReplySchema.options[1].extend({ next });
 
 export function loginLinkRoutes(app: FoyerApp, deps: AppDeps): void {
   const { db } = deps;
@@ -92,14 +93,17 @@ export function loginLinkRoutes(app: FoyerApp, deps: AppDeps): void {
         summary: 'Sign in with a one-time login link; the console then asks for a new passkey',
         description:
           '410 `login_link_invalid` for an unknown, expired, used or revoked link; 403 `account_disabled`. When this ' +
-          "browser was sent to sign in by an app, `next` is that app's sign-in (`/oidc/interaction/<uid>`) to go back to.",
+          "browser was sent to sign in by an app, `next` is that app's sign-in (`/oidc/interaction/<uid>`) to go back to, " +
+          'also beside `mfaRequired`: the console keeps it for this tab and goes there once the second factor is done.',
         body: z.object({ token: z.string().min(1).max(200) }),
-        response: { 200: z.union([signedIn, signInReplySchema.options[1]]), ...errorResponses(400, 403, 410) },
+        response: { 200: z.union([signedIn, secondStep]), ...errorResponses(400, 403, 410) },
       },
     },
     async (request, reply) => {
       const signIn = await replyToSignIn(reply, deps, await signInWithLoginLink(db, auditContext(request), request.body.token));
-      return 'user' in signIn ? { ...signIn, next: takeAppSignIn(request, reply, deps.config) } : signIn;
+      // The link is usually opened from the mail in another tab, which does not know the app sign-in its first tab
+      // started; the browser's cookie does, and is answered here whichever step comes next.
+      return { ...signIn, next: takeAppSignIn(request, reply, deps.config) };
     },
   );
 }

@@ -14,10 +14,12 @@ const escapeHtml = (value: unknown) =>
 const page = (title: string, body: string) => `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · Foyer</title>
-<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#1f2937}
-h1{font-size:1.4rem}button{font-size:1rem;padding:.5rem 1rem;margin-right:.5rem}a{color:#4338ca}
-:root{color-scheme:light dark}@media (prefers-color-scheme:dark){body{background:#1a1b1e;color:#e5e7eb}a{color:#a5b4fc}}</style>
-</head><body>${body}</body></html>`;
+<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#1f2937;--accent:#4338ca;--on-accent:#fff}
+header{font-weight:700;font-size:1.25rem;color:var(--accent)}h1{font-size:1.4rem}a{color:var(--accent)}
+button{font:inherit;padding:.5rem 1rem;border-radius:.4rem;border:1px solid var(--accent);background:transparent;color:var(--accent);cursor:pointer}
+button[value=yes]{background:var(--accent);color:var(--on-accent)}
+:root{color-scheme:light dark}@media (prefers-color-scheme:dark){body{background:#1a1b1e;color:#e5e7eb;--accent:#a5b4fc;--on-accent:#1a1b1e}}</style>
+</head><body><header>Foyer</header>${body}</body></html>`;
 
 /** The administrator step that lets a refused person in, said wherever a refusal is explained. */
 const ADMIN_CAN_ADD = 'An administrator can add you to one of the groups that opens it.';
@@ -51,15 +53,41 @@ export async function logoutPage(ctx: PageContext, form: string): Promise<void> 
   ctx.type = 'html';
   ctx.body = page(
     'Sign out',
-    `<h1>Sign out${app ? ` of ${escapeHtml(app)}` : ''}?</h1><p>This signs you out of Foyer and of the apps you opened with it. You will need to sign in again to use them.</p>${form}
+    `<h1>Sign out${app ? ` of ${escapeHtml(app)}` : ''}?</h1><p>Sign out of Foyer and every app you opened with it, or only of ${app ? escapeHtml(app) : 'this app'}: you stay signed in to Foyer and your other apps.</p>${form}
 <p><button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button></p>
 <p><button type="submit" form="op.logoutForm">Only sign out of ${app ? escapeHtml(app) : 'this app'}</button></p>`,
   );
 }
 
 export async function signedOutPage(ctx: PageContext): Promise<void> {
+  const app = ctx.oidc?.client?.clientName;
   ctx.type = 'html';
-  ctx.body = page('Signed out', '<h1>You are signed out</h1><p>You can close this page.</p><p><a href="/">Go to your Foyer home</a></p>');
+  ctx.body = page(
+    'Signed out',
+    `<h1>You are signed out${app ? ` of ${escapeHtml(app)}` : ''}</h1><p>${app ? 'You are still signed in to Foyer and your other apps. ' : ''}You can close this page.</p><p><a href="/">Go to your Foyer home</a></p>`,
+  );
+}
+
+/**
+ * A refused launch from Foyer itself (a home tile, a shared `/apps/<id>/open` link): no app asked, so none is waiting
+ * for an answer, and the person reads here, in words, the administrator action that would let them in.
+ */
+export function cannotOpenPage(app: { name: string; groups: { name: string }[]; everyone: boolean } | null): string {
+  if (!app) {
+    return page(
+      'App not found',
+      `<h1>This app is not in Foyer</h1><p>It may have been removed. Ask an administrator for its new address.</p>
+<p><a href="/">Go to your Foyer home</a></p>`,
+    );
+  }
+  const action =
+    app.groups.length === 0 && !app.everyone
+      ? 'This app is open to nobody yet. Ask an administrator to choose who may open it: everyone, or some groups.'
+      : `Ask an administrator to add you to one of these groups: ${app.groups.map((g) => g.name).join(', ')}.`;
+  return page(
+    `You can't open ${app.name}`,
+    `<h1>You can't open ${escapeHtml(app.name)}</h1><p>${escapeHtml(action)}</p><p><a href="/">Go to your Foyer home</a></p>`,
+  );
 }
 
 /**

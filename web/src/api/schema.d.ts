@@ -5829,7 +5829,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with a one-time login link; the console then asks for a new passkey
-         * @description 410 `login_link_invalid` for an unknown, expired, used or revoked link; 403 `account_disabled`. When this browser was sent to sign in by an app, `next` is that app's sign-in (`/oidc/interaction/<uid>`) to go back to.
+         * @description 410 `login_link_invalid` for an unknown, expired, used or revoked link; 403 `account_disabled`. When this browser was sent to sign in by an app, `next` is that app's sign-in (`/oidc/interaction/<uid>`) to go back to, also beside `mfaRequired`: the console keeps it for this tab and goes there once the second factor is done.
          */
         post: {
             parameters: {
@@ -5863,6 +5863,8 @@ export interface paths {
                             methods: string[];
                             /** @description Two-factor is required and the person has none: they must set one up (under /api/v1/me/mfa) to finish signing in */
                             enrolmentRequired: boolean;
+                            /** @description The app sign-in this browser came from, to continue there; null when it did not come from an app */
+                            next: string | null;
                         };
                     };
                 };

@@ -27,7 +27,8 @@ export function MyApps() {
               <Avatar src={app.logoUrl} alt="" radius="sm">
                 {app.name.slice(0, 1)}
               </Avatar>
-              <Anchor href={app.launchUrl!} fw={500}>
+              {/* Through Foyer, which checks access first: a refused person reads why there, not at the app. */}
+              <Anchor href={`/apps/${app.id}/open`} fw={500}>
                 {app.name}
               </Anchor>
             </Group>

@@ -14,9 +14,15 @@ export interface AppReturn {
 export function rememberAppReturn(search: string): AppReturn {
   const params = new URLSearchParams(search);
   const next = params.get('next');
-  if (!next || !APP_SIGN_IN.test(next)) return { next: null, fresh: false };
-  sessionStorage.setItem(KEY, next);
+  if (!next || !keepAppReturn(next)) return { next: null, fresh: false };
   return { next, fresh: params.get('fresh') === '1' };
+}
+
+/** Keeps an app sign-in the server answered (a login link opened in another tab) for this tab's next steps. */
+export function keepAppReturn(next: string): boolean {
+  if (!APP_SIGN_IN.test(next)) return false;
+  sessionStorage.setItem(KEY, next);
+  return true;
 }
 
 /** The app sign-in to go back to, once: a later, unrelated sign-in goes home as usual. */

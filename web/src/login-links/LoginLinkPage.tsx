@@ -2,7 +2,7 @@ import { Anchor, Button, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { call, client, toApiError, type ApiError, type Me } from '../api';
-import { continueToApp, takeAppReturn } from '../apps/appReturn';
+import { continueToApp, keepAppReturn, takeAppReturn } from '../apps/appReturn';
 import { RegisterPasskeyStep } from '../join/RegisterPasskeyStep';
 import { useSession } from '../session';
 import { AuthCard } from '../ui/AuthCard';
@@ -28,6 +28,8 @@ export function LoginLinkPage() {
     try {
       const reply = await call(client.POST('/api/v1/auth/login-link', { body: { token } }));
       if ('mfaRequired' in reply) {
+        // The second-factor page goes on to the app sign-in this tab keeps, as after a password.
+        if (reply.next) keepAppReturn(reply.next);
         navigate('/login/mfa', { replace: true });
         return;
       }

@@ -4,7 +4,7 @@ import { Link, Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { call, client, toApiError, type Me } from '../api';
 import { queryClient, useServerData } from '../api/queries';
 import { useSession } from '../session';
-import { continueSignIn } from '../two-factor/continueSignIn';
+import { continueSignIn, goOnAfterSignIn } from '../two-factor/continueSignIn';
 import { EnrolTwoFactor } from '../two-factor/EnrolTwoFactor';
 import { METHOD_LABELS, type Confirmed, type MfaKind, type SignInMethod } from '../two-factor/mfaApi';
 import { RecoveryCodesList } from '../two-factor/RecoveryCodesList';
@@ -181,7 +181,7 @@ function EnrolAtSignIn({ to }: { to: string }) {
   function finish() {
     if (!done) return;
     setUser(done.user);
-    navigate(to, { replace: true });
+    goOnAfterSignIn(navigate, to);
   }
 
   function confirmed(result: Confirmed) {
@@ -190,7 +190,7 @@ function EnrolAtSignIn({ to }: { to: string }) {
     if (result.recoveryCodes) setDone(signedIn);
     else {
       setUser(signedIn.user);
-      navigate(to, { replace: true });
+      goOnAfterSignIn(navigate, to);
     }
   }
 

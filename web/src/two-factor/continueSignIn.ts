@@ -10,10 +10,15 @@ import { continueToApp, takeAppReturn } from '../apps/appReturn';
 export function continueSignIn(reply: SignInReply, setUser: (user: Me) => void, navigate: NavigateFunction, to = '/'): void {
   if ('user' in reply) {
     setUser(reply.user);
-    const app = takeAppReturn();
-    if (app) return continueToApp(app);
-    navigate(to, { replace: true });
+    goOnAfterSignIn(navigate, to);
     return;
   }
   navigate('/login/mfa', { replace: true, state: { to } });
+}
+
+/** Signed in: back to the app sign-in this tab came from, if any, else where the sign-in was headed. */
+export function goOnAfterSignIn(navigate: NavigateFunction, to: string): void {
+  const app = takeAppReturn();
+  if (app) return continueToApp(app);
+  navigate(to, { replace: true });
 }
