@@ -55,6 +55,37 @@ const consumeModel = preparedQuery('foyer_oidc_consume', (db, name) =>
     .prepare(name),
 );
 
+// Every grant writes its new tokens: the same upsert, prepared once. A row written again keeps its consumed mark.
+const upsertModel = preparedQuery('foyer_oidc_upsert', (db, name) =>
+  db
+    .insert(oidcModels)
+    .values({
+      kind: sql.placeholder('kind'),
+      id: sql.placeholder('id'),
+      payload: sql.placeholder('payload'),
+      grantId: sql.placeholder('grantId'),
+      uid: sql.placeholder('uid'),
+      userCode: sql.placeholder('userCode'),
+      accountId: sql.placeholder('accountId'),
+      clientId: sql.placeholder('clientId'),
+      // Cast rather than mapped: a model without a lifetime has none, and the column mapping cannot take a null.
+      expiresAt: sql`${sql.placeholder('expiresAt')}::timestamptz`,
+    })
+    .onConflictDoUpdate({
+      target: [oidcModels.kind, oidcModels.id],
+      set: {
+        payload: sql`excluded.payload`,
+        grantId: sql`excluded.grant_id`,
+        uid: sql`excluded.uid`,
+        userCode: sql`excluded.user_code`,
+        accountId: sql`excluded.account_id`,
+        clientId: sql`excluded.client_id`,
+        expiresAt: sql`excluded.expires_at`,
+      },
+    })
+    .prepare(name),
+);
+
 function payloadOf(row: { payload: unknown; consumedAt: Date | null }): Payload {
   const payload = row.payload as Payload;
   return row.consumedAt ? { ...payload, consumed: Math.floor(row.consumedAt.getTime() / 1000) } : payload;
@@ -71,7 +102,7 @@ export function drizzleAdapter(db: Database, now: () => Date = () => new Date())
 
     async upsert(id: string, payload: Payload, expiresIn?: number): Promise<void> {
       const at = now();
-      const row = {
+      await upsertModel(db).execute({
         kind: this.kind,
         id,
         payload,
@@ -81,12 +112,8 @@ export function drizzleAdapter(db: Database, now: () => Date = () => new Date())
         userCode: payload.userCode ?? null,
         accountId: payload.accountId ?? payload.session?.accountId ?? null,
         clientId: payload.clientId ?? payload.params?.client_id ?? null,
-        expiresAt: expiresIn ? new Date(at.getTime() + expiresIn * 1000) : null,
-      };
-      await db
-        .insert(oidcModels)
-        .values(row)
-        .onConflictDoUpdate({ target: [oidcModels.kind, oidcModels.id], set: { ...row, consumedAt: sql`${oidcModels.consumedAt}` } });
+        expiresAt: expiresIn ? new Date(at.getTime() + expiresIn * 1000).toISOString() : null,
+      });
     }
 
     private async findWhere(condition: ReturnType<typeof eq>): Promise<Payload | undefined> {
