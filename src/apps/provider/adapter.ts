@@ -1,4 +1,6 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { errors } from 'oidc-provider';
 import { preparedQuery, type Database } from '../../platform/db.js';
 import { oidcModels } from '../schema.js';
@@ -55,6 +57,63 @@ const consumeModel = preparedQuery('foyer_oidc_consume', (db, name) =>
     .prepare(name),
 );
 
+// Every grant writes its new tokens: the same upsert, prepared once. A row written again keeps its consumed mark.
+const upsertModel = preparedQuery('foyer_oidc_upsert', (db, name) =>
+  db
+    .insert(oidcModels)
+    .values({
+      kind: sql.placeholder('kind'),
+      id: sql.placeholder('id'),
+      payload: sql.placeholder('payload'),
+      grantId: sql.placeholder('grantId'),
+      uid: sql.placeholder('uid'),
+      userCode: sql.placeholder('userCode'),
+      accountId: sql.placeholder('accountId'),
+      clientId: sql.placeholder('clientId'),
+      // Cast rather than mapped: a model without a lifetime has none, and the column mapping cannot take a null.
+      expiresAt: sql`${sql.placeholder('expiresAt')}::timestamptz`,
+    })
+    .onConflictDoUpdate({
+      target: [oidcModels.kind, oidcModels.id],
+      set: {
+        payload: sql`excluded.payload`,
+        grantId: sql`excluded.grant_id`,
+        uid: sql`excluded.uid`,
+        userCode: sql`excluded.user_code`,
+        accountId: sql`excluded.account_id`,
+        clientId: sql`excluded.client_id`,
+        expiresAt: sql`excluded.expires_at`,
+      },
+    })
+    .prepare(name),
+);
+
+/**
+ * A code exchange or a refresh grant reads its token and at once the grant the token names: inside an engine request
+ * (see mount.ts) both come from one statement, and the grant is kept for the Grant lookup that follows. Each is
+ * taken once, and writing or deleting a grant forgets it, so nothing kept here outlives the request it was read for.
+ */
+const prefetchedGrants = new AsyncLocalStorage<Map<string, Payload | undefined>>();
+export const withGrantPrefetch = <T>(run: () => T): T => prefetchedGrants.run(new Map(), run);
+
+const GRANT_BEARERS: ReadonlySet<string> = new Set(['AuthorizationCode', 'RefreshToken']);
+const grantRow = alias(oidcModels, 'grant_row');
+const modelWithGrant = preparedQuery('foyer_oidc_model_with_grant', (db, name) =>
+  db
+    .select({ ...modelColumns, grantPayload: grantRow.payload, grantConsumedAt: grantRow.consumedAt })
+    .from(oidcModels)
+    .leftJoin(
+      grantRow,
+      and(
+        eq(grantRow.kind, 'Grant'),
+        eq(grantRow.id, oidcModels.grantId),
+        or(isNull(grantRow.expiresAt), gt(grantRow.expiresAt, sql.placeholder('now'))),
+      ),
+    )
+    .where(and(eq(oidcModels.kind, sql.placeholder('kind')), eq(oidcModels.id, sql.placeholder('id')), unexpiredAt))
+    .prepare(name),
+);
+
 function payloadOf(row: { payload: unknown; consumedAt: Date | null }): Payload {
   const payload = row.payload as Payload;
   return row.consumedAt ? { ...payload, consumed: Math.floor(row.consumedAt.getTime() / 1000) } : payload;
@@ -70,8 +129,9 @@ export function drizzleAdapter(db: Database, now: () => Date = () => new Date())
     constructor(private readonly kind: string) {}
 
     async upsert(id: string, payload: Payload, expiresIn?: number): Promise<void> {
+      if (this.kind === 'Grant') this.forgetGrant(id);
       const at = now();
-      const row = {
+      await upsertModel(db).execute({
         kind: this.kind,
         id,
         payload,
@@ -81,12 +141,8 @@ export function drizzleAdapter(db: Database, now: () => Date = () => new Date())
         userCode: payload.userCode ?? null,
         accountId: payload.accountId ?? payload.session?.accountId ?? null,
         clientId: payload.clientId ?? payload.params?.client_id ?? null,
-        expiresAt: expiresIn ? new Date(at.getTime() + expiresIn * 1000) : null,
-      };
-      await db
-        .insert(oidcModels)
-        .values(row)
-        .onConflictDoUpdate({ target: [oidcModels.kind, oidcModels.id], set: { ...row, consumedAt: sql`${oidcModels.consumedAt}` } });
+        expiresAt: expiresIn ? new Date(at.getTime() + expiresIn * 1000).toISOString() : null,
+      });
     }
 
     private async findWhere(condition: ReturnType<typeof eq>): Promise<Payload | undefined> {
@@ -102,8 +158,27 @@ export function drizzleAdapter(db: Database, now: () => Date = () => new Date())
         const app = await findAppByClientId(db, id);
         return app ? (clientMetadata(app) as Payload) : undefined;
       }
+      const prefetched = prefetchedGrants.getStore();
+      if (this.kind === 'Grant' && prefetched?.has(id)) {
+        const grant = prefetched.get(id);
+        prefetched.delete(id);
+        return grant;
+      }
+      if (prefetched && GRANT_BEARERS.has(this.kind)) {
+        const [row] = await modelWithGrant(db).execute({ kind: this.kind, id, now: now() });
+        if (!row) return undefined;
+        const payload = payloadOf(row);
+        if (payload.grantId) {
+          prefetched.set(payload.grantId, row.grantPayload ? payloadOf({ payload: row.grantPayload, consumedAt: row.grantConsumedAt }) : undefined);
+        }
+        return payload;
+      }
       const [row] = await modelById(db).execute({ kind: this.kind, id, now: now() });
       return row && payloadOf(row);
+    }
+
+    private forgetGrant(grantId: string): void {
+      prefetchedGrants.getStore()?.delete(grantId);
     }
 
     async findByUid(uid: string) {
@@ -132,10 +207,12 @@ export function drizzleAdapter(db: Database, now: () => Date = () => new Date())
     }
 
     async destroy(id: string): Promise<void> {
+      if (this.kind === 'Grant') this.forgetGrant(id);
       await db.delete(oidcModels).where(and(eq(oidcModels.kind, this.kind), eq(oidcModels.id, id)));
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
+      this.forgetGrant(grantId);
       await db.delete(oidcModels).where(eq(oidcModels.grantId, grantId));
     }
   };

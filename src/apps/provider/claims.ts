@@ -1,6 +1,7 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { groupMembers, groups, users } from '../../accounts/index.js';
 import { preparedQuery, type Database } from '../../platform/db.js';
+import { appAllowsUser } from '../access.js';
 
 /** Which claims each scope releases (API.md "Apps"): the engine's `claims` setting and the "Try it" panel share it. */
 export const SCOPE_CLAIMS = {
@@ -52,6 +53,40 @@ export async function findPerson(db: Database, userId: string): Promise<Person |
   return row;
 }
 
+/** A person as the engine sees them on behalf of one app: whether the access rule lets them in, and their groups. */
+export interface AppAccount extends Person {
+  /** Null when no app was named (or it does not exist). */
+  allowed: boolean | null;
+  groups: string[];
+}
+
+// Every token request looks the person up, asks the access rule and (for the ID token) reads their groups: one
+// prepared statement instead of three round trips (bench/ figure 9).
+const accountForApp = preparedQuery('foyer_oidc_account', (db, name) =>
+  db
+    .select({
+      id: users.id,
+      name: users.name,
+      username: users.username,
+      email: users.email,
+      emailVerified: sql<boolean>`${users.emailVerifiedAt} is not null`,
+      status: users.status,
+      // Spelled "users"."id": a single-table select would print a bare "id", which the subqueries would read as their own.
+      allowed: sql<boolean | null>`(select ${appAllowsUser(sql`"users"."id"`)} from apps a where a.client_id = ${sql.placeholder('clientId')})`,
+      groups: sql<string[]>`coalesce((
+        select json_agg(g.name order by lower(g.name)) from group_members gm join groups g on g.id = gm.group_id
+        where gm.user_id = "users"."id"), '[]'::json)`,
+    })
+    .from(users)
+    .where(and(eq(users.id, sql.placeholder('userId')), isNull(users.deletedAt)))
+    .prepare(name),
+);
+
+export async function findAppAccount(db: Database, userId: string, clientId: string | undefined): Promise<AppAccount | undefined> {
+  const [row] = await accountForApp(db).execute({ userId, clientId: clientId ?? null });
+  return row;
+}
+
 async function groupNames(db: Database, userId: string): Promise<string[]> {
   const rows = await db
     .select({ name: groups.name })
@@ -63,15 +98,17 @@ async function groupNames(db: Database, userId: string): Promise<string[]> {
 }
 
 /** Every claim Foyer can release about a person; the engine filters them by the granted scopes. */
+export const claimsOf = (person: Person, groups: string[]): Record<string, unknown> => ({
+  sub: person.id,
+  name: person.name,
+  preferred_username: person.username,
+  email: person.email,
+  email_verified: person.emailVerified,
+  groups,
+});
+
 export async function allClaims(db: Database, person: Person): Promise<Record<string, unknown>> {
-  return {
-    sub: person.id,
-    name: person.name,
-    preferred_username: person.username,
-    email: person.email,
-    email_verified: person.emailVerified,
-    groups: await groupNames(db, person.id),
-  };
+  return claimsOf(person, await groupNames(db, person.id));
 }
 
 /** The claims a person would receive for these scopes, exactly as the engine releases them. */

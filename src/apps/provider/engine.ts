@@ -12,7 +12,7 @@ import { secretBox, type SecretBox } from '../../platform/secrets.js';
 import { isAllowed } from '../access.js';
 import { consentCovers, findAppByClientId, recordSignIn } from '../service.js';
 import { drizzleAdapter } from './adapter.js';
-import { allClaims, findPerson, SCOPE_CLAIMS, SUPPORTED_SCOPES } from './claims.js';
+import { claimsOf, findAppAccount, SCOPE_CLAIMS, SUPPORTED_SCOPES } from './claims.js';
 import { ensureEngineKeys, keyFingerprint, loadEngineKeys } from './keys.js';
 import { errorPage, logoutPage, signedOutPage } from './pages.js';
 import { queueLogoutNotice } from './logout-delivery.js';
@@ -158,11 +158,12 @@ function configuration(db: Database, config: Config, keys: Awaited<ReturnType<ty
     adapter: drizzleAdapter(db),
     clients: [],
     async findAccount(ctx: EngineContext | undefined, id: string) {
-      const person = await findPerson(db, id);
-      if (!person || person.status !== 'active') return undefined;
       const clientId = ctx?.oidc?.client?.clientId;
-      if (clientId && !(await isAllowed(db, clientId, id))) return undefined;
-      return { accountId: id, claims: () => allClaims(db, person) };
+      const account = await findAppAccount(db, id, clientId);
+      if (!account || account.status !== 'active') return undefined;
+      if (clientId && account.allowed !== true) return undefined;
+      const { allowed: _allowed, groups, ...person } = account;
+      return { accountId: id, claims: () => claimsOf(person, groups) };
     },
     claims: SCOPE_CLAIMS,
     scopes: [...SUPPORTED_SCOPES],

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes, type JsonWebKey } from 'node:crypto';
 import { and, asc, desc, eq, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { randomId } from '../../platform/crypto.js';
-import type { Database } from '../../platform/db.js';
+import { preparedQuery, type Database } from '../../platform/db.js';
 import type { SecretBox } from '../../platform/secrets.js';
 import { oidcKeys, SIGNING_ALGORITHMS, type SigningAlgorithm } from '../schema.js';
 
@@ -62,8 +62,13 @@ export async function ensureEngineKeys(db: Database, box: SecretBox, now: Date):
   });
 }
 
+// Read on every engine request, to notice a rotation made by any instance: prepared once.
+const keyStates = preparedQuery('foyer_oidc_key_states', (db, name) =>
+  db.select({ id: oidcKeys.id, retiredAt: oidcKeys.retiredAt }).from(oidcKeys).orderBy(asc(oidcKeys.id)).prepare(name),
+);
+
 export async function keyFingerprint(db: Database): Promise<string> {
-  const rows = await db.select({ id: oidcKeys.id, retiredAt: oidcKeys.retiredAt }).from(oidcKeys).orderBy(asc(oidcKeys.id));
+  const rows = await keyStates(db).execute();
   return rows.map((r) => `${r.id}${r.retiredAt ? '-' : '+'}`).join(',');
 }
 

@@ -2,6 +2,7 @@ import { finished } from 'node:stream/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { notFound } from '../../platform/errors.js';
 import type { FoyerApp } from '../../platform/http.js';
+import { withGrantPrefetch } from './adapter.js';
 import { attachActor, type Engine, type EngineProvider } from './engine.js';
 
 const handlers = new WeakMap<EngineProvider, ReturnType<EngineProvider['callback']>>();
@@ -30,7 +31,7 @@ export function mountEngine(app: FoyerApp, engine: Engine): void {
       reply.hijack();
       reply.raw.setHeader('x-content-type-options', 'nosniff');
       reply.raw.setHeader('content-security-policy', "frame-ancestors 'none'");
-      handler(request.raw, reply.raw);
+      withGrantPrefetch(() => handler(request.raw, reply.raw));
       await finished(reply.raw).catch(() => undefined);
     };
     const options = { schema: { hide: true }, config: { csrf: false } };

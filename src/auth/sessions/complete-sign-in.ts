@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { recordAudit, type AuditContext } from '../../audit/index.js';
 import type { Database } from '../../platform/db.js';
 import type { AppDeps } from '../../platform/http.js';
-import { users } from '../../accounts/index.js';
-import { loadMe, meSchema } from '../me.js';
+import { actorUserColumns, users } from '../../accounts/index.js';
+import { meSchema, toMe, type Me } from '../me.js';
 import {
   clearPendingCookie,
   hasPendingCookie,
@@ -21,7 +21,7 @@ import { setSessionCookie } from '../request.js';
 import { createSession } from './service.js';
 
 export type SignInResult =
-  | { kind: 'signed_in'; userId: string; sessionToken: string; setupOnly: boolean }
+  | { kind: 'signed_in'; userId: string; sessionToken: string; setupOnly: boolean; me: Me }
   | { kind: 'mfa_required'; userId: string; pendingToken: string; methods: string[]; enrolmentRequired: boolean };
 
 /**
@@ -80,14 +80,17 @@ export async function startSignedInSession(
 ): Promise<SignInResult> {
   const setupOnly = SETUP_FACTORS.has(details.method) && !(await hasCredential(tx, userId));
   const sessionToken = await createSession(tx, userId, context, context.now, { ...via, setupOnly });
-  await tx.update(users).set({ lastLoginAt: context.now }).where(eq(users.id, userId));
+  // The reply shows the account as this sign-in left it: read in the statement that stamps the sign-in time.
+  const [row] = await tx.update(users).set({ lastLoginAt: context.now }).where(eq(users.id, userId)).returning(actorUserColumns);
+  if (!row) throw new Error(`user ${userId} vanished`);
   await recordAudit(tx, { ...context, actorType: 'user', actorId: userId }, {
     action: 'auth.login.succeeded',
     targetType: 'user',
     targetId: userId,
     details,
   });
-  return { kind: 'signed_in', userId, sessionToken, setupOnly };
+  const { permissions, ...user } = row;
+  return { kind: 'signed_in', userId, sessionToken, setupOnly, me: toMe(user, permissions, setupOnly) };
 }
 
 export const signInReplySchema = z.union([
@@ -116,5 +119,5 @@ export async function replyToSignIn(
   }
   if (hasPendingCookie(reply.request, deps)) clearPendingCookie(reply, deps);
   setSessionCookie(reply, deps, result.sessionToken);
-  return { user: await loadMe(deps.db, result.userId, result.setupOnly) };
+  return { user: result.me };
 }
