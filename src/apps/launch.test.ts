@@ -58,6 +58,16 @@ describe('opening an app from Foyer', () => {
     expect(audit?.details).toMatchObject({ userId: person.id, via: 'launch' });
   });
 
+  it('does not name the groups to an External user, who may not read them', async () => {
+    const staff = await post('/api/v1/admin/groups', { name: 'Staff' });
+    const appId = await registerWiki({ everyone: false, groupIds: [staff.id] });
+    const guest = await seedUser(t.handle, { roles: ['member'], profile: 'external' });
+    const res = await open(appId, await signIn(t.app, guest.email));
+    expect(res.statusCode).toBe(403);
+    expect(res.body).toContain('Ask an administrator to give you access to it.');
+    expect(res.body).not.toContain('Staff');
+  });
+
   it('says when an app is open to nobody yet', async () => {
     const res = await open(await registerWiki({ everyone: false, groupIds: [] }), personCookie);
     expect(res.statusCode).toBe(403);

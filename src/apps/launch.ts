@@ -39,6 +39,7 @@ export function launchRoutes(app: FoyerApp, deps: AppDeps): void {
       targetId: found.id,
       details: { userId: actor.user.id, via: 'launch' },
     });
-    return page(403, cannotOpenPage({ name: found.name, groups: found.groups, everyone: found.accessEveryone }));
+    const groups = actor.user.profile === 'external' ? null : found.groups;
+    return page(403, cannotOpenPage({ name: found.name, groups, everyone: found.accessEveryone }));
   });
 }

@@ -72,7 +72,11 @@ export async function signedOutPage(ctx: PageContext): Promise<void> {
  * A refused launch from Foyer itself (a home tile, a shared `/apps/<id>/open` link): no app asked, so none is waiting
  * for an answer, and the person reads here, in words, the administrator action that would let them in.
  */
-export function cannotOpenPage(app: { name: string; groups: { name: string }[]; everyone: boolean } | null): string {
+/**
+ * `groups` is left out for External users: the names of the organisation's groups are not theirs to read (they see
+ * only their own apps), so they are told to ask for access without them.
+ */
+export function cannotOpenPage(app: { name: string; groups: { name: string }[] | null; everyone: boolean } | null): string {
   if (!app) {
     return page(
       'App not found',
@@ -80,8 +84,9 @@ export function cannotOpenPage(app: { name: string; groups: { name: string }[]; 
 <p><a href="/">Go to your Foyer home</a></p>`,
     );
   }
-  const action =
-    app.groups.length === 0 && !app.everyone
+  const action = !app.groups
+    ? 'Ask an administrator to give you access to it.'
+    : app.groups.length === 0 && !app.everyone
       ? 'This app is open to nobody yet. Ask an administrator to choose who may open it: everyone, or some groups.'
       : `Ask an administrator to add you to one of these groups: ${app.groups.map((g) => g.name).join(', ')}.`;
   return page(
