@@ -65,6 +65,20 @@ describe('audit log', () => {
     expect((await t.app.inject({ url: '/api/v1/admin/audit-events', headers: { cookie: memberCookie } })).statusCode).toBe(403);
   });
 
+  it('names a sign-up link without a name as such, not as a deleted one', async () => {
+    const admin = await seedUser(t.handle, { roles: ['admin'] });
+    const cookie = await signIn(t.app, admin.email);
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/signup-links',
+      headers: asBrowser(cookie),
+      payload: { expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const events = await t.app.inject({ url: '/api/v1/admin/audit-events?action=signup_link.created', headers: { cookie } });
+    expect(events.json().items).toMatchObject([{ targetType: 'signup_link', targetName: 'without a name' }]);
+  });
+
   it('attributes actions taken with an API token to that token', async () => {
     const admin = await seedUser(t.handle, { roles: ['admin'] });
     const cookie = await signIn(t.app, admin.email);

@@ -10,7 +10,8 @@ const NAMED_TABLES: Record<string, { table: string; name: string; textId?: true 
   role: { table: 'roles', name: 'name' },
   app: { table: 'apps', name: 'name' },
   sso_provider: { table: 'sso_providers', name: 'name' },
-  signup_link: { table: 'signup_links', name: "nullif(name, '')" },
+  // A link may have no name; it still exists, so it reads "the sign-up link without a name", not "a deleted" one.
+  signup_link: { table: 'signup_links', name: "coalesce(nullif(name, ''), 'without a name')" },
   access_request: { table: 'access_requests', name: 'name' },
   api_token: { table: 'api_tokens', name: 'name', textId: true },
 };
