@@ -1,9 +1,11 @@
 import { Anchor, Badge, Button, Center, DataList, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconArrowLeft, IconLogout, IconPencil } from '@tabler/icons-react';
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { call, client, toApiError, type ApiError } from '../api';
+import { queryClient } from '../api/queries';
 import { EMPTY, formatDate, formatDateTime } from '../format';
 import { useSession } from '../session';
 import { UserSsoSection } from '../sso/UserSsoSection';
@@ -20,6 +22,7 @@ import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { PROFILE_LABELS } from '../users/labels';
 import { UserActionsMenu } from '../users/UserActionsMenu';
 import { UserFormDialog } from '../users/UserFormDialog';
+import { USERS } from '../users/usersApi';
 import { AuditSentence } from '../audit/AuditSentence';
 import { fromUserAuditEvent } from '../audit/sentence';
 import { SignInLockAlert } from './SignInLockAlert';
@@ -31,22 +34,14 @@ export function UserDetailPage() {
   const navigate = useNavigate();
   const { user: me } = useSession();
   const canUpdate = me?.permissions.includes('users.update') ?? false;
-  const [detail, setDetail] = useState<UserDetail | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
   const [editing, setEditing] = useState(false);
-
-  const load = useCallback(async () => {
-    try {
-      setDetail(await call(client.GET('/api/v1/admin/users/{id}', { params: { path: { id } } })));
-      setError(null);
-    } catch (err) {
-      setError(toApiError(err));
-    }
-  }, [id]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  // Under the users key: a change made here or on the list refreshes both, and so does coming back to the tab.
+  const query = useQuery({
+    queryKey: [...USERS, 'detail', id],
+    queryFn: () => call(client.GET('/api/v1/admin/users/{id}', { params: { path: { id } } })),
+  });
+  const detail = query.data;
+  const error = query.error ? toApiError(query.error) : null;
 
   if (error && !detail) {
     return (
@@ -66,8 +61,8 @@ export function UserDetailPage() {
   }
 
   const { user } = detail;
-  // The detail shows more than the changed user (sessions, the trail), so it is read again.
-  const changed = () => void load();
+  // The detail shows more than the changed user (sessions, the trail), so it is read again, with every users list.
+  const changed = () => void queryClient.invalidateQueries({ queryKey: USERS });
 
   return (
     <>
@@ -96,7 +91,7 @@ export function UserDetailPage() {
         <UserAppsSection key={`apps-${user.updatedAt}`} userId={user.id} userName={user.name} />
         <UserSsoSection key={user.updatedAt} userId={user.id} userName={user.name} canRemove={canUpdate} />
         <UserLoginLinksSection key={user.updatedAt} user={user} canUpdate={canUpdate} canInvite={me?.permissions.includes('invitations.manage') ?? false} />
-        <Sessions userId={user.id} userName={user.name} sessions={detail.sessions} canEnd={canUpdate} onChanged={() => void load()} />
+        <Sessions userId={user.id} userName={user.name} sessions={detail.sessions} canEnd={canUpdate} onChanged={changed} />
         {detail.auditTrail && <AuditTrail key={user.updatedAt} userId={user.id} first={detail.auditTrail} />}
       </Stack>
       {editing && (
