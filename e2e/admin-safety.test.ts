@@ -133,7 +133,7 @@ describe('safer administration: what people sign in with, where roles come from,
 
   step('the user page names the group a role comes from, beside the roles given directly', async () => {
     const { page } = admin;
-    await page.getByRole('link', { name: tom.name }).click();
+    await page.goto(`/admin/users/${tomId}`);
     await page.getByRole('heading', { name: tom.name, level: 1 }).waitFor();
     const roles = page.getByTestId('user-roles');
     await roles.getByText('Member — from group Engineering').waitFor();
@@ -173,7 +173,7 @@ describe('safer administration: what people sign in with, where roles come from,
     await page.getByRole('checkbox', { name: `Select ${rita.name}` }).waitFor({ state: 'detached' });
   });
 
-  step('disabling someone gives exactly one toast', async () => {
+  step('disabling someone gives exactly one toast, and enabling them at once replaces it instead of stacking', async () => {
     const { page } = admin;
     await page.goto(`/admin/users/${piaId}`);
     await page.getByRole('heading', { name: pia.name, level: 1 }).waitFor();
@@ -189,6 +189,14 @@ describe('safer administration: what people sign in with, where roles come from,
     expect(await toasts.count()).toBe(1);
     expect(await page.locator('.mantine-Notification-root').count()).toBe(1);
     await screenshot(page, 'admin-safety-disabled');
-    expect(tomId).not.toBe('');
+
+    await page.getByRole('button', { name: `Actions for ${pia.name}` }).click();
+    await page.getByRole('menuitem', { name: 'Enable' }).click();
+    const enable = page.getByRole('dialog', { name: `Enable ${pia.name}?` });
+    await enable.getByRole('button', { name: 'Enable' }).click();
+    await enable.waitFor({ state: 'hidden' });
+    await page.getByRole('alert').filter({ hasText: `${pia.name}’s account was enabled again.` }).waitFor();
+    await page.waitForTimeout(1000);
+    expect(await page.locator('.mantine-Notification-root').allInnerTexts()).toEqual([`${pia.name}’s account was enabled again.`]);
   });
 });

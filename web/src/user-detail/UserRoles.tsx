@@ -19,7 +19,7 @@ export function UserRoles({ direct, fromGroups }: Props) {
         </Badge>
       ))}
       {fromGroups.map((role) => (
-        <Badge key={`${role.id}-${role.group.id}`} variant="light" color="gray" tt="none" h="auto" maw="100%" styles={{ label: { whiteSpace: 'normal' } }} title={`Given by membership of ${role.group.name}`}>
+        <Badge key={`${role.id}-${role.group.id}`} variant="light" color="gray" tt="none" radius="sm" h="auto" maw="100%" styles={{ label: { whiteSpace: 'normal' } }} title={`Given by membership of ${role.group.name}`}>
           {role.name} — from group {role.group.name}
         </Badge>
       ))}
