@@ -144,10 +144,14 @@ describe('safer administration: what people sign in with, where roles come from,
   step('granting Admin from the Role menu asks first, naming the person', async () => {
     const { page } = admin;
     await page.goto('/admin/users');
+    await tableRow(page.getByTestId('users-table'), tom.email);
     await page.getByRole('button', { name: `Role of ${tom.name}` }).click();
     await page.getByRole('menuitem', { name: 'Admin' }).click();
     const dialog = page.getByRole('dialog', { name: `Make ${tom.name} an administrator?` });
     await dialog.getByText(`${tom.name} gets the Admin role`).waitFor();
+    // Confirming before the role menu has finished closing sometimes lost the dialog (see the report of admin-safety3).
+    await page.waitForTimeout(500);
+    await dialog.waitFor();
     await screenshot(page, 'admin-safety-grant-admin');
     await dialog.getByRole('button', { name: 'Grant Admin' }).click();
     await dialog.waitFor({ state: 'hidden' });

@@ -36,7 +36,7 @@ export function UsersTable(props: UsersTableProps) {
   const sortable = (sort: UserSort, label: string) => <SortHeader sort={sort} label={label} sorting={sorting} onSort={onSort} />;
 
   return (
-    <Table.ScrollContainer minWidth={1020}>
+    <Table.ScrollContainer minWidth={1000}>
       <Table data-testid="users-table" highlightOnHover verticalSpacing="sm">
         <Table.Thead>
           <Table.Tr>
