@@ -37,7 +37,7 @@ export function SignInBadges({ user, withEmail = true }: Props) {
         {user.twoFactorEnabled ? '2FA on' : '2FA off'}
       </Badge>
       {withEmail && (
-        <Badge size="sm" color={user.emailVerified ? 'green' : 'orange'} variant={user.emailVerified ? 'light' : 'outline'} tt="none">
+        <Badge size="sm" color={user.emailVerified ? 'green' : 'yellow'} variant="light" tt="none">
           {user.emailVerified ? 'Email verified' : 'Email not verified'}
         </Badge>
       )}
