@@ -51,7 +51,7 @@ describe('users: an administrator adds a person, changes their role, and disable
     await dialog.getByRole('button', { name: 'Create user' }).click();
     await dialog.waitFor({ state: 'hidden' });
     const row = await tableRow(usersTable(), newcomer.email);
-    expect(row).toMatchObject({ Name: newcomer.name, Email: newcomer.email, Role: '—', Auth: 'Local', 'Last login': '—', Status: 'Active' });
+    expect(row).toMatchObject({ Name: newcomer.name, Email: newcomer.email, Role: '—', 'Sign-in': expect.stringContaining('Password'), 'Last login': '—', Status: 'Active' });
     await screenshot(page, 'users-02-created');
   });
 

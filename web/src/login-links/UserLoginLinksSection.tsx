@@ -5,6 +5,7 @@ import { call, client, toApiError, type Schemas } from '../api';
 import { invalidate, useServerData } from '../api/queries';
 import { formatDateTime } from '../format';
 import { describeMail, sendInviteToUser } from '../invitations/invitationsApi';
+import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { mailOnItsWay, useMailCaptured } from '../mail/mailWording';
 import { USERS } from '../users/usersApi';
@@ -30,6 +31,7 @@ export function UserLoginLinksSection({ user, canUpdate, canInvite }: Props) {
   const load = () => invalidate(linksKey);
   const [busy, setBusy] = useState<'send' | 'copy' | 'invite' | null>(null);
   const [copyUrl, setCopyUrl] = useState<string | null>(null);
+  const [revoking, setRevoking] = useState<LoginLink | null>(null);
 
   async function issue(send: boolean) {
     setBusy(send ? 'send' : 'copy');
@@ -58,14 +60,12 @@ export function UserLoginLinksSection({ user, canUpdate, canInvite }: Props) {
     }
   }
 
+  /** From the confirmation, which shows the server's reason when it refuses. */
   async function revoke(link: LoginLink) {
-    try {
-      await call(client.DELETE('/api/v1/admin/users/{id}/login-links/{linkId}', { params: { path: { id: user.id, linkId: link.id } } }));
-      notifications.show({ color: 'green', message: 'The login link was revoked.' });
-      await load();
-    } catch (err) {
-      notifications.show({ color: 'red', title: 'The login link was not revoked', message: toApiError(err).message });
-    }
+    await call(client.DELETE('/api/v1/admin/users/{id}/login-links/{linkId}', { params: { path: { id: user.id, linkId: link.id } } }));
+    notifications.show({ color: 'green', message: 'The login link was revoked.' });
+    setRevoking(null);
+    await load();
   }
 
   const active = user.status === 'active';
@@ -138,7 +138,7 @@ export function UserLoginLinksSection({ user, canUpdate, canInvite }: Props) {
                   </Table.Td>
                   <Table.Td>
                     {canUpdate && link.status === 'active' && (
-                      <Button variant="subtle" color="red" size="xs" onClick={() => void revoke(link)}>
+                      <Button variant="subtle" color="red" size="xs" onClick={() => setRevoking(link)}>
                         Revoke
                       </Button>
                     )}
@@ -148,6 +148,18 @@ export function UserLoginLinksSection({ user, canUpdate, canInvite }: Props) {
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
+      )}
+      {revoking && (
+        <ConfirmDialog
+          title={`Revoke ${user.name}’s login link?`}
+          confirmLabel="Revoke link"
+          color="red"
+          onConfirm={() => revoke(revoking)}
+          onClose={() => setRevoking(null)}
+        >
+          The link issued {formatDateTime(revoking.createdAt)} ({revoking.sentTo ? `emailed to ${revoking.sentTo}` : 'copied'}) stops working at
+          once. {user.name} keeps their account and can be sent a new link.
+        </ConfirmDialog>
       )}
       {copyUrl && (
         <Modal opened onClose={() => setCopyUrl(null)} title="One-time login link">

@@ -100,7 +100,7 @@ export function SignupLinksPage() {
       {creating && <CreateSignupLinkDialog onClose={() => setCreating(false)} onCreated={reload} />}
       {revoking && (
         <ConfirmDialog
-          title="Revoke this sign-up link?"
+          title={revoking.name ? `Revoke the sign-up link “${revoking.name}”?` : 'Revoke this unnamed sign-up link?'}
           confirmLabel="Revoke link"
           color="red"
           onConfirm={async () => {
@@ -111,7 +111,8 @@ export function SignupLinksPage() {
           }}
           onClose={() => setRevoking(null)}
         >
-          Nobody can sign up with it any more. Accounts already created through it stay as they are.
+          Nobody can sign up with it any more ({revoking.uses} {revoking.uses === 1 ? 'person has' : 'people have'} joined through it, and their
+          accounts stay as they are).
         </ConfirmDialog>
       )}
     </>

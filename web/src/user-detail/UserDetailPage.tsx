@@ -15,7 +15,8 @@ import { LastLogin } from '../ui/LastLogin';
 import { PageHeader } from '../ui/PageHeader';
 import { RoleBadges } from '../ui/RoleBadges';
 import { StatusBadge } from '../ui/StatusBadge';
-import { AuthBadge } from '../users/AuthBadge';
+import { SignInBadges } from '../users/SignInBadges';
+import { UserRoles } from './UserRoles';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { PROFILE_LABELS } from '../users/labels';
 import { UserActionsMenu } from '../users/UserActionsMenu';
@@ -129,16 +130,16 @@ function Profile({ user }: { user: UserDetail['user'] }) {
       <Group gap="xs">
         <span>{user.email}</span>
         <Badge variant="light" color={user.emailVerified ? 'green' : 'yellow'} tt="none">
-          {user.emailVerified ? 'Validated' : 'Not validated'}
+          {user.emailVerified ? 'Verified' : 'Not verified'}
         </Badge>
       </Group>,
     ],
     ['Username', user.username],
     ['Profile', PROFILE_LABELS[user.profile]],
     ['Status', <StatusBadge status={user.status} />],
-    ['Auth', <AuthBadge method={user.authMethod} />],
+    ['Sign-in', <SignInBadges user={user} withEmail={false} />],
     ['Passkeys', user.passkeyCount === 0 ? 'None' : `${user.passkeyCount} registered`],
-    ['Roles', <RoleBadges roles={user.roles} />],
+    ['Roles', <UserRoles direct={user.roles} fromGroups={user.rolesFromGroups} />],
     ['Groups', <RoleBadges roles={user.groups} />],
     [
       'Permissions',

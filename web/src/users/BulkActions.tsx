@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { toApiError, type ApiError } from '../api';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { reasonText } from './labels';
-import type { AdminUserDetail, BulkAction, BulkActionType, BulkResult, Option } from './types';
+import { isAdminRole, type AdminUserDetail, type BulkAction, type BulkActionType, type BulkResult, type Option } from './types';
 import { runBulkAction } from './usersApi';
 
 type Props = {
@@ -90,7 +90,9 @@ function BulkDialog({ choice, users, options, onClose, onFinished }: DialogProps
   const [target, setTarget] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
-  const label = choice.title(options.find((o) => o.id === target)?.name).trim();
+  const chosen = options.find((o) => o.id === target);
+  const label = choice.title(chosen?.name).trim();
+  const grantsAdmin = choice.type === 'add_role' && isAdminRole(chosen);
 
   function action(): BulkAction | null {
     switch (choice.type) {
@@ -134,6 +136,12 @@ function BulkDialog({ choice, users, options, onClose, onFinished }: DialogProps
             data-autofocus
           />
         )}
+        {grantsAdmin && (
+          <Text size="sm" fw={500} c="red" data-testid="bulk-admin-warning">
+            {namesOf(users)} {users.length === 1 ? 'gets' : 'get'} the Admin role: every permission, including managing roles,
+            settings, API tokens and other administrators. Only grant it to people you trust with the whole instance.
+          </Text>
+        )}
         {choice.type === 'disable' && (
           <Text size="sm">Each of them is signed out everywhere at once and cannot sign in until enabled again.</Text>
         )}
@@ -148,13 +156,28 @@ function BulkDialog({ choice, users, options, onClose, onFinished }: DialogProps
           <Button variant="default" onClick={onClose}>
             Cancel
           </Button>
-          <Button onClick={() => void run()} loading={busy} disabled={Boolean(choice.needs) && !target} color={choice.type === 'disable' ? 'orange' : undefined}>
-            Apply
+          <Button
+            onClick={() => void run()}
+            loading={busy}
+            disabled={Boolean(choice.needs) && !target}
+            color={grantsAdmin ? 'red' : choice.type === 'disable' ? 'orange' : undefined}
+          >
+            {grantsAdmin ? 'Grant Admin' : 'Apply'}
           </Button>
         </Group>
       </Stack>
     </Modal>
   );
+}
+
+const NAMED = 3;
+
+/** "Ann, Bo and Cy" or "Ann, Bo, Cy and 4 others": the dialog names who a grant reaches. */
+function namesOf(users: AdminUserDetail[]) {
+  const names = users.slice(0, NAMED).map((u) => u.name);
+  const others = users.length - names.length;
+  if (others > 0) return `${names.join(', ')} and ${others} ${others === 1 ? 'other' : 'others'}`;
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? '');
 }
 
 type SummaryProps = { label: string; results: BulkResult[]; users: AdminUserDetail[]; onClose: () => void };

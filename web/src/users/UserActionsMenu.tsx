@@ -21,6 +21,17 @@ type Props = {
 
 type Pending = StatusAction | 'delete' | null;
 
+/**
+ * One toast per person at a time: each account action replaces the one before it. Showing with the same id alone is
+ * not enough, as Mantine then keeps the earlier toast, so disabling and at once enabling again would still say
+ * "disabled"; without an id, the toasts of quick successive actions stack up.
+ */
+function announce(userId: string, message: string) {
+  const id = `account-${userId}`;
+  notifications.hide(id);
+  notifications.show({ id, color: 'green', message });
+}
+
 /** Edit, enable or disable, revoke and delete one account, each confirmed where it matters. */
 export function UserActionsMenu({ user, onEdit, onChanged, onDeleted, showDetailsLink = true }: Props) {
   const { user: me } = useSession();
@@ -32,15 +43,14 @@ export function UserActionsMenu({ user, onEdit, onChanged, onDeleted, showDetail
   async function run(action: StatusAction) {
     const updated = await changeStatus(user.id, action);
     const done = { disable: 'disabled', enable: 'enabled again', revoke: 'revoked' }[action];
-    // One toast per account change: a second confirmation click (the dialog closes only after the reply) replaces it.
-    notifications.show({ id: `account-${user.id}`, color: 'green', message: `${user.name}’s account was ${done}.` });
+    announce(user.id, `${user.name}’s account was ${done}.`);
     setPending(null);
     onChanged(updated);
   }
 
   async function remove() {
     await deleteUser(user.id);
-    notifications.show({ id: `account-${user.id}`, color: 'green', message: `${user.name} was deleted.` });
+    announce(user.id, `${user.name} was deleted.`);
     setPending(null);
     onDeleted(user.id);
   }

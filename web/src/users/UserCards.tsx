@@ -2,8 +2,8 @@ import { Anchor, Box, Checkbox, Group, Stack, Text } from '@mantine/core';
 import { Link } from 'react-router-dom';
 import { LastLogin } from '../ui/LastLogin';
 import { StatusBadge } from '../ui/StatusBadge';
-import { AuthBadge } from './AuthBadge';
 import { RoleMenu } from './RoleMenu';
+import { SignInBadges } from './SignInBadges';
 import type { UsersTableProps } from './UsersTable';
 import { UserActionsMenu } from './UserActionsMenu';
 
@@ -54,9 +54,9 @@ export function UserCards({ users, emptyMessage, roles, canUpdate, selected, onS
                 </Text>
                 <Group gap="xs">
                   <StatusBadge status={user.status} />
-                  <AuthBadge method={user.authMethod} />
                   <RoleMenu user={user} roles={roles} canChange={canUpdate} onChanged={onChanged} onEditSeveral={() => onEdit(user)} />
                 </Group>
+                <SignInBadges user={user} />
                 <Group gap={4} c="dimmed">
                   <span>Last login:</span>
                   <LastLogin at={user.lastLoginAt} />

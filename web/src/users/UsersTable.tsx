@@ -5,8 +5,8 @@ import { Link } from 'react-router-dom';
 import { LastLogin } from '../ui/LastLogin';
 import { usePhone } from '../ui/usePhone';
 import { StatusBadge } from '../ui/StatusBadge';
-import { AuthBadge } from './AuthBadge';
 import { RoleMenu } from './RoleMenu';
+import { SignInBadges } from './SignInBadges';
 import { UserCards } from './UserCards';
 import type { AdminUserDetail, Option, Sorting, UserSort } from './types';
 import { UserActionsMenu } from './UserActionsMenu';
@@ -36,7 +36,7 @@ export function UsersTable(props: UsersTableProps) {
   const sortable = (sort: UserSort, label: string) => <SortHeader sort={sort} label={label} sorting={sorting} onSort={onSort} />;
 
   return (
-    <Table.ScrollContainer minWidth={940}>
+    <Table.ScrollContainer minWidth={1000}>
       <Table data-testid="users-table" highlightOnHover verticalSpacing="sm">
         <Table.Thead>
           <Table.Tr>
@@ -51,7 +51,7 @@ export function UsersTable(props: UsersTableProps) {
             {sortable('name', 'Name')}
             {sortable('email', 'Email')}
             <Table.Th>Role</Table.Th>
-            <Table.Th miw={125}>Auth</Table.Th>
+            <Table.Th miw={200}>Sign-in</Table.Th>
             {sortable('lastLoginAt', 'Last login')}
             <Table.Th miw={90}>Status</Table.Th>
             <Table.Th w={70}>Actions</Table.Th>
@@ -85,7 +85,7 @@ export function UsersTable(props: UsersTableProps) {
                 <RoleMenu user={user} roles={roles} canChange={canUpdate} onChanged={onChanged} onEditSeveral={() => onEdit(user)} />
               </Table.Td>
               <Table.Td>
-                <AuthBadge method={user.authMethod} />
+                <SignInBadges user={user} />
               </Table.Td>
               <Table.Td style={{ whiteSpace: 'nowrap' }}>
                 <LastLogin at={user.lastLoginAt} />

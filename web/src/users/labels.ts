@@ -1,7 +1,8 @@
 import type { AuthMethod, UserProfile, UserStatus } from '../api';
 
+/** The Auth filter's words for the summed-up method: "local" is any passkey or password, with no single sign-on. */
 export const AUTH_LABELS: Record<AuthMethod, string> = {
-  local: 'Local',
+  local: 'Passkey or password',
   sso: 'SSO',
   sso_password: 'SSO + Password',
   pending_setup: 'Pending Setup',
