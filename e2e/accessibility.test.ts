@@ -36,15 +36,17 @@ async function open(page: Page, path: string): Promise<void> {
   await page.waitForTimeout(250);
 }
 
-/** A page to audit, and the name its screenshots are saved under. */
-type Screen = { path: string; name: string };
+/** A page to audit, the name its screenshots are saved under, and whether it is an address the console lacks. */
+type Screen = { path: string; name: string; missing?: true };
 const screen = (path: string, name = path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'home'): Screen => ({ path, name });
 
 /** Every serious violation on each screen, and a screenshot of each as `test-results/a11y-<width>-<scheme>-<name>.png`. */
 async function auditAll(page: Page, screens: Screen[], scheme: Scheme): Promise<string[]> {
   const problems: string[] = [];
-  for (const { path, name } of screens) {
+  for (const { path, name, missing } of screens) {
     await open(page, path);
+    // Each page really exists (an address the router lacks would be audited as "Page not found" and pass).
+    expect(await page.getByRole('heading', { name: 'Page not found' }).count(), path).toBe(missing ? 1 : 0);
     expect(await page.evaluate(() => document.documentElement.dataset.mantineColorScheme), path).toBe(scheme);
     problems.push(...(await seriousViolations(page)).map((line) => `${path}: ${line}`));
     await screenshot(page, `a11y-1280-${scheme}-${name}`);
@@ -62,7 +64,6 @@ describe('accessibility: every console page has no serious axe violations in lig
     screen('/forgot-password'),
     screen('/setup?token=no-longer-valid', 'setup'),
   ];
-  // Pages other branches add (/admin, audit, API tokens) are listed too: until they exist, "Page not found" is audited.
   const adminPages: Screen[] = [
     '/',
     '/account',
@@ -82,6 +83,7 @@ describe('accessibility: every console page has no serious axe violations in lig
     '/admin/settings/authentication',
     '/admin/settings/sso',
   ].map((path) => screen(path));
+  adminPages.push({ ...screen('/admin/no-such-page', 'not-found'), missing: true });
 
   const newContext = (scheme: Scheme, width = 1280) =>
     browser!.newContext({ baseURL: foyer!.url, viewport: { width, height: 800 }, colorScheme: scheme });
