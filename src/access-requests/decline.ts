@@ -1,10 +1,10 @@
 import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import { authorize, DELETED_USER_NAME, tombstoneOf, users, type Actor } from '../accounts/index.js';
+import { authorize, DELETED_USER_NAME, endAccess, tombstoneOf, users, type Actor } from '../accounts/index.js';
+import type { Config } from '../platform/config.js';
 import { isUniqueViolation, type Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
 import { isUuid } from '../platform/ids.js';
-import { ssoIdentities } from '../sso/schema.js';
 import { accessRequests } from './schema.js';
 import { accessRequestNotFound, loadAccessRequest, type AccessRequestView, type DecisionResult } from './service.js';
 
@@ -18,6 +18,7 @@ import { accessRequestNotFound, loadAccessRequest, type AccessRequestView, type 
  */
 export async function declineAccessRequests(
   db: Database,
+  config: Config,
   context: () => AuditContext,
   actor: Actor,
   ids: string[],
@@ -40,7 +41,7 @@ export async function declineAccessRequests(
           .where(and(eq(accessRequests.id, id), isNull(accessRequests.deletedAt), eq(accessRequests.status, 'approved')));
         return approved ? 'already_approved' : 'not_found';
       }
-      const releasedAccount = row.source === 'sso' && row.userId ? await deleteWaitingAccount(tx, at, row.userId, id) : false;
+      const releasedAccount = row.source === 'sso' && row.userId ? await deleteWaitingAccount(tx, config, at, row.userId, id) : false;
       await recordAudit(tx, at, {
         action: 'access_request.declined',
         targetType: 'access_request',
@@ -59,14 +60,15 @@ export async function declineAccessRequests(
  * still waits: an account that was ever let in is not this decision's to remove). It gives up its email and its SSO
  * link, so the person's next SSO sign-in or join request starts afresh.
  */
-async function deleteWaitingAccount(tx: Database, context: AuditContext, userId: string, requestId: string): Promise<boolean> {
+async function deleteWaitingAccount(tx: Database, config: Config, context: AuditContext, userId: string, requestId: string): Promise<boolean> {
   const [deleted] = await tx
     .update(users)
     .set({ name: DELETED_USER_NAME, ...tombstoneOf('deleted', userId), passwordHash: null, emailVerifiedAt: null, deletedAt: context.now, updatedAt: context.now })
     .where(and(eq(users.id, userId), eq(users.status, 'pending_approval'), isNull(users.deletedAt)))
     .returning({ id: users.id });
   if (!deleted) return false;
-  await tx.delete(ssoIdentities).where(eq(ssoIdentities.userId, userId));
+  // As any deletion: whatever the account holds ends, its SSO link included (the holder in src/sso/accounts.ts).
+  await endAccess(tx, { userId, cause: 'deleted', now: context.now, config });
   await recordAudit(tx, context, {
     action: 'user.deleted',
     targetType: 'user',

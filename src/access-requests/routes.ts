@@ -134,7 +134,7 @@ export function accessRequestRoutes(app: FoyerApp, deps: AppDeps): void {
     async (request) => {
       const actor = requireActor(request);
       authorizeSeeingPeople(actor);
-      return { results: await declineAccessRequests(db, () => auditContext(request), actor, request.body.ids) };
+      return { results: await declineAccessRequests(db, deps.config, () => auditContext(request), actor, request.body.ids) };
     },
   );
 
