@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ACTION_WORDS, auditSentence, sentenceText } from '../../web/src/audit/sentence.js';
+import { ACTION_WORDS, auditSentence, describeDetails, sentenceText } from '../../web/src/audit/sentence.js';
 
 /** Every action key written in a recordAudit call (the words right after it name the action, whatever the branch). */
 function recordedActions(): Set<string> {
@@ -40,5 +40,17 @@ describe('audit sentences', () => {
       { kind: 'party', role: 'actor', text: 'Ada' },
       { kind: 'text', text: ' recorded “future.thing”' },
     ]);
+  });
+
+  it('describe the details in words, without raw ids', () => {
+    const details = {
+      profile: 'member',
+      roleIds: [],
+      groupIds: ['ee57ff49-51d9-4fa7-8395-f790d36fdee8'],
+      withPassword: true,
+      status: { from: 'active', to: 'disabled' },
+      sessionsEnded: 2,
+    };
+    expect(describeDetails(details)).toBe('profile: member; with password: yes; status: active → disabled; sessions ended: 2');
   });
 });

@@ -220,14 +220,24 @@ const isChange = (v: unknown): v is { from: unknown; to: unknown } => typeof v =
 
 function show(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (Array.isArray(value)) return value.length ? value.map((v) => (isRef(v) ? v.name : show(v))).join(', ') : 'none';
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }
 
+/** Raw ids (`groupIds`, `accessRequestId`) say nothing to a reader; the sentence already names who and what. */
+const isIdField = (field: string) => field === 'id' || /[a-z]Ids?$/.test(field);
+/** `withPassword` reads "with password". */
+const fieldWords = (field: string) => field.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();
+
 /** "name: Old → New; roles: Member → Admin" from the `{field: {from, to}}` details every change records. */
 export function describeDetails(details: Record<string, unknown>): string {
   return Object.entries(details)
-    .map(([field, value]) => (isChange(value) ? `${field}: ${show(value.from)} → ${show(value.to)}` : `${field}: ${show(value)}`))
+    .filter(([field]) => !isIdField(field))
+    .map(([field, value]) => {
+      const label = fieldWords(field);
+      return isChange(value) ? `${label}: ${show(value.from)} → ${show(value.to)}` : `${label}: ${show(value)}`;
+    })
     .join('; ');
 }
