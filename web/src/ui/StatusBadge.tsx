@@ -11,7 +11,8 @@ const look: Record<UserStatus, { label: string; color: string }> = {
 export function StatusBadge({ status }: { status: UserStatus }) {
   const { label, color } = look[status];
   return (
-    <Badge color={color} variant="light" tt="none">
+    // Never cut to "Disab…" when a table squeezes its column: the status is the one word that must be read whole.
+    <Badge color={color} variant="light" tt="none" miw="max-content">
       {label}
     </Badge>
   );
