@@ -31,17 +31,20 @@ export interface Person {
   status: string;
 }
 
+/** The columns a `Person` is read from, in both lookups below. */
+const personColumns = {
+  id: users.id,
+  name: users.name,
+  username: users.username,
+  email: users.email,
+  emailVerified: sql<boolean>`${users.emailVerifiedAt} is not null`,
+  status: users.status,
+};
+
 // The engine looks the person up on every token request: prepared once.
 const personById = preparedQuery('foyer_oidc_person', (db, name) =>
   db
-    .select({
-      id: users.id,
-      name: users.name,
-      username: users.username,
-      email: users.email,
-      emailVerified: sql<boolean>`${users.emailVerifiedAt} is not null`,
-      status: users.status,
-    })
+    .select(personColumns)
     .from(users)
     .where(and(eq(users.id, sql.placeholder('userId')), isNull(users.deletedAt)))
     .prepare(name),
@@ -65,12 +68,7 @@ export interface AppAccount extends Person {
 const accountForApp = preparedQuery('foyer_oidc_account', (db, name) =>
   db
     .select({
-      id: users.id,
-      name: users.name,
-      username: users.username,
-      email: users.email,
-      emailVerified: sql<boolean>`${users.emailVerifiedAt} is not null`,
-      status: users.status,
+      ...personColumns,
       // Spelled "users"."id": a single-table select would print a bare "id", which the subqueries would read as their own.
       allowed: sql<boolean | null>`(select ${appAllowsUser(sql`"users"."id"`)} from apps a where a.client_id = ${sql.placeholder('clientId')})`,
       groups: sql<string[]>`coalesce((
