@@ -33,6 +33,13 @@ module.exports = {
       to: { path: '^src/[^/]+/', pathNot: ['^src/$1/', '^src/platform/', '^src/[^/]+/index\\.ts$'] },
     },
     {
+      name: 'fields-are-shared-with-the-console',
+      comment: 'src/<feature>/fields.ts is bundled into the web console (@foyer-fields/<feature>): it may import only zod.',
+      severity: 'error',
+      from: { path: '^src/[^/]+/fields\\.ts$' },
+      to: { pathNot: '^node_modules/zod/' },
+    },
+    {
       name: 'no-circular-features',
       comment: 'No cycle of imports: a cycle between features means neither can change or be tested without the other.',
       severity: 'error',

@@ -3,11 +3,15 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+// Forms validate with the server's own Zod field schemas: `@foyer-fields/<feature>` is src/<feature>/fields.ts,
+// files that import only zod (the boundary lint checks that).
+const serverSource = fileURLToPath(new URL('../src', import.meta.url));
 const apiServer = 'http://localhost:3000';
 
 export default defineConfig({
   root,
   plugins: [react()],
+  resolve: { alias: [{ find: /^@foyer-fields\/([a-z-]+)$/, replacement: `${serverSource}/$1/fields.ts` }] },
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,

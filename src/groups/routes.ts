@@ -15,6 +15,7 @@ import {
   type GroupDetail,
   type GroupWithRoles,
 } from './service.js';
+import { groupFields } from './fields.js';
 
 export const groupSchema = z
   .object({
@@ -49,11 +50,6 @@ const toGroup = (g: GroupWithRoles | GroupDetail) => ({
   updatedAt: isoDate(g.updatedAt),
 });
 
-const groupFields = {
-  name: z.string().trim().min(1).max(100),
-  description: z.string().trim().max(500),
-  roleIds: z.array(z.string().max(64)).max(100),
-};
 const idParams = z.object({ id: z.string().max(64) });
 const nameCursor = z.tuple([z.string()]);
 const memberCursor = z.tuple([z.string(), z.uuid()]);

@@ -1,10 +1,12 @@
 import { Button, Group as Row, Modal, Stack, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { groupForm } from '@foyer-fields/groups';
 import { useState } from 'react';
 import { call, client, toApiError, type ApiError } from '../api';
 import { GROUPS, useRoles } from '../api/options';
 import { queryClient } from '../api/queries';
 import { ErrorAlert } from '../ui/ErrorAlert';
+import { useFormFields } from '../ui/useFormFields';
 import type { Group } from './types';
 import { OptionsPicker } from '../ui/OptionsPicker';
 
@@ -12,9 +14,10 @@ type Props = { group?: Group; onClose: () => void; onSaved: (group: Group) => vo
 
 /** Creates a group, or renames, describes and sets the roles of an existing one. */
 export function GroupDialog({ group, onClose, onSaved }: Props) {
-  const [name, setName] = useState(group?.name ?? '');
-  const [description, setDescription] = useState(group?.description ?? '');
-  const [roleIds, setRoleIds] = useState<string[]>(group?.roles.map((r) => r.id) ?? []);
+  const form = useFormFields(
+    { name: group?.name ?? '', description: group?.description ?? '', roleIds: group?.roles.map((r) => r.id) ?? [] },
+    groupForm,
+  );
   const rolesQuery = useRoles();
   const { roles } = rolesQuery;
   const [saveError, setError] = useState<ApiError | null>(null);
@@ -22,10 +25,11 @@ export function GroupDialog({ group, onClose, onSaved }: Props) {
   const [saving, setSaving] = useState(false);
 
   async function save() {
-    setSaving(true);
     setError(null);
+    if (!form.validate()) return;
+    setSaving(true);
     try {
-      const body = { name, description, roleIds };
+      const body = form.values;
       const saved = group
         ? await call(client.PATCH('/api/v1/admin/groups/{id}', { params: { path: { id: group.id } }, body }))
         : await call(client.POST('/api/v1/admin/groups', { body }));
@@ -33,52 +37,35 @@ export function GroupDialog({ group, onClose, onSaved }: Props) {
       void queryClient.invalidateQueries({ queryKey: GROUPS });
       onSaved(saved);
     } catch (err) {
-      setError(toApiError(err));
+      const failure = toApiError(err);
+      if (!form.showServerErrors(failure.fields)) setError(failure);
     } finally {
       setSaving(false);
     }
   }
 
-  const nameError = error?.fields.name;
-  const rolesError = error?.fields.roleIds;
-  const otherError = error && !nameError && !rolesError ? error : null;
-
   return (
     <Modal opened onClose={onClose} title={group ? `Edit ${group.name}` : 'New group'} size="lg">
       <form
+        noValidate
         onSubmit={(event) => {
           event.preventDefault();
           void save();
         }}
       >
         <Stack>
-          <TextInput
-            label="Name"
-            required
-            maxLength={100}
-            value={name}
-            error={nameError}
-            onChange={(event) => setName(event.currentTarget.value)}
-            data-autofocus
-          />
-          <Textarea
-            label="Description"
-            maxLength={500}
-            autosize
-            minRows={2}
-            value={description}
-            onChange={(event) => setDescription(event.currentTarget.value)}
-          />
+          <TextInput label="Name" required maxLength={100} data-autofocus {...form.field('name')} />
+          <Textarea label="Description" maxLength={500} autosize minRows={2} {...form.field('description')} />
           <OptionsPicker
             label="Roles members inherit"
             description="Everyone in the group gets the permissions of these roles."
             none="No roles"
             options={roles}
-            value={roleIds}
-            onChange={setRoleIds}
-            error={rolesError}
+            value={form.values.roleIds}
+            onChange={(ids) => form.setValue('roleIds', ids)}
+            error={form.field('roleIds').error}
           />
-          {otherError && <ErrorAlert title="The group was not saved">{otherError.message}</ErrorAlert>}
+          {error && <ErrorAlert title="The group was not saved">{error.message}</ErrorAlert>}
           <Row justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel

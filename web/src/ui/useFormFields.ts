@@ -1,18 +1,30 @@
-import { useForm } from '@mantine/form';
+import { schemaResolver, useForm } from '@mantine/form';
 
+/** A Standard Schema, which every Zod schema is. */
+type Schema = Parameters<typeof schemaResolver>[0];
 type Errors<T> = Partial<Record<keyof T, string>>;
 
 /**
- * A form of text fields on @mantine/form: each field's error clears as soon as the user edits it, and the
- * server's field messages (400 `details.fields`) land on the fields they name.
+ * A form on @mantine/form: each field's error clears as soon as the user edits it, and the server's field messages
+ * (400 `details.fields`) land on the fields they name. Given the server's Zod schema for the request (from
+ * `@foyer-fields/<feature>`), `validate()` refuses what the server would refuse, with the server's sentences,
+ * before anything is sent.
  */
-export function useFormFields<T extends Record<string, string>>(initial: T) {
-  const form = useForm<T>({ mode: 'controlled', initialValues: initial, clearInputErrorOnChange: true });
+export function useFormFields<T extends Record<string, unknown>>(initial: T, schema?: Schema) {
+  const form = useForm<T>({
+    mode: 'controlled',
+    initialValues: initial,
+    clearInputErrorOnChange: true,
+    ...(schema ? { validate: schemaResolver(schema, { sync: true }) } : {}),
+  });
 
   /** The props of one input: value, change handler and its error. */
   const field = (name: keyof T & string) => form.getInputProps(name);
 
   const setErrors = (errors: Errors<T>) => form.setErrors(errors);
+
+  /** Checks the values against the schema and shows its messages; true when they pass. */
+  const validate = () => !form.validate().hasErrors;
 
   /** Keeps only the server's field messages that belong to a field on this form. */
   function showServerErrors(fields: Record<string, string>): boolean {
@@ -21,5 +33,5 @@ export function useFormFields<T extends Record<string, string>>(initial: T) {
     return known.length > 0;
   }
 
-  return { values: form.values, field, setErrors, showServerErrors };
+  return { values: form.values, field, setValue: form.setFieldValue, setErrors, validate, showServerErrors };
 }
