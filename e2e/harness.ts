@@ -4,14 +4,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, test } from 'vitest';
+import { afterAll, beforeAll, inject, test } from 'vitest';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const resultsDir = join(repoRoot, 'test-results');
@@ -82,9 +82,22 @@ interface Storage {
   remove(): Promise<void>;
 }
 
+/**
+ * The migrated database test/global-setup.ts made for this run, so a Foyer starts without migrating (most of its
+ * start-up time). Outside vitest (`npm run screenshots`) there is none, and Foyer migrates as it does in production.
+ */
+function migratedTemplate(): string | undefined {
+  try {
+    return inject('foyerDataTemplate');
+  } catch {
+    return undefined;
+  }
+}
+
 /** A fresh PostgreSQL database on TEST_DATABASE_URL's server, or else a fresh embedded PGlite data directory. */
 async function createStorage(): Promise<Storage> {
   const serverUrl = process.env.TEST_DATABASE_URL;
+  const template = migratedTemplate();
   if (serverUrl) {
     const name = `foyer_e2e_${randomBytes(6).toString('hex')}`;
     const runSql = async (statement: string) => {
@@ -96,7 +109,7 @@ async function createStorage(): Promise<Storage> {
         await client.end();
       }
     };
-    await runSql(`create database ${name}`);
+    await runSql(`create database ${name}${template ? ` template ${template}` : ''}`);
     return {
       // On PostgreSQL, as in production, stored secrets (TOTP seeds, SMTP and SSO client secrets) need a key.
       env: { DATABASE_URL: withDatabaseName(serverUrl, name), FOYER_SECRET_KEY: randomBytes(32).toString('base64') },
@@ -105,6 +118,7 @@ async function createStorage(): Promise<Storage> {
     };
   }
   const dir = mkdtempSync(join(tmpdir(), 'foyer-e2e-'));
+  if (template) cpSync(template, join(dir, 'data'), { recursive: true });
   return {
     env: { FOYER_DATA_DIR: join(dir, 'data') },
     describe: `PGlite in ${dir}`,

@@ -1,32 +1,28 @@
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, inject } from 'vitest';
+import { inject } from 'vitest';
 import { createPglite, openPostgres, wrapPglite, type DatabaseHandle, type OpenOptions } from '../src/platform/db.js';
 import { withDatabase } from './global-setup.js';
 
 /**
- * One test file's databases. Cloning the run's migrated template costs far more than most tests (loading a 42 MB
- * PGlite dump, or CREATE DATABASE … TEMPLATE), so a file clones once and every later test gets the same database
- * back, reset to what the template held: every table truncated and the template's rows (built-in roles, settings)
- * put back. A test holding two databases at once (two instances of Foyer, say) still gets two: the pool only grows.
+ * The test databases of one worker. Cloning the run's migrated template costs far more than most tests (loading a
+ * 42 MB PGlite dump, or CREATE DATABASE … TEMPLATE), so a worker clones once and every later test, in this file or
+ * the next one the worker runs, gets the same database back, reset to what the template held: every table truncated
+ * and the template's rows (built-in roles, settings) put back. No two tests that run at the same time share one: each
+ * worker has its own, and a test holding two databases at once (two instances of Foyer, say) still gets two, as the
+ * pool only grows. Cloning per file instead cost about half of the server suite's time (test/sequencer.ts has the
+ * figures). The clones end with the worker; on PostgreSQL, test/global-setup.ts drops them after the run.
  */
 interface Clone {
   /** Runs statements outside any handle a test holds: the reset, and dropping the clone at the end. */
   run(statements: string): Promise<void>;
   open(options: OpenOptions): DatabaseHandle;
-  dispose(): Promise<void>;
   /** The statements that bring it back to the template's contents, worked out from the template's own rows. */
   reset?: string;
 }
 
 const idle: Clone[] = [];
-const clones: Clone[] = [];
-
-afterAll(async () => {
-  await Promise.all(clones.splice(0).map((c) => c.dispose()));
-  idle.length = 0;
-});
 
 const quoted = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
@@ -60,26 +56,21 @@ async function clonePglite(template: string): Promise<Clone> {
   return {
     run: async (statements) => void (await client.exec(statements)),
     open: (options) => wrapPglite(client, options),
-    dispose: () => client.close(),
     reset: await resetOf((text) => client.query(text)),
   };
 }
 
 async function clonePostgres(url: string, template: string): Promise<Clone> {
-  const name = `foyer_test_${randomBytes(6).toString('hex')}`;
+  const name = `${template}_clone_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query(`create database ${name} template ${template}`);
+  await admin.end();
   const own = new pg.Client({ connectionString: withDatabase(url, name) });
   await own.connect();
   return {
     run: async (statements) => void (await own.query(statements)),
     open: (options) => openPostgres(withDatabase(url, name), options),
-    async dispose() {
-      await own.end();
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    },
     reset: await resetOf((text) => own.query(text)),
   };
 }
@@ -93,14 +84,13 @@ export async function createTestDatabase(options: OpenOptions = {}): Promise<Dat
     const template = inject('testDatabaseTemplate');
     const url = process.env.TEST_DATABASE_URL;
     clone = url ? await clonePostgres(url, template) : await clonePglite(template);
-    clones.push(clone);
   }
   const handle = clone.open(options);
   const taken = clone;
   let closed = false;
   return {
     ...handle,
-    // Closing gives the database back to the file's pool; the connection to it stays open for the next test.
+    // Closing gives the database back to the worker's pool; the connection to it stays open for the next test.
     async close() {
       if (closed) return;
       closed = true;

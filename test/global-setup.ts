@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { prepareDatabase } from '../src/app.js';
-import { createPglite, openPostgres, wrapPglite } from '../src/platform/db.js';
+import { createPglite, openEmbedded, openPostgres, wrapPglite } from '../src/platform/db.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** PGlite: path of a migrated data-dir dump. PostgreSQL: name of the migrated template database. */
     testDatabaseTemplate: string;
+    /** For e2e's Foyer processes: PGlite, a migrated FOYER_DATA_DIR to copy; PostgreSQL, the template database. */
+    foyerDataTemplate: string;
   }
 }
 
@@ -19,21 +21,15 @@ declare module 'vitest' {
  * CREATE DATABASE … TEMPLATE.
  */
 export default async function setup(project: TestProject) {
+  return project.name === 'e2e' ? foyerDataTemplate(project) : testDatabaseTemplate(project);
+}
+
+async function testDatabaseTemplate(project: TestProject) {
   const url = process.env.TEST_DATABASE_URL;
   if (url) {
     const name = `foyer_template_${process.pid}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`drop database if exists ${name}`);
-    await admin.query(`create database ${name}`);
-    const handle = openPostgres(withDatabase(url, name));
-    await prepareDatabase(handle);
-    await handle.close();
     project.provide('testDatabaseTemplate', name);
-    return async () => {
-      await admin.query(`drop database if exists ${name}`);
-      await admin.end();
-    };
+    return migratedTemplateDatabase(url, name);
   }
   const dir = mkdtempSync(join(tmpdir(), 'foyer-template-'));
   const client = await createPglite();
@@ -44,6 +40,44 @@ export default async function setup(project: TestProject) {
   writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
   project.provide('testDatabaseTemplate', file);
   return () => rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Each e2e flow starts its own `foyer serve`; migrating its empty database took most of its start (about 4 s of 6
+ * on PGlite). So the flows start from one migrated copy: a data directory copied per Foyer, or on PostgreSQL a
+ * template database.
+ */
+async function foyerDataTemplate(project: TestProject) {
+  const url = process.env.TEST_DATABASE_URL;
+  if (url) {
+    const name = `foyer_e2e_template_${process.pid}`;
+    project.provide('foyerDataTemplate', name);
+    return migratedTemplateDatabase(url, name);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'foyer-e2e-template-'));
+  const handle = await openEmbedded(dir);
+  await prepareDatabase(handle);
+  await handle.close();
+  project.provide('foyerDataTemplate', dir);
+  return () => rmSync(dir, { recursive: true, force: true });
+}
+
+/** Creates and migrates database `name` on the server at `url`; the returned teardown drops it. */
+async function migratedTemplateDatabase(url: string, name: string) {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name}`);
+  await admin.query(`create database ${name}`);
+  const handle = openPostgres(withDatabase(url, name));
+  await prepareDatabase(handle);
+  await handle.close();
+  return async () => {
+    // The workers' clones (test/databases.ts) live as long as the workers, so they go here, after the run.
+    const clones = await admin.query<{ datname: string }>(`select datname from pg_database where datname like $1`, [`${name}_clone_%`]);
+    for (const { datname } of clones.rows) await admin.query(`drop database if exists ${datname} with (force)`);
+    await admin.query(`drop database if exists ${name}`);
+    await admin.end();
+  };
 }
 
 export function withDatabase(url: string, database: string): string {

@@ -35,8 +35,10 @@ export interface AccessHolder {
  */
 const holders = new Map<string, AccessHolder>();
 
-export function registerAccessHolder(holder: AccessHolder): void {
+/** Answers the step that takes the holder out again (a test's own holder must not outlive its file). */
+export function registerAccessHolder(holder: AccessHolder): () => void {
   holders.set(holder.name, holder);
+  return () => holders.delete(holder.name);
 }
 
 /**
@@ -60,8 +62,10 @@ export type MembershipListener = (tx: Database, change: { userIds: readonly stri
 
 const membershipListeners = new Map<string, MembershipListener>();
 
-export function onMembershipChange(name: string, listener: MembershipListener): void {
+/** Answers the step that takes the listener out again, as registerAccessHolder does. */
+export function onMembershipChange(name: string, listener: MembershipListener): () => void {
   membershipListeners.set(name, listener);
+  return () => membershipListeners.delete(name);
 }
 
 export async function membershipChanged(tx: Database, change: { userIds: readonly string[]; now: Date; config: Config }): Promise<void> {

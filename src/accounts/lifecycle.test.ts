@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { apiTokens } from '../api-tokens/schema.js';
 import { loginLinks } from '../login-links/schema.js';
 import { oneTimeTokens } from '../auth/one-time-tokens/schema.js';
@@ -16,8 +16,10 @@ import { registerAccessHolder, type AccessEndCause } from './index.js';
  */
 const asked: { userId: string; cause: AccessEndCause }[] = [];
 let failing = false;
+// Workers run file after file in one process (vitest.config.ts), so the registration ends with this file.
+let unregister: () => void;
 beforeAll(() => {
-  registerAccessHolder({
+  unregister = registerAccessHolder({
     name: 'test_holder',
     async end(_tx, { userId, cause }) {
       if (failing) throw new Error('the test holder refuses');
@@ -26,6 +28,7 @@ beforeAll(() => {
     },
   });
 });
+afterAll(() => unregister());
 
 let t: TestApp;
 let adminCookie: string;

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { groupMembers } from './schema.js';
 import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../test/support.js';
 import { seedGroup } from '../users/testing.js';
@@ -11,8 +11,10 @@ import { onMembershipChange } from './index.js';
  */
 const heard: { userId: string; groups: string[] }[] = [];
 let failing = false;
+// Workers run file after file in one process (vitest.config.ts), so the registration ends with this file.
+let unregister: () => void;
 beforeAll(() => {
-  onMembershipChange('test_listener', async (tx, { userIds }) => {
+  unregister = onMembershipChange('test_listener', async (tx, { userIds }) => {
     if (failing) throw new Error('the test listener refuses');
     for (const userId of userIds) {
       const rows = await tx.select().from(groupMembers).where(eq(groupMembers.userId, userId));
@@ -20,6 +22,7 @@ beforeAll(() => {
     }
   });
 });
+afterAll(() => unregister());
 
 let t: TestApp;
 let adminCookie: string;
