@@ -1,7 +1,6 @@
 /**
- * The boundaries between Foyer's folders (docs/architecture.md). `npm run lint:boundaries` fails on any new arrow
- * that breaks one; the arrows that already did when the rules came in are listed in
- * .dependency-cruiser-known-violations.json and shrink as features get their index.ts.
+ * The boundaries between Foyer's folders (docs/architecture.md). `npm run lint:boundaries` fails on any arrow
+ * that breaks one, naming the rule.
  *
  * A feature is a folder directly under src/. Tests and test support are not part of the graph the rules guard:
  * a test may set up any table it needs.

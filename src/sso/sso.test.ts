@@ -135,6 +135,12 @@ describe('Signing in with SSO', () => {
       .from(auditEvents)
       .where(and(eq(auditEvents.action, 'auth.login.succeeded'), eq(auditEvents.actorId, alice.id)));
     expect(logins.map((e) => (e.details as { method: string }).method)).toEqual(['password', 'sso']);
+
+    // Removing the provider ends the sessions signed in through it (the database's cascade), and only those.
+    const removed = await t.app.inject({ method: 'DELETE', url: `/api/v1/admin/sso-providers/${providerId}`, headers: asBrowser(adminCookie) });
+    expect(removed.statusCode).toBe(204);
+    expect((await t.app.inject({ url: '/api/v1/me', headers: { cookie: `${session.name}=${session.value}` } })).statusCode).toBe(401);
+    expect((await t.app.inject({ url: '/api/v1/me', headers: { cookie: aliceCookie } })).statusCode).toBe(200);
   });
 
   it("returns to the app's sign-in it started from, and only to one on this Foyer", async () => {

@@ -1,5 +1,4 @@
 import { boolean, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { ssoProviders } from '../../sso/schema.js';
 import { users } from '../../accounts/index.js';
 
 export const sessions = pgTable(
@@ -18,8 +17,14 @@ export const sessions = pgTable(
     absoluteExpiresAt: timestamp('absolute_expires_at', { withTimezone: true }).notNull(),
     ip: text('ip'),
     userAgent: text('user_agent'),
-    /** The provider this session was signed in through: removing that link, or the provider, ends the session. */
-    ssoProviderId: uuid('sso_provider_id').references(() => ssoProviders.id, { onDelete: 'cascade' }),
+    /**
+     * The provider this session was signed in through: removing that link, or the provider, ends the session. The
+     * foreign key to sso_providers (on delete cascade) is in the database, from migration 0008, and stays there: it
+     * is what ends these sessions when a provider is removed, even one whose sign-in finishes at that moment. It is
+     * not declared here because sessions sit below sso in the layers (docs/architecture.md), so this file does not
+     * name sso's table.
+     */
+    ssoProviderId: uuid('sso_provider_id'),
     /**
      * Started by a sign-up link or an invitation before the account has any credential: it may only finish the set-up
      * (register a passkey, confirm the email) until the first credential is saved, which lifts it.
