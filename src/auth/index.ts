@@ -14,7 +14,7 @@ export {
   replaceOneTimeToken,
   withdrawOneTimeTokens,
 } from './one-time-tokens/service.js';
-export { countPasskeys } from './passkeys/service.js';
+export { countPasskeys, hasPasskeySql } from './passkeys/service.js';
 export { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords/hashing.js';
 export { assertPasswordAllowed } from './passwords/policy.js';
 export { issueSetPasswordLink } from './passwords/set-password.js';

@@ -12,6 +12,7 @@ import {
   type RoleRef,
   type UserRow,
 } from '../accounts/index.js';
+import { hasPasskeySql } from '../auth/index.js';
 import type { Database } from '../platform/db.js';
 import { isUuid } from '../platform/ids.js';
 import { isoDate, isoOrNull } from '../platform/http.js';
@@ -62,9 +63,6 @@ export type AuthMethod = (typeof AUTH_METHODS)[number];
 const usesSsoCondition = sql<boolean>`(exists (select 1 from sso_identities si where si.user_id = "users"."id")
   or exists (select 1 from sso_switched_accounts ss where ss.user_id = "users"."id"))`;
 
-/** A passkey is a local credential as good as a password: a passkey-only account is set up, not pending. */
-const hasPasskeyCondition = sql<boolean>`exists (select 1 from passkeys pk where pk.user_id = "users"."id")`;
-
 /** A second factor counts once its owner has proven it works (src/auth/mfa). */
 const hasTwoFactorCondition = sql<boolean>`exists (select 1 from mfa_methods mm where mm.user_id = "users"."id" and mm.confirmed_at is not null)`;
 
@@ -72,7 +70,8 @@ const hasTwoFactorCondition = sql<boolean>`exists (select 1 from mfa_methods mm 
 export const adminUserColumns = {
   ...getTableColumns(users),
   usesSso: usesSsoCondition.as('uses_sso'),
-  hasPasskey: hasPasskeyCondition.as('has_passkey'),
+  // A passkey is a local credential as good as a password: a passkey-only account is set up, not pending.
+  hasPasskey: hasPasskeySql.as('has_passkey'),
   hasTwoFactor: hasTwoFactorCondition.as('has_two_factor'),
 };
 export type AdminUserRow = UserRow & { usesSso: boolean; hasPasskey: boolean; hasTwoFactor: boolean };
@@ -100,9 +99,9 @@ export const authMethodOf = (user: Pick<UserRow, 'passwordHash'> & { usesSso: bo
 export function authMethodIs(method: AuthMethod): SQL {
   switch (method) {
     case 'local':
-      return and(or(isNotNull(users.passwordHash), hasPasskeyCondition), not(usesSsoCondition))!;
+      return and(or(isNotNull(users.passwordHash), hasPasskeySql), not(usesSsoCondition))!;
     case 'pending_setup':
-      return and(isNull(users.passwordHash), not(hasPasskeyCondition), not(usesSsoCondition))!;
+      return and(isNull(users.passwordHash), not(hasPasskeySql), not(usesSsoCondition))!;
     case 'sso':
       return and(isNull(users.passwordHash), usesSsoCondition)!;
     case 'sso_password':

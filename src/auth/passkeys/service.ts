@@ -57,6 +57,13 @@ export async function listPasskeys(db: Database, userId: string): Promise<Passke
   return db.select().from(passkeys).where(eq(passkeys.userId, userId)).orderBy(asc(passkeys.createdAt), asc(passkeys.id));
 }
 
+/**
+ * Whether the account in the surrounding query on `users` has a passkey: the one condition behind "is this account
+ * set up" at sign-in and the Passkey badge of the users list. Each column is named with its table: in a select from
+ * one table, Drizzle writes columns unqualified, and a bare "id" inside the subquery would be the passkey's own.
+ */
+export const hasPasskeySql = sql<boolean>`exists (select 1 from ${passkeys} where ${passkeys}.${sql.identifier(passkeys.userId.name)} = ${users}.${sql.identifier(users.id.name)})`;
+
 export async function countPasskeys(db: Database, userId: string): Promise<number> {
   const [row] = await db.select({ n: count() }).from(passkeys).where(eq(passkeys.userId, userId));
   return row?.n ?? 0;

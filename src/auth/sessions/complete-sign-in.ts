@@ -15,7 +15,7 @@ import {
   setPendingCookie,
   startPendingSignIn,
 } from '../mfa/pending.js';
-import { passkeys } from '../passkeys/schema.js';
+import { hasPasskeySql } from '../passkeys/service.js';
 import type { FirstFactor } from '../mfa/schema.js';
 import { setSessionCookie } from '../request.js';
 import { createSession } from './service.js';
@@ -61,7 +61,7 @@ const SETUP_FACTORS: ReadonlySet<string> = new Set<FirstFactor>(['signup_link', 
 
 async function hasCredential(tx: Database, userId: string): Promise<boolean> {
   const [row] = await tx
-    .select({ has: sql<boolean>`${users.passwordHash} is not null or exists (select 1 from ${passkeys} where ${passkeys.userId} = ${users.id})` })
+    .select({ has: sql<boolean>`${users.passwordHash} is not null or ${hasPasskeySql}` })
     .from(users)
     .where(eq(users.id, userId));
   return row?.has === true;
