@@ -6,7 +6,6 @@ import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js
 import { pageOf, pageQuery } from '../platform/paging.js';
 import { newUserFields } from '../users/index.js';
 import { hashNewPassword } from '../users/index.js';
-import { acceptInvitationFields } from './fields.js';
 import { invitationItemSchema, listPendingInvitations } from './list.js';
 import { acceptInvitation, acceptOnFirstCredential, readInvitation } from './accept.js';
 import {
@@ -173,8 +172,8 @@ export function invitationRoutes(app: FoyerApp, deps: AppDeps): void {
         description: 'Confirms the email address and signs the person in. Errors as for GET, plus 400 for a refused password.',
         params: tokenParams,
         body: z.union([
-          z.object(acceptInvitationFields.password),
-          z.object(acceptInvitationFields.passkey),
+          z.object({ password: z.string().min(1, 'Enter a password').max(1024) }),
+          z.object({ passkey: z.literal(true) }),
         ]),
         response: { 200: signInReplySchema, ...errorResponses(400, 403, 404, 410) },
       },
