@@ -36,7 +36,8 @@ module.exports = {
       comment: 'src/<feature>/fields.ts is bundled into the web console (@foyer-fields/<feature>): it may import only zod.',
       severity: 'error',
       from: { path: '^src/[^/]+/fields\\.ts$' },
-      to: { pathNot: '^node_modules/zod/' },
+      // Unanchored so that a worktree whose node_modules is a link to another checkout's resolves too.
+      to: { pathNot: '(^|/)node_modules/zod/' },
     },
     {
       name: 'no-circular-features',

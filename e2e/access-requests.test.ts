@@ -81,6 +81,9 @@ describe('access requests: a visitor asks, an administrator approves, the invita
   step('a visitor from an allowed domain sends the form and is thanked', async () => {
     const { page } = guest;
     await page.goto('/signup');
+    await page.getByRole('button', { name: 'Send request' }).click();
+    await page.getByText('Enter your name.').waitFor();
+    await page.getByText('Enter a valid email address.').waitFor();
     await page.getByLabel('Name').fill(visitor.name);
     await page.getByLabel('Email').fill(visitor.email);
     await page.getByLabel('Message').fill('I run the front desk on Mondays.');

@@ -31,6 +31,13 @@ describe('foundation: the bootstrap administrator signs in, sees the users, sign
     await screenshot(page, 'foundation-01-sign-in');
   });
 
+  step('an empty form is refused on its fields with the server’s sentences, before anything is sent', async () => {
+    const { page } = session;
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Enter your email address or username.').waitFor();
+    await page.getByText('Enter your password.').waitFor();
+  });
+
   step('a wrong password shows the server’s message', async () => {
     const { page } = session;
     await page.getByLabel('Email or username').fill(foyer!.admin.email);

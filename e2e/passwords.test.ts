@@ -41,6 +41,8 @@ describe('passwords: forgot password → the mailed link → a new password → 
     await page.goto('/login');
     await page.getByRole('link', { name: 'Forgot password?' }).click();
     await page.getByRole('heading', { name: 'Forgot your password?' }).waitFor();
+    await page.getByRole('button', { name: 'Email me a link' }).click();
+    await page.getByText('Enter the email address of your account.').waitFor();
     await page.getByLabel('Email address').fill(foyer!.admin.email.toUpperCase());
     await page.getByRole('button', { name: 'Email me a link' }).click();
     await page.getByText('Check your email').waitFor();
@@ -60,6 +62,11 @@ describe('passwords: forgot password → the mailed link → a new password → 
     const { page } = session;
     await page.goto(resetLink);
     await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+    await page.getByLabel('New password').fill('short');
+    await page.getByLabel('Confirm password').fill('shirt');
+    await page.getByRole('button', { name: 'Save new password' }).click();
+    await page.getByText('Use at least 8 characters.').waitFor();
+    await page.getByText('The passwords do not match.').waitFor();
     await page.getByLabel('New password').fill('password123');
     await page.getByLabel('Confirm password').fill('password123');
     await page.getByRole('button', { name: 'Save new password' }).click();

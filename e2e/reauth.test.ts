@@ -38,6 +38,8 @@ describe('confirm it is you: the prompt offers only the ways the person has', ()
     expect(await prompt.getByLabel('Code from your authenticator app').count()).toBe(0);
     await screenshot(page, 'reauth-01-password-only');
 
+    await prompt.getByRole('button', { name: 'Confirm with password' }).click();
+    await prompt.getByText('Enter your password.').waitFor();
     await prompt.getByLabel('Your password').fill('not the password at all');
     await prompt.getByRole('button', { name: 'Confirm with password' }).click();
     await prompt.getByText('The password is not correct.').waitFor();

@@ -73,6 +73,9 @@ describe('two-factor: a person turns on an authenticator app and signs in with i
     secret = (await dialog.getByLabel('Setup key').innerText()).trim();
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
     await screenshot(page, 'two-factor-01-enrol-totp');
+    await dialog.getByLabel('Code from your app').fill('12');
+    await dialog.getByRole('button', { name: 'Turn on' }).click();
+    await dialog.getByText('Enter the 6-digit code.').waitFor();
     await dialog.getByLabel('Code from your app').fill(totpCodeAt(secret, new Date()));
     await dialog.getByRole('button', { name: 'Turn on' }).click();
     const codes = page.getByRole('dialog', { name: 'Your recovery codes' });
@@ -92,6 +95,8 @@ describe('two-factor: a person turns on an authenticator app and signs in with i
     await page.waitForURL('**/login/mfa');
     await page.getByRole('heading', { name: 'Two-factor authentication' }).waitFor();
     await screenshot(page, 'two-factor-04-challenge');
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.getByText('Enter the code.').waitFor();
     // The next time step: the one used to turn the app on cannot be used again.
     await page.getByLabel('Code from your authenticator app').fill(totpCodeAt(secret, new Date(Date.now() + 30_000)));
     await page.getByRole('button', { name: 'Verify' }).click();

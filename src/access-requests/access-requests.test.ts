@@ -68,6 +68,15 @@ async function userWith(permissions: string[]) {
 }
 
 describe('the public form', () => {
+  it('names what is missing in the sentences the page shows, before looking at any account', async () => {
+    const bad = await submit({ email: 'rita', name: ' ' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error).toMatchObject({
+      code: 'validation_failed',
+      details: { fields: { email: 'Enter a valid email address.', name: 'Enter your name.' } },
+    });
+  });
+
   it('is closed until registration settings open it, and the sign-in page learns whether it is open', async () => {
     const options = () => t.app.inject({ url: '/api/v1/auth/sign-in-options' });
     expect((await options()).json().accessRequestsEnabled).toBe(true);

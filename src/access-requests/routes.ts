@@ -4,6 +4,7 @@ import { authorizeSeeingPeople } from '../accounts/index.js';
 import { wakeMailWorkers } from '../mail/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { pageOf, pageQuery } from '../platform/paging.js';
+import { accessRequestFields } from './fields.js';
 import { ACCESS_REQUEST_STATUSES } from './schema.js';
 import { accessRequestSchema, listAccessRequests, loadAccessRequest, submitAccessRequest } from './service.js';
 import { APPROVAL_OUTCOMES, approveAccessRequests } from './approve.js';
@@ -36,11 +37,7 @@ export function accessRequestRoutes(app: FoyerApp, deps: AppDeps): void {
           'Resubmitting with the same email replaces the message of the earlier request. 422 `email_domain_not_allowed` ' +
           'for a domain off the allowlist (nothing is stored or sent); 404 `access_requests_disabled` when the form is off; ' +
           '403 `sso_verification_required` when only SSO-verified requests are taken; 429 when one address sends too many.',
-        body: z.object({
-          email: z.email('Enter a valid email address').max(320),
-          name: z.string().trim().min(1, 'Enter your name').max(200),
-          message: z.string().max(2000, 'Keep the message under 2000 characters').default(''),
-        }),
+        body: z.object(accessRequestFields),
         response: { 202: z.object({ received: z.literal(true) }), ...errorResponses(400, 403, 404, 422, 429) },
       },
     },

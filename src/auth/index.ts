@@ -15,6 +15,7 @@ export {
   withdrawOneTimeTokens,
 } from './one-time-tokens/service.js';
 export { countPasskeys, hasPasskeySql } from './passkeys/service.js';
+export { boundedNewPassword, newPassword } from './fields.js';
 export { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords/hashing.js';
 export { assertPasswordAllowed } from './passwords/policy.js';
 export { issueSetPasswordLink } from './passwords/set-password.js';

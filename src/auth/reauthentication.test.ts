@@ -60,6 +60,17 @@ describe('which ways of confirming it is you are offered', () => {
   });
 });
 
+describe('a missing password or code', () => {
+  it('is named on its field, in the sentence the prompt shows', async () => {
+    const { cookie } = await person({ password: true, totp: true });
+    const password = await confirm(cookie, { password: '' });
+    expect(password.statusCode).toBe(400);
+    expect(password.json().error).toMatchObject({ code: 'validation_failed', details: { fields: { password: 'Enter your password.' } } });
+    const code = await confirm(cookie, { method: 'totp', code: ' ' });
+    expect(code.json().error).toMatchObject({ code: 'validation_failed', details: { fields: { code: 'Enter the code.' } } });
+  });
+});
+
 describe('refusing methods the person does not have', () => {
   it('answers 409 for a password when the account has none', async () => {
     const { cookie } = await person({ passkey: true });

@@ -5,12 +5,11 @@ import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js
 import type { Actor } from '../accounts/index.js';
 import { reauthenticate } from './mfa/enrolment.js';
 import { confirmedMethodsOf, usableKinds } from './mfa/methods.js';
-import { codeField } from './mfa/route-schemas.js';
 import { readMfaSettings } from './mfa/settings.js';
 import { listPasskeys } from './passkeys/service.js';
 import { ownPasswordStatus } from './passwords/change.js';
-import { PASSWORD_MAX_LENGTH } from './passwords/hashing.js';
 import { auditContext, requireActor } from './request.js';
+import { reauthenticationFields } from './fields.js';
 
 /**
  * The ways this Foyer itself can confirm it is the person (`POST /api/v1/me/reauthenticate` and the passkey pair beside
@@ -81,8 +80,8 @@ export function reauthenticationRoutes(app: FoyerApp, deps: AppDeps): void {
           '409 `reauthentication_method_unavailable` when the account has no such method (no password, or no authenticator ' +
           'app); `details.available` lists the ones it has.',
         body: z.union([
-          z.object({ password: z.string().min(1).max(PASSWORD_MAX_LENGTH) }),
-          z.object({ method: z.literal('totp'), code: codeField }),
+          z.object(reauthenticationFields.password),
+          z.object(reauthenticationFields.totp),
         ]),
         response: { 200: z.object({ authenticatedAt: z.string() }), ...errorResponses(400, 401, 403, 409, 429) },
       },

@@ -37,7 +37,9 @@ describe('email verification', () => {
       expect(stale.statusCode).toBe(400);
       expect(stale.json().error).toMatchObject({ code: 'verification_code_invalid', details: { fields: { code: expect.any(String) } } });
     }
-    expect((await verify('12345')).statusCode).toBe(400);
+    const short = await verify('12345');
+    expect(short.statusCode).toBe(400);
+    expect(short.json().error).toMatchObject({ code: 'validation_failed', details: { fields: { code: 'Enter the 6 digits from the email.' } } });
     expect((await verify(second)).statusCode).toBe(204);
     expect((await t.app.inject({ url: '/api/v1/me', headers: { cookie } })).json().user.emailVerified).toBe(true);
     expect((await verify(second)).json().error.code).toBe('email_already_verified');

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { auditContext, requireActor } from '../auth/index.js';
 import { wakeMailWorkers } from '../mail/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
+import { verifyEmailFields } from './fields.js';
 import { resendVerificationCode, verifyEmail } from './service.js';
 
 const tags = ['Current user'];
@@ -14,7 +15,7 @@ export function emailVerificationRoutes(app: FoyerApp, deps: AppDeps): void {
         tags,
         summary: 'Confirm your email address with the 6-digit code mailed to it',
         description: '400 `verification_code_invalid`; 409 `email_already_verified`; 429 after 10 attempts in an hour.',
-        body: z.object({ code: z.string().trim().regex(/^\d{6}$/, 'Enter the 6 digits from the email') }),
+        body: z.object(verifyEmailFields),
         response: { 204: z.null(), ...errorResponses(400, 401, 409, 429) },
       },
     },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { auditContext, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, replyToSignIn, signInReplySchema } from '../auth/index.js';
+import { auditContext, boundedNewPassword, replyToSignIn, signInReplySchema } from '../auth/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { newUserFields } from '../users/index.js';
 import { checkSetupLink, completeSetup, instanceHasUsers } from './service.js';
@@ -43,7 +43,7 @@ export function setupRoutes(app: FoyerApp, deps: AppDeps): void {
         body: z.object({
           token: z.string().min(1).max(200),
           ...newUserFields,
-          password: z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH),
+          password: boundedNewPassword,
         }),
         response: { 201: signInReplySchema, ...errorResponses(400, 409, 410) },
       },

@@ -49,6 +49,12 @@ describe('first administrator from the bootstrap variables', () => {
 });
 
 describe('setup link', () => {
+  it('refuses a short password in the sentence the setup page shows', async () => {
+    const short = await t.app.inject({ method: 'POST', url: '/api/v1/setup', headers: { origin: TEST_ORIGIN }, payload: { ...setupBody('any-token'), password: 'seven c' } });
+    expect(short.statusCode).toBe(400);
+    expect(short.json().error).toMatchObject({ code: 'validation_failed', details: { fields: { password: 'Use at least 8 characters.' } } });
+  });
+
   it('creates the first administrator once, signs them in, and then refuses', async () => {
     expect((await t.app.inject({ url: '/api/v1/setup' })).json()).toEqual({ setupRequired: true });
     const outcome = await bootstrapFirstAdmin(t.handle.db, t.config);

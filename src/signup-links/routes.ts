@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { auditContext, onCredentialSaved, replyToSignIn, requirePermission, signInReplySchema } from '../auth/index.js';
+import { auditContext, newPassword, onCredentialSaved, replyToSignIn, requirePermission, signInReplySchema } from '../auth/index.js';
 import { authorizeSeeingPeople } from '../accounts/index.js';
 import { mailInstance, wakeMailWorkers } from '../mail/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
@@ -154,7 +154,7 @@ export function signupLinkRoutes(app: FoyerApp, deps: AppDeps): void {
         params: tokenParams,
         body: z.object({
           ...newUserFields,
-          password: z.string().max(1024).optional(),
+          password: newPassword.optional(),
         }),
         response: { 201: signInReplySchema, ...errorResponses(400, 404, 409, 410, 422) },
       },

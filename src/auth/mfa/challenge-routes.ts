@@ -4,7 +4,7 @@ import { auditContext } from '../request.js';
 import { replyToSignIn, signInReplySchema } from '../sessions/complete-sign-in.js';
 import { answerChallenge, pendingSignInStep, sendSignInCode, SIGN_IN_METHODS } from './challenge.js';
 import { pendingTokenOf } from './pending.js';
-import { codeField } from './route-schemas.js';
+import { codeField } from '../fields.js';
 
 /** The second step of signing in: the pending sign-in cookie, answered with a second factor. */
 export function challengeRoutes(app: FoyerApp, deps: AppDeps): void {

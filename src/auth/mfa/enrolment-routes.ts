@@ -10,7 +10,8 @@ import { personOf } from './people.js';
 import { confirmSecondFactor, removeSecondFactor, secondFactorsOf, type Enrollee } from './enrolment.js';
 import { startChannelEnrolment, startTotpEnrolment } from './methods.js';
 import { clearPendingCookie, findPendingSignIn, pendingTokenOf } from './pending.js';
-import { changeReply, codeField } from './route-schemas.js';
+import { changeReply } from './route-schemas.js';
+import { codeField, smsEnrolmentFields } from '../fields.js';
 import { MFA_METHODS } from './schema.js';
 
 const methodSchema = z
@@ -101,7 +102,7 @@ export function enrolmentRoutes(app: FoyerApp, deps: AppDeps): void {
           tags: ['Two-factor'],
           summary: channel === 'email' ? 'Start setting up email codes: sends a code to your address' : 'Start setting up SMS codes: sends a code to this phone',
           description: 'Needs a sign-in within the last 10 minutes. Confirm with the code at POST …/confirm.',
-          ...(channel === 'sms' ? { body: z.object({ phone: z.string().max(32) }) } : {}),
+          ...(channel === 'sms' ? { body: z.object(smsEnrolmentFields) } : {}),
           response: { 202: z.object({ sentTo: z.string() }), ...errorResponses(400, 401, 403, 409, 429, 502) },
         },
       },

@@ -276,6 +276,8 @@ describe('SMS codes', () => {
     expect((await login(t, user.email)).json().methods).toEqual(['sms', 'recovery_code']);
     const bad = await post('/api/v1/me/mfa/sms', (await member()).cookie, { phone: '12345' });
     expect(bad.json().error).toMatchObject({ code: 'validation_failed', details: { fields: { phone: expect.any(String) } } });
+    const long = await post('/api/v1/me/mfa/sms', (await member()).cookie, { phone: '+4'.padEnd(33, '0') });
+    expect(long.json().error).toMatchObject({ code: 'validation_failed', details: { fields: { phone: 'A phone number is at most 32 characters.' } } });
   });
 
   describe('through a webhook', () => {

@@ -108,6 +108,13 @@ describe('signing in with an authenticator app', () => {
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 
+  it('asks for the code in words the sign-in page shows on the field', async () => {
+    const { user } = await memberWithTotp();
+    const blank = await submitCode(t, pendingCookieFrom(await login(t, user.email)), 'totp', '  ');
+    expect(blank.statusCode).toBe(400);
+    expect(blank.json().error).toMatchObject({ code: 'validation_failed', details: { fields: { code: 'Enter the code.' } } });
+  });
+
   it('refuses a method the pending sign-in does not offer, and a missing or expired pending cookie', async () => {
     const { user } = await memberWithTotp();
     const pending = pendingCookieFrom(await login(t, user.email));

@@ -275,6 +275,9 @@ describe('renaming and removing passkeys', () => {
     expect(ok.json().passkey.name).toBe('Phone');
     expect((await rename(alice.cookie, bob.passkeyId)).statusCode).toBe(404);
     expect((await rename(alice.cookie, 'not-an-id')).statusCode).toBe(404);
+    const blank = await t.app.inject({ method: 'PATCH', url: `/api/v1/me/passkeys/${alice.passkeyId}`, headers: asBrowser(alice.cookie), payload: { name: ' ' } });
+    expect(blank.statusCode).toBe(400);
+    expect(blank.json().error).toMatchObject({ code: 'validation_failed', details: { fields: { name: 'Give the passkey a name.' } } });
     const [event] = await auditOf('passkey.renamed');
     expect(event!.details).toMatchObject({ name: { from: 'Laptop', to: 'Phone' } });
   });

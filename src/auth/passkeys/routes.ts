@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { errorResponses, type AppDeps, type FoyerApp } from '../../platform/http.js';
 import { auditContext, requireActor } from '../request.js';
 import { replyToSignIn, signInReplySchema } from '../sessions/complete-sign-in.js';
+import { passkeyName } from '../fields.js';
 import { relyingPartyOf } from './challenges.js';
 import {
   listPasskeys,
-  PASSKEY_NAME_MAX,
   passkeyRegistrationOptions,
   passkeySchema,
   registerPasskey,
@@ -64,7 +64,6 @@ const creationOptionsReply = z.object({
 const asAssertion = (r: z.infer<typeof authenticationResponseSchema>) => r as AuthenticationResponseJSON;
 const asAttestation = (r: z.infer<typeof registrationResponseSchema>) => r as RegistrationResponseJSON;
 
-const passkeyName = z.string().trim().min(1, 'Give the passkey a name').max(PASSKEY_NAME_MAX);
 const passkeyParams = z.object({ id: z.string().max(100) });
 
 export function passkeyRoutes(app: FoyerApp, deps: AppDeps): void {

@@ -14,8 +14,6 @@ import { describeUserAgent } from '../sessions/user-agent.js';
 import { CHALLENGE_TTL_MS, consumeChallenge, storeChallenge, type RelyingParty } from './challenges.js';
 import { passkeys, PASSKEY_DEVICE_TYPES, type PasskeyRow } from './schema.js';
 
-export const PASSKEY_NAME_MAX = 100;
-
 export const passkeySchema = z
   .object({
     id: z.string(),

@@ -26,5 +26,4 @@ export const verifyPassword: PasswordVerifier = async (storedHash, password) => 
   return verify(storedHash, password);
 };
 
-export const PASSWORD_MIN_LENGTH = 8;
-export const PASSWORD_MAX_LENGTH = 256;
+export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../fields.js';

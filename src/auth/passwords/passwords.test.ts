@@ -32,6 +32,12 @@ async function mailedResetToken(email: string): Promise<string> {
 }
 
 describe('forgot password', () => {
+  it('asks for the address in the sentence the page shows', async () => {
+    const blank = await forgot('  ');
+    expect(blank.statusCode).toBe(400);
+    expect(blank.json().error).toMatchObject({ code: 'validation_failed', details: { fields: { email: 'Enter the email address of your account.' } } });
+  });
+
   it('answers 202 with the same body and the same database work for known and unknown addresses', async () => {
     const user = await seedUser(t.handle);
     const known = await forgot(user.email.toUpperCase());

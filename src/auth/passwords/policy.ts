@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appRoot } from '../../platform/paths.js';
 import { FoyerError } from '../../platform/errors.js';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './hashing.js';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PASSWORD_TOO_LONG, PASSWORD_TOO_SHORT, passwordLength } from '../fields.js';
 
 /**
  * ASVS 6.2.4: the most common passwords, shipped with the app (see docs/passwords.md for where the list comes from).
@@ -18,22 +18,15 @@ const common = () =>
       .filter((line) => line.length > 0),
   ));
 
-/** Length counts what people see as characters, so an emoji is one, not two UTF-16 units. */
-const lengthOf = (password: string) => [...password].length;
-
 /**
  * The one rule every new password meets, wherever it is chosen (NIST SP 800-63B-4): 8 to 256 characters and not on
  * the common-password list, compared without regard to case. No composition rules: they make passwords harder to
  * remember without making them harder to guess. `field` names the input in the error so the form can point at it.
  */
 export function assertPasswordAllowed(password: string, field = 'password'): void {
-  const length = lengthOf(password);
-  if (length < PASSWORD_MIN_LENGTH) {
-    throw refusal(field, 'password_too_short', `Use at least ${PASSWORD_MIN_LENGTH} characters.`);
-  }
-  if (length > PASSWORD_MAX_LENGTH) {
-    throw refusal(field, 'password_too_long', `Use at most ${PASSWORD_MAX_LENGTH} characters.`);
-  }
+  const length = passwordLength(password);
+  if (length < PASSWORD_MIN_LENGTH) throw refusal(field, 'password_too_short', PASSWORD_TOO_SHORT);
+  if (length > PASSWORD_MAX_LENGTH) throw refusal(field, 'password_too_long', PASSWORD_TOO_LONG);
   if (common().has(password.toLowerCase())) {
     throw refusal(field, 'password_too_common', 'This password is one of the most commonly used ones. Choose another.');
   }

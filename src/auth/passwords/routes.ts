@@ -5,12 +5,8 @@ import { auditContext, requireActor } from '../request.js';
 import { replyToSignIn, signInReplySchema } from '../sessions/complete-sign-in.js';
 import { changeOwnPassword, ownPasswordStatus } from './change.js';
 import { FORGOT_PASSWORD_REPLY, requestPasswordReset } from './forgot.js';
-import { PASSWORD_MAX_LENGTH } from './hashing.js';
+import { changePasswordFields, forgotPasswordFields, resetPasswordFields } from '../fields.js';
 import { setPasswordWithToken } from './set-password.js';
-
-// Length and the common-password list are checked by assertPasswordAllowed, which answers with its own codes;
-// the schema only keeps absurd bodies out.
-const newPassword = z.string().max(PASSWORD_MAX_LENGTH * 4).describe('8 to 256 characters, not one of the most common passwords.');
 
 export function passwordRoutes(app: FoyerApp, deps: AppDeps): void {
   app.post(
@@ -20,7 +16,7 @@ export function passwordRoutes(app: FoyerApp, deps: AppDeps): void {
         tags: ['Sign-in'],
         summary: 'Email a link to choose a new password; always 202 with the same body',
         description: 'The link works once, for 30 minutes. The reply is the same whether or not the address has an account.',
-        body: z.object({ email: z.string().trim().min(1).max(320) }),
+        body: z.object(forgotPasswordFields),
         response: { 202: z.object({ message: z.string() }), ...errorResponses(400, 403, 429) },
       },
     },
@@ -39,7 +35,7 @@ export function passwordRoutes(app: FoyerApp, deps: AppDeps): void {
         summary: 'Set a new password with a one-time link (password setup, invitation or reset)',
         description:
           'Ends every session of the account and signs in afresh; when a second factor is due the reply is `{mfaRequired: true, methods}` instead of the user.',
-        body: z.object({ token: z.string().min(1).max(200), password: newPassword }),
+        body: z.object(resetPasswordFields),
         response: { 200: signInReplySchema, ...errorResponses(400, 403, 410) },
       },
     },
@@ -66,7 +62,7 @@ export function passwordRoutes(app: FoyerApp, deps: AppDeps): void {
         tags: ['Current user'],
         summary: 'Change your own password (needs a sign-in within the last 10 minutes)',
         description: '`currentPassword` is required when the account has a password. Other sessions stay; `otherSessionCount` says how many.',
-        body: z.object({ currentPassword: z.string().max(PASSWORD_MAX_LENGTH * 4).optional(), newPassword }),
+        body: z.object(changePasswordFields),
         response: { 200: z.object({ otherSessionCount: z.number().int() }), ...errorResponses(400, 401, 403, 429) },
       },
     },

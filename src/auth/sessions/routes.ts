@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { errorResponses, type AppDeps, type FoyerApp } from '../../platform/http.js';
 import { recordAudit } from '../../audit/index.js';
 import { meSchema, toMe } from '../me.js';
-import { PASSWORD_MAX_LENGTH } from '../passwords/hashing.js';
+import { signInFields } from '../fields.js';
 import { auditContext, clearSessionCookie, requireActor } from '../request.js';
 import { replyToSignIn, signInReplySchema } from './complete-sign-in.js';
 import { endSession } from './service.js';
@@ -15,10 +15,7 @@ export function sessionRoutes(app: FoyerApp, deps: AppDeps): void {
       schema: {
         tags: ['Sign-in'],
         summary: 'Sign in with an email or username and a password',
-        body: z.object({
-          identifier: z.string().min(1).max(320),
-          password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
-        }),
+        body: z.object(signInFields),
         response: { 200: signInReplySchema, ...errorResponses(400, 401, 403, 429) },
       },
     },

@@ -24,6 +24,15 @@ const login = (identifier: string, password: string, headers: Record<string, str
   });
 
 describe('password sign-in', () => {
+  it('names a missing identifier or password in the sentences the sign-in page shows, whoever is asked for', async () => {
+    const blank = await login('', '');
+    expect(blank.statusCode).toBe(400);
+    expect(blank.json().error).toMatchObject({
+      code: 'validation_failed',
+      details: { fields: { identifier: 'Enter your email address or username.', password: 'Enter your password.' } },
+    });
+  });
+
   it('signs in by email or username, case-insensitively, with a hardened cookie', async () => {
     const user = await seedUser(t.handle, { email: 'Ann@Example.com', username: 'ann' });
     const byEmail = await login('ann@example.COM', 'correct horse battery');

@@ -4934,6 +4934,7 @@ export interface paths {
                         /** Format: email */
                         email: string;
                         username: string;
+                        /** @description 8 to 256 characters, not one of the most common passwords. */
                         password?: string;
                     };
                 };

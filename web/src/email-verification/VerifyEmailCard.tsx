@@ -1,30 +1,32 @@
 import { Alert, Button, Group, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconMailExclamation } from '@tabler/icons-react';
+import { verifyEmailForm } from '@foyer-fields/email-verification';
 import { useState, type FormEvent } from 'react';
 import { call, client, toApiError } from '../api';
 import { useSession } from '../session';
+import { useFormFields } from '../ui/useFormFields';
 
 /** On My account while the email is unconfirmed: enter the 6-digit code from the sign-up email, or ask for a new one. */
 export function VerifyEmailCard() {
   const { user, refresh } = useSession();
-  const [code, setCode] = useState('');
-  const [error, setError] = useState<string | undefined>();
+  const form = useFormFields({ code: '' }, verifyEmailForm);
   const [busy, setBusy] = useState<'verify' | 'send' | null>(null);
 
   if (!user || user.emailVerified !== false) return null;
 
   async function verify(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (!form.validate()) return;
     setBusy('verify');
-    setError(undefined);
     try {
-      await call(client.POST('/api/v1/me/email/verify', { body: { code: code.trim() } }));
+      await call(client.POST('/api/v1/me/email/verify', { body: { code: form.values.code.trim() } }));
       notifications.show({ color: 'green', message: 'Your email address is confirmed.' });
       await refresh();
     } catch (err) {
+      // Every refusal of the code (wrong, expired, too many tries) reads best under the field.
       const failure = toApiError(err);
-      setError(failure.fields.code ?? failure.message);
+      if (!form.showServerErrors(failure.fields)) form.setErrors({ code: failure.message });
     } finally {
       setBusy(null);
     }
@@ -56,12 +58,7 @@ export function VerifyEmailCard() {
             inputMode="numeric"
             autoComplete="one-time-code"
             maxLength={6}
-            value={code}
-            error={error}
-            onChange={(event) => {
-              setCode(event.currentTarget.value);
-              setError(undefined);
-            }}
+            {...form.field('code')}
             w={180}
           />
           <Button type="submit" mt={25} loading={busy === 'verify'}>

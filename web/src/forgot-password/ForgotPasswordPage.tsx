@@ -1,4 +1,5 @@
 import { Alert, Anchor, Button, Stack, Text, TextInput } from '@mantine/core';
+import { forgotPasswordForm } from '@foyer-fields/auth';
 import { IconMailCheck } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
@@ -9,7 +10,7 @@ import { useFormFields } from '../ui/useFormFields';
 
 /** "Forgot password?": asks for the email address; the answer is the same whether or not it has an account. */
 export function ForgotPasswordPage() {
-  const form = useFormFields({ email: '' });
+  const form = useFormFields({ email: '' }, forgotPasswordForm);
   const [sent, setSent] = useState<string | null>(null);
   const [failure, setFailure] = useState<ApiError | null>(null);
   const [submitting, setSubmitting] = useState(false);
@@ -17,11 +18,8 @@ export function ForgotPasswordPage() {
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setFailure(null);
+    if (!form.validate()) return;
     const email = form.values.email.trim();
-    if (!email.includes('@')) {
-      form.setErrors({ email: 'Enter the email address of your account.' });
-      return;
-    }
     setSubmitting(true);
     try {
       const reply = await call(client.POST('/api/v1/auth/password/forgot', { body: { email } }));

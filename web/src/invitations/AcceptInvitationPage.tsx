@@ -1,4 +1,5 @@
 import { Anchor, Button, Center, Divider, Loader, PasswordInput, Stack, Text } from '@mantine/core';
+import { PASSWORD_MIN_LENGTH, setPasswordForm } from '@foyer-fields/auth';
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { call, client, toApiError, type ApiError } from '../api';
@@ -7,7 +8,6 @@ import { RegisterPasskeyStep } from '../join/RegisterPasskeyStep';
 import { useSession } from '../session';
 import { AuthCard } from '../ui/AuthCard';
 import { ErrorAlert } from '../ui/ErrorAlert';
-import { MIN_PASSWORD_LENGTH, passwordProblem } from '../ui/passwords';
 import { useFormFields } from '../ui/useFormFields';
 
 type Invitation = { name: string; email: string; expiresAt: string; hasPassword: boolean };
@@ -61,7 +61,8 @@ function AcceptForm({ token, invitation }: { token: string; invitation: Invitati
   const passwordsEnabled = usePasswordsEnabled();
   const { setUser } = useSession();
   const navigate = useNavigate();
-  const form = useFormFields<Values>({ password: '', confirm: '' });
+  // The new password meets the same rule as on a set-password link; the server checks it again with its own codes.
+  const form = useFormFields<Values>({ password: '', confirm: '' }, setPasswordForm);
   const [failure, setFailure] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState<'password' | 'passkey' | null>(null);
   const [needsPasskey, setNeedsPasskey] = useState(false);
@@ -90,11 +91,7 @@ function AcceptForm({ token, invitation }: { token: string; invitation: Invitati
 
   function submitPassword(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const { password, confirm } = form.values;
-    const problems = { password: passwordProblem(password), confirm: confirm === password ? undefined : 'The passwords do not match.' };
-    form.setErrors(problems);
-    if (Object.values(problems).some(Boolean)) return;
-    void accept({ password });
+    if (form.validate()) void accept({ password: form.values.password });
   }
 
   async function finish() {
@@ -130,7 +127,7 @@ function AcceptForm({ token, invitation }: { token: string; invitation: Invitati
             <Stack>
               <PasswordInput
                 label="New password"
-                description={`At least ${MIN_PASSWORD_LENGTH} characters. Very common passwords are refused.`}
+                description={`At least ${PASSWORD_MIN_LENGTH} characters. Very common passwords are refused.`}
                 autoComplete="new-password"
                 {...form.field('password')}
               />

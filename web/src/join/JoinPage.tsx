@@ -1,4 +1,6 @@
 import { Anchor, Button, Center, Loader, PasswordInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { chosenPassword, PASSWORD_MIN_LENGTH } from '@foyer-fields/auth';
+import { newUserFields } from '@foyer-fields/users';
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { call, client, toApiError, type ApiError } from '../api';
@@ -6,12 +8,19 @@ import { usePasswordsEnabled } from '../forgot-password/usePasswordsEnabled';
 import { useSession } from '../session';
 import { AuthCard } from '../ui/AuthCard';
 import { ErrorAlert } from '../ui/ErrorAlert';
-import { MIN_PASSWORD_LENGTH, passwordProblem } from '../ui/passwords';
 import { useFormFields } from '../ui/useFormFields';
 import { JoinSteps } from './JoinSteps';
 import { RegisterPasskeyStep } from './RegisterPasskeyStep';
+import { z } from 'zod';
 
 type Values = { name: string; email: string; username: string; password: string };
+
+/**
+ * The redeem request's own fields: the account fields every way in shares (src/users/fields.ts), sent trimmed, and,
+ * when the person chooses a password, the new-password rule (checked again on the server with its own codes).
+ */
+const withPasskey = z.object({ ...newUserFields, email: z.string().trim().pipe(newUserFields.email) });
+const withPassword = withPasskey.extend({ password: chosenPassword });
 
 /** The page behind a sign-up link (seed 000): name, email, username, then a passkey (or a password), then the dashboard. */
 export function JoinPage() {
@@ -65,25 +74,18 @@ function JoinForm({ token, brand }: { token: string; brand: string }) {
   const passwordsEnabled = usePasswordsEnabled();
   const { setUser } = useSession();
   const navigate = useNavigate();
-  const form = useFormFields<Values>({ name: '', email: '', username: '', password: '' });
   const [method, setMethod] = useState<'passkey' | 'password'>('passkey');
   const [failure, setFailure] = useState<ApiError | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const [step, setStep] = useState<0 | 1 | 2>(0);
   const usePassword = passwordsEnabled === true && method === 'password';
+  const form = useFormFields<Values>({ name: '', email: '', username: '', password: '' }, usePassword ? withPassword : withPasskey);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setFailure(null);
+    if (!form.validate()) return;
     const { name, email, username, password } = form.values;
-    const problems: Partial<Values> = {
-      name: name.trim() ? undefined : 'Enter your name.',
-      email: email.includes('@') ? undefined : 'Enter your email address.',
-      username: username.trim().length >= 2 ? undefined : 'Use at least 2 characters.',
-      password: usePassword ? passwordProblem(password) : undefined,
-    };
-    form.setErrors(problems);
-    if (Object.values(problems).some(Boolean)) return;
 
     setSubmitting(true);
     try {
@@ -162,7 +164,7 @@ function JoinForm({ token, brand }: { token: string; brand: string }) {
           {usePassword && (
             <PasswordInput
               label="Password"
-              description={`At least ${MIN_PASSWORD_LENGTH} characters. Very common passwords are refused.`}
+              description={`At least ${PASSWORD_MIN_LENGTH} characters. Very common passwords are refused.`}
               autoComplete="new-password"
               {...form.field('password')}
             />

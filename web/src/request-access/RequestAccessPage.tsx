@@ -1,4 +1,5 @@
 import { Alert, Anchor, Button, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { accessRequestForm } from '@foyer-fields/access-requests';
 import { IconCircleCheck } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
@@ -8,12 +9,11 @@ import { AuthCard } from '../ui/AuthCard';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { useFormFields } from '../ui/useFormFields';
 
-type Values = { name: string; email: string };
+type Values = { name: string; email: string; message: string };
 
 /** The public form at /signup: anyone may ask; an administrator decides. */
 export function RequestAccessPage() {
-  const form = useFormFields<Values>({ name: '', email: '' });
-  const [message, setMessage] = useState('');
+  const form = useFormFields<Values>({ name: '', email: '', message: '' }, accessRequestForm);
   const [error, setError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const [sent, setSent] = useState(false);
@@ -21,14 +21,10 @@ export function RequestAccessPage() {
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setError(null);
+    if (!form.validate()) return;
     const name = form.values.name.trim();
     const email = form.values.email.trim();
-    const problems = {
-      name: name ? undefined : 'Enter your name.',
-      email: /^[^\s@]+@[^\s@]+$/.test(email) ? undefined : 'Enter your email address.',
-    };
-    form.setErrors(problems);
-    if (Object.values(problems).some(Boolean)) return;
+    const { message } = form.values;
 
     setSubmitting(true);
     try {
@@ -70,8 +66,7 @@ export function RequestAccessPage() {
             autosize
             minRows={3}
             maxLength={2000}
-            value={message}
-            onChange={(event) => setMessage(event.currentTarget.value)}
+            {...form.field('message')}
           />
           <Button type="submit" fullWidth loading={submitting}>
             Send request

@@ -1,4 +1,5 @@
 import { Anchor, Button, PasswordInput, Stack, Text } from '@mantine/core';
+import { PASSWORD_MIN_LENGTH, setPasswordForm } from '@foyer-fields/auth';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { call, client, toApiError, type ApiError } from '../api';
@@ -6,7 +7,6 @@ import { useSession } from '../session';
 import { continueSignIn } from '../two-factor/continueSignIn';
 import { AuthCard } from '../ui/AuthCard';
 import { ErrorAlert } from '../ui/ErrorAlert';
-import { MIN_PASSWORD_LENGTH, passwordProblem } from '../ui/passwords';
 import { useFormFields } from '../ui/useFormFields';
 
 /** The same page serves new accounts' set-password links and forgotten-password links; only the words differ. */
@@ -25,22 +25,13 @@ const WORDS = {
   },
 } as const;
 
-type Values = { password: string; confirm: string };
-
-function localProblems({ password, confirm }: Values): Partial<Values> {
-  return {
-    password: passwordProblem(password),
-    confirm: confirm === password ? undefined : 'The passwords do not match.',
-  };
-}
-
 export function SetPasswordPage({ purpose = 'set' }: { purpose?: keyof typeof WORDS }) {
   const words = WORDS[purpose];
   const [params] = useSearchParams();
   const token = params.get('token');
   const { setUser } = useSession();
   const navigate = useNavigate();
-  const form = useFormFields<Values>({ password: '', confirm: '' });
+  const form = useFormFields({ password: '', confirm: '' }, setPasswordForm);
   const [failure, setFailure] = useState<ApiError | null>(null);
   const [submitting, setSubmitting] = useState(false);
 
@@ -57,9 +48,7 @@ export function SetPasswordPage({ purpose = 'set' }: { purpose?: keyof typeof WO
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setFailure(null);
-    const problems = localProblems(form.values);
-    form.setErrors(problems);
-    if (Object.values(problems).some(Boolean)) return;
+    if (!form.validate()) return;
 
     setSubmitting(true);
     try {
@@ -83,7 +72,7 @@ export function SetPasswordPage({ purpose = 'set' }: { purpose?: keyof typeof WO
           <Stack>
             <PasswordInput
               label="New password"
-              description={`At least ${MIN_PASSWORD_LENGTH} characters. Very common passwords are refused.`}
+              description={`At least ${PASSWORD_MIN_LENGTH} characters. Very common passwords are refused.`}
               autoComplete="new-password"
               autoFocus
               {...form.field('password')}

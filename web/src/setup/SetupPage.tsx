@@ -1,4 +1,6 @@
 import { Anchor, Button, Center, Loader, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { boundedNewPassword, PASSWORD_MIN_LENGTH } from '@foyer-fields/auth';
+import { newUserFields } from '@foyer-fields/users';
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
@@ -7,28 +9,25 @@ import { useSession } from '../session';
 import { continueSignIn } from '../two-factor/continueSignIn';
 import { AuthCard } from '../ui/AuthCard';
 import { ErrorAlert } from '../ui/ErrorAlert';
-import { MIN_PASSWORD_LENGTH, passwordProblem } from '../ui/passwords';
 import { useFormFields } from '../ui/useFormFields';
+import { z } from 'zod';
 
 const TITLE = 'Create the first administrator';
 
 type Values = { name: string; email: string; username: string; password: string };
 
-function localProblems(values: Values): Partial<Values> {
-  return {
-    name: values.name.trim() ? undefined : 'Enter your name.',
-    email: /^\S+@\S+$/.test(values.email.trim()) ? undefined : 'Enter a valid email address.',
-    username: values.username.trim() ? undefined : 'Choose a username.',
-    password: passwordProblem(values.password),
-  };
-}
+/**
+ * POST /api/v1/setup's own fields: the account fields every way in shares (src/users/fields.ts) and setup's password.
+ * They meet here because one feature's fields file may import only zod. The page sends the email trimmed.
+ */
+const setupForm = z.object({ ...newUserFields, email: z.string().trim().pipe(newUserFields.email), password: boundedNewPassword });
 
 export function SetupPage() {
   const [params] = useSearchParams();
   const token = params.get('token');
   const { setUser } = useSession();
   const navigate = useNavigate();
-  const form = useFormFields<Values>({ name: '', email: '', username: '', password: '' });
+  const form = useFormFields<Values>({ name: '', email: '', username: '', password: '' }, setupForm);
   const [failure, setFailure] = useState<ApiError | null>(null);
   const [submitting, setSubmitting] = useState(false);
   // A used or expired link is explained before the form is shown: filling it in could never succeed.
@@ -53,9 +52,7 @@ export function SetupPage() {
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setFailure(null);
-    const problems = localProblems(form.values);
-    form.setErrors(problems);
-    if (Object.values(problems).some(Boolean)) return;
+    if (!form.validate()) return;
 
     setSubmitting(true);
     const { name, email, username, password } = form.values;
@@ -97,7 +94,7 @@ export function SetupPage() {
             <TextInput label="Username" autoComplete="username" {...form.field('username')} />
             <PasswordInput
               label="Password"
-              description={`At least ${MIN_PASSWORD_LENGTH} characters.`}
+              description={`At least ${PASSWORD_MIN_LENGTH} characters.`}
               autoComplete="new-password"
               {...form.field('password')}
             />

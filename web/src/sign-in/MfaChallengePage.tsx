@@ -1,4 +1,5 @@
 import { Anchor, Button, Center, Loader, Radio, Stack, Text, TextInput } from '@mantine/core';
+import { codeForm } from '@foyer-fields/auth';
 import { useState, type FormEvent } from 'react';
 import { Link, Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { call, client, toApiError, type Me } from '../api';
@@ -11,6 +12,7 @@ import { RecoveryCodesList } from '../two-factor/RecoveryCodesList';
 import { useMfaStatus } from '../two-factor/useMfaStatus';
 import { AuthCard } from '../ui/AuthCard';
 import { ErrorAlert } from '../ui/ErrorAlert';
+import { useFormFields } from '../ui/useFormFields';
 
 type Pending = { methods: SignInMethod[]; enrolmentRequired: boolean };
 
@@ -66,8 +68,7 @@ function Challenge({ methods, to, onEnrolmentRequired }: { methods: SignInMethod
   const { setUser } = useSession();
   const navigate = useNavigate();
   const [method, setMethod] = useState<SignInMethod>(methods[0] ?? 'recovery_code');
-  const [code, setCode] = useState('');
-  const [codeError, setCodeError] = useState<string | null>(null);
+  const form = useFormFields({ code: '' }, codeForm);
   const [error, setError] = useState<string | null>(null);
   const [sentTo, setSentTo] = useState<string | null>(null);
   const [busy, setBusy] = useState<'send' | 'verify' | null>(null);
@@ -75,8 +76,8 @@ function Challenge({ methods, to, onEnrolmentRequired }: { methods: SignInMethod
 
   function pick(value: string) {
     setMethod(value as SignInMethod);
-    setCode('');
-    setCodeError(null);
+    form.setValue('code', '');
+    form.setErrors({});
     setError(null);
     setSentTo(null);
   }
@@ -95,15 +96,11 @@ function Challenge({ methods, to, onEnrolmentRequired }: { methods: SignInMethod
 
   async function verify(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (!code.trim()) {
-      setCodeError(method === 'recovery_code' ? 'Enter a recovery code.' : 'Enter the code.');
-      return;
-    }
-    setCodeError(null);
     setError(null);
+    if (!form.validate()) return;
     setBusy('verify');
     try {
-      const reply = await call(client.POST('/api/v1/auth/mfa', { body: { method, code: code.trim() } }));
+      const reply = await call(client.POST('/api/v1/auth/mfa', { body: { method, code: form.values.code.trim() } }));
       if ('mfaRequired' in reply && reply.enrolmentRequired) {
         onEnrolmentRequired();
         return;
@@ -111,8 +108,8 @@ function Challenge({ methods, to, onEnrolmentRequired }: { methods: SignInMethod
       continueSignIn(reply, setUser, navigate, to);
     } catch (err) {
       const apiError = toApiError(err);
-      if (apiError.code === 'invalid_mfa_code') setCodeError(apiError.message);
-      else setError(apiError.message);
+      if (apiError.code === 'invalid_mfa_code') form.setErrors({ code: apiError.message });
+      else if (!form.showServerErrors(apiError.fields)) setError(apiError.message);
       setBusy(null);
     }
   }
@@ -155,9 +152,7 @@ function Challenge({ methods, to, onEnrolmentRequired }: { methods: SignInMethod
             autoFocus
             autoComplete="one-time-code"
             inputMode={method === 'recovery_code' ? 'text' : 'numeric'}
-            value={code}
-            error={codeError}
-            onChange={(e) => setCode(e.currentTarget.value)}
+            {...form.field('code')}
           />
           <Button type="submit" fullWidth loading={busy === 'verify'}>
             Verify

@@ -1,4 +1,5 @@
 import { Alert, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { signInForm } from '@foyer-fields/auth';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { Navigate, useNavigate } from 'react-router-dom';
@@ -21,7 +22,7 @@ type Values = { identifier: string; password: string };
 export function SignInPage() {
   const { user, setUser } = useSession();
   const navigate = useNavigate();
-  const form = useFormFields<Values>({ identifier: '', password: '' });
+  const form = useFormFields<Values>({ identifier: '', password: '' }, signInForm);
   const [error, setError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
 
@@ -32,20 +33,16 @@ export function SignInPage() {
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setError(null);
+    if (!form.validate()) return;
     const identifier = form.values.identifier.trim();
     const { password } = form.values;
-    const problems = {
-      identifier: identifier ? undefined : 'Enter your email address or username.',
-      password: password ? undefined : 'Enter your password.',
-    };
-    form.setErrors(problems);
-    if (Object.values(problems).some(Boolean)) return;
 
     setSubmitting(true);
     try {
       continueSignIn(await call(client.POST('/api/v1/auth/login', { body: { identifier, password } })), setUser, navigate);
     } catch (err) {
-      setError(toApiError(err).message);
+      const failure = toApiError(err);
+      if (!form.showServerErrors(failure.fields)) setError(failure.message);
       setSubmitting(false);
     }
   }

@@ -1,7 +1,9 @@
 import { Button, Code, Group, Image, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { enrolmentCodeForm, smsEnrolmentForm } from '@foyer-fields/auth';
 import { useEffect, useState, type FormEvent } from 'react';
 import { toApiError } from '../api';
 import { ErrorAlert } from '../ui/ErrorAlert';
+import { useFormFields } from '../ui/useFormFields';
 import {
   confirmMethod,
   METHOD_LABELS,
@@ -50,11 +52,9 @@ type MethodProps = { kind: MfaKind; email: string | null; guard: Guard; onDone: 
 function EnrolMethod({ kind, email, guard, onDone, onCancel }: MethodProps) {
   const [totp, setTotp] = useState<TotpEnrolment | null>(null);
   const [sentTo, setSentTo] = useState<string | null>(null);
-  const [phone, setPhone] = useState('');
-  const [code, setCode] = useState('');
+  const phoneForm = useFormFields({ phone: '' }, smsEnrolmentForm);
+  const codeForm = useFormFields({ code: '' }, enrolmentCodeForm);
   const [error, setError] = useState<string | null>(null);
-  const [codeError, setCodeError] = useState<string | null>(null);
-  const [phoneError, setPhoneError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
@@ -70,19 +70,14 @@ function EnrolMethod({ kind, email, guard, onDone, onCancel }: MethodProps) {
 
   async function send() {
     setError(null);
-    setPhoneError(null);
-    if (kind === 'sms' && !phone.trim()) {
-      setPhoneError('Enter your phone number, starting with + and the country code.');
-      return;
-    }
+    if (kind === 'sms' && !phoneForm.validate()) return;
     setBusy(true);
     try {
-      const reply = await guard(() => (kind === 'sms' ? startSms(phone.trim()) : startEmail()));
+      const reply = await guard(() => (kind === 'sms' ? startSms(phoneForm.values.phone.trim()) : startEmail()));
       setSentTo(reply.sentTo);
     } catch (err) {
       const apiError = toApiError(err);
-      if (apiError.fields.phone) setPhoneError(apiError.fields.phone);
-      else setError(apiError.message);
+      if (!phoneForm.showServerErrors(apiError.fields)) setError(apiError.message);
     } finally {
       setBusy(false);
     }
@@ -91,18 +86,14 @@ function EnrolMethod({ kind, email, guard, onDone, onCancel }: MethodProps) {
   async function confirm(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setError(null);
-    if (!/^\d{6}$/.test(code.trim())) {
-      setCodeError('Enter the 6-digit code.');
-      return;
-    }
-    setCodeError(null);
+    if (!codeForm.validate()) return;
     setBusy(true);
     try {
-      onDone(await guard(() => confirmMethod(kind, code.trim())));
+      onDone(await guard(() => confirmMethod(kind, codeForm.values.code.trim())));
     } catch (err) {
       const apiError = toApiError(err);
-      if (apiError.code === 'invalid_mfa_code') setCodeError(apiError.message);
-      else setError(apiError.message);
+      if (apiError.code === 'invalid_mfa_code') codeForm.setErrors({ code: apiError.message });
+      else if (!codeForm.showServerErrors(apiError.fields)) setError(apiError.message);
       setBusy(false);
     }
   }
@@ -136,9 +127,7 @@ function EnrolMethod({ kind, email, guard, onDone, onCancel }: MethodProps) {
             label="Phone number"
             description="In international format, such as +44 20 7946 0958"
             autoComplete="tel"
-            value={phone}
-            error={phoneError}
-            onChange={(e) => setPhone(e.currentTarget.value)}
+            {...phoneForm.field('phone')}
           />
           <Group>
             <Button onClick={() => void send()} loading={busy}>
@@ -156,9 +145,7 @@ function EnrolMethod({ kind, email, guard, onDone, onCancel }: MethodProps) {
               inputMode="numeric"
               autoComplete="one-time-code"
               maxLength={6}
-              value={code}
-              error={codeError}
-              onChange={(e) => setCode(e.currentTarget.value)}
+              {...codeForm.field('code')}
             />
             <Group>
               <Button type="submit" loading={busy}>

@@ -1,10 +1,12 @@
 import { Button, Divider, Loader, Modal, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { codeForm, reauthenticationPasswordForm } from '@foyer-fields/auth';
 import { useQuery } from '@tanstack/react-query';
 import { IconFingerprint, IconLogin } from '@tabler/icons-react';
 import { useCallback, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { call, client, toApiError } from '../../api';
 import { isPasskeyPromptDismissed, passkeyErrorMessage, reauthenticateWithPasskey, reauthenticationRequired } from '../../passkeys/webauthn';
 import { ErrorAlert } from '../../ui/ErrorAlert';
+import { useFormFields } from '../../ui/useFormFields';
 
 /** Thrown by `withConfirmation` when the person closes the prompt: the action was not done, and nothing failed. */
 export class IdentityNotConfirmed extends Error {
@@ -27,8 +29,8 @@ export const LINKED_SSO = ['me', 'sso'];
  * person has: a passkey, the password, an authenticator code, or signing in again with a linked provider.
  */
 export function ConfirmIdentityModal({ onConfirmed, onCancel }: Props) {
-  const [password, setPassword] = useState('');
-  const [code, setCode] = useState('');
+  const passwordForm = useFormFields({ password: '' }, reauthenticationPasswordForm);
+  const totpForm = useFormFields({ code: '' }, codeForm);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<'passkey' | 'password' | 'totp' | null>(null);
   const owned = useQuery({ queryKey: REAUTH_METHODS, queryFn: () => call(client.GET('/api/v1/me/reauthenticate')), staleTime: 0 });
@@ -50,19 +52,17 @@ export function ConfirmIdentityModal({ onConfirmed, onCancel }: Props) {
 
   async function confirmWith(event: FormEvent<HTMLFormElement>, method: 'password' | 'totp') {
     event.preventDefault();
-    const value = method === 'password' ? password : code.trim();
-    if (!value) {
-      setError(method === 'password' ? 'Enter your password.' : 'Enter the code from your authenticator app.');
-      return;
-    }
     setError(null);
+    const form = method === 'password' ? passwordForm : totpForm;
+    if (!form.validate()) return;
     setBusy(method);
     try {
-      const body = method === 'password' ? { password: value } : { method: 'totp' as const, code: value };
+      const body = method === 'password' ? passwordForm.values : { method: 'totp' as const, code: totpForm.values.code.trim() };
       await call(client.POST('/api/v1/me/reauthenticate', { body }));
       onConfirmed();
     } catch (err) {
-      setError(toApiError(err).message);
+      const failure = toApiError(err);
+      if (!form.showServerErrors(failure.fields)) setError(failure.message);
       setBusy(null);
     }
   }
@@ -79,7 +79,7 @@ export function ConfirmIdentityModal({ onConfirmed, onCancel }: Props) {
     ways.push(
       <form key="password" onSubmit={(e) => void confirmWith(e, 'password')} noValidate>
         <Stack gap="sm">
-          <PasswordInput label="Your password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
+          <PasswordInput label="Your password" autoComplete="current-password" {...passwordForm.field('password')} />
           <Button type="submit" variant="default" loading={busy === 'password'} disabled={busy !== null && busy !== 'password'}>
             Confirm with password
           </Button>
@@ -95,8 +95,7 @@ export function ConfirmIdentityModal({ onConfirmed, onCancel }: Props) {
             label="Code from your authenticator app"
             inputMode="numeric"
             autoComplete="one-time-code"
-            value={code}
-            onChange={(e) => setCode(e.currentTarget.value)}
+            {...totpForm.field('code')}
           />
           <Button type="submit" variant="default" loading={busy === 'totp'} disabled={busy !== null && busy !== 'totp'}>
             Confirm with code

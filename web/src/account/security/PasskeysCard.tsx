@@ -1,5 +1,6 @@
 import { Alert, Badge, Button, Group, Modal, Stack, Text, TextInput, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { PASSKEY_NAME_MAX, renamePasskeyForm } from '@foyer-fields/auth';
 import { IconAlertTriangle, IconFingerprint, IconPlus } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { call, client, toApiError, type ApiError, type Schemas } from '../../api';
@@ -10,6 +11,7 @@ import { browserSupportsWebAuthn, isPasskeyPromptDismissed, passkeyErrorMessage 
 import { DataTable, type Column } from '../../ui/DataTable';
 import { ErrorAlert } from '../../ui/ErrorAlert';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
+import { useFormFields } from '../../ui/useFormFields';
 import { isIdentityNotConfirmed, REAUTH_METHODS, useConfirmIdentity } from './ConfirmIdentity';
 import { SecurityCard } from './SecurityCard';
 
@@ -204,19 +206,22 @@ function AddPasskeyDialog({ register, onClose, onAdded }: AddProps) {
 type RenameProps = { passkey: Passkey; onClose: () => void; onRenamed: () => void };
 
 function RenamePasskeyDialog({ passkey, onClose, onRenamed }: RenameProps) {
-  const [name, setName] = useState(passkey.name);
+  const form = useFormFields({ name: passkey.name }, renamePasskeyForm);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setError(null);
+    if (!form.validate()) return;
     setBusy(true);
     try {
-      await call(client.PATCH('/api/v1/me/passkeys/{id}', { params: { path: { id: passkey.id } }, body: { name: name.trim() } }));
+      const body = { name: form.values.name.trim() };
+      await call(client.PATCH('/api/v1/me/passkeys/{id}', { params: { path: { id: passkey.id } }, body }));
       onRenamed();
     } catch (err) {
-      setError(toApiError(err));
+      const failure = toApiError(err);
+      if (!form.showServerErrors(failure.fields)) setError(failure);
       setBusy(false);
     }
   }
@@ -225,15 +230,8 @@ function RenamePasskeyDialog({ passkey, onClose, onRenamed }: RenameProps) {
     <Modal opened onClose={onClose} title="Rename passkey" centered>
       <form onSubmit={submit} noValidate>
         <Stack>
-          {error && !error.fields.name && <ErrorAlert title="Not renamed">{error.message}</ErrorAlert>}
-          <TextInput
-            label="Passkey name"
-            maxLength={100}
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-            error={error?.fields.name}
-            data-autofocus
-          />
+          {error && <ErrorAlert title="Not renamed">{error.message}</ErrorAlert>}
+          <TextInput label="Passkey name" maxLength={PASSKEY_NAME_MAX} data-autofocus {...form.field('name')} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel

@@ -1,11 +1,11 @@
 import { Alert, Button, Group, PasswordInput, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { changePasswordForm, PASSWORD_MIN_LENGTH } from '@foyer-fields/auth';
 import { IconKey } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { call, client, toApiError, type ApiError } from '../../api';
 import { invalidate, useServerData } from '../../api/queries';
 import { ErrorAlert } from '../../ui/ErrorAlert';
-import { MIN_PASSWORD_LENGTH, passwordProblem } from '../../ui/passwords';
 import { useFormFields } from '../../ui/useFormFields';
 import { isIdentityNotConfirmed, REAUTH_METHODS, useConfirmIdentity } from './ConfirmIdentity';
 import { SecurityCard } from './SecurityCard';
@@ -78,7 +78,7 @@ export function PasswordCard() {
 }
 
 function PasswordForm({ hasPassword, onCancel, onChanged }: { hasPassword: boolean; onCancel: () => void; onChanged: (others: number) => void }) {
-  const form = useFormFields<Values>({ currentPassword: '', newPassword: '', confirm: '' });
+  const form = useFormFields<Values>({ currentPassword: '', newPassword: '', confirm: '' }, changePasswordForm(hasPassword));
   const { withConfirmation, prompt } = useConfirmIdentity();
   const [failure, setFailure] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -86,14 +86,8 @@ function PasswordForm({ hasPassword, onCancel, onChanged }: { hasPassword: boole
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setFailure(null);
-    const { currentPassword, newPassword, confirm } = form.values;
-    const problems = {
-      currentPassword: hasPassword && !currentPassword ? 'Enter your current password.' : undefined,
-      newPassword: passwordProblem(newPassword),
-      confirm: confirm === newPassword ? undefined : 'The passwords do not match.',
-    };
-    form.setErrors(problems);
-    if (Object.values(problems).some(Boolean)) return;
+    if (!form.validate()) return;
+    const { currentPassword, newPassword } = form.values;
 
     setBusy(true);
     try {
@@ -122,7 +116,7 @@ function PasswordForm({ hasPassword, onCancel, onChanged }: { hasPassword: boole
           {hasPassword && <PasswordInput label="Current password" autoComplete="current-password" autoFocus {...form.field('currentPassword')} />}
           <PasswordInput
             label="New password"
-            description={`At least ${MIN_PASSWORD_LENGTH} characters. Very common passwords are refused.`}
+            description={`At least ${PASSWORD_MIN_LENGTH} characters. Very common passwords are refused.`}
             autoComplete="new-password"
             autoFocus={!hasPassword}
             {...form.field('newPassword')}
