@@ -6,83 +6,49 @@ import * as oidc from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { totpCodeAt } from '../src/auth/mfa/totp.js';
+import { answering, demoPage, demoSignIn, escapeHtml, type DemoAnswer, type DemoSignIn } from '../scripts/demo-relying-party.js';
 import { addVirtualAuthenticator, flowSteps, launchBrowser, openSession, screenshot, startFoyer, type BrowserSession, type Foyer } from './harness.js';
 
-const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
 /**
- * A demo app, as a self-hosted app signs people in with Foyer: openid-client with discovery, code and PKCE. Its launch
- * URL (`/`) starts a sign-in; its callback redeems the code and shows who is signed in, or the error Foyer sent back.
+ * A demo app, as a self-hosted app signs people in with Foyer (scripts/demo-relying-party.ts, which `npm run
+ * demo-app` uses too). Its launch URL (`/`) starts a sign-in; its callback redeems the code and shows who is signed
+ * in, with the email from userinfo beside the ID token's, or the error Foyer sent back.
  */
 async function startDemoApp(name: string) {
-  const pending = new Map<string, { verifier: string; nonce: string }>();
-  let rp: oidc.Configuration | undefined;
-  const page = (body: string) => `<!DOCTYPE html><html lang="en"><head><title>${escapeHtml(name)}</title></head><body>${body}</body></html>`;
-
-  const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', demo.url);
-    const answer = async (): Promise<{ status: number; body?: string; location?: string }> => {
-      if (!rp) return { status: 503, body: page('<p>Not configured yet</p>') };
-      if (url.pathname === '/') {
-        const verifier = oidc.randomPKCECodeVerifier();
-        const state = oidc.randomState();
-        const nonce = oidc.randomNonce();
-        pending.set(state, { verifier, nonce });
-        const to = oidc.buildAuthorizationUrl(rp, {
-          redirect_uri: `${demo.url}/callback`,
-          scope: 'openid profile email',
-          code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-          code_challenge_method: 'S256',
-          state,
-          nonce,
-        });
-        return { status: 302, location: to.href };
-      }
-      if (url.pathname === '/callback') {
-        demo.callbacks.push(url);
-        const error = url.searchParams.get('error');
-        if (error) {
-          const description = url.searchParams.get('error_description') ?? '';
-          return { status: 403, body: page(`<h1>${escapeHtml(name)} could not sign you in</h1><p>${escapeHtml(error)}</p><p>${escapeHtml(description)}</p>`) };
-        }
-        const state = url.searchParams.get('state') ?? '';
-        const checks = pending.get(state);
-        if (!checks) return { status: 400, body: page('<p>Unknown sign-in</p>') };
-        pending.delete(state);
-        const tokens = await oidc.authorizationCodeGrant(rp, url, { pkceCodeVerifier: checks.verifier, expectedState: state, expectedNonce: checks.nonce });
-        const claims = tokens.claims()!;
-        const userinfo = await oidc.fetchUserInfo(rp, tokens.access_token, claims.sub);
+  let signIn: (DemoSignIn & { rp: oidc.Configuration }) | undefined;
+  const page = (body: string) => demoPage(name, body);
+  const answer = async (url: URL): Promise<DemoAnswer> => {
+    if (!signIn) return { status: 503, body: page('<p>Not configured yet</p>') };
+    if (url.pathname === '/') return { status: 302, location: (await signIn.start()).href };
+    if (url.pathname === '/callback') {
+      demo.callbacks.push(url);
+      const outcome = await signIn.finish(url);
+      if (outcome.kind === 'refused') {
         return {
-          status: 200,
-          body: page(
-            `<h1>Welcome to ${escapeHtml(name)}</h1><p>Signed in as <span data-testid="id-token-email">${escapeHtml(String(claims.email))}</span></p>` +
-              `<p>Userinfo email: <span data-testid="userinfo-email">${escapeHtml(String(userinfo.email))}</span></p>`,
-          ),
+          status: 403,
+          body: page(`<h1>${escapeHtml(name)} could not sign you in</h1><p>${escapeHtml(outcome.error)}</p><p>${escapeHtml(outcome.description)}</p>`),
         };
       }
-      return { status: 404, body: page('<p>Not found</p>') };
-    };
-    answer().then(
-      (out) => {
-        res.statusCode = out.status;
-        if (out.location) res.setHeader('location', out.location);
-        res.setHeader('content-type', 'text/html; charset=utf-8');
-        res.end(out.body ?? '');
-      },
-      (error: Error) => {
-        res.statusCode = 500;
-        res.end(page(`<p>${escapeHtml(error.message)}</p>`));
-      },
-    );
-  });
+      if (outcome.kind === 'unknown_sign_in') return { status: 400, body: page('<p>Unknown sign-in</p>') };
+      const userinfo = await oidc.fetchUserInfo(signIn.rp, outcome.tokens.access_token, outcome.claims.sub);
+      return {
+        status: 200,
+        body: page(
+          `<h1>Welcome to ${escapeHtml(name)}</h1><p>Signed in as <span data-testid="id-token-email">${escapeHtml(String(outcome.claims.email))}</span></p>` +
+            `<p>Userinfo email: <span data-testid="userinfo-email">${escapeHtml(String(userinfo.email))}</span></p>`,
+        ),
+      };
+    }
+    return { status: 404, body: page('<p>Not found</p>') };
+  };
+  const server: Server = createServer(answering(name, answer, () => demo.url));
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const demo = {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     callbacks: [] as URL[],
     async configure(issuer: string, clientId: string, clientSecret: string) {
-      rp = await oidc.discovery(new URL(issuer), clientId, clientSecret, oidc.ClientSecretBasic(clientSecret), { execute: [oidc.allowInsecureRequests] });
+      signIn = await demoSignIn({ issuer, clientId, clientSecret, redirectUri: `${demo.url}/callback`, scope: 'openid profile email' });
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

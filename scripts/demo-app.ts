@@ -1,15 +1,16 @@
 /**
  * `npm run demo-app`: a tiny app that signs people in with Foyer, to try apps locally in a few minutes
- * (README, "Sign in to your first app"). It is a real OpenID Connect relying party (openid-client with discovery,
- * authorization code and PKCE, the ID token checked) on http://127.0.0.1:3001, and it prints the signed-in person's
- * claims. Register it in Foyer with the redirect URI http://127.0.0.1:3001/callback, then:
+ * (README, "Sign in to your first app"). It is a real OpenID Connect relying party (scripts/demo-relying-party.ts:
+ * openid-client with discovery, authorization code and PKCE, the ID token checked) on http://127.0.0.1:3001, and it
+ * prints the signed-in person's claims. Register it in Foyer with the redirect URI http://127.0.0.1:3001/callback,
+ * then:
  *
  *   DEMO_CLIENT_ID=… DEMO_CLIENT_SECRET=… npm run demo-app
  *
  * FOYER_URL (default http://localhost:3000) is where Foyer runs; leave DEMO_CLIENT_SECRET out for a public app.
  */
 import { createServer } from 'node:http';
-import * as oidc from 'openid-client';
+import { answering, demoPage, demoSignIn, escapeHtml, type DemoAnswer } from './demo-relying-party.js';
 
 const foyerUrl = process.env.FOYER_URL ?? 'http://localhost:3000';
 const clientId = process.env.DEMO_CLIENT_ID;
@@ -24,76 +25,35 @@ Register the app in Foyer (Apps → New app) with the redirect URI ${redirectUri
   process.exit(1);
 }
 
-const rp = await oidc.discovery(
-  new URL(foyerUrl),
-  clientId,
-  clientSecret,
-  clientSecret ? oidc.ClientSecretBasic(clientSecret) : oidc.None(),
-  // Foyer on http://localhost during development; a real app talks to it over https.
-  { execute: [oidc.allowInsecureRequests] },
-);
+const signIn = await demoSignIn({ issuer: foyerUrl, clientId, clientSecret, redirectUri, scope: 'openid profile email groups' });
+const page = (body: string) => demoPage('Demo app', body);
 
-/** The sign-ins under way, by their `state`: this demo serves one person at a time, so no cookie is needed. */
-const pending = new Map<string, { verifier: string; nonce: string }>();
-
-const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const page = (body: string) =>
-  `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
-  `<title>Demo app</title><style>:root{color-scheme:light dark}body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}` +
-  `pre{white-space:pre-wrap;word-break:break-all}</style></head><body>${body}</body></html>`;
-
-async function answer(url: URL): Promise<{ status: number; body?: string; location?: string }> {
+async function answer(url: URL): Promise<DemoAnswer> {
   if (url.pathname === '/') return { status: 200, body: page('<h1>Demo app</h1><p><a href="/login">Sign in with Foyer</a></p>') };
-  if (url.pathname === '/login') {
-    const verifier = oidc.randomPKCECodeVerifier();
-    const state = oidc.randomState();
-    const nonce = oidc.randomNonce();
-    pending.set(state, { verifier, nonce });
-    const to = oidc.buildAuthorizationUrl(rp, {
-      redirect_uri: redirectUri,
-      scope: 'openid profile email groups',
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      state,
-      nonce,
-    });
-    return { status: 302, location: to.href };
-  }
+  if (url.pathname === '/login') return { status: 302, location: (await signIn.start()).href };
   if (url.pathname === '/callback') {
-    const error = url.searchParams.get('error');
-    if (error) {
-      const description = url.searchParams.get('error_description') ?? '';
-      console.log(`Foyer refused: ${error} ${description}`);
-      return { status: 403, body: page(`<h1>Not signed in</h1><p>${escapeHtml(error)}: ${escapeHtml(description)}</p><p><a href="/">Back</a></p>`) };
+    const outcome = await signIn.finish(url);
+    if (outcome.kind === 'refused') {
+      console.log(`Foyer refused: ${outcome.error} ${outcome.description}`);
+      return {
+        status: 403,
+        body: page(`<h1>Not signed in</h1><p>${escapeHtml(outcome.error)}: ${escapeHtml(outcome.description)}</p><p><a href="/">Back</a></p>`),
+      };
     }
-    const state = url.searchParams.get('state') ?? '';
-    const checks = pending.get(state);
-    if (!checks) return { status: 400, body: page('<h1>Unknown sign-in</h1><p><a href="/login">Sign in again</a></p>') };
-    pending.delete(state);
-    const tokens = await oidc.authorizationCodeGrant(rp, url, { pkceCodeVerifier: checks.verifier, expectedState: state, expectedNonce: checks.nonce });
-    const claims = tokens.claims()!;
-    console.log('Signed in:', JSON.stringify(claims, null, 2));
+    if (outcome.kind === 'unknown_sign_in') return { status: 400, body: page('<h1>Unknown sign-in</h1><p><a href="/login">Sign in again</a></p>') };
+    const claims = JSON.stringify(outcome.claims, null, 2);
+    console.log('Signed in:', claims);
     return {
       status: 200,
-      body: page(`<h1>Signed in as ${escapeHtml(String(claims.email ?? claims.sub))}</h1><p>The ID token's claims:</p><pre>${escapeHtml(JSON.stringify(claims, null, 2))}</pre><p><a href="/login">Sign in again</a></p>`),
+      body: page(
+        `<h1>Signed in as ${escapeHtml(String(outcome.claims.email ?? outcome.claims.sub))}</h1><p>The ID token's claims:</p>` +
+          `<pre>${escapeHtml(claims)}</pre><p><a href="/login">Sign in again</a></p>`,
+      ),
     };
   }
   return { status: 404, body: page('<h1>Not found</h1>') };
 }
 
-createServer((req, res) => {
-  answer(new URL(req.url ?? '/', here)).then(
-    (out) => {
-      res.statusCode = out.status;
-      if (out.location) res.setHeader('location', out.location);
-      res.setHeader('content-type', 'text/html; charset=utf-8');
-      res.end(out.body ?? '');
-    },
-    (error: Error) => {
-      console.error(error);
-      res.statusCode = 500;
-      res.end(page(`<h1>Sign-in failed</h1><p>${escapeHtml(error.message)}</p>`));
-    },
-  );
-}).listen(port, '127.0.0.1', () => console.log(`Demo app at ${here}/ — open it and sign in with Foyer (${foyerUrl}).`));
+createServer(answering('Demo app', answer, () => here)).listen(port, '127.0.0.1', () =>
+  console.log(`Demo app at ${here}/ — open it and sign in with Foyer (${foyerUrl}).`),
+);
