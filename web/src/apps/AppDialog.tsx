@@ -1,5 +1,6 @@
 import { Button, Group as Row, Modal, Stack } from '@mantine/core';
-import { useForm } from '@mantine/form';
+import { appForm } from '@foyer-fields/apps';
+import { schemaResolver, useForm } from '@mantine/form';
 import { useMutation } from '@tanstack/react-query';
 import { call, client, toApiError, type Schemas } from '../api';
 import { queryClient } from '../api/queries';
@@ -11,7 +12,13 @@ export type Created = { app: Schemas['App']; clientSecret?: string };
 
 /** Registers an app; the app's page then shows what to paste into it, the secret only that once. */
 export function AppDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (created: Created) => void }) {
-  const form = useForm<AppValues>({ mode: 'controlled', initialValues: blankApp, clearInputErrorOnChange: true });
+  // The same schema the API checks with (useFormFields' rules, on a form AppFields shares with the settings page).
+  const form = useForm<AppValues>({
+    mode: 'controlled',
+    initialValues: blankApp,
+    clearInputErrorOnChange: true,
+    validate: schemaResolver(appForm, { sync: true }),
+  });
   const register = useMutation({
     mutationFn: (v: AppValues) =>
       call(
