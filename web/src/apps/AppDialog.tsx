@@ -43,7 +43,7 @@ export function AppDialog({ onClose, onCreated }: { onClose: () => void; onCreat
 
   return (
     <Modal opened onClose={onClose} title="New app" size="lg">
-      <form onSubmit={form.onSubmit((values) => register.mutate(values))}>
+      <form noValidate onSubmit={form.onSubmit((values) => register.mutate(values))}>
         <Stack>
           <AppFields form={form} registering />
           {error && Object.keys(error.fields).length === 0 && <ErrorAlert title="The app was not registered">{error.message}</ErrorAlert>}

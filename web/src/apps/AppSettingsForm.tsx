@@ -51,7 +51,7 @@ export function AppSettingsForm({ app, canManage }: { app: App; canManage: boole
   const nobody = !form.values.everyone && form.values.groupIds.length === 0;
 
   return (
-    <form onSubmit={form.onSubmit((values) => save.mutate(values))} aria-label="App settings">
+    <form noValidate onSubmit={form.onSubmit((values) => save.mutate(values))} aria-label="App settings">
       <fieldset disabled={!canManage} style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
         <Stack>
           <AppFields form={form} />
