@@ -34,3 +34,9 @@ export const userForm = z.object({
   ...adminUserFields,
   password: z.preprocess((password) => (password === '' ? undefined : password), adminUserFields.password.optional()),
 });
+
+/**
+ * The invite dialog asks for name, email and an optional password, which the invitation route takes as these same
+ * fields (its password is checked by the password policy, with the sentence this form shows).
+ */
+export const inviteUserForm = userForm.pick({ name: true, email: true, password: true });
