@@ -1,4 +1,5 @@
 import { describe, expect } from 'vitest';
+import { expectRefusedInBrowser } from './form-checks.js';
 import { browserFlow, screenshot, signInAsAdmin, tableRow } from './harness.js';
 
 describe('API tokens: the administrator creates a token, sees it once, automation uses it, and revoking it refuses it', () => {
@@ -20,6 +21,8 @@ describe('API tokens: the administrator creates a token, sees it once, automatio
     const { page } = flow.session;
     await page.getByRole('button', { name: 'Create token' }).click();
     const dialog = page.getByRole('dialog', { name: 'Create an API token' });
+    await dialog.getByLabel('Name').fill('   ');
+    await expectRefusedInBrowser(dialog, 'Create token', 'Give the token a name that says what uses it.');
     await dialog.getByLabel('Name').fill('nightly sync');
     await dialog.getByRole('button', { name: 'Create token' }).click();
     const shown = page.getByRole('dialog', { name: 'API token created' });

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { expectRefusedInBrowser } from './form-checks.js';
 import { flowSteps, launchBrowser, openSession, screenshot, signInAsAdmin, startFoyer, type BrowserSession, type Foyer } from './harness.js';
 
 describe('apps console: an administrator registers an app, tries it on people and rotates its secret; a person withdraws it', () => {
@@ -52,6 +53,7 @@ describe('apps console: an administrator registers an app, tries it on people an
     await page.goto('/admin/apps');
     await page.getByRole('button', { name: 'New app' }).click();
     const dialog = page.getByRole('dialog', { name: 'New app' });
+    await expectRefusedInBrowser(dialog, 'Register app', 'Enter at least one redirect URI.');
     await dialog.getByLabel('Name').fill('Wiki');
     await dialog.getByLabel('Redirect URIs').fill('http://wiki.example.com/callback');
     await dialog.getByLabel('Members of these groups may open it').click();

@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { expectRefusedInBrowser } from './form-checks.js';
 import { addVirtualAuthenticator, flowSteps, launchBrowser, openSession, screenshot, startFoyer, type BrowserSession, type Foyer } from './harness.js';
 
 async function signInAsAdmin(page: Page, foyer: Foyer): Promise<void> {
@@ -48,6 +49,9 @@ describe('joining: a sign-up link with limit 1 and a group, used by one visitor 
     await page.getByRole('heading', { name: 'Sign-up links', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Create link' }).click();
     const dialog = page.getByRole('dialog', { name: 'Create a sign-up link' });
+    await dialog.getByLabel('Expires on').fill('');
+    await expectRefusedInBrowser(dialog, 'Create', 'Choose the last day the link works.');
+    await dialog.getByLabel('Expires on').fill(new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10));
     await dialog.getByLabel('Usage limit').fill('1');
     await dialog.getByLabel('Groups').click();
     await page.getByRole('option', { name: 'Early birds' }).click();

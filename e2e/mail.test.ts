@@ -1,4 +1,5 @@
 import { describe, expect } from 'vitest';
+import { expectRefusedInBrowser } from './form-checks.js';
 import { browserFlow, screenshot, signInAsAdmin, tableRow } from './harness.js';
 
 describe('mail: without SMTP, a test email lands in the dev mailbox and its link opens the console', () => {
@@ -22,6 +23,13 @@ describe('mail: without SMTP, a test email lands in the dev mailbox and its link
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Email', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/admin/settings/email');
+    const smtp = page.getByRole('form', { name: 'SMTP server' });
+    await smtp.getByLabel('Host').fill('not a host');
+    await expectRefusedInBrowser(smtp, 'Save email settings', 'Enter a host name or IP address, such as smtp.example.com.');
+    await smtp.getByLabel('Host').fill('');
+    const testEmail = page.getByRole('form', { name: 'Send a test email' });
+    await page.getByLabel('Send a test email to').fill('grace.tester');
+    await expectRefusedInBrowser(testEmail, 'Send test email', 'Enter an email address to send the test to.');
     await page.getByLabel('Send a test email to').fill(recipient);
     await page.getByRole('button', { name: 'Send test email' }).click();
     const result = page.getByRole('alert').filter({ hasText: 'Captured in the dev mailbox' });

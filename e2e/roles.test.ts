@@ -1,4 +1,5 @@
 import { describe, expect } from 'vitest';
+import { expectRefusedInBrowser } from './form-checks.js';
 import { browserFlow, openSession, sameOriginPost, screenshot, signInAsAdmin, tableRow } from './harness.js';
 
 describe('roles: the administrator creates a custom role in the matrix and gives it to someone', () => {
@@ -30,6 +31,7 @@ describe('roles: the administrator creates a custom role in the matrix and gives
     const { page } = flow.session;
     await page.getByRole('button', { name: 'New role' }).click();
     const dialog = page.getByRole('dialog', { name: 'New role' });
+    await expectRefusedInBrowser(dialog, 'Create role', 'Give the role a name.');
     await dialog.getByLabel('Name').fill('Support');
     await dialog.getByLabel('Description').fill('Front-line support');
     await dialog.getByRole('checkbox', { name: 'See users and their details' }).check();

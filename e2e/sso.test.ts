@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { startTestProvider, type TestProvider } from '../src/sso/test-provider.js';
+import { expectRefusedInBrowser } from './form-checks.js';
 import { flowSteps, launchBrowser, openSession, screenshot, signInAsAdmin, startFoyer, tableRow, type BrowserSession, type Foyer } from './harness.js';
 
 const alice = { name: 'Alice Example', email: 'alice@example.com', username: 'alice' };
@@ -54,6 +55,8 @@ describe('single sign-on: an administrator adds a provider and switches an accou
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'SSO providers' }).click();
     await page.getByRole('button', { name: 'Add provider' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add an SSO provider' });
+    await dialog.getByRole('textbox', { name: 'Issuer URL' }).fill('http://login.example.com');
+    await expectRefusedInBrowser(dialog, 'Add provider', 'Use https:// (plain http only on localhost).');
     await dialog.getByRole('textbox', { name: 'Display name' }).fill('Corp ID');
     await dialog.getByRole('textbox', { name: 'Issuer URL' }).fill(idp!.issuer);
     await dialog.getByRole('textbox', { name: 'Client ID' }).fill(idp!.clientId);

@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { expectRefusedInBrowser } from './form-checks.js';
 import { flowSteps, launchBrowser, openSession, screenshot, startFoyer, tableRow, type BrowserSession, type Foyer } from './harness.js';
 
 const newcomer = { name: 'Grace Hopper', email: 'grace@example.com', username: 'grace', password: 'grace e2e password' };
@@ -43,6 +44,9 @@ describe('users: an administrator adds a person, changes their role, and disable
     await usersTable().waitFor();
     await page.getByRole('button', { name: 'Add user' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add user' });
+    await expectRefusedInBrowser(dialog, 'Create user', 'Enter a name');
+    await dialog.getByLabel('Password', { exact: true }).fill('short');
+    await expectRefusedInBrowser(dialog, 'Create user', 'Use at least 8 characters.');
     await dialog.getByRole('textbox', { name: /^Name/ }).fill(newcomer.name);
     await dialog.getByRole('textbox', { name: /^Email/ }).fill(newcomer.email);
     expect(await dialog.getByRole('textbox', { name: /^Username/ }).inputValue()).toBe(newcomer.username);

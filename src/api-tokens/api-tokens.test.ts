@@ -79,6 +79,15 @@ describe('API tokens', () => {
     expect(viaToken.statusCode).toBe(201);
   });
 
+  it('refuse a blank name with the sentence the console shows', async () => {
+    const res = await createToken(adminCookie, '  ');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({
+      code: 'validation_failed',
+      details: { fields: { name: 'Give the token a name that says what uses it.' } },
+    });
+  });
+
   it('refuse a malformed or unknown bearer token', async () => {
     for (const token of ['foyer_abc', 'foyer_a.b.c', 'nope', `foyer_${'a'.repeat(22)}.${'b'.repeat(43)}`]) {
       expect((await t.app.inject({ url: '/api/v1/me', headers: bearer(token) })).statusCode).toBe(401);

@@ -4,6 +4,7 @@ import { authorizeSeeingPeople } from '../accounts/index.js';
 import { errorResponses, isoDate, isoOrNull, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { pageOf, pageQuery } from '../platform/paging.js';
 import { createApiToken, getApiToken, listApiTokens, revokeApiToken, type ApiTokenView } from './service.js';
+import { apiTokenFields } from './fields.js';
 
 const apiTokenSchema = z
   .object({
@@ -70,7 +71,7 @@ export function apiTokenRoutes(app: FoyerApp, deps: AppDeps): void {
       schema: {
         tags: ['API tokens'],
         summary: 'Create an API token; the token is shown only in this reply',
-        body: z.object({ name: z.string().trim().min(1).max(100), expiresAt: z.iso.datetime().nullable().optional() }),
+        body: z.object(apiTokenFields),
         response: { 201: apiTokenSchema.extend({ token: z.string() }), ...errorResponses(400, 401, 403) },
       },
     },

@@ -71,6 +71,14 @@ describe('admin apps API', () => {
     expect(res.json().error.details.fields).toHaveProperty('redirectUris.0');
   });
 
+  it('refuses a blank name or no redirect URI with the sentences the console shows', async () => {
+    const res = await send('POST', adminCookie, '/api/v1/admin/apps', newApp({ name: ' ', redirectUris: [] }));
+    expect(res.json().error).toMatchObject({
+      code: 'validation_failed',
+      details: { fields: { name: 'Give the app a name.', redirectUris: 'Enter at least one redirect URI.' } },
+    });
+  });
+
   it('accepts http on loopback', async () => {
     const res = await send('POST', adminCookie, '/api/v1/admin/apps', newApp({ redirectUris: ['http://127.0.0.1:8080/cb', 'http://localhost/cb'] }));
     expect(res.statusCode, res.body).toBe(201);

@@ -9,6 +9,7 @@ import { decodeCursor, pageOf, pageQuery, paginate } from '../platform/paging.js
 
 import { accessReason, openableApps } from './access.js';
 import { allClaims, claimsForScopes, findPerson, SCOPE_CLAIMS } from './provider/claims.js';
+import { appTextFields } from './fields.js';
 import { ACCESS_TOKEN_FORMATS, APP_TYPES, SIGNING_ALGORITHMS } from './schema.js';
 import { authorizedApps, createApp, deleteApp, getApp, listApps, rotateSecret, updateApp, withdrawConsent, type AppDetail } from './service.js';
 
@@ -40,14 +41,8 @@ const appSchema = z
   })
   .meta({ id: 'App' });
 
-const uri = z.string().trim().max(2000);
 const appFields = {
-  name: z.string().trim().min(1).max(100),
-  redirectUris: z.array(uri).min(1).max(50),
-  postLogoutRedirectUris: z.array(uri).max(50),
-  backchannelLogoutUri: uri.min(1).nullable(),
-  launchUrl: uri.min(1).nullable(),
-  logoUrl: uri.min(1).nullable(),
+  ...appTextFields,
   requireConsent: z.boolean(),
   access: z.object({ everyone: z.boolean(), groupIds: z.array(z.string().max(64)).max(200) }),
   accessTokenFormat: z.enum(ACCESS_TOKEN_FORMATS),

@@ -43,6 +43,19 @@ const userByEmail = async (email: string) => (await t.handle.db.select().from(us
 const post = (url: string, cookie = adminCookie) => t.app.inject({ method: 'POST', url, headers: asBrowser(cookie) });
 
 describe('email invitations', () => {
+  it('refuse a link validity out of range with the sentence the console shows', async () => {
+    const res = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/admin/settings',
+      headers: asBrowser(adminCookie),
+      payload: { invitations: { invitationTtlDays: 91 } },
+    });
+    expect(res.json().error).toMatchObject({
+      code: 'validation_failed',
+      details: { fields: { 'invitations.invitationTtlDays': 'Keep invitation links valid for at most 90 days.' } },
+    });
+  });
+
   it('create a Pending Setup account with its roles and groups, record the invitation and queue the email', async () => {
     const viewer = await builtinRoleId(t.handle.db, 'viewer');
     const support = await seedGroup(t.handle, 'Support');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Database } from '../platform/db.js';
 import { defineSettingsSection, readSettings, writeSettings } from '../settings/index.js';
+import { invitationSettingsFields } from './fields.js';
 
 const SETTINGS_KEY = 'invitations';
 
@@ -22,8 +23,8 @@ const view = z
   .meta({ id: 'InvitationSettings' });
 
 const patch = z.object({
-  invitationTtlDays: z.number().int().min(1, 'At least 1 day').max(90, 'At most 90 days').optional(),
-  loginLinkTtlMinutes: z.number().int().min(5, 'At least 5 minutes').max(24 * 60, 'At most 24 hours (1440 minutes)').optional(),
+  invitationTtlDays: invitationSettingsFields.invitationTtlDays.optional(),
+  loginLinkTtlMinutes: invitationSettingsFields.loginLinkTtlMinutes.optional(),
 });
 
 export const invitationSettingsSection = defineSettingsSection({

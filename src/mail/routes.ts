@@ -7,6 +7,7 @@ import { getOutboxMessage, listOutbox, outboxDetailSchema, outboxItemSchema, ret
 import { MAIL_STATUSES } from './schema.js';
 import { mailDeliveryMode } from './settings.js';
 import { wakeMailWorkers } from './worker.js';
+import { testEmailFields } from './fields.js';
 
 /** Who may read the outbox, and which links it shows, is decided in ./outbox.ts, next to the rows it guards. */
 export function mailRoutes(app: FoyerApp, deps: AppDeps): void {
@@ -87,7 +88,7 @@ export function mailRoutes(app: FoyerApp, deps: AppDeps): void {
           'Answers `{ok: true, status: "sent"}`, or `status: "captured"` when no SMTP is configured (the message is then ' +
           'in the dev mailbox). 422 `smtp_failed` carries the SMTP error in words; 422 `email_domain_not_allowed` when the ' +
           'address is outside the allowed domains.',
-        body: z.object({ to: z.email({ message: 'must be an email address' }).max(320) }),
+        body: z.object(testEmailFields),
         response: {
           200: z.object({ ok: z.literal(true), id: z.string(), status: z.enum(['sent', 'captured']) }),
           ...errorResponses(400, 401, 403, 409, 422),

@@ -53,6 +53,18 @@ const useTestServer = (port: number, password = 'smtp pass word') => ({
 });
 
 describe('mail settings and the test email', () => {
+  it('refuse a bad host or test address with the sentence the console shows', async () => {
+    const { patchMail, sendTest } = await adminSession();
+    const host = await patchMail({ host: 'not a host' });
+    expect(host.statusCode).toBe(400);
+    expect(host.json().error).toMatchObject({
+      code: 'validation_failed',
+      details: { fields: { 'mail.host': 'Enter a host name or IP address, such as smtp.example.com.' } },
+    });
+    const test = await sendTest('grace.tester');
+    expect(test.json().error).toMatchObject({ code: 'validation_failed', details: { fields: { to: 'Enter an email address to send the test to.' } } });
+  });
+
   it('store the SMTP password encrypted, never show it, and use it to sign in to the SMTP server', async () => {
     const s = await adminSession();
     const saved = await s.patchMail(useTestServer(smtp.port));

@@ -5,16 +5,11 @@ import type { Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
 import { secretBox } from '../platform/secrets.js';
 import { defineSettingsSection, readSettings, writeSettings } from '../settings/index.js';
+import { mailFields, TLS_MODES } from './fields.js';
 import type { Instance } from './templates.js';
-
-export const TLS_MODES = ['none', 'starttls', 'tls'] as const;
 
 const SETTINGS_KEY = 'mail';
 const PASSWORD_PURPOSE = 'mail.password';
-
-// Generous on purpose: the SMTP server is the judge of addresses; this only stops obvious typos.
-const HOST = /^$|^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$|^\[?[0-9A-Fa-f:.]+\]?$/;
-const MAILBOX = /^$|^[^<>]*<[^\s@<>]+@[^\s@<>]+>$|^[^\s@<>]+@[^\s@<>]+$/;
 
 /** What the console saves. The password is sealed (platform/secrets.ts) and never leaves the server again. */
 const storedMailSettings = z.object({
@@ -32,19 +27,13 @@ type StoredMailSettings = z.output<typeof storedMailSettings>;
 export const readMailSettings = (db: Database): Promise<StoredMailSettings> => readSettings(db, SETTINGS_KEY, storedMailSettings);
 
 export const mailSettingsPatch = z.object({
-  host: z.string().trim().max(253).regex(HOST, { message: 'must be a host name or IP address' }).nullable().optional(),
-  port: z.number().int().min(1).max(65535).optional(),
-  tlsMode: z.enum(TLS_MODES).optional().describe('none: plain; starttls: upgrade after connecting (port 587); tls: TLS from the start (port 465)'),
-  username: z.string().trim().max(320).nullable().optional(),
-  password: z.string().max(1024).nullable().optional().describe('Write-only. Omit to keep the stored password; null or "" removes it.'),
-  fromAddress: z
-    .string()
-    .trim()
-    .max(320)
-    .regex(MAILBOX, { message: 'must be an email address, optionally with a name: Foyer <foyer@example.com>' })
-    .nullable()
-    .optional(),
-  instanceName: z.string().trim().min(1).max(100).optional().describe('Shown in every email'),
+  host: mailFields.host.nullable().optional(),
+  port: mailFields.port.optional(),
+  tlsMode: mailFields.tlsMode.optional().describe('none: plain; starttls: upgrade after connecting (port 587); tls: TLS from the start (port 465)'),
+  username: mailFields.username.nullable().optional(),
+  password: mailFields.password.nullable().optional().describe('Write-only. Omit to keep the stored password; null or "" removes it.'),
+  fromAddress: mailFields.fromAddress.nullable().optional(),
+  instanceName: mailFields.instanceName.optional().describe('Shown in every email'),
 });
 
 export const mailSettingsView = z

@@ -103,6 +103,12 @@ describe('custom roles', () => {
     expect(events[0]!.actorType).toBe('user');
   });
 
+  it('refuse a blank name with the sentence the console shows', async () => {
+    const res = await post(adminCookie, '/api/v1/admin/roles', { name: '   ', permissions: [] });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'validation_failed', details: { fields: { name: 'Give the role a name.' } } });
+  });
+
   it('refuse a permission that is not in the catalogue, naming it', async () => {
     const res = await post(adminCookie, '/api/v1/admin/roles', { name: 'Odd', permissions: ['users.read', 'users.fly'] });
     expect(res.statusCode).toBe(400);

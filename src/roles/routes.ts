@@ -4,6 +4,7 @@ import { errorResponses, isoDate, type AppDeps, type FoyerApp } from '../platfor
 import { decodeCursor, pageOf, pageQuery, paginate } from '../platform/paging.js';
 import { PERMISSION_AREAS, type RoleRow } from '../accounts/index.js';
 import { createRole, deleteRole, getRole, listRoles, updateRole, type RoleDetail } from './service.js';
+import { roleFields } from './fields.js';
 
 export const roleSchema = z
   .object({
@@ -35,11 +36,6 @@ const toRole = (r: RoleRow | RoleDetail, requiredPermissionsAdded?: string[]) =>
   createdAt: isoDate(r.createdAt),
 });
 
-const roleFields = {
-  name: z.string().trim().min(1).max(100),
-  description: z.string().trim().max(500),
-  permissions: z.array(z.string().max(100)).max(200),
-};
 const idParams = z.object({ id: z.string().max(64) });
 const nameCursor = z.tuple([z.string()]);
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Database } from '../platform/db.js';
 import { readSettings, writeSettings } from './service.js';
 import { defineSettingsSection } from './sections.js';
+import { allowedDomainsInput } from './fields.js';
 
 /**
  * The email domains this instance deals with (seed 002). Access requests from other domains are refused, and mail
@@ -10,22 +11,7 @@ import { defineSettingsSection } from './sections.js';
  */
 const SETTINGS_KEY = 'allowed_domains';
 
-const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
-
 const stored = z.object({ domains: z.array(z.string()).default([]) });
-
-/** Accepts what people paste (`@Example.COM `) and keeps the canonical form. */
-export const allowedDomainsInput = z
-  .array(
-    z
-      .string()
-      .trim()
-      .toLowerCase()
-      .transform((d) => d.replace(/^@/, ''))
-      .pipe(z.string().regex(DOMAIN, { message: 'must be a domain such as example.com' })),
-  )
-  .max(500)
-  .transform((domains) => [...new Set(domains)].sort());
 
 export const readAllowedDomains = async (db: Database): Promise<string[]> => (await readSettings(db, SETTINGS_KEY, stored)).domains;
 

@@ -57,7 +57,7 @@ describe('instance settings', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json().error).toMatchObject({
       code: 'validation_failed',
-      details: { fields: { 'allowedDomains.1': 'must be a domain such as example.com', 'allowedDomains.2': 'must be a domain such as example.com' } },
+      details: { fields: { 'allowedDomains.1': 'Enter a domain such as example.com.', 'allowedDomains.2': 'Enter a domain such as example.com.' } },
     });
     expect((await t.app.inject({ url: '/api/v1/admin/settings', headers: { cookie } })).json().allowedDomains).toEqual([]);
   });

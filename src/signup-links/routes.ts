@@ -5,13 +5,13 @@ import { mailInstance, wakeMailWorkers } from '../mail/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { pageOf, pageQuery } from '../platform/paging.js';
 import { newUserFields } from '../users/index.js';
+import { signupLinkFields } from './fields.js';
 import { checkSignupLink, finishJoin, redeemSignupLink } from './joining.js';
 import { createSignupLink, getSignupLink, listSignupLinks, revokeSignupLink, sendSignupLink, signupLinkSchema } from './service.js';
 
 const tags = ['Joining'];
 const idParams = z.object({ id: z.string().max(100) });
 const tokenParams = z.object({ token: z.string().min(1).max(200) });
-const idList = (what: string) => z.array(z.string().max(100)).max(100, `At most 100 ${what}`);
 
 export function signupLinkRoutes(app: FoyerApp, deps: AppDeps): void {
   const { db } = deps;
@@ -43,14 +43,7 @@ export function signupLinkRoutes(app: FoyerApp, deps: AppDeps): void {
         description:
           'The token and url are in this reply only; Foyer keeps just their hash. `maxUses` null or absent means unlimited; 1 is ' +
           'for one specific person. In production without mail configured: 409 `mail_not_configured`.',
-        body: z.object({
-          name: z.string().max(100, 'At most 100 characters').default('').describe('Shown only to administrators, in the links list'),
-          note: z.string().max(1000, 'At most 1000 characters').default('').describe('Shown only to administrators'),
-          expiresAt: z.iso.datetime({ offset: true, message: 'Enter a date and time' }),
-          maxUses: z.number().int().min(1, 'At least 1, or leave empty for unlimited').max(1_000_000).nullable().default(null),
-          roleIds: idList('roles').default([]),
-          groupIds: idList('groups').default([]),
-        }),
+        body: z.object(signupLinkFields),
         response: {
           201: signupLinkSchema.extend({ token: z.string(), url: z.string() }),
           ...errorResponses(400, 401, 403, 409),

@@ -65,6 +65,17 @@ describe('sign-up links', () => {
     expect(unknown.json().error.code).toBe('signup_link_not_found');
   });
 
+  it('refuse a bad limit or name with the sentence the console shows', async () => {
+    const res = await createLink({ name: 'n'.repeat(101), maxUses: 0 });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({
+      code: 'validation_failed',
+      details: {
+        fields: { name: 'Keep the name to 100 characters.', maxUses: 'Allow at least 1 use, or leave it empty for unlimited.' },
+      },
+    });
+  });
+
   it('create an account with the link’s roles and groups, sign it in, and leave its email unconfirmed', async () => {
     const support = await seedGroup(t.handle, 'Support');
     const viewer = await builtinRoleId(t.handle.db, 'viewer');

@@ -22,6 +22,19 @@ describe('SSO input that is not what it should be', () => {
     }
   });
 
+  it('says what to fix in the sentences the console shows', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/sso-providers',
+      headers: admin,
+      payload: { name: ' ', issuer: 'http://login.example.com', clientId: 'foyer' },
+    });
+    expect(res.json().error).toMatchObject({
+      code: 'validation_failed',
+      details: { fields: { name: 'Give the provider a name people recognise.', issuer: 'Use https:// (plain http only on localhost).' } },
+    });
+  });
+
   it('answers anonymous callers 401 before looking at the body', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/admin/sso-providers', headers: { origin: TEST_ORIGIN }, payload: { issuer: 'not a url' } });
     expect(res.statusCode).toBe(401);

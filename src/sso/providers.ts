@@ -8,14 +8,15 @@ import { FoyerError, notFound } from '../platform/errors.js';
 import { isoDate } from '../platform/http.js';
 import { isUuid } from '../platform/ids.js';
 import { secretBox } from '../platform/secrets.js';
+import { ssoProviderInput, ssoProviderPatch } from './fields.js';
 import { ssoProviders } from './schema.js';
+
+export { ssoProviderInput, ssoProviderPatch };
 
 export type SsoProviderRow = typeof ssoProviders.$inferSelect;
 
 const SECRET_PURPOSE = 'sso.client_secret';
-export const DEFAULT_SCOPES = ['openid', 'email', 'profile'];
 const DISCOVERY_TIMEOUT_SECONDS = 10;
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** What an administrator sees of a provider: the client secret only as a flag. */
 export const ssoProviderSchema = z
@@ -33,44 +34,8 @@ export const ssoProviderSchema = z
   .meta({ id: 'SsoProvider' });
 
 export type SsoProvider = z.infer<typeof ssoProviderSchema>;
-
-/**
- * Issuers must be https, except on loopback where no one can sit in between: that is how a provider on the same
- * machine (and the tests' own provider) is reached.
- */
-const parsedUrl = (value: string) => (URL.canParse(value) ? new URL(value) : null);
-
-const issuerUrl = z
-  .string()
-  .trim()
-  .max(2000)
-  .pipe(z.url({ protocol: /^https?$/, message: 'must be an absolute https:// URL' }))
-  // Zod runs these even when z.url has refused the value, so they must not assume it parses: it is reported already.
-  .refine((value) => {
-    const url = parsedUrl(value);
-    return !url || url.protocol === 'https:' || LOOPBACK_HOSTS.has(url.hostname);
-  }, 'must use https:// (plain http only on localhost)')
-  .refine((value) => {
-    const url = parsedUrl(value);
-    return !url || (!url.search && !url.hash);
-  }, 'must not carry a query or fragment');
-
-const scopeList = z
-  .array(z.string().trim().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'must be a scope name without spaces'))
-  .max(30)
-  .transform((scopes) => [...new Set(['openid', ...scopes])]);
-
-export const ssoProviderInput = z.object({
-  name: z.string().trim().min(1, 'Give the provider a name people recognise').max(100),
-  issuer: issuerUrl,
-  clientId: z.string().trim().min(1, 'Enter the client id the provider gave you').max(500),
-  clientSecret: z.string().max(2000).nullable().optional().describe('Write-only. Omit to keep the stored secret; null or "" removes it.'),
-  scopes: scopeList.default(DEFAULT_SCOPES),
-  enabled: z.boolean().default(true),
-});
 export type SsoProviderInput = z.output<typeof ssoProviderInput>;
 
-export const ssoProviderPatch = ssoProviderInput.partial().extend({ scopes: scopeList.optional(), enabled: z.boolean().optional() });
 export type SsoProviderPatch = z.output<typeof ssoProviderPatch>;
 
 export const toSsoProvider = (row: SsoProviderRow): SsoProvider => ({

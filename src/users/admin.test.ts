@@ -60,6 +60,9 @@ describe('POST /api/v1/admin/users', () => {
     const invalid = await call('POST', '/api/v1/admin/users', { name: '', email: 'nope', username: 'a b', password: 'short' });
     expect(invalid.statusCode).toBe(400);
     expect(Object.keys(invalid.json().error.details.fields).sort()).toEqual(['email', 'name', 'password', 'username']);
+    expect(invalid.json().error.details.fields.password).toBe('Use at least 8 characters.');
+    const tooManyGroups = await call('POST', '/api/v1/admin/users', { name: 'X', email: 'x@example.com', username: 'xx', groupIds: Array(101).fill('g') });
+    expect(tooManyGroups.json().error).toMatchObject({ code: 'validation_failed', details: { fields: { groupIds: 'Choose at most 100 groups.' } } });
     const unknownRole = await call('POST', '/api/v1/admin/users', {
       name: 'X',
       email: 'x@example.com',

@@ -11,3 +11,32 @@ export const newUserFields = {
     .max(64)
     .regex(/^[a-zA-Z0-9._-]+$/, 'Use letters, digits, dots, dashes and underscores only'),
 };
+
+const idList = (what: string) => z.array(z.string().max(100)).max(100, `Choose at most 100 ${what}.`);
+
+/**
+ * What an administrator sets on an account besides its identity, shared with the console's user dialog
+ * (`@foyer-fields/users`). The password limits are those of src/auth/passwords/hashing.ts, which this file cannot
+ * import (it may import only zod); the password policy checks them again on the server whatever this says.
+ */
+export const adminUserFields = {
+  password: z.string().min(8, 'Use at least 8 characters.').max(256, 'Keep the password to 256 characters.'),
+  roleIds: idList('roles'),
+  groupIds: idList('groups'),
+};
+
+/**
+ * The user dialog, adding or editing: an empty password field means "no password" (the account is Pending Setup),
+ * which the API takes as the field left out.
+ */
+export const userForm = z.object({
+  ...newUserFields,
+  ...adminUserFields,
+  password: z.preprocess((password) => (password === '' ? undefined : password), adminUserFields.password.optional()),
+});
+
+/**
+ * The invite dialog asks for name, email and an optional password, which the invitation route takes as these same
+ * fields (its password is checked by the password policy, with the sentence this form shows).
+ */
+export const inviteUserForm = userForm.pick({ name: true, email: true, password: true });

@@ -1,19 +1,18 @@
 import { z } from 'zod';
 import { authorizeSeeingPeople, USER_PROFILES, USER_STATUSES, userNotFound, type Actor } from '../accounts/index.js';
 import type { AuditContext } from '../audit/index.js';
-import { auditContext, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, requirePermission } from '../auth/index.js';
+import { auditContext, requirePermission } from '../auth/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { pageOf, pageQuery } from '../platform/paging.js';
 import { createUserAsAdmin, deleteUser, disableUser, enableUser, endUserSessions, revokeUser, updateUser } from './admin.js';
 import { applyBulkAction, BULK_MAX_USERS } from './bulk.js';
 import { loadUserDetail, userAuditTrail, userAuditTrailSchema, userDetailSchema } from './detail.js';
-import { newUserFields } from './fields.js';
+import { adminUserFields, newUserFields } from './fields.js';
 import { listUsers, USER_SORTS } from './list.js';
 import { adminUserDetailSchema, AUTH_METHODS, loadAdminUser } from './views.js';
 
 const tags = ['Users'];
 const userParams = z.object({ id: z.string().max(100) });
-const idList = (what: string) => z.array(z.string().max(100)).max(100, `At most 100 ${what}`);
 const userReply = z.object({ user: adminUserDetailSchema });
 
 export function adminUserRoutes(app: FoyerApp, deps: AppDeps): void {
@@ -65,13 +64,9 @@ export function adminUserRoutes(app: FoyerApp, deps: AppDeps): void {
         description: 'Without a password the account has no usable password and an unvalidated email ("Pending Setup").',
         body: z.object({
           ...newUserFields,
-          password: z
-            .string()
-            .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters`)
-            .max(PASSWORD_MAX_LENGTH)
-            .optional(),
-          roleIds: idList('roles').default([]),
-          groupIds: idList('groups').default([]),
+          password: adminUserFields.password.optional(),
+          roleIds: adminUserFields.roleIds.default([]),
+          groupIds: adminUserFields.groupIds.default([]),
           profile: z.enum(USER_PROFILES).default('member'),
         }),
         response: { 201: userReply, ...errorResponses(400, 401, 403, 409) },
@@ -176,8 +171,8 @@ export function adminUserRoutes(app: FoyerApp, deps: AppDeps): void {
           name: newUserFields.name.optional(),
           email: newUserFields.email.optional(),
           username: newUserFields.username.optional(),
-          roleIds: idList('roles').optional(),
-          groupIds: idList('groups').optional(),
+          roleIds: adminUserFields.roleIds.optional(),
+          groupIds: adminUserFields.groupIds.optional(),
           profile: z.enum(USER_PROFILES).optional(),
         }),
         response: { 200: userReply, ...errorResponses(400, 401, 403, 404, 409) },

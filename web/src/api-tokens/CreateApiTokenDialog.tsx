@@ -1,4 +1,5 @@
 import { Alert, Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
+import { apiTokenForm } from '@foyer-fields/api-tokens';
 import { useState } from 'react';
 import { toApiError, type ApiError } from '../api';
 import { formatDateTime } from '../format';
@@ -19,17 +20,14 @@ type Props = { onClose: () => void; onCreated: () => void };
 
 /** Create an API token, then show it once with a copy button: Foyer keeps only its hash. */
 export function CreateApiTokenDialog({ onClose, onCreated }: Props) {
-  const { values, field, setErrors, showServerErrors } = useFormFields({ name: '', lifetime: '90' });
+  const { values, field, validate, showServerErrors } = useFormFields({ name: '', lifetime: '90' }, apiTokenForm);
   const [error, setError] = useState<ApiError | null>(null);
   const [saving, setSaving] = useState(false);
   const [created, setCreated] = useState<CreatedApiToken | null>(null);
 
   async function create() {
     setError(null);
-    if (!values.name.trim()) {
-      setErrors({ name: 'Give the token a name that says what uses it.' });
-      return;
-    }
+    if (!validate()) return;
     setSaving(true);
     try {
       const expiresAt = values.lifetime === 'never' ? null : new Date(Date.now() + Number(values.lifetime) * DAY_MS).toISOString();

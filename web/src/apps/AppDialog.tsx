@@ -1,5 +1,6 @@
 import { Button, Group as Row, Modal, Stack } from '@mantine/core';
-import { useForm } from '@mantine/form';
+import { appForm } from '@foyer-fields/apps';
+import { schemaResolver, useForm } from '@mantine/form';
 import { useMutation } from '@tanstack/react-query';
 import { call, client, toApiError, type Schemas } from '../api';
 import { queryClient } from '../api/queries';
@@ -11,7 +12,13 @@ export type Created = { app: Schemas['App']; clientSecret?: string };
 
 /** Registers an app; the app's page then shows what to paste into it, the secret only that once. */
 export function AppDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (created: Created) => void }) {
-  const form = useForm<AppValues>({ mode: 'controlled', initialValues: blankApp, clearInputErrorOnChange: true });
+  // The same schema the API checks with (useFormFields' rules, on a form AppFields shares with the settings page).
+  const form = useForm<AppValues>({
+    mode: 'controlled',
+    initialValues: blankApp,
+    clearInputErrorOnChange: true,
+    validate: schemaResolver(appForm, { sync: true }),
+  });
   const register = useMutation({
     mutationFn: (v: AppValues) =>
       call(
@@ -36,7 +43,7 @@ export function AppDialog({ onClose, onCreated }: { onClose: () => void; onCreat
 
   return (
     <Modal opened onClose={onClose} title="New app" size="lg">
-      <form onSubmit={form.onSubmit((values) => register.mutate(values))}>
+      <form noValidate onSubmit={form.onSubmit((values) => register.mutate(values))}>
         <Stack>
           <AppFields form={form} registering />
           {error && Object.keys(error.fields).length === 0 && <ErrorAlert title="The app was not registered">{error.message}</ErrorAlert>}

@@ -1,5 +1,6 @@
 import { Alert, Button, Group as Row, Stack } from '@mantine/core';
-import { useForm } from '@mantine/form';
+import { appForm } from '@foyer-fields/apps';
+import { schemaResolver, useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation } from '@tanstack/react-query';
 import { call, client, toApiError, type Schemas } from '../api';
@@ -14,7 +15,13 @@ const orNull = (text: string) => text.trim() || null;
 
 /** Edits an app; narrowing who may open it ends the sign-ins of the people it no longer allows (the server does it). */
 export function AppSettingsForm({ app, canManage }: { app: App; canManage: boolean }) {
-  const form = useForm<AppValues>({ mode: 'controlled', initialValues: valuesOf(app), clearInputErrorOnChange: true });
+  // The same schema the API checks with (useFormFields' rules, on a form AppFields shares with the settings page).
+  const form = useForm<AppValues>({
+    mode: 'controlled',
+    initialValues: valuesOf(app),
+    clearInputErrorOnChange: true,
+    validate: schemaResolver(appForm, { sync: true }),
+  });
   const save = useMutation({
     mutationFn: (v: AppValues) =>
       call(
@@ -44,7 +51,7 @@ export function AppSettingsForm({ app, canManage }: { app: App; canManage: boole
   const nobody = !form.values.everyone && form.values.groupIds.length === 0;
 
   return (
-    <form onSubmit={form.onSubmit((values) => save.mutate(values))} aria-label="App settings">
+    <form noValidate onSubmit={form.onSubmit((values) => save.mutate(values))} aria-label="App settings">
       <fieldset disabled={!canManage} style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
         <Stack>
           <AppFields form={form} />

@@ -1,10 +1,10 @@
 import { Alert, Button, Checkbox, CopyButton, Group, Modal, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { inviteUserForm } from '@foyer-fields/users';
 import { useState } from 'react';
 import { useGroups, useRoles } from '../api/options';
 import { toApiError, type ApiError } from '../api';
 import { ErrorAlert } from '../ui/ErrorAlert';
-import { passwordProblem } from '../ui/passwords';
 import { useFormFields } from '../ui/useFormFields';
 import { describeMail, inviteUser } from './invitationsApi';
 import { OptionsPicker } from '../ui/OptionsPicker';
@@ -15,7 +15,7 @@ type Values = { name: string; email: string; password: string };
 
 /** Invite User (seed 004): creates the account, pre-assigns roles and groups, and emails the set-password link. */
 export function InviteUserDialog({ onClose, onInvited }: Props) {
-  const form = useFormFields<Values>({ name: '', email: '', password: '' });
+  const form = useFormFields<Values>({ name: '', email: '', password: '' }, inviteUserForm);
   const [roleIds, setRoleIds] = useState<string[]>([]);
   const [groupIds, setGroupIds] = useState<string[]>([]);
   const [sendEmail, setSendEmail] = useState(true);
@@ -28,14 +28,8 @@ export function InviteUserDialog({ onClose, onInvited }: Props) {
 
   async function save() {
     setError(null);
+    if (!form.validate()) return;
     const { name, email, password } = form.values;
-    const problems: Partial<Values> = {
-      name: name.trim() ? undefined : 'Enter a name.',
-      email: email.includes('@') ? undefined : 'Enter a valid email address.',
-      password: password ? passwordProblem(password) : undefined,
-    };
-    form.setErrors(problems);
-    if (Object.values(problems).some(Boolean)) return;
     setSaving(true);
     try {
       const sent = await inviteUser({

@@ -1,9 +1,11 @@
 import { Alert, Button, Group, Modal, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { roleForm } from '@foyer-fields/roles';
 import { useState } from 'react';
 import { call, client, toApiError, type ApiError } from '../api';
 import { useSession } from '../session';
 import { ErrorAlert } from '../ui/ErrorAlert';
+import { useFormFields } from '../ui/useFormFields';
 import { PermissionMatrix } from './PermissionMatrix';
 import type { PermissionArea, Role } from './types';
 
@@ -19,9 +21,11 @@ export function RoleDialog({ draft, areas, onClose, onSaved }: Props) {
   const { user } = useSession();
   const grantable = new Set(user?.permissions ?? []);
   const initial = draft.mode === 'create' ? draft : draft.role;
-  const [name, setName] = useState(initial.name);
-  const [description, setDescription] = useState(initial.description);
-  const [permissions, setPermissions] = useState<string[]>(initial.permissions);
+  const form = useFormFields(
+    { name: initial.name, description: initial.description, permissions: initial.permissions },
+    roleForm,
+  );
+  const { name, permissions } = form.values;
   const [error, setError] = useState<ApiError | null>(null);
   const [saving, setSaving] = useState(false);
 
@@ -32,10 +36,11 @@ export function RoleDialog({ draft, areas, onClose, onSaved }: Props) {
     draft.mode === 'create' ? 'New role' : draft.mode === 'edit' && !beyondActor ? `Edit ${draft.role.name}` : draft.role.name;
 
   async function save() {
-    setSaving(true);
     setError(null);
+    if (!form.validate()) return;
+    setSaving(true);
     try {
-      const body = { name, description, permissions };
+      const body = form.values;
       const saved =
         draft.mode === 'create'
           ? await call(client.POST('/api/v1/admin/roles', { body: body }))
@@ -45,18 +50,20 @@ export function RoleDialog({ draft, areas, onClose, onSaved }: Props) {
       notifications.show({ color: 'green', message: added.length ? `${done} It also got ${added.join(', ')}, which its permissions need.` : done });
       onSaved();
     } catch (err) {
-      setError(toApiError(err));
+      const failure = toApiError(err);
+      if (!form.showServerErrors(failure.fields)) setError(failure);
     } finally {
       setSaving(false);
     }
   }
 
-  const nameError = error?.fields.name;
-  const otherError = error && !nameError ? error : null;
+  // The permission matrix has no error slot of its own, so its field message shows with the dialog's.
+  const problem = error?.message ?? (form.field('permissions').error as string | undefined);
 
   return (
     <Modal opened onClose={onClose} title={title} size="xl">
       <form
+        noValidate
         onSubmit={(event) => {
           event.preventDefault();
           void save();
@@ -77,20 +84,17 @@ export function RoleDialog({ draft, areas, onClose, onSaved }: Props) {
             label="Name"
             required={!readOnly}
             maxLength={100}
-            value={name}
             readOnly={readOnly}
-            error={nameError}
-            onChange={(event) => setName(event.currentTarget.value)}
             data-autofocus={readOnly ? undefined : true}
+            {...form.field('name')}
           />
           <Textarea
             label="Description"
             maxLength={500}
             autosize
             minRows={2}
-            value={description}
             readOnly={readOnly}
-            onChange={(event) => setDescription(event.currentTarget.value)}
+            {...form.field('description')}
           />
           <div>
             <Text fw={500} size="sm" mb={4}>
@@ -99,9 +103,9 @@ export function RoleDialog({ draft, areas, onClose, onSaved }: Props) {
             <Text c="dimmed" size="sm" mb="sm">
               {permissions.length} selected
             </Text>
-            <PermissionMatrix areas={areas} value={permissions} onChange={setPermissions} grantable={grantable} readOnly={readOnly} />
+            <PermissionMatrix areas={areas} value={permissions} onChange={(keys) => form.setValue('permissions', keys)} grantable={grantable} readOnly={readOnly} />
           </div>
-          {otherError && <ErrorAlert title="The role was not saved">{otherError.message}</ErrorAlert>}
+          {problem && <ErrorAlert title="The role was not saved">{problem}</ErrorAlert>}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               {readOnly ? 'Close' : 'Cancel'}

@@ -1,38 +1,38 @@
 import { Button, Group, Paper, Stack, TagsInput, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { allowedDomainsForm, notDomains } from '@foyer-fields/settings';
 import { useState, type FormEvent } from 'react';
 import { toApiError } from '../api';
+import { useFormFields } from '../ui/useFormFields';
 import { saveSettings, section } from './settingsApi';
 
 type Props = { domains: string[] };
 
 export function AllowedDomainsForm({ domains }: Props) {
-  const [value, setValue] = useState(domains);
-  const [error, setError] = useState<string | null>(null);
+  const form = useFormFields({ allowedDomains: domains }, allowedDomainsForm);
+  const value = form.values.allowedDomains;
   const [saving, setSaving] = useState(false);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    if (!form.validate()) return;
     setSaving(true);
-    setError(null);
     try {
       const saved = await saveSettings({ allowedDomains: value });
-      setValue(section(saved, 'allowedDomains'));
+      form.setValue('allowedDomains', section(saved, 'allowedDomains'));
       notifications.show({ color: 'green', title: 'Saved', message: 'The allowed email domains were saved.' });
     } catch (err) {
       const failure = toApiError(err);
       // Name the entries the server refused, in the order they were typed.
-      const refused = Object.keys(failure.fields)
-        .map((field) => /^allowedDomains\.(\d+)$/.exec(field)?.[1])
-        .flatMap((index) => (index === undefined ? [] : [value[Number(index)]]));
-      setError(refused.length > 0 ? `Not a domain: ${refused.join(', ')}. Enter domains such as example.com.` : failure.message);
+      const refused = value.filter((_, index) => `allowedDomains.${index}` in failure.fields);
+      form.setErrors({ allowedDomains: refused.length > 0 ? notDomains(refused) : failure.message });
     } finally {
       setSaving(false);
     }
   }
 
   return (
-    <Paper withBorder radius="md" p="lg" component="form" onSubmit={submit} aria-labelledby="domains-title">
+    <Paper withBorder radius="md" p="lg" component="form" onSubmit={submit} aria-labelledby="domains-title" noValidate>
       <Stack>
         <div>
           <Title order={2} fz="h4" id="domains-title">
@@ -49,12 +49,11 @@ export function AllowedDomainsForm({ domains }: Props) {
           value={value}
           onChange={(next) => {
             // A pasted list arrives as one entry; keep one domain per tag.
-            setValue([...new Set(next.flatMap((entry) => entry.split(/[\s,;]+/)).filter(Boolean))]);
-            setError(null);
+            form.setValue('allowedDomains', [...new Set(next.flatMap((entry) => entry.split(/[\s,;]+/)).filter(Boolean))]);
           }}
           splitChars={[',', ' ', ';']}
           clearable
-          error={error}
+          error={form.field('allowedDomains').error}
         />
         <Group justify="flex-end">
           <Button type="submit" loading={saving}>

@@ -1,8 +1,10 @@
 import { Button, Group, NumberInput, Paper, PasswordInput, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { smtpForm } from '@foyer-fields/mail';
 import { useState, type FormEvent } from 'react';
 import { toApiError } from '../api';
 import { ErrorAlert } from '../ui/ErrorAlert';
+import { useFormFields } from '../ui/useFormFields';
 import type { MailSettings, TlsMode } from './types';
 import { saveSettings, section } from './settingsApi';
 
@@ -29,31 +31,25 @@ const fieldsOf = (mail: MailSettings): Fields => ({
 type Props = { mail: MailSettings };
 
 export function SmtpForm({ mail }: Props) {
-  const [values, setValues] = useState<Fields>(() => fieldsOf(mail));
-  const [errors, setErrors] = useState<Partial<Record<keyof Fields, string>>>({});
+  const form = useFormFields<Fields>(fieldsOf(mail), smtpForm);
+  const { values } = form;
   const [failure, setFailure] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-
-  const set = <K extends keyof Fields>(name: K, value: Fields[K]) => {
-    setValues((current) => ({ ...current, [name]: value }));
-    setErrors((current) => ({ ...current, [name]: undefined }));
-  };
 
   async function save(change: Record<string, unknown>, success: string) {
     setSaving(true);
     setFailure(null);
     try {
       const saved = await saveSettings({ mail: change });
-      setValues(fieldsOf(section(saved, 'mail')));
-      setErrors({});
+      const fields = fieldsOf(section(saved, 'mail'));
+      for (const name of Object.keys(fields) as (keyof Fields)[]) form.setValue(name, fields[name]);
       notifications.show({ color: 'green', title: 'Saved', message: success });
     } catch (err) {
       const error = toApiError(err);
       const fields = Object.fromEntries(
         Object.entries(error.fields).flatMap(([name, message]) => (name.startsWith('mail.') ? [[name.slice(5), message]] : [])),
       );
-      setErrors(fields);
-      if (Object.keys(fields).length === 0) setFailure(error.message);
+      if (!form.showServerErrors(fields)) setFailure(error.message);
     } finally {
       setSaving(false);
     }
@@ -61,6 +57,7 @@ export function SmtpForm({ mail }: Props) {
 
   function submit(event: FormEvent) {
     event.preventDefault();
+    if (!form.validate()) return;
     const { password, port, ...rest } = values;
     void save({ ...rest, port: Number(port), ...(password ? { password } : {}) }, 'The email settings were saved.');
   }
@@ -78,45 +75,38 @@ export function SmtpForm({ mail }: Props) {
         </div>
         {failure && <ErrorAlert title="Could not save">{failure}</ErrorAlert>}
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <TextInput label="Host" placeholder="smtp.example.com" value={values.host} error={errors.host} onChange={(e) => set('host', e.currentTarget.value)} />
-          <NumberInput label="Port" min={1} max={65535} allowDecimal={false} value={values.port} error={errors.port} onChange={(v) => set('port', v)} />
+          <TextInput label="Host" placeholder="smtp.example.com" {...form.field('host')} />
+          <NumberInput label="Port" min={1} max={65535} allowDecimal={false} {...form.field('port')} />
           <Select
             label="Security"
             data={TLS_OPTIONS}
-            value={values.tlsMode}
-            error={errors.tlsMode}
+            {...form.field('tlsMode')}
             allowDeselect={false}
             onChange={(v) => {
               if (!v) return;
               const mode = v as TlsMode;
               // Follow the usual port for the mode unless someone chose an unusual one on purpose.
-              if (Object.values(DEFAULT_PORT).includes(Number(values.port))) set('port', DEFAULT_PORT[mode]);
-              set('tlsMode', mode);
+              if (Object.values(DEFAULT_PORT).includes(Number(values.port))) form.setValue('port', DEFAULT_PORT[mode]);
+              form.setValue('tlsMode', mode);
             }}
           />
-          <TextInput label="Username" autoComplete="off" value={values.username} error={errors.username} onChange={(e) => set('username', e.currentTarget.value)} />
+          <TextInput label="Username" autoComplete="off" {...form.field('username')} />
           <PasswordInput
             label="Password"
             autoComplete="new-password"
             placeholder={mail.passwordSet ? 'Saved; type to replace' : ''}
             description={mail.passwordSet ? 'A password is saved (encrypted). Leave this empty to keep it.' : 'Stored encrypted; never shown again.'}
-            value={values.password}
-            error={errors.password}
-            onChange={(e) => set('password', e.currentTarget.value)}
+            {...form.field('password')}
           />
           <TextInput
             label="From address"
             placeholder="Foyer <foyer@example.com>"
-            value={values.fromAddress}
-            error={errors.fromAddress}
-            onChange={(e) => set('fromAddress', e.currentTarget.value)}
+            {...form.field('fromAddress')}
           />
           <TextInput
             label="Instance name"
             description="Shown in every email"
-            value={values.instanceName}
-            error={errors.instanceName}
-            onChange={(e) => set('instanceName', e.currentTarget.value)}
+            {...form.field('instanceName')}
           />
         </SimpleGrid>
         <Group justify="space-between">

@@ -1,31 +1,32 @@
 import { Alert, Anchor, Button, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconCircleCheck, IconInbox, IconAlertCircle } from '@tabler/icons-react';
+import { testEmailForm } from '@foyer-fields/mail';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { call, client, toApiError } from '../api';
 import { useSession } from '../session';
+import { useFormFields } from '../ui/useFormFields';
 
 type Outcome = { kind: 'sent' | 'captured'; to: string } | { kind: 'failed'; title: string; message: string };
 
 export function TestEmailForm({ delivery }: { delivery: 'smtp' | 'captured' }) {
   const { user } = useSession();
-  const [to, setTo] = useState(user?.email ?? '');
-  const [fieldError, setFieldError] = useState<string | undefined>();
+  const form = useFormFields({ to: user?.email ?? '' }, testEmailForm);
+  const { to } = form.values;
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [sending, setSending] = useState(false);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setSending(true);
     setOutcome(null);
-    setFieldError(undefined);
+    if (!form.validate()) return;
+    setSending(true);
     try {
       const result = await call(client.POST('/api/v1/admin/settings/mail/test', { body: { to } }));
       setOutcome({ kind: result.status, to });
     } catch (err) {
       const error = toApiError(err);
-      if (error.code === 'validation_failed' && error.fields.to) setFieldError(error.fields.to);
-      else setOutcome({ kind: 'failed', title: error.code === 'email_domain_not_allowed' ? 'Not sent: domain not allowed' : 'The test email was not sent', message: error.message });
+      if (!form.showServerErrors(error.fields)) setOutcome({ kind: 'failed', title: error.code === 'email_domain_not_allowed' ? 'Not sent: domain not allowed' : 'The test email was not sent', message: error.message });
     } finally {
       setSending(false);
     }
@@ -48,12 +49,7 @@ export function TestEmailForm({ delivery }: { delivery: 'smtp' | 'captured' }) {
           <TextInput
             label="Send a test email to"
             type="email"
-            value={to}
-            error={fieldError}
-            onChange={(e) => {
-              setTo(e.currentTarget.value);
-              setFieldError(undefined);
-            }}
+            {...form.field('to')}
             style={{ flex: 1 }}
             maw={420}
           />

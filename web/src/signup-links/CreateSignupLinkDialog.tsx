@@ -1,4 +1,5 @@
 import { Alert, Button, Group, List, Modal, NumberInput, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { signupLinkForm } from '@foyer-fields/signup-links';
 import { useState } from 'react';
 import { useGroups, useRoles } from '../api/options';
 import { toApiError, type ApiError } from '../api';
@@ -7,6 +8,7 @@ import { CopyField } from '../ui/CopyField';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { createSignupLink, sendSignupLink, type CreatedSignupLink, type SendResult } from './signupLinksApi';
 import { OptionsPicker } from '../ui/OptionsPicker';
+import { useFormFields } from '../ui/useFormFields';
 
 type Props = { onClose: () => void; onCreated: () => void };
 
@@ -16,36 +18,41 @@ const dateInput = (date: Date) =>
 
 /** Create a sign-up link (seed 000), then show it once with a copy button and a way to email it. */
 export function CreateSignupLinkDialog({ onClose, onCreated }: Props) {
-  const [name, setName] = useState('');
-  const [note, setNote] = useState('');
-  const [expiresOn, setExpiresOn] = useState(dateInput(new Date(Date.now() + 7 * DAY_MS)));
-  const [maxUses, setMaxUses] = useState<string | number>('');
-  const [roleIds, setRoleIds] = useState<string[]>([]);
-  const [groupIds, setGroupIds] = useState<string[]>([]);
+  const form = useFormFields(
+    {
+      name: '',
+      note: '',
+      // The last day the link works, as the date input shows it.
+      expiresAt: dateInput(new Date(Date.now() + 7 * DAY_MS)),
+      maxUses: '' as string | number,
+      roleIds: [] as string[],
+      groupIds: [] as string[],
+    },
+    signupLinkForm,
+  );
   const { roles } = useRoles();
   const { groups } = useGroups();
   const [error, setError] = useState<ApiError | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [saving, setSaving] = useState(false);
   const [created, setCreated] = useState<CreatedSignupLink | null>(null);
 
   async function create() {
     setError(null);
-    if (!expiresOn) {
-      setFieldErrors({ expiresAt: 'Choose the last day the link works.' });
-      return;
-    }
+    if (!form.validate()) return;
     setSaving(true);
     try {
+      const { expiresAt, maxUses, ...rest } = form.values;
       // The link works until the end of the chosen day, in the administrator's time zone.
-      const expiresAt = new Date(`${expiresOn}T23:59:59`).toISOString();
-      const link = await createSignupLink({ name, note, expiresAt, maxUses: maxUses === '' ? null : Number(maxUses), roleIds, groupIds });
+      const link = await createSignupLink({
+        ...rest,
+        expiresAt: new Date(`${expiresAt}T23:59:59`).toISOString(),
+        maxUses: maxUses === '' ? null : Number(maxUses),
+      });
       setCreated(link);
       onCreated();
     } catch (err) {
       const failure = toApiError(err);
-      setFieldErrors(failure.fields);
-      if (Object.keys(failure.fields).length === 0) setError(failure);
+      if (!form.showServerErrors(failure.fields)) setError(failure);
     } finally {
       setSaving(false);
     }
@@ -67,10 +74,8 @@ export function CreateSignupLinkDialog({ onClose, onCreated }: Props) {
             label="Name"
             description="What the link is for. Only administrators see it, in the links list."
             maxLength={100}
-            value={name}
-            onChange={(event) => setName(event.currentTarget.value)}
-            error={fieldErrors.name}
             data-autofocus
+            {...form.field('name')}
           />
           <Textarea
             label="Note"
@@ -78,9 +83,7 @@ export function CreateSignupLinkDialog({ onClose, onCreated }: Props) {
             autosize
             minRows={2}
             maxLength={1000}
-            value={note}
-            onChange={(event) => setNote(event.currentTarget.value)}
-            error={fieldErrors.note}
+            {...form.field('note')}
           />
           <TextInput
             type="date"
@@ -88,34 +91,30 @@ export function CreateSignupLinkDialog({ onClose, onCreated }: Props) {
             description="The link stops working after this day."
             required
             min={dateInput(new Date())}
-            value={expiresOn}
-            onChange={(event) => setExpiresOn(event.currentTarget.value)}
-            error={fieldErrors.expiresAt}
+            {...form.field('expiresAt')}
           />
           <NumberInput
             label="Usage limit"
             description="1 for one specific person; leave empty for any number of people."
             min={1}
             allowDecimal={false}
-            value={maxUses}
-            onChange={setMaxUses}
-            error={fieldErrors.maxUses}
+            {...form.field('maxUses')}
           />
           <OptionsPicker
             label="Groups"
             description="Everyone who signs up with this link joins these groups."
             options={groups}
-            value={groupIds}
-            onChange={setGroupIds}
-            error={fieldErrors.groupIds}
+            value={form.values.groupIds}
+            onChange={(ids) => form.setValue('groupIds', ids)}
+            error={form.field('groupIds').error}
           />
           <OptionsPicker
             label="Roles"
             description="And receives these roles."
             options={roles}
-            value={roleIds}
-            onChange={setRoleIds}
-            error={fieldErrors.roleIds}
+            value={form.values.roleIds}
+            onChange={(ids) => form.setValue('roleIds', ids)}
+            error={form.field('roleIds').error}
           />
           {error && <ErrorAlert title="No link was created">{error.message}</ErrorAlert>}
           <Group justify="flex-end">

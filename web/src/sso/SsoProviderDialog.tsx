@@ -1,4 +1,5 @@
 import { Button, Checkbox, Code, Group, Modal, PasswordInput, Stack, TagsInput, Text, TextInput } from '@mantine/core';
+import { ssoProviderForm } from '@foyer-fields/sso';
 import { useState, type FormEvent } from 'react';
 import { call, client, toApiError, type ApiError } from '../api';
 import { ErrorAlert } from '../ui/ErrorAlert';
@@ -17,7 +18,7 @@ export function SsoProviderDialog({ provider, onSaved, onClose }: Props) {
     issuer: provider?.issuer ?? '',
     clientId: provider?.clientId ?? '',
     clientSecret: '',
-  });
+  }, ssoProviderForm);
   const [scopes, setScopes] = useState(provider?.scopes ?? DEFAULT_SCOPES);
   const [enabled, setEnabled] = useState(provider?.enabled ?? true);
   const [removeSecret, setRemoveSecret] = useState(false);
@@ -34,13 +35,7 @@ export function SsoProviderDialog({ provider, onSaved, onClose }: Props) {
 
   async function save(event: FormEvent) {
     event.preventDefault();
-    const problems = {
-      name: form.values.name.trim() ? undefined : 'Give the provider a name people recognise.',
-      issuer: form.values.issuer.trim() ? undefined : 'Enter the issuer URL, such as https://login.example.com.',
-      clientId: form.values.clientId.trim() ? undefined : 'Enter the client id the provider gave you.',
-    };
-    form.setErrors(problems);
-    if (Object.values(problems).some(Boolean)) return;
+    if (!form.validate()) return;
     setSaving(true);
     setError(null);
     const body = { name: form.values.name, issuer: form.values.issuer, clientId: form.values.clientId, scopes, enabled, ...secretChange() };

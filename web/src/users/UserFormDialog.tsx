@@ -1,16 +1,17 @@
 import { Button, Group, Modal, PasswordInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useState, type ChangeEvent } from 'react';
+import { userForm } from '@foyer-fields/users';
+import { useState } from 'react';
 import { useGroups, useRoles } from '../api/options';
 import { call, client, toApiError, type ApiError, type UserProfile } from '../api';
 import { ErrorAlert } from '../ui/ErrorAlert';
-import { passwordProblem } from '../ui/passwords';
 import { PROFILE_LABELS } from './labels';
 import { AdminGrantDialog } from './AdminGrantDialog';
 import { isAdminRole, type AdminUserDetail, type Option } from './types';
 import { updateUser } from './usersApi';
 import { useAuthMethodChoice } from '../sso/useAuthMethodChoice';
 import { OptionsPicker } from '../ui/OptionsPicker';
+import { useFormFields } from '../ui/useFormFields';
 
 type Props = {
   /** Absent: the "Add user" dialog. */
@@ -28,11 +29,20 @@ const usernameFrom = (email: string) =>
 /** Creates an account directly, or edits one: name, email, username, roles and groups. */
 export function UserFormDialog({ user, onClose, onSaved }: Props) {
   const editing = user !== undefined;
-  const [values, setValues] = useState({ name: user?.name ?? '', email: user?.email ?? '', username: user?.username ?? '', password: '' });
-  const [errors, setErrors] = useState<Partial<Record<keyof typeof values | 'roleIds' | 'groupIds', string>>>({});
+  const form = useFormFields(
+    {
+      name: user?.name ?? '',
+      email: user?.email ?? '',
+      username: user?.username ?? '',
+      password: '',
+      roleIds: user?.roles.map((r) => r.id) ?? [],
+      groupIds: user?.groups.map((g) => g.id) ?? [],
+    },
+    userForm,
+  );
+  const { values } = form;
+  const { roleIds, groupIds } = values;
   const [usernameTouched, setUsernameTouched] = useState(editing);
-  const [roleIds, setRoleIds] = useState<string[]>(user?.roles.map((r) => r.id) ?? []);
-  const [groupIds, setGroupIds] = useState<string[]>(user?.groups.map((g) => g.id) ?? []);
   const [profile, setProfile] = useState<UserProfile>(user?.profile ?? 'member');
   const rolesQuery = useRoles();
   // Without permission to list groups the field simply offers none.
@@ -46,32 +56,13 @@ export function UserFormDialog({ user, onClose, onSaved }: Props) {
   const [confirmingAdmin, setConfirmingAdmin] = useState(false);
   const authMethod = useAuthMethodChoice(user?.id);
 
-
-  /** A controlled text field whose error clears as soon as it is edited. */
-  const field = (name: keyof typeof values) => ({
-    value: values[name],
-    error: errors[name],
-    onChange: (event: ChangeEvent<HTMLInputElement>) => {
-      const value = event.currentTarget.value;
-      setValues((current) => ({
-        ...current,
-        [name]: value,
-        // Until someone types a username, suggest the start of the email address.
-        ...(name === 'email' && !usernameTouched ? { username: usernameFrom(value) } : {}),
-      }));
-      if (name === 'username') setUsernameTouched(true);
-      setErrors((current) => ({ ...current, [name]: undefined }));
-    },
-  });
+  const email = form.field('email');
+  const username = form.field('username');
 
   const grantsAdmin = roleIds.some((id) => isAdminRole(roles.find((r) => r.id === id)) && !user?.roles.some((r) => r.id === id));
 
   function submit() {
-    const problem = values.password ? passwordProblem(values.password) : undefined;
-    if (problem) {
-      setErrors({ password: problem });
-      return;
-    }
+    if (!form.validate()) return;
     if (grantsAdmin) setConfirmingAdmin(true);
     else void save();
   }
@@ -80,7 +71,6 @@ export function UserFormDialog({ user, onClose, onSaved }: Props) {
     setConfirmingAdmin(false);
     setSaving(true);
     setError(null);
-    setErrors({});
     try {
       const { name, password } = values;
       const identity = { name, email: values.email, username: values.username };
@@ -99,9 +89,7 @@ export function UserFormDialog({ user, onClose, onSaved }: Props) {
       onSaved(saved);
     } catch (err) {
       const apiError = toApiError(err);
-      const known = Object.entries(apiError.fields).filter(([name]) => name in values || name === 'roleIds' || name === 'groupIds');
-      setErrors(Object.fromEntries(known));
-      if (known.length === 0) setError(apiError);
+      if (!form.showServerErrors(apiError.fields)) setError(apiError);
       setSaving(false);
     }
   }
@@ -116,7 +104,7 @@ export function UserFormDialog({ user, onClose, onSaved }: Props) {
         }}
       >
         <Stack>
-          <TextInput label="Name" required maxLength={200} autoComplete="off" data-autofocus {...field('name')} />
+          <TextInput label="Name" required maxLength={200} autoComplete="off" data-autofocus {...form.field('name')} />
           <TextInput
             label="Email"
             type="email"
@@ -124,16 +112,32 @@ export function UserFormDialog({ user, onClose, onSaved }: Props) {
             maxLength={320}
             autoComplete="off"
             description={editing ? 'A new address is unvalidated until its owner confirms it.' : undefined}
-            {...field('email')}
+            {...email}
+            onChange={(event) => {
+              const address = event.currentTarget.value;
+              email.onChange(address);
+              // Until someone types a username, suggest the start of the email address.
+              if (!usernameTouched) form.setValue('username', usernameFrom(address));
+            }}
           />
-          <TextInput label="Username" required maxLength={64} autoComplete="off" {...field('username')} />
+          <TextInput
+            label="Username"
+            required
+            maxLength={64}
+            autoComplete="off"
+            {...username}
+            onChange={(event) => {
+              username.onChange(event);
+              setUsernameTouched(true);
+            }}
+          />
           {authMethod.field}
           {!editing && (
             <PasswordInput
               label="Password"
               autoComplete="new-password"
               description="Optional. Without one the account is Pending Setup until the person sets their own password."
-              {...field('password')}
+              {...form.field('password')}
             />
           )}
           <OptionsPicker
@@ -141,16 +145,16 @@ export function UserFormDialog({ user, onClose, onSaved }: Props) {
             none="No roles"
             options={roles}
             value={roleIds}
-            onChange={setRoleIds}
-            error={errors.roleIds}
+            onChange={(ids) => form.setValue('roleIds', ids)}
+            error={form.field('roleIds').error}
           />
           <OptionsPicker
             label="Groups"
             none="No groups"
             options={groups}
             value={groupIds}
-            onChange={setGroupIds}
-            error={errors.groupIds}
+            onChange={(ids) => form.setValue('groupIds', ids)}
+            error={form.field('groupIds').error}
           />
           {editing ? (
             <Text size="sm" c="dimmed">
