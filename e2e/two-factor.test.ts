@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { totpCodeAt } from '../src/auth/mfa/totp.js';
+import { expectRefusedInBrowser } from './form-checks.js';
 import { flowSteps, launchBrowser, openSession, screenshot, startFoyer, type BrowserSession, type Foyer } from './harness.js';
 
 const grace = { name: 'Grace Hopper', email: 'grace@example.com', username: 'grace', password: 'grace e2e password' };
@@ -110,6 +111,11 @@ describe('two-factor: a person turns on an authenticator app and signs in with i
     const { page } = admin;
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Authentication' }).click();
     const card = page.getByRole('region', { name: 'Two-factor authentication' });
+    // The form refuses what the server would, with its sentence, before sending anything.
+    const methods = ['Authenticator app', 'Email code', 'Text message'];
+    for (const method of methods) await card.getByLabel(method, { exact: true }).uncheck();
+    await expectRefusedInBrowser(card, 'Save', 'Allow at least one method.');
+    for (const method of methods) await card.getByLabel(method, { exact: true }).check();
     await card.getByLabel('Require 2FA for everyone').check();
     await card.getByRole('radio', { name: 'Are locked out' }).waitFor();
     await screenshot(page, 'two-factor-05-settings');

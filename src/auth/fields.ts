@@ -122,3 +122,33 @@ export const smsEnrolmentFields = { phone: z.string().max(32, 'A phone number is
 export const smsEnrolmentForm = z.object({
   phone: smsEnrolmentFields.phone.refine((phone) => phone.trim() !== '', 'Enter your phone number, starting with + and the country code.'),
 });
+
+/** The second factors Foyer offers (src/auth/mfa), here so the settings form can name them. */
+export const MFA_METHODS = ['totp', 'email', 'sms'] as const;
+
+/**
+ * What happens, once two-factor is required, to someone who has no second factor yet. `lockout` is seed 001: they
+ * cannot sign in until an administrator issues them a one-time recovery code. `enrol_at_sign_in` is gentler: their
+ * sign-in stops at setting up a second factor, and only then do they get a session.
+ */
+export const WITHOUT_METHOD_POLICIES = ['lockout', 'enrol_at_sign_in'] as const;
+
+const smsWebhookUrl = z
+  .string()
+  .trim()
+  .max(2000, 'Keep the address to 2,000 characters.')
+  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), { message: 'Enter an http:// or https:// address.' });
+
+/** Settings → Authentication → Two-factor authentication, as PATCH /api/v1/admin/settings takes it under `mfa`. */
+export const mfaSettingsFields = {
+  allowedMethods: z.array(z.enum(MFA_METHODS)).min(1, 'Allow at least one method.'),
+  required: z.boolean(),
+  withoutMethod: z.enum(WITHOUT_METHOD_POLICIES),
+  smsWebhookUrl: smsWebhookUrl.nullable(),
+};
+
+/** Form only: the form holds an empty webhook box as "" and sends it as null (the dev mailbox). */
+export const mfaSettingsForm = z.object({
+  ...mfaSettingsFields,
+  smsWebhookUrl: z.string().refine((value) => value.trim() === '' || smsWebhookUrl.safeParse(value).success, 'Enter an http:// or https:// address.'),
+});

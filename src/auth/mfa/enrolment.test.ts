@@ -73,7 +73,11 @@ describe('settings', () => {
       payload: { mfa: { allowedMethods: [], smsWebhookUrl: 'ftp://x' } },
     });
     expect(bad.statusCode).toBe(400);
-    expect(Object.keys(bad.json().error.details.fields).sort()).toEqual(['mfa.allowedMethods', 'mfa.smsWebhookUrl']);
+    // The settings form validates with these same fields (src/auth/fields.ts), so it shows these sentences too.
+    expect(bad.json().error.details.fields).toEqual({
+      'mfa.allowedMethods': 'Allow at least one method.',
+      'mfa.smsWebhookUrl': 'Enter an http:// or https:// address.',
+    });
     const saved = await patchMfaSettings(t, adminCookie, { allowedMethods: ['sms', 'totp'], required: true, withoutMethod: 'enrol_at_sign_in' });
     expect(saved.json().mfa).toMatchObject({ allowedMethods: ['totp', 'sms'], required: true, withoutMethod: 'enrol_at_sign_in' });
   });

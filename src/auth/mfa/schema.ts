@@ -1,11 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../../accounts/index.js';
+import { MFA_METHODS } from '../fields.js';
 
 /** How the person proved who they are before any second factor. */
 export type FirstFactor = 'password' | 'passkey' | 'login_link' | 'password_link' | 'signup_link' | 'invitation' | 'sso' | 'setup';
 
-export const MFA_METHODS = ['totp', 'email', 'sms'] as const;
+export { MFA_METHODS };
 export type MfaMethod = (typeof MFA_METHODS)[number];
 
 /**

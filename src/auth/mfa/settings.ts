@@ -1,16 +1,9 @@
 import { z } from 'zod';
 import type { Database } from '../../platform/db.js';
 import { defineSettingsSection, readSettings, writeSettings } from '../../settings/index.js';
-import { MFA_METHODS } from './schema.js';
+import { MFA_METHODS, mfaSettingsFields, WITHOUT_METHOD_POLICIES } from '../fields.js';
 
 const SETTINGS_KEY = 'mfa';
-
-/**
- * What happens, once two-factor is required, to someone who has no second factor yet. `lockout` is seed 001: they
- * cannot sign in until an administrator issues them a one-time recovery code. `enrol_at_sign_in` is gentler: their
- * sign-in stops at setting up a second factor, and only then do they get a session.
- */
-export const WITHOUT_METHOD_POLICIES = ['lockout', 'enrol_at_sign_in'] as const;
 
 const stored = z.object({
   allowedMethods: z.array(z.enum(MFA_METHODS)).default([...MFA_METHODS]),
@@ -22,12 +15,6 @@ const stored = z.object({
 export type MfaSettings = z.output<typeof stored>;
 
 export const readMfaSettings = (db: Database): Promise<MfaSettings> => readSettings(db, SETTINGS_KEY, stored);
-
-const webhookUrl = z
-  .string()
-  .trim()
-  .max(2000)
-  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), { message: 'must be an http:// or https:// address' });
 
 export const mfaSettingsView = z
   .object({
@@ -42,14 +29,10 @@ export const mfaSettingsView = z
   .meta({ id: 'MfaSettings' });
 
 export const mfaSettingsPatch = z.object({
-  allowedMethods: z
-    .array(z.enum(MFA_METHODS))
-    .min(1, { message: 'must allow at least one method' })
-    .transform((methods) => MFA_METHODS.filter((m) => methods.includes(m)))
-    .optional(),
-  required: z.boolean().optional(),
-  withoutMethod: z.enum(WITHOUT_METHOD_POLICIES).optional(),
-  smsWebhookUrl: webhookUrl.nullable().optional(),
+  allowedMethods: mfaSettingsFields.allowedMethods.transform((methods) => MFA_METHODS.filter((m) => methods.includes(m))).optional(),
+  required: mfaSettingsFields.required.optional(),
+  withoutMethod: mfaSettingsFields.withoutMethod.optional(),
+  smsWebhookUrl: mfaSettingsFields.smsWebhookUrl.optional(),
 });
 
 export const mfaSettingsSection = defineSettingsSection({

@@ -1,9 +1,11 @@
 import { Alert, Button, Checkbox, Group, Paper, Radio, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle } from '@tabler/icons-react';
-import { useState, type FormEvent } from 'react';
+import { schemaResolver, useForm } from '@mantine/form';
+import { MFA_METHODS, mfaSettingsForm } from '@foyer-fields/auth';
+import { useEffect, useState } from 'react';
 import { toApiError, type ApiError, type Schemas } from '../api';
-import { METHOD_LABELS, type MfaKind } from '../two-factor/mfaApi';
+import { METHOD_LABELS } from '../two-factor/mfaApi';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { PageHeader } from '../ui/PageHeader';
 import { PasswordSettingsCard } from './PasswordSettingsCard';
@@ -28,41 +30,52 @@ export function AuthenticationSettingsPage() {
   );
 }
 
-const ALL_METHODS: MfaKind[] = ['totp', 'email', 'sms'];
+/** The form holds the webhook box as text: empty is "keep texts in the dev mailbox", sent as null. */
+type MfaForm = Omit<MfaSettings, 'smsWebhookUrl'> & { smsWebhookUrl: string };
+const asForm = (settings: MfaSettings): MfaForm => ({ ...settings, smsWebhookUrl: settings.smsWebhookUrl ?? '' });
 
 function TwoFactorSettingsCard() {
   const { settings, error: loadError } = useSettings();
   const saved = settings?.mfa ?? null;
-  // Null until something is changed, then what is typed, which a refetch of the settings leaves alone.
-  const [edited, setDraft] = useState<MfaSettings | null>(null);
-  const draft = edited ?? saved;
+  const form = useForm<MfaForm>({
+    mode: 'controlled',
+    initialValues: { allowedMethods: [], required: false, withoutMethod: 'lockout', smsWebhookUrl: '' },
+    clearInputErrorOnChange: true,
+    validate: schemaResolver(mfaSettingsForm, { sync: true }),
+  });
+  // The form takes the saved settings once they load; a refetch later leaves what is being typed alone.
+  useEffect(() => {
+    if (saved && !form.initialized) form.initialize(asForm(saved));
+  }, [saved, form]);
   const [error, setError] = useState<ApiError | null>(null);
   const [saving, setSaving] = useState(false);
 
-  async function save(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (!draft) return;
+  async function save(values: MfaForm) {
     setSaving(true);
     setError(null);
     try {
-      await saveSettings({
-        mfa: { ...draft, smsWebhookUrl: draft.smsWebhookUrl?.trim() || null },
-      });
-      setDraft(null);
+      const next = await saveSettings({ mfa: { ...values, smsWebhookUrl: values.smsWebhookUrl.trim() || null } });
+      // What was saved is the new starting point, so Save waits for the next change.
+      const savedNow = asForm(next.mfa ?? { ...values, smsWebhookUrl: values.smsWebhookUrl.trim() || null });
+      form.setInitialValues(savedNow);
+      form.setValues(savedNow);
+      form.resetDirty(savedNow);
       notifications.show({ color: 'green', title: 'Saved', message: 'Two-factor settings are saved.' });
     } catch (err) {
-      setError(toApiError(err));
+      const failure = toApiError(err);
+      const fields = Object.fromEntries(Object.entries(failure.fields).map(([name, message]) => [name.replace(/^mfa\./, ''), message]));
+      form.setErrors(fields);
+      if (Object.keys(fields).length === 0) setError(failure);
     } finally {
       setSaving(false);
     }
   }
 
-  const fields = error?.fields ?? {};
-  const changed = JSON.stringify(saved) !== JSON.stringify(draft);
+  const draft = form.initialized ? form.values : null;
 
   return (
     <Paper withBorder radius="md" p="lg" component="section" aria-labelledby="mfa-settings-title">
-      <form onSubmit={save} noValidate>
+      <form onSubmit={form.onSubmit(save)} noValidate>
         <Stack>
           <div>
             <Title order={2} fz="h4" id="mfa-settings-title">
@@ -73,17 +86,17 @@ function TwoFactorSettingsCard() {
             </Text>
           </div>
           {loadError && <ErrorAlert title="Could not load the settings">{loadError.message}</ErrorAlert>}
-          {error && !Object.keys(fields).length && <ErrorAlert title="Not saved">{error.message}</ErrorAlert>}
+          {error && <ErrorAlert title="Not saved">{error.message}</ErrorAlert>}
           {draft && (
             <>
               <Checkbox.Group
                 label="Allowed methods"
                 value={draft.allowedMethods}
-                onChange={(value) => setDraft({ ...draft, allowedMethods: ALL_METHODS.filter((m) => value.includes(m)) })}
-                error={fields['mfa.allowedMethods']}
+                onChange={(value) => form.setFieldValue('allowedMethods', MFA_METHODS.filter((m) => value.includes(m)))}
+                error={form.errors.allowedMethods}
               >
                 <Group mt="xs">
-                  {ALL_METHODS.map((m) => (
+                  {MFA_METHODS.map((m) => (
                     <Checkbox key={m} value={m} label={METHOD_LABELS[m]} />
                   ))}
                 </Group>
@@ -91,14 +104,12 @@ function TwoFactorSettingsCard() {
               <Switch
                 label="Require 2FA for everyone"
                 description="Everyone signing in with a password, a link or an invitation must also give a second factor."
-                checked={draft.required}
-                onChange={(e) => setDraft({ ...draft, required: e.currentTarget.checked })}
+                {...form.getInputProps('required', { type: 'checkbox' })}
               />
               {draft.required && (
                 <Radio.Group
                   label="People who have not set up a second factor"
-                  value={draft.withoutMethod}
-                  onChange={(value) => setDraft({ ...draft, withoutMethod: value as MfaSettings['withoutMethod'] })}
+                  {...form.getInputProps('withoutMethod')}
                 >
                   <Stack gap="xs" mt="xs">
                     <Radio
@@ -124,13 +135,11 @@ function TwoFactorSettingsCard() {
                   label="SMS gateway webhook"
                   description="Foyer POSTs each text message as JSON {to, text} to this address. Leave empty to keep messages in the dev mailbox (Mail page)."
                   placeholder="https://sms-gateway.internal/send"
-                  value={draft.smsWebhookUrl ?? ''}
-                  error={fields['mfa.smsWebhookUrl']}
-                  onChange={(e) => setDraft({ ...draft, smsWebhookUrl: e.currentTarget.value })}
+                  {...form.getInputProps('smsWebhookUrl')}
                 />
               )}
               <Group>
-                <Button type="submit" loading={saving} disabled={!changed}>
+                <Button type="submit" loading={saving} disabled={!form.isDirty()}>
                   Save
                 </Button>
               </Group>
