@@ -116,6 +116,9 @@ export const passkeyName = z
 
 export const renamePasskeyForm = z.object({ name: passkeyName });
 
+/** Form only: adding a passkey may leave the name empty, and Foyer names it after the browser. */
+export const addPasskeyForm = z.object({ name: z.union([z.string().trim().length(0), passkeyName]) });
+
 export const smsEnrolmentFields = { phone: z.string().max(32, 'A phone number is at most 32 characters.') };
 
 /** Form only: the server answers an empty number on the field too, but the form need not ask it. */

@@ -1,6 +1,6 @@
 import { Alert, Badge, Button, Group, Modal, Stack, Text, TextInput, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { PASSKEY_NAME_MAX, renamePasskeyForm } from '@foyer-fields/auth';
+import { addPasskeyForm, PASSKEY_NAME_MAX, renamePasskeyForm } from '@foyer-fields/auth';
 import { IconAlertTriangle, IconFingerprint, IconPlus } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { call, client, toApiError, type ApiError, type Schemas } from '../../api';
@@ -157,16 +157,17 @@ export function PasskeysCard() {
 type AddProps = { register: (name: string | undefined) => Promise<void>; onClose: () => void; onAdded: () => void };
 
 function AddPasskeyDialog({ register, onClose, onAdded }: AddProps) {
-  const [name, setName] = useState('');
+  const form = useFormFields({ name: '' }, addPasskeyForm);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setError(null);
+    if (!form.validate()) return;
     setBusy(true);
     try {
-      await register(name.trim() || undefined);
+      await register(form.values.name.trim() || undefined);
       onAdded();
     } catch (err) {
       if (!isIdentityNotConfirmed(err) && !isPasskeyPromptDismissed(err)) setError(passkeyErrorMessage(err));
@@ -184,10 +185,9 @@ function AddPasskeyDialog({ register, onClose, onAdded }: AddProps) {
             label="Passkey name"
             description="So you can tell your passkeys apart. Leave empty to name it after this browser."
             placeholder="Work laptop"
-            maxLength={100}
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
+            maxLength={PASSKEY_NAME_MAX}
             data-autofocus
+            {...form.field('name')}
           />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
