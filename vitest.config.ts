@@ -1,23 +1,36 @@
 import { defineConfig } from 'vitest/config';
 import AlternatingSequencer from './test/sequencer.js';
 
+/**
+ * Every test runs on the embedded PGlite; given TEST_DATABASE_URL (a PostgreSQL server whose user may CREATE
+ * DATABASE), every test also runs on PostgreSQL, in the same run: projects `server` and `e2e` are PGlite,
+ * `server-postgres` and `e2e-postgres` PostgreSQL. One run for both keeps both cores busy to the end and checks
+ * types, lint and the build once (`npm test`), which made CI fit in its 15 minutes.
+ */
+const postgresUrl = process.env.TEST_DATABASE_URL;
+const databases = [
+  { suffix: '', url: '' },
+  ...(postgresUrl ? [{ suffix: '-postgres', url: postgresUrl }] : []),
+];
+
 export default defineConfig({
   test: {
     globalSetup: ['./test/global-setup.ts'],
-    // Each test file owns its database, so files run in parallel safely; argon2 is CPU-bound, so not too many.
+    // Each worker owns its database, so files run in parallel safely. Three on two cores: a PostgreSQL or browser
+    // file waits on another process much of the time; argon2 is CPU-bound, so not more.
     pool: 'forks',
+    maxWorkers: 3,
     // A worker runs its files one after another in one process, so a file costs its tests, not another import of
     // the server and another clone of the database (test/databases.ts): half the suite's time went to those.
     isolate: false,
     setupFiles: ['./test/setup-file.ts'],
-    maxWorkers: 2,
     // e2e files run beside server files rather than after them all (see test/sequencer.ts).
     sequence: { sequencer: AlternatingSequencer },
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    projects: [
-      { extends: true, test: { name: 'server', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] } },
-      { extends: true, test: { name: 'e2e', include: ['e2e/**/*.test.ts'], testTimeout: 120_000 } },
-    ],
+    projects: databases.flatMap(({ suffix, url }) => [
+      { extends: true, test: { name: `server${suffix}`, include: ['src/**/*.test.ts', 'test/**/*.test.ts'], env: { TEST_DATABASE_URL: url } } },
+      { extends: true, test: { name: `e2e${suffix}`, include: ['e2e/**/*.test.ts'], testTimeout: 120_000, env: { TEST_DATABASE_URL: url } } },
+    ]),
   },
 });

@@ -21,11 +21,12 @@ declare module 'vitest' {
  * CREATE DATABASE … TEMPLATE.
  */
 export default async function setup(project: TestProject) {
-  return project.name === 'e2e' ? foyerDataTemplate(project) : testDatabaseTemplate(project);
+  // The project's database (vitest.config.ts): the `-postgres` projects run on TEST_DATABASE_URL, the others on PGlite.
+  const url = project.name.endsWith('-postgres') ? process.env.TEST_DATABASE_URL : undefined;
+  return project.name.startsWith('e2e') ? foyerDataTemplate(project, url) : testDatabaseTemplate(project, url);
 }
 
-async function testDatabaseTemplate(project: TestProject) {
-  const url = process.env.TEST_DATABASE_URL;
+async function testDatabaseTemplate(project: TestProject, url: string | undefined) {
   if (url) {
     const name = `foyer_template_${process.pid}`;
     project.provide('testDatabaseTemplate', name);
@@ -47,8 +48,7 @@ async function testDatabaseTemplate(project: TestProject) {
  * on PGlite). So the flows start from one migrated copy: a data directory copied per Foyer, or on PostgreSQL a
  * template database.
  */
-async function foyerDataTemplate(project: TestProject) {
-  const url = process.env.TEST_DATABASE_URL;
+async function foyerDataTemplate(project: TestProject, url: string | undefined) {
   if (url) {
     const name = `foyer_e2e_template_${process.pid}`;
     project.provide('foyerDataTemplate', name);

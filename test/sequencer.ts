@@ -12,8 +12,8 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 export default class AlternatingSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
-    const browser = sorted.filter((file) => file.project.name === 'e2e');
-    const server = sorted.filter((file) => file.project.name !== 'e2e');
+    const browser = sorted.filter((file) => file.project.name.startsWith('e2e'));
+    const server = sorted.filter((file) => !file.project.name.startsWith('e2e'));
     browser.sort((a, b) => Number(b.moduleId.endsWith('accessibility.test.ts')) - Number(a.moduleId.endsWith('accessibility.test.ts')));
     const order: TestSpecification[] = [];
     for (let i = 0; i < Math.max(browser.length, server.length); i++) {

@@ -17,6 +17,7 @@ export { actorUserColumns, authorize, authorizeSeeingPeople, type Actor, type Ac
 export { recordAccountChange, registerAuditTrail, type AuditContext, type AuditEntry, type AuditRecorder } from './audit-trail.js';
 export { activeAdminExists, withAdminGuard } from './admin-guard.js';
 export { builtinRoleId, syncBuiltinRoles } from './builtin-roles.js';
+export { accountBatchCtes } from './bulk.js';
 export {
   ALL_PERMISSIONS,
   BUILTIN_ROLES,

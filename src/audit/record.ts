@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { sql, type SQL } from 'drizzle-orm';
 import { registerAuditTrail, type AuditContext, type AuditEntry } from '../accounts/index.js';
 import type { Database } from '../platform/db.js';
 import { auditEvents } from './schema.js';
@@ -31,6 +32,17 @@ export async function recordAudit(db: Database, context: AuditContext, entry: Au
     details: entry.details ?? {},
   });
   auditObserver.getStore()?.(entry);
+}
+
+/**
+ * recordAudit for many targets inside one statement (the CSV import's batch): an INSERT over `events`, a query that
+ * yields `target_id text` and `details jsonb`, one event each, all with the same actor, action and time.
+ */
+export function auditEventsFrom(context: AuditContext, entry: Pick<AuditEntry, 'action' | 'targetType'>, events: SQL): SQL {
+  return sql`insert into ${auditEvents} (occurred_at, actor_type, actor_id, action, target_type, target_id, ip, user_agent, details)
+    select ${context.now.toISOString()}::timestamptz, ${context.actorType}, ${context.actorId}, ${entry.action}, ${entry.targetType ?? null},
+      target_id, ${context.ip}, ${context.userAgent}, details
+    from (${events}) as events`;
 }
 
 registerAuditTrail(recordAudit);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { membershipChanged, users, type Actor } from '../../accounts/index.js';
-import { recordAudit, type AuditContext } from '../../audit/index.js';
+import { accountBatchCtes, membershipChanged, users, type Actor } from '../../accounts/index.js';
+import { auditEventsFrom, recordAudit, type AuditContext } from '../../audit/index.js';
 import type { Config } from '../../platform/config.js';
 import { isUniqueViolation, type Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';
@@ -85,7 +85,8 @@ interface Ready extends Candidate, Grant {
 }
 
 /**
- * Inserts one batch as one statement: users, their roles and groups, and one `user.created` event each. A statement
+ * Inserts one batch as one statement: users, their roles and groups (written by accounts' `accountBatchCtes`), and
+ * one `user.created` event each (audit's `auditEventsFrom`), so each table's SQL stays with its owner. A statement
  * is atomic, so after a crash every row is either wholly there or not at all, and it costs one round trip. Rows
  * travel as one JSON parameter, which keeps the statement's size independent of the batch and far below the
  * driver's parameter limit. The unique indexes on lower(email) and lower(username) settle races with concurrent
@@ -101,34 +102,25 @@ async function insertBatch(
   ready: Ready[],
   conflicts: 'skip' | 'fail',
 ): Promise<Set<string>> {
-  const now = context.now.toISOString();
   const input = JSON.stringify(
     ready.map((r) => ({ id: r.id, name: r.name, email: r.email, username: r.username, role_ids: r.roleIds, group_ids: r.groupIds })),
   );
-  // Sorting by email gives concurrent imports the same locking order on the unique index, which makes deadlocks rare.
+  // The event createUser records, for every created row at once.
+  const recorded = auditEventsFrom(
+    context,
+    { action: 'user.created', targetType: 'user' },
+    sql`select id::text as target_id, jsonb_build_object('email', email, 'username', username, 'roleIds', to_jsonb(role_ids),
+          'groupIds', to_jsonb(group_ids), 'withPassword', false, 'via', 'csv_import') as details
+        from done`,
+  );
   const inserted = rowsOf<{ id: string }>(
     await db.execute(sql`
       with input as (
         select * from jsonb_to_recordset(${input}::jsonb)
           as r(id uuid, name text, email text, username text, role_ids uuid[], group_ids uuid[])
       ),
-      created as (
-        insert into users (id, name, email, username, profile, created_at, updated_at)
-        select id, name, email, username, 'member', ${now}::timestamptz, ${now}::timestamptz from input order by lower(email)
-        ${conflicts === 'skip' ? sql`on conflict do nothing` : sql``}
-        returning id
-      ),
-      done as (select input.* from input join created using (id)),
-      granted as (insert into user_roles (user_id, role_id) select id, unnest(role_ids) from done),
-      joined as (insert into group_members (group_id, user_id, added_at) select unnest(group_ids), id, ${now}::timestamptz from done),
-      recorded as (
-        -- The event createUser records, for every created row at once.
-        insert into audit_events (occurred_at, actor_type, actor_id, action, target_type, target_id, ip, user_agent, details)
-        select ${now}::timestamptz, ${context.actorType}, ${context.actorId}, 'user.created', 'user', id::text, ${context.ip}, ${context.userAgent},
-          jsonb_build_object('email', email, 'username', username, 'roleIds', to_jsonb(role_ids), 'groupIds', to_jsonb(group_ids),
-            'withPassword', false, 'via', 'csv_import')
-        from done
-      )
+      ${accountBatchCtes(context.now, conflicts)},
+      recorded as (${recorded})
       select id from created`),
   );
   const created = new Set(inserted.map((r) => r.id));
