@@ -5,7 +5,7 @@ import AlternatingSequencer from './test/sequencer.js';
  * Every test runs on the embedded PGlite; given TEST_DATABASE_URL (a PostgreSQL server whose user may CREATE
  * DATABASE), every test also runs on PostgreSQL, in the same run: projects `server` and `e2e` are PGlite,
  * `server-postgres` and `e2e-postgres` PostgreSQL. One run for both keeps both cores busy to the end and checks
- * types, lint and the build once (`npm test`), which made CI fit in its 15 minutes.
+ * types, lint and the build once (`npm test`).
  */
 const postgresUrl = process.env.TEST_DATABASE_URL;
 const databases = [
