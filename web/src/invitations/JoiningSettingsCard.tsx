@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { toApiError, type ApiError, type Schemas } from '../api';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { useFormFields } from '../ui/useFormFields';
-import { saveSettings, useSettings } from '../settings/settingsApi';
+import { saveSettings, sectionFieldErrors, useSettings } from '../settings/settingsApi';
 
 type InvitationSettings = Schemas['InvitationSettings'];
 
@@ -51,9 +51,7 @@ function JoiningSettingsForm({ settings }: { settings: InvitationSettings }) {
       notifications.show({ color: 'green', title: 'Saved', message: 'The new validity applies to links issued from now on.' });
     } catch (err) {
       const failure = toApiError(err);
-      // The settings API names fields under their section: `invitations.invitationTtlDays`.
-      const fields = Object.fromEntries(Object.entries(failure.fields).map(([name, message]) => [name.replace(/^invitations\./, ''), message]));
-      if (!form.showServerErrors(fields)) setError(failure);
+      if (!form.showServerErrors(sectionFieldErrors(failure, 'invitations'))) setError(failure);
     } finally {
       setSaving(false);
     }

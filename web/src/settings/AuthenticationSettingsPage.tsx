@@ -11,7 +11,7 @@ import { PageHeader } from '../ui/PageHeader';
 import { PasswordSettingsCard } from './PasswordSettingsCard';
 import { RegistrationSettingsCard } from '../access-requests/RegistrationSettingsCard';
 import { JoiningSettingsCard } from '../invitations/JoiningSettingsCard';
-import { saveSettings, useSettings } from './settingsApi';
+import { saveSettings, sectionFieldErrors, useSettings } from './settingsApi';
 
 type MfaSettings = Schemas['MfaSettings'];
 
@@ -63,7 +63,7 @@ function TwoFactorSettingsCard() {
       notifications.show({ color: 'green', title: 'Saved', message: 'Two-factor settings are saved.' });
     } catch (err) {
       const failure = toApiError(err);
-      const fields = Object.fromEntries(Object.entries(failure.fields).map(([name, message]) => [name.replace(/^mfa\./, ''), message]));
+      const fields = sectionFieldErrors(failure, 'mfa');
       form.setErrors(fields);
       if (Object.keys(fields).length === 0) setError(failure);
     } finally {

@@ -25,6 +25,15 @@ export async function saveSettings(change: SettingsChange): Promise<Settings> {
   return saved;
 }
 
+/**
+ * A refused save's field messages for one card: the settings API names fields under their section
+ * (`invitations.invitationTtlDays`), the card's form by the field alone.
+ */
+export function sectionFieldErrors(error: ApiError, section: keyof SettingsChange): Record<string, string> {
+  const prefix = `${section}.`;
+  return Object.fromEntries(Object.entries(error.fields).map(([name, message]) => [name.startsWith(prefix) ? name.slice(prefix.length) : name, message]));
+}
+
 /** The settings this administrator may see, or null while they load. */
 export function useSettings(): { settings: Settings | null; error: ApiError | null } {
   const { data, error } = useServerData(SETTINGS, readSettings);
