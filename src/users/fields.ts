@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedNewPassword } from '../auth/fields.js';
 
 /** Field rules shared by every way an account comes to exist (setup, admin create, sign-up, invitations). */
 export const newUserFields = {
@@ -16,11 +17,11 @@ const idList = (what: string) => z.array(z.string().max(100)).max(100, `Choose a
 
 /**
  * What an administrator sets on an account besides its identity, shared with the console's user dialog
- * (`@foyer-fields/users`). The password limits are those of src/auth/passwords/hashing.ts, which this file cannot
- * import (it may import only zod); the password policy checks them again on the server whatever this says.
+ * (`@foyer-fields/users`). The password has the length rule of every new password (src/auth/fields.ts); the
+ * password policy checks it again on the server whatever this says.
  */
 export const adminUserFields = {
-  password: z.string().min(8, 'Use at least 8 characters.').max(256, 'Keep the password to 256 characters.'),
+  password: boundedNewPassword,
   roleIds: idList('roles'),
   groupIds: idList('groups'),
 };
