@@ -8,7 +8,7 @@ import { withDatabase } from './global-setup.js';
 /**
  * The test databases of one worker. Cloning the run's migrated template costs far more than most tests (loading a
  * 42 MB PGlite dump, or CREATE DATABASE … TEMPLATE), so a worker clones once and every later test, in this file or
- * the next one the worker runs, gets the same database back, reset to what the template held: every table truncated
+ * the next one the worker runs, gets the same database back, reset to what the template held: every table emptied
  * and the template's rows (built-in roles, settings) put back. No two tests that run at the same time share one: each
  * worker has its own, and a test holding two databases at once (two instances of Foyer, say) still gets two, as the
  * pool only grows. Cloning per file instead cost about half of the server suite's time (21 sample files: 109 s, now
@@ -26,7 +26,7 @@ const idle: Clone[] = [];
 
 const quoted = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
-/** The reset statements: truncate every table, then put back each row the template holds, foreign keys unchecked. */
+/** The reset statements: empty every table, then put back each row the template holds, foreign keys unchecked. */
 async function resetOf(query: (text: string) => Promise<{ rows: Record<string, unknown>[] }>): Promise<string> {
   const { rows } = await query(`select quote_ident(tablename) as name from pg_tables where schemaname = 'public' order by tablename`);
   const tables = rows.map((r) => String(r.name));
@@ -44,7 +44,9 @@ async function resetOf(query: (text: string) => Promise<{ rows: Record<string, u
   );
   return [
     'set session_replication_role = replica;',
-    `truncate ${tables.join(', ')} cascade;`,
+    // DELETE, not TRUNCATE: the tables hold a handful of rows, and TRUNCATE's new files cost 40–75 ms per reset
+    // against 1–5 ms (38 tables, measured on both databases), about a minute of a whole run.
+    ...tables.map((table) => `delete from ${table};`),
     ...restores,
     ...positions,
     'set session_replication_role = origin;',
