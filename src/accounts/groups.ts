@@ -15,7 +15,7 @@ export interface GroupFields {
   description: string;
 }
 
-export const groupNameTaken = () => fieldError('name', 'group_name_taken', 'A group with this name already exists.');
+const groupNameTaken = () => fieldError('name', 'group_name_taken', 'A group with this name already exists.');
 
 function nameClash(error: unknown): unknown {
   return isUniqueViolation(error, 'groups_name_lower_key') ? groupNameTaken() : error;

@@ -6,8 +6,8 @@ import { users } from './schema.js';
 /** How an email is stored: as typed, without the spaces around it. Comparisons ignore case. */
 export const normaliseEmail = (email: string) => email.trim();
 
-export const emailTaken = () => fieldError('email', 'email_taken', 'An account with this email already exists.');
-export const usernameTaken = () => fieldError('username', 'username_taken', 'This username is already taken.');
+const emailTaken = () => fieldError('email', 'email_taken', 'An account with this email already exists.');
+const usernameTaken = () => fieldError('username', 'username_taken', 'This username is already taken.');
 
 /** The clear field error for a unique violation on email or username, or the error itself when it is neither. */
 export function identityClash(error: unknown): unknown {

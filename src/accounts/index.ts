@@ -71,7 +71,7 @@ export {
   type ProfileChanges,
 } from './profile.js';
 export { eraseAccount, eraseWaitingAccount, removeHalfMadeAccounts, revokeAccount, setAccountStatus } from './status.js';
-export { addRole, changeRole, moveRoleHolders, removeRole, roleNameTaken, type RoleFields } from './roles.js';
-export { addGroup, changeGroup, changeGroupRoles, groupNameTaken, removeGroup, type GroupFields } from './groups.js';
+export { addRole, changeRole, moveRoleHolders, removeRole } from './roles.js';
+export { addGroup, changeGroup, changeGroupRoles, removeGroup } from './groups.js';
 // Every account table and its types.
 export * from './schema.js';

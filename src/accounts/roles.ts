@@ -14,7 +14,7 @@ export interface RoleFields {
   permissions: string[];
 }
 
-export const roleNameTaken = () => fieldError('name', 'role_name_taken', 'A role with this name already exists.');
+const roleNameTaken = () => fieldError('name', 'role_name_taken', 'A role with this name already exists.');
 
 function nameClash(error: unknown): unknown {
   return isUniqueViolation(error, 'roles_name_lower_key') ? roleNameTaken() : error;
