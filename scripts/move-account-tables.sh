@@ -36,6 +36,13 @@ const MOVED = {
   'src/roles/catalogue.ts': { 'src/accounts/catalogue.ts': CATALOGUE },
   'src/roles/builtin.ts': { 'src/accounts/builtin-roles.ts': BUILTIN },
   'src/users/admin.ts': { 'src/accounts/tombstone.ts': ['DELETED_USER_NAME', 'tombstoneOf'] },
+  // createUser takes a password hash now; hashNewPassword is auth's (the caller hashes before its transaction).
+  'src/users/index.ts': { 'src/accounts/create.ts': ['createUser', 'NewUser'], 'src/auth/index.ts': ['hashNewPassword'] },
+  'src/users/service.ts': {
+    'src/accounts/create.ts': ['createUser', 'NewUser'],
+    'src/accounts/identity.ts': ['normaliseEmail'],
+    'src/auth/index.ts': ['hashNewPassword'],
+  },
 };
 const HEADER = `/**
  * The account tables: people, roles and groups, and who holds which. They belong to the accounts core; other

@@ -4,8 +4,8 @@ import type { LightMyRequestResponse } from 'fastify';
 import { createTestDatabase } from './databases.js';
 import { buildApp } from '../src/app.js';
 import { systemContext } from '../src/audit/record.js';
-import { builtinRoleId, type Actor, type UserRow } from '../src/accounts/index.js';
-import { createUser, type NewUser } from '../src/users/service.js';
+import { builtinRoleId, createUser, type Actor, type NewUser, type UserRow } from '../src/accounts/index.js';
+import { hashNewPassword } from '../src/auth/index.js';
 import { loadConfig, type Config } from '../src/platform/config.js';
 import type { Database, DatabaseHandle, OpenOptions } from '../src/platform/db.js';
 import type { FoyerApp } from '../src/platform/http.js';
@@ -46,18 +46,23 @@ export async function createTestApp(
 }
 
 let counter = 0;
-/** A user with sensible unique defaults; `roles` are built-in role keys. */
-export async function seedUser(handle: DatabaseHandle, input: Partial<NewUser> & { roles?: string[] } = {}) {
+/**
+ * A user with sensible unique defaults; `roles` are built-in role keys. `password` (default 'correct horse battery';
+ * `undefined` for none) is hashed here, as every flow hashes before its transaction.
+ */
+export async function seedUser(handle: DatabaseHandle, input: Partial<NewUser> & { roles?: string[]; password?: string } = {}) {
   counter += 1;
   const suffix = `${counter}${randomBytes(3).toString('hex')}`;
-  const roleIds = await Promise.all((input.roles ?? []).map((key) => builtinRoleId(handle.db, key)));
+  const { roles, password, ...fields } = { password: 'correct horse battery', ...input };
+  const roleIds = await Promise.all((roles ?? []).map((key) => builtinRoleId(handle.db, key)));
+  const passwordHash = fields.passwordHash ?? (password === undefined ? undefined : await hashNewPassword(password));
   return createUser(handle.db, systemContext(), {
     name: `User ${suffix}`,
     email: `user${suffix}@example.com`,
     username: `user${suffix}`,
-    password: 'correct horse battery',
-    ...input,
-    roleIds: [...(input.roleIds ?? []), ...roleIds],
+    ...fields,
+    passwordHash,
+    roleIds: [...(fields.roleIds ?? []), ...roleIds],
   }, testConfig());
 }
 

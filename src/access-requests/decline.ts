@@ -1,6 +1,6 @@
 import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import { authorize, DELETED_USER_NAME, endAccess, tombstoneOf, users, type Actor } from '../accounts/index.js';
+import { authorize, endAccess, eraseWaitingAccount, type Actor } from '../accounts/index.js';
 import type { Config } from '../platform/config.js';
 import { isUniqueViolation, type Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
@@ -61,12 +61,7 @@ export async function declineAccessRequests(
  * link, so the person's next SSO sign-in or join request starts afresh.
  */
 async function deleteWaitingAccount(tx: Database, config: Config, context: AuditContext, userId: string, requestId: string): Promise<boolean> {
-  const [deleted] = await tx
-    .update(users)
-    .set({ name: DELETED_USER_NAME, ...tombstoneOf('deleted', userId), passwordHash: null, emailVerifiedAt: null, deletedAt: context.now, updatedAt: context.now })
-    .where(and(eq(users.id, userId), eq(users.status, 'pending_approval'), isNull(users.deletedAt)))
-    .returning({ id: users.id });
-  if (!deleted) return false;
+  if (!(await eraseWaitingAccount(tx, userId, context.now))) return false;
   // As any deletion: whatever the account holds ends, its SSO link included (the holder in src/sso/accounts.ts).
   await endAccess(tx, { userId, cause: 'deleted', now: context.now, config });
   await recordAudit(tx, context, {

@@ -1,7 +1,7 @@
 import { and, desc, eq, getTableColumns, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import { users } from '../accounts/index.js';
+import { setAccountStatus, users } from '../accounts/index.js';
 import { enqueueDecoyMail, enqueueMail } from '../mail/index.js';
 import { notifyAdmins } from '../notifications/index.js';
 import type { Config } from '../platform/config.js';
@@ -272,5 +272,5 @@ export async function lockAccountOfRequest(tx: Database, request: Pick<AccessReq
 
 /** An account that waited for approval (an SSO registration) becomes active. */
 export async function activateAccount(tx: Database, userId: string, now: Date): Promise<void> {
-  await tx.update(users).set({ status: 'active', updatedAt: now }).where(eq(users.id, userId));
+  await setAccountStatus(tx, userId, 'active', now);
 }

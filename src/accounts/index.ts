@@ -58,6 +58,20 @@ export {
 export { DELETED_USER_NAME, tombstoneOf } from './tombstone.js';
 export { authorizeManaging, lockAccount, userNotFound, type LockedAccount } from './lock.js';
 export { authorizeGrant, authorizeRoleChange, directRoles, permissionsOf, userPermissions, type Grantable, type Grantor } from './permissions.js';
-export { renameAccount } from './profile.js';
+// The writes: other features change the account tables only through these (eslint rule account-tables-written-by-accounts).
+export { createUser, type NewUser } from './create.js';
+export { normaliseEmail } from './identity.js';
+export {
+  confirmEmailThroughLink,
+  markEmailVerified,
+  recordSignIn,
+  renameAccount,
+  setPasswordHash,
+  updateProfile,
+  type ProfileChanges,
+} from './profile.js';
+export { eraseAccount, eraseWaitingAccount, removeHalfMadeAccounts, revokeAccount, setAccountStatus } from './status.js';
+export { addRole, changeRole, moveRoleHolders, removeRole } from './roles.js';
+export { addGroup, changeGroup, changeGroupRoles, removeGroup } from './groups.js';
 // Every account table and its types.
 export * from './schema.js';

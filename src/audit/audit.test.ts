@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { asBrowser, createTestApp, seedUser, signIn, type TestApp } from '../../test/support.js';
-import { createUser } from '../users/service.js';
+import { createUser } from '../accounts/index.js';
 import { recordAudit, systemContext } from './record.js';
 import { auditEvents } from './schema.js';
 

@@ -17,7 +17,7 @@ export {
 export { countPasskeys, hasPasskeySql } from './passkeys/service.js';
 export { boundedNewPassword, newPassword } from './fields.js';
 export { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords/hashing.js';
-export { assertPasswordAllowed } from './passwords/policy.js';
+export { assertPasswordAllowed, hashNewPassword } from './passwords/policy.js';
 export { issueSetPasswordLink } from './passwords/set-password.js';
 export { passwordSettingsSection } from './passwords/settings.js';
 export { requireRecentSignIn } from './recent-sign-in.js';

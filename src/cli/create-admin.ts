@@ -2,8 +2,7 @@ import { systemContext } from '../audit/index.js';
 import { issueSetPasswordLink } from '../auth/index.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
-import { builtinRoleId } from '../accounts/index.js';
-import { createUser } from '../users/index.js';
+import { builtinRoleId, createUser } from '../accounts/index.js';
 
 /** Recovery path for operators: a new administrator with no password, and the one-time link that sets it. */
 export async function createAdminWithSetPasswordLink(

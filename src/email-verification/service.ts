@@ -7,7 +7,7 @@ import type { Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
 import type { AppDeps } from '../platform/http.js';
 import { consumeRateLimit } from '../platform/rate-limits/limiter.js';
-import { users } from '../accounts/index.js';
+import { markEmailVerified, users } from '../accounts/index.js';
 
 export const VERIFICATION_CODE_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -81,7 +81,7 @@ export async function verifyEmail(db: Database, context: AuditContext, userId: s
       const message = 'This code is not correct or has expired. Check the latest email, or send a new code.';
       throw new FoyerError(400, 'verification_code_invalid', message, { details: { fields: { code: message } } });
     }
-    await tx.update(users).set({ emailVerifiedAt: context.now, updatedAt: context.now }).where(eq(users.id, userId));
+    await markEmailVerified(tx, userId, context.now);
     await recordAudit(tx, context, { action: 'email.verified', targetType: 'user', targetId: userId, details: { email: user.email } });
   });
 }

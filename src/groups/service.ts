@@ -1,10 +1,13 @@
 import { and, asc, count, eq, inArray, isNull, sql } from 'drizzle-orm';
 import {
+  addGroup,
   addMemberships,
   authorizeRoleChange,
+  changeGroup,
+  changeGroupRoles,
   groupMembers,
-  groupRoles,
   groups,
+  removeGroup,
   removeMemberships,
   rolesByIds,
   rolesOfGroups,
@@ -17,13 +20,12 @@ import {
 } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
 import type { Config } from '../platform/config.js';
-import { isUniqueViolation, type Database } from '../platform/db.js';
-import { fieldError, FoyerError, notFound } from '../platform/errors.js';
+import type { Database } from '../platform/db.js';
+import { FoyerError, notFound } from '../platform/errors.js';
 import { isUuid } from '../platform/ids.js';
 
 export type { GroupWithRoles };
 
-const groupNameTaken = () => fieldError('name', 'group_name_taken', 'A group with this name already exists.');
 const groupNotFound = () => notFound('The group');
 
 /** Locks the group for the rest of the transaction: membership and role changes then see a stable set of roles. */
@@ -80,20 +82,8 @@ export async function createGroup(db: Database, context: AuditContext, actor: Ac
   return db.transaction(async (tx) => {
     const carried = await rolesByIds(tx, input.roleIds ?? []);
     authorizeRoleChange(actor, carried);
-    let row: GroupRow | undefined;
-    try {
-      [row] = await tx
-        .insert(groups)
-        .values({ name: input.name.trim(), description: input.description?.trim() ?? '', createdAt: context.now, updatedAt: context.now })
-        .returning();
-    } catch (error) {
-      if (isUniqueViolation(error, 'groups_name_lower_key')) throw groupNameTaken();
-      throw error;
-    }
-    const group = row!;
-    if (carried.length > 0) {
-      await tx.insert(groupRoles).values(carried.map((r) => ({ groupId: group.id, roleId: r.id })));
-    }
+    const fields = { name: input.name.trim(), description: input.description?.trim() ?? '' };
+    const group = await addGroup(tx, fields, carried.map((r) => r.id), context.now);
     await recordAudit(tx, context, {
       action: 'group.created',
       targetType: 'group',
@@ -129,19 +119,8 @@ export async function updateGroup(
     }
     const name = input.name?.trim() ?? before.name;
     const description = input.description?.trim() ?? before.description;
-    let row: GroupRow | undefined;
-    try {
-      [row] = await tx.update(groups).set({ name, description, updatedAt: context.now }).where(eq(groups.id, id)).returning();
-    } catch (error) {
-      if (isUniqueViolation(error, 'groups_name_lower_key')) throw groupNameTaken();
-      throw error;
-    }
-    if (removedIds.length > 0) {
-      await tx.delete(groupRoles).where(and(eq(groupRoles.groupId, id), inArray(groupRoles.roleId, removedIds)));
-    }
-    if (addedIds.length > 0) {
-      await tx.insert(groupRoles).values(addedIds.map((roleId) => ({ groupId: id, roleId })));
-    }
+    const row = await changeGroup(tx, id, { name, description }, context.now);
+    await changeGroupRoles(tx, id, { added: addedIds, removed: removedIds });
     const changes: Record<string, unknown> = {};
     if (name !== before.name) changes.name = { from: before.name, to: name };
     if (description !== before.description) changes.description = { from: before.description, to: description };
@@ -151,7 +130,7 @@ export async function updateGroup(
     if (Object.keys(changes).length > 0) {
       await recordAudit(tx, context, { action: 'group.updated', targetType: 'group', targetId: id, details: changes });
     }
-    return { ...row!, roles: wanted ?? before.roles };
+    return { ...row, roles: wanted ?? before.roles };
   };
   // Whether roles are removed is only known under the lock; guarding every role change costs one lock, not a mistake.
   return input.roleIds === undefined ? db.transaction(run) : withAdminGuard(db, run);
@@ -162,8 +141,7 @@ export async function deleteGroup(db: Database, context: AuditContext, actor: Ac
   await withAdminGuard(db, async (tx) => {
     const group = await lockGroup(tx, id);
     authorizeRoleChange(actor, group.roles);
-    await removeMemberships(tx, { audit: context, config }, { groupId: id });
-    await tx.delete(groups).where(eq(groups.id, id));
+    await removeGroup(tx, { audit: context, config }, id);
     await recordAudit(tx, context, {
       action: 'group.deleted',
       targetType: 'group',

@@ -4,7 +4,7 @@ import { assertPasswordAllowed, completeSignIn, hashPassword, type SignInResult 
 import { hashSecret } from '../platform/crypto.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
-import { users } from '../accounts/index.js';
+import { confirmEmailThroughLink, users } from '../accounts/index.js';
 import { invitations } from './schema.js';
 
 /** Why a link no longer works, or 404 when it never did (or was replaced by a newer one). */
@@ -61,11 +61,7 @@ export async function acceptInvitation(db: Database, context: AuditContext, toke
       : await tx.select().from(invitations).where(openLink(tokenHash, context.now)).for('update');
     if (!open) return explainUnusableLink(tx, tokenHash, context.now);
     // The link proves the address it was sent to, and nothing else: if the account's email changed since, refuse.
-    const [user] = await tx
-      .update(users)
-      .set({ emailVerifiedAt: context.now, updatedAt: context.now, ...(passwordHash ? { passwordHash } : {}) })
-      .where(and(eq(users.id, open.userId), sql`lower(${users.email}) = lower(${open.email})`, isNull(users.deletedAt)))
-      .returning({ id: users.id, status: users.status });
+    const user = await confirmEmailThroughLink(tx, { userId: open.userId, sentTo: open.email }, context.now, passwordHash);
     if (!user) throw invitationOutdated();
     if (user.status !== 'active') throw new FoyerError(403, 'account_disabled', 'This account is disabled. Contact your administrator.');
     if (passwordHash) {

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { auditContext, onCredentialSaved, replyToSignIn, requirePermission, signInReplySchema } from '../auth/index.js';
+import { auditContext, hashNewPassword, onCredentialSaved, replyToSignIn, requirePermission, signInReplySchema } from '../auth/index.js';
 import { authorizeSeeingPeople, USER_PROFILES } from '../accounts/index.js';
 import { wakeMailWorkers } from '../mail/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { pageOf, pageQuery } from '../platform/paging.js';
 import { newUserFields } from '../users/index.js';
-import { hashNewPassword } from '../users/index.js';
 import { invitationItemSchema, listPendingInvitations } from './list.js';
 import { acceptInvitation, acceptOnFirstCredential, readInvitation } from './accept.js';
 import {

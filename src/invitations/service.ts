@@ -2,7 +2,9 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import {
   addMemberships,
   authorizeGrants,
+  createUser,
   grantRoles,
+  markEmailVerified,
   stillExisting,
   users,
   type Actor,
@@ -16,7 +18,6 @@ import type { Database } from '../platform/db.js';
 import { FoyerError, notFound } from '../platform/errors.js';
 import type { AppDeps } from '../platform/http.js';
 import { isUuid } from '../platform/ids.js';
-import { createUser } from '../users/index.js';
 import { invitations, type InvitationRow } from './schema.js';
 import { readInvitationSettings } from './settings.js';
 
@@ -314,10 +315,7 @@ export async function claimInvitationForSso(
   const { roleIds, groupIds } = await stillExisting(tx, claimed);
   const addedRoles = await grantRoles(tx, input.userId, roleIds);
   const addedGroups = await addMemberships(tx, { audit: context, config }, groupIds.map((groupId) => ({ groupId, userId: input.userId })));
-  await tx
-    .update(users)
-    .set({ emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${context.now})`, updatedAt: context.now })
-    .where(eq(users.id, input.userId));
+  await markEmailVerified(tx, input.userId, context.now, { keepEarlier: true });
   const result = {
     invitationId: claimed.id,
     roleIds: addedRoles,

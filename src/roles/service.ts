@@ -1,8 +1,12 @@
 import { asc, count, eq, sql } from 'drizzle-orm';
 import {
+  addRole,
   authorizeGrant,
+  changeRole,
   groupRoles,
   isPermission,
+  moveRoleHolders,
+  removeRole,
   roles,
   rolesByIds,
   userRoles,
@@ -11,8 +15,8 @@ import {
   withRequiredPermissions,
 } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import { isUniqueViolation, type Database } from '../platform/db.js';
-import { FoyerError, fieldError, notFound } from '../platform/errors.js';
+import type { Database } from '../platform/db.js';
+import { FoyerError, notFound } from '../platform/errors.js';
 import { isUuid } from '../platform/ids.js';
 
 const difference = <T>(a: readonly T[], b: readonly T[]) => a.filter((x) => !b.includes(x));
@@ -49,8 +53,6 @@ function rolePermissions(permissions: readonly string[]): { permissions: string[
   const all = withRequiredPermissions(unique);
   return { permissions: all, added: difference(all, unique) };
 }
-
-const roleNameTaken = () => fieldError('name', 'role_name_taken', 'A role with this name already exists.');
 
 const builtinProtected = (role: RoleRow, what: string) =>
   new FoyerError(409, 'builtin_role', `${role.name} is a built-in role and cannot be ${what}. Copy it into a custom role instead.`);
@@ -91,23 +93,14 @@ export async function createRole(db: Database, context: AuditContext, actor: Act
   const { permissions, added } = rolePermissions(input.permissions);
   authorizeGrant(actor, permissions);
   return db.transaction(async (tx) => {
-    let row: RoleRow | undefined;
-    try {
-      [row] = await tx
-        .insert(roles)
-        .values({ name: input.name.trim(), description: input.description?.trim() ?? '', permissions, createdAt: context.now })
-        .returning();
-    } catch (error) {
-      if (isUniqueViolation(error, 'roles_name_lower_key')) throw roleNameTaken();
-      throw error;
-    }
+    const row = await addRole(tx, { name: input.name.trim(), description: input.description?.trim() ?? '', permissions }, context.now);
     await recordAudit(tx, context, {
       action: 'role.created',
       targetType: 'role',
-      targetId: row!.id,
-      details: { name: row!.name, description: row!.description, permissions, ...(added.length ? { requiredPermissionsAdded: added } : {}) },
+      targetId: row.id,
+      details: { name: row.name, description: row.description, permissions, ...(added.length ? { requiredPermissionsAdded: added } : {}) },
     });
-    return { ...row!, requiredPermissionsAdded: added };
+    return { ...row, requiredPermissionsAdded: added };
   });
 }
 
@@ -133,13 +126,7 @@ export async function updateRole(
       permissions: permissions ?? before.permissions,
     };
     authorizeGrant(actor, [...before.permissions, ...after.permissions]);
-    let row: RoleRow | undefined;
-    try {
-      [row] = await tx.update(roles).set(after).where(eq(roles.id, id)).returning();
-    } catch (error) {
-      if (isUniqueViolation(error, 'roles_name_lower_key')) throw roleNameTaken();
-      throw error;
-    }
+    const row = await changeRole(tx, id, after);
     const changes: Record<string, unknown> = {};
     if (after.name !== before.name) changes.name = { from: before.name, to: after.name };
     if (after.description !== before.description) changes.description = { from: before.description, to: after.description };
@@ -155,7 +142,7 @@ export async function updateRole(
     if (Object.keys(changes).length > 0) {
       await recordAudit(tx, context, { action: 'role.updated', targetType: 'role', targetId: id, details: changes });
     }
-    return { ...row!, requiredPermissionsAdded: asked?.added ?? [] };
+    return { ...row, requiredPermissionsAdded: asked?.added ?? [] };
   });
 }
 
@@ -193,19 +180,9 @@ export async function deleteRole(
       }
       [target] = await rolesByIds(tx, [reassignTo], 'reassignTo');
       authorizeGrant(actor, target!.permissions);
-      // Holders who already have the target keep their single row; everyone else moves over.
-      await tx.execute(sql`
-        insert into user_roles (user_id, role_id)
-        select user_id, ${target!.id}::uuid from user_roles where role_id = ${id}::uuid
-        on conflict do nothing`);
-      await tx.execute(sql`
-        insert into group_roles (group_id, role_id)
-        select group_id, ${target!.id}::uuid from group_roles where role_id = ${id}::uuid
-        on conflict do nothing`);
-      await tx.delete(userRoles).where(eq(userRoles.roleId, id));
-      await tx.delete(groupRoles).where(eq(groupRoles.roleId, id));
+      await moveRoleHolders(tx, id, target!.id);
     }
-    await tx.delete(roles).where(eq(roles.id, id));
+    await removeRole(tx, id);
     await recordAudit(tx, context, {
       action: 'role.deleted',
       targetType: 'role',

@@ -1,11 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { recordAudit, systemContext, type AuditContext } from '../audit/index.js';
-import { completeSignIn, consumeOneTimeToken, isOneTimeTokenUsable, issueOneTimeToken } from '../auth/index.js';
+import { completeSignIn, consumeOneTimeToken, hashNewPassword, isOneTimeTokenUsable, issueOneTimeToken } from '../auth/index.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
-import { builtinRoleId, users } from '../accounts/index.js';
-import { createUser, hashNewPassword } from '../users/index.js';
+import { builtinRoleId, createUser, users } from '../accounts/index.js';
 
 export const SETUP_LINK_TTL_MS = 60 * 60 * 1000;
 // Serialises first-administrator creation across instances starting together.

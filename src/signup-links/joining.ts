@@ -1,7 +1,16 @@
-import { and, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
-import { addMemberships, grantRoles, stillExisting, users } from '../accounts/index.js';
+import { and, eq, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
+import {
+  addMemberships,
+  createUser,
+  grantRoles,
+  removeHalfMadeAccounts,
+  renameAccount,
+  setPasswordHash,
+  stillExisting,
+  users,
+} from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import { assertPasswordAllowed, completeSignIn, credentialSaved, type SignInResult } from '../auth/index.js';
+import { assertPasswordAllowed, completeSignIn, credentialSaved, hashNewPassword, type SignInResult } from '../auth/index.js';
 import { sendVerificationCode } from '../email-verification/index.js';
 import { hashSecret } from '../platform/crypto.js';
 import type { Config } from '../platform/config.js';
@@ -9,7 +18,6 @@ import type { Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
 import type { AppDeps } from '../platform/http.js';
 import { isEmailDomainAllowed } from '../settings/index.js';
-import { createUser, hashNewPassword } from '../users/index.js';
 import { signupLinkJoins, signupLinks, type SignupLinkRow } from './schema.js';
 import { statusOf, unusable } from './service.js';
 
@@ -84,10 +92,8 @@ export async function redeemSignupLink(
     const personal = { ...context, actorType: 'user' as const, actorId: user.id };
     if (existing) {
       // The username stays the one first chosen: it may already be in the mail the person was sent.
-      await tx
-        .update(users)
-        .set({ name: input.name.trim(), updatedAt: context.now, ...(passwordHash ? { passwordHash } : {}) })
-        .where(eq(users.id, user.id));
+      await renameAccount(tx, user.id, input.name.trim(), context.now);
+      if (passwordHash) await setPasswordHash(tx, user.id, passwordHash, context.now);
     } else {
       await tx.insert(signupLinkJoins).values({ userId: user.id, signupLinkId: link.id, startedAt: context.now });
     }
@@ -158,6 +164,5 @@ export async function pruneHalfMadeAccounts(db: Database, now: Date): Promise<nu
         sql`${signupLinkJoins.startedAt} + (${signupLinks.expiresAt} - ${signupLinks.createdAt}) <= ${now}`,
       ),
     );
-  const removed = await db.delete(users).where(inArray(users.id, stale)).returning({ id: users.id });
-  return removed.length;
+  return removeHalfMadeAccounts(db, stale);
 }

@@ -3,7 +3,11 @@ import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import {
   authorizeManaging,
+  createUser,
+  markEmailVerified,
   registerAccessHolder,
+  setAccountStatus,
+  setPasswordHash,
   userNotFound,
   userPermissions,
   users,
@@ -20,7 +24,6 @@ import { FoyerError } from '../platform/errors.js';
 import { isoDate, isoOrNull } from '../platform/http.js';
 import { isUuid } from '../platform/ids.js';
 import { isEmailDomainAllowed } from '../settings/index.js';
-import { createUser } from '../users/index.js';
 import type { SsoClaims } from './flow.js';
 import type { SsoProviderRow } from './providers.js';
 import { ssoIdentities, ssoProviders, ssoSwitchedAccounts } from './schema.js';
@@ -144,7 +147,7 @@ export async function signInWithSso(
     if (account.switched) {
       if (admit(account) === 'awaiting_approval') return { kind: 'awaiting_approval' };
       await linkIdentity(tx, context, { userId: account.id, provider, subject: claims.subject, reason: 'switched' });
-      await confirmEmail(tx, context, account.id);
+      await markEmailVerified(tx, account.id, context.now, { keepEarlier: true });
       return signIn(tx, context, account.id, provider, true);
     }
     const invitation = await claimInvitationForSso(tx, context, { userId: account.id, email: claims.email }, config);
@@ -162,13 +165,6 @@ export async function signInWithSso(
   if (!(await isEmailDomainAllowed(tx, claims.email))) throw domainNotAllowed();
   await registerThroughSso(tx, context, config, provider, claims as SsoClaims & { email: string });
   return { kind: 'awaiting_approval' };
-}
-
-async function confirmEmail(tx: Database, context: AuditContext, userId: string): Promise<void> {
-  await tx
-    .update(users)
-    .set({ emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${context.now})`, updatedAt: context.now })
-    .where(eq(users.id, userId));
 }
 
 /** A username nobody holds, from what the provider suggests; a random suffix settles a clash. */
@@ -200,7 +196,8 @@ async function registerThroughSso(
     username: await freeUsername(tx, claims),
     emailVerified: true,
   }, config);
-  await tx.update(users).set({ status: 'pending_approval' }).where(eq(users.id, user.id));
+  // Created this instant, so marking it updated now changes nothing but its status.
+  await setAccountStatus(tx, user.id, 'pending_approval', context.now);
   await linkIdentity(tx, context, { userId: user.id, provider, subject: claims.subject, reason: 'registration' });
   await createSsoRegistrationRequest(tx, context, { userId: user.id, email: user.email, name, providerId: provider.id }, { config });
 }
@@ -327,7 +324,7 @@ export async function switchAuthMethod(
     if ((method === 'sso') === usesSso) return { changed: false };
     if (method === 'sso') {
       await tx.insert(ssoSwitchedAccounts).values({ userId, switchedAt: context.now });
-      await tx.update(users).set({ passwordHash: null, updatedAt: context.now }).where(eq(users.id, userId));
+      await setPasswordHash(tx, userId, null, context.now);
     } else {
       await tx.delete(ssoSwitchedAccounts).where(eq(ssoSwitchedAccounts.userId, userId));
       await tx.delete(ssoIdentities).where(eq(ssoIdentities.userId, userId));

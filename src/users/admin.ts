@@ -1,32 +1,35 @@
-import { eq } from 'drizzle-orm';
 import {
   assignGroups,
   assignRoles,
   authorizeGrants,
   authorizeManaging,
-  DELETED_USER_NAME,
+  createUser,
   endAccess,
+  eraseAccount,
   groupsOfUsers,
   lockAccount,
+  normaliseEmail,
+  revokeAccount,
   rolesOfUsers,
-  tombstoneOf,
-  users,
+  setAccountStatus,
+  updateProfile,
   withAdminGuard,
   type AccessEndCause,
   type Actor,
   type Assignment,
   type AssignmentContext,
   type GroupRef,
+  type NewUser,
+  type ProfileChanges,
   type RoleRef,
   type UserProfile,
   type UserRow,
 } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
-import { endOneSessionOf, endUnusedOneTimeTokens } from '../auth/index.js';
+import { endOneSessionOf, endUnusedOneTimeTokens, hashNewPassword } from '../auth/index.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
-import { assertIdentityFree, createUser, hashNewPassword, identityClash, normaliseEmail, type NewUser } from './service.js';
 
 export const accountRevoked = () =>
   new FoyerError(409, 'account_revoked', 'This account was revoked. Revoking cannot be undone; the person can join again as a new account.');
@@ -43,7 +46,9 @@ export const profileChangeRefused = () =>
 const selfActionRefused = (what: string) =>
   new FoyerError(409, 'self_action_refused', `You cannot ${what} your own account. Ask another administrator.`);
 
-export interface AdminNewUser extends Omit<NewUser, 'emailVerified'> {
+export interface AdminNewUser extends Omit<NewUser, 'emailVerified' | 'passwordHash'> {
+  /** Omitted: the account is "Pending Setup" until its person sets one. */
+  password?: string;
   roleIds: string[];
   groupIds: string[];
 }
@@ -117,7 +122,7 @@ export async function updateUser(
     if (wanted.profile !== undefined && wanted.profile !== row.profile) throw profileChangeRefused();
 
     const details: Record<string, Change> = {};
-    const fields: Partial<Pick<UserRow, 'name' | 'email' | 'username' | 'emailVerifiedAt'>> = {};
+    const fields: ProfileChanges = {};
     const name = wanted.name?.trim();
     if (name !== undefined && name !== row.name) {
       fields.name = name;
@@ -136,14 +141,7 @@ export async function updateUser(
       fields.username = username;
       details.username = { from: row.username, to: username };
     }
-    if (Object.keys(fields).length > 0) {
-      await assertIdentityFree(tx, { email: fields.email, username: fields.username }, userId);
-      try {
-        await tx.update(users).set({ ...fields, updatedAt: context.now }).where(eq(users.id, userId));
-      } catch (error) {
-        throw identityClash(error);
-      }
-    }
+    if (Object.keys(fields).length > 0) await updateProfile(tx, userId, fields, context.now);
     // A set-password link sent to the old address would otherwise validate the new one.
     if (fields.email !== undefined) await endUnusedOneTimeTokens(tx, userId);
 
@@ -158,7 +156,7 @@ export async function updateUser(
     }
 
     if (Object.keys(details).length === 0) return { changed: false };
-    if (Object.keys(fields).length === 0) await tx.update(users).set({ updatedAt: context.now }).where(eq(users.id, userId));
+    if (Object.keys(fields).length === 0) await updateProfile(tx, userId, {}, context.now);
     await recordAudit(tx, context, { action: 'user.updated', targetType: 'user', targetId: userId, details });
     return { changed: true };
   });
@@ -189,7 +187,7 @@ export async function disableUser(db: Database, context: AuditContext, actor: Ac
     if (target.row.status === 'revoked') throw accountRevoked();
     if (target.row.status === 'pending_approval') throw awaitingApproval();
     if (target.row.status === 'disabled') return { changed: false };
-    await tx.update(users).set({ status: 'disabled', updatedAt: context.now }).where(eq(users.id, userId));
+    await setAccountStatus(tx, userId, 'disabled', context.now);
     const { sessionsEnded } = await endAccountAccess(tx, userId, 'disabled', context.now, config);
     await recordAudit(tx, context, {
       action: 'user.disabled',
@@ -208,7 +206,7 @@ export async function enableUser(db: Database, context: AuditContext, actor: Act
     if (target.row.status === 'revoked') throw accountRevoked();
     if (target.row.status === 'pending_approval') throw awaitingApproval();
     if (target.row.status === 'active') return { changed: false };
-    await tx.update(users).set({ status: 'active', updatedAt: context.now }).where(eq(users.id, userId));
+    await setAccountStatus(tx, userId, 'active', context.now);
     await recordAudit(tx, context, {
       action: 'user.enabled',
       targetType: 'user',
@@ -230,11 +228,7 @@ export async function revokeUser(db: Database, context: AuditContext, actor: Act
     if (row.id === actor.user.id) throw selfActionRefused('revoke');
     authorizeManaging(actor, target);
     if (row.status === 'revoked') return { changed: false };
-    const tombstone = tombstoneOf('revoked', userId);
-    await tx
-      .update(users)
-      .set({ status: 'revoked', ...tombstone, updatedAt: context.now })
-      .where(eq(users.id, userId));
+    const tombstone = await revokeAccount(tx, userId, context.now);
     const ended = await endAccountAccess(tx, userId, 'revoked', context.now, config);
     await recordAudit(tx, context, {
       action: 'user.revoked',
@@ -267,19 +261,7 @@ export async function deleteUser(db: Database, context: AuditContext, actor: Act
     const assigning: AssignmentContext = { audit: context, config };
     const roles = await assignRoles(tx, assigning, null, userId, [], { audited: false });
     const groups = await assignGroups(tx, assigning, null, userId, [], { audited: false });
-    await tx
-      .update(users)
-      .set({
-        name: DELETED_USER_NAME,
-        ...tombstoneOf('deleted', userId),
-        passwordHash: null,
-        emailVerifiedAt: null,
-        // Deleted accounts are never active, so every check that reads the status refuses them too.
-        status: row.status === 'active' ? 'disabled' : row.status,
-        deletedAt: context.now,
-        updatedAt: context.now,
-      })
-      .where(eq(users.id, userId));
+    await eraseAccount(tx, row, context.now);
     await recordAudit(tx, context, {
       action: 'user.deleted',
       targetType: 'user',

@@ -1,13 +1,12 @@
 import { randomInt } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { assignGroups, assignRoles, authorizeGrants, type Actor, type UserProfile } from '../accounts/index.js';
+import { assignGroups, assignRoles, authorizeGrants, createUser, type Actor, type UserProfile } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
 import { hashSecret, randomSecret } from '../platform/crypto.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { FoyerError } from '../platform/errors.js';
 import { isUuid } from '../platform/ids.js';
-import { createUser } from '../users/index.js';
 import { notifyChange } from './changes.js';
 import { guestHolds, type GuestPass } from './guest.js';
 import { verifiedInvitations, type VerifiedInvitationRow, type VerifiedInvitationState } from './schema.js';

@@ -3,7 +3,7 @@ import { credentialSaved } from '../credentials.js';
 import { recordAudit, type AuditContext } from '../../audit/index.js';
 import type { Database } from '../../platform/db.js';
 import { fieldError } from '../../platform/errors.js';
-import { users, type Actor } from '../../accounts/index.js';
+import { setPasswordHash, users, type Actor } from '../../accounts/index.js';
 import { requireRecentSignIn } from '../recent-sign-in.js';
 import { sessions } from '../sessions/schema.js';
 import { guardAttempt, recordFailedAttempt, recordSuccessfulAttempt } from '../throttling/service.js';
@@ -43,7 +43,7 @@ export async function changeOwnPassword(
 
   const passwordHash = await hashPassword(input.newPassword);
   return db.transaction(async (tx) => {
-    await tx.update(users).set({ passwordHash, updatedAt: context.now }).where(eq(users.id, actor.user.id));
+    await setPasswordHash(tx, actor.user.id, passwordHash, context.now);
     if (row?.passwordHash) await recordSuccessfulAttempt(tx, attempt);
     await recordAudit(tx, context, {
       action: 'auth.password.changed',

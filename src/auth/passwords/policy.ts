@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appRoot } from '../../platform/paths.js';
 import { FoyerError } from '../../platform/errors.js';
+import { hashPassword } from './hashing.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PASSWORD_TOO_LONG, PASSWORD_TOO_SHORT, passwordLength } from '../fields.js';
 
 /**
@@ -34,3 +35,12 @@ export function assertPasswordAllowed(password: string, field = 'password'): voi
 
 const refusal = (field: string, code: string, message: string) =>
   new FoyerError(400, code, message, { details: { fields: { [field]: message } } });
+
+/**
+ * Checks the policy and hashes a new password: call before the transaction that creates or changes the account,
+ * because argon2 takes tens of milliseconds and memory that must never be spent while rows are locked.
+ */
+export async function hashNewPassword(password: string): Promise<string> {
+  assertPasswordAllowed(password);
+  return hashPassword(password);
+}

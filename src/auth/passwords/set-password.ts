@@ -4,7 +4,7 @@ import { recordAudit, type AuditContext } from '../../audit/index.js';
 import type { Config } from '../../platform/config.js';
 import type { Database } from '../../platform/db.js';
 import { FoyerError } from '../../platform/errors.js';
-import { users } from '../../accounts/index.js';
+import { confirmEmailThroughLink } from '../../accounts/index.js';
 import { oneTimeTokens } from '../one-time-tokens/schema.js';
 import { consumeOneTimeToken, issueOneTimeToken } from '../one-time-tokens/service.js';
 import { completeSignIn, type SignInResult } from '../sessions/complete-sign-in.js';
@@ -39,11 +39,7 @@ export async function setPasswordWithToken(db: Database, context: AuditContext, 
       (await consumeOneTimeToken(tx, 'set_password', token, context.now)) ??
       (await consumeOneTimeToken(tx, 'password_reset', token, context.now));
     if (!spent?.userId) throw passwordTokenInvalid();
-    const [user] = await tx
-      .update(users)
-      .set({ passwordHash, emailVerifiedAt: context.now, updatedAt: context.now })
-      .where(and(eq(users.id, spent.userId), isNull(users.deletedAt)))
-      .returning({ id: users.id, status: users.status, email: users.email, username: users.username });
+    const user = await confirmEmailThroughLink(tx, { userId: spent.userId }, context.now, passwordHash);
     if (!user || user.status !== 'active') {
       throw new FoyerError(403, 'account_disabled', 'This account is disabled. Contact your administrator.');
     }

@@ -10792,6 +10792,12 @@ export interface components {
             decidedAt: string | null;
             deletedAt: string | null;
         };
+        InvitationSettingsInput: {
+            /** @description Days an invitation link stays valid (1–90, default 7) */
+            invitationTtlDays: number;
+            /** @description Minutes a one-time login link stays valid (5–1440, default 15) */
+            loginLinkTtlMinutes: number;
+        };
         AdminUserInput: {
             id: string;
             name: string;
@@ -10902,12 +10908,6 @@ export interface components {
                 nextCursor: string | null;
             } | null;
             mfaMethods: ("totp" | "email" | "sms")[];
-        };
-        InvitationSettingsInput: {
-            /** @description Days an invitation link stays valid (1–90, default 7) */
-            invitationTtlDays: number;
-            /** @description Minutes a one-time login link stays valid (5–1440, default 15) */
-            loginLinkTtlMinutes: number;
         };
         AppAccessReasonInput: {
             /** @description Open to everyone */
@@ -11529,6 +11529,12 @@ export interface components {
             decidedAt: string | null;
             deletedAt: string | null;
         };
+        InvitationSettings: {
+            /** @description Days an invitation link stays valid (1–90, default 7) */
+            invitationTtlDays: number;
+            /** @description Minutes a one-time login link stays valid (5–1440, default 15) */
+            loginLinkTtlMinutes: number;
+        };
         AdminUser: {
             id: string;
             name: string;
@@ -11639,12 +11645,6 @@ export interface components {
                 nextCursor: string | null;
             } | null;
             mfaMethods: ("totp" | "email" | "sms")[];
-        };
-        InvitationSettings: {
-            /** @description Days an invitation link stays valid (1–90, default 7) */
-            invitationTtlDays: number;
-            /** @description Minutes a one-time login link stays valid (5–1440, default 15) */
-            loginLinkTtlMinutes: number;
         };
         AppAccessReason: {
             /** @description Open to everyone */
