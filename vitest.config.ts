@@ -8,6 +8,7 @@ import AlternatingSequencer from './test/sequencer.js';
  * types, lint and the build once (`npm test`).
  */
 const postgresUrl = process.env.TEST_DATABASE_URL;
+const globalSetup = ['./test/global-setup.ts'];
 const databases = [
   { suffix: '', url: '' },
   ...(postgresUrl ? [{ suffix: '-postgres', url: postgresUrl }] : []),
@@ -15,7 +16,6 @@ const databases = [
 
 export default defineConfig({
   test: {
-    globalSetup: ['./test/global-setup.ts'],
     // Each worker owns its database, so files run in parallel safely. Two, one per core: three made no run faster
     // (18m13s against 18m23s for the whole CI) and doubled the slowest browser flow.
     pool: 'forks',
@@ -28,9 +28,10 @@ export default defineConfig({
     sequence: { sequencer: AlternatingSequencer },
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Each project sets up its own template (test/global-setup.ts); given at the root, the root would build one more.
     projects: databases.flatMap(({ suffix, url }) => [
-      { extends: true, test: { name: `server${suffix}`, include: ['src/**/*.test.ts', 'test/**/*.test.ts'], env: { TEST_DATABASE_URL: url } } },
-      { extends: true, test: { name: `e2e${suffix}`, include: ['e2e/**/*.test.ts'], testTimeout: 120_000, env: { TEST_DATABASE_URL: url } } },
+      { extends: true, test: { name: `server${suffix}`, globalSetup, include: ['src/**/*.test.ts', 'test/**/*.test.ts'], env: { TEST_DATABASE_URL: url } } },
+      { extends: true, test: { name: `e2e${suffix}`, globalSetup, include: ['e2e/**/*.test.ts'], testTimeout: 120_000, env: { TEST_DATABASE_URL: url } } },
     ]),
   },
 });

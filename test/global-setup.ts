@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { prepareDatabase } from '../src/app.js';
-import { createPglite, openEmbedded, openPostgres, wrapPglite } from '../src/platform/db.js';
+import { createPglite, embeddedDataDir, openPostgres, wrapPglite } from '../src/platform/db.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -33,12 +33,8 @@ async function testDatabaseTemplate(project: TestProject, url: string | undefine
     return migratedTemplateDatabase(url, name);
   }
   const dir = mkdtempSync(join(tmpdir(), 'foyer-template-'));
-  const client = await createPglite();
-  await prepareDatabase(wrapPglite(client));
-  const dump = await client.dumpDataDir('none');
-  await client.close();
   const file = join(dir, 'template.tar');
-  writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
+  writeFileSync(file, Buffer.from(await (await migratedPgliteDump()).arrayBuffer()));
   project.provide('testDatabaseTemplate', file);
   return () => rmSync(dir, { recursive: true, force: true });
 }
@@ -55,11 +51,25 @@ async function foyerDataTemplate(project: TestProject, url: string | undefined) 
     return migratedTemplateDatabase(url, name);
   }
   const dir = mkdtempSync(join(tmpdir(), 'foyer-e2e-template-'));
-  const handle = await openEmbedded(dir);
-  await prepareDatabase(handle);
-  await handle.close();
+  // The same migrated database as the server tests', loaded into a data directory as a backup restore does.
+  mkdirSync(embeddedDataDir(dir), { recursive: true });
+  const client = await createPglite({ dataDir: embeddedDataDir(dir), loadDataDir: await migratedPgliteDump() });
+  await client.close();
   project.provide('foyerDataTemplate', dir);
   return () => rmSync(dir, { recursive: true, force: true });
+}
+
+/** PGlite migrated once per run (a few seconds) for both PGlite projects: the data directory as a tar dump. */
+let pgliteDump: Promise<Blob> | undefined;
+function migratedPgliteDump(): Promise<Blob> {
+  pgliteDump ??= (async () => {
+    const client = await createPglite();
+    await prepareDatabase(wrapPglite(client));
+    const dump = await client.dumpDataDir('none');
+    await client.close();
+    return dump;
+  })();
+  return pgliteDump;
 }
 
 /** Creates and migrates database `name` on the server at `url`; the returned teardown drops it. */
