@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { createTestSmtpServer, type TestSmtpServer } from '../src/mail/test-smtp-server.js';
-import { flowSteps, launchBrowser, openSession, screenshot, startFoyer, tableRow, type BrowserSession, type Foyer } from './harness.js';
+import { flowSteps, browserForFile, openSession, screenshot, startFoyer, tableRow, type BrowserSession, type Foyer } from './harness.js';
 
 const visitor = { name: 'Rita Requester', email: 'rita@example.com', password: 'rita e2e password 42' };
 const DOMAIN_REFUSED = 'This email domain is not approved — contact your administrator';
@@ -19,7 +19,7 @@ describe('access requests: a visitor asks, an administrator approves, the invita
     smtp = await createTestSmtpServer();
     await smtp.start();
     foyer = await startFoyer({ FOYER_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, FOYER_MAIL_FROM: 'Foyer <foyer@example.com>' });
-    browser = await launchBrowser();
+    browser = await browserForFile();
     admin = await openSession(browser, foyer);
     guest = await openSession(browser, foyer);
     current = admin;

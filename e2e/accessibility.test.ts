@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchBrowser, screenshot, startFoyer, type Foyer } from './harness.js';
+import { browserForFile, screenshot, startFoyer, type Foyer } from './harness.js';
 
 // axe-core's browser bundle, evaluated through DevTools: the console's CSP (script-src 'self') rightly refuses an
 // injected <script>, and the audit must run under the real policy to see the page as people do.
@@ -135,7 +135,7 @@ describe('accessibility: every console page has no serious axe violations in lig
 
   beforeAll(async () => {
     foyer = await startFoyer();
-    browser = await launchBrowser();
+    browser = await browserForFile();
     admin = await newContext('light');
     admin.setDefaultTimeout(15_000);
     const post = async (path: string, data: unknown) => {

@@ -4,7 +4,7 @@ import { totpCodeAt } from '../src/auth/mfa/totp.js';
 import {
   addVirtualAuthenticator,
   flowSteps,
-  launchBrowser,
+  browserForFile,
   openSession,
   screenshot,
   signInAsAdmin,
@@ -53,7 +53,7 @@ describe('safer administration: what people sign in with, where roles come from,
 
   beforeAll(async () => {
     foyer = await startFoyer();
-    browser = await launchBrowser();
+    browser = await browserForFile();
     admin = await openSession(browser, foyer);
     current = admin;
   });

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { expectRefusedInBrowser } from './form-checks.js';
-import { flowSteps, launchBrowser, openSession, screenshot, signInAsAdmin, startFoyer, type BrowserSession, type Foyer } from './harness.js';
+import { flowSteps, browserForFile, openSession, screenshot, signInAsAdmin, startFoyer, type BrowserSession, type Foyer } from './harness.js';
 
 describe('apps console: an administrator registers an app, tries it on people and rotates its secret; a person withdraws it', () => {
   let foyer: Foyer | undefined;
@@ -23,7 +23,7 @@ describe('apps console: an administrator registers an app, tries it on people an
     app.listen(59999, '127.0.0.1');
     await once(app, 'listening');
     foyer = await startFoyer();
-    browser = await launchBrowser();
+    browser = await browserForFile();
     session = await openSession(browser, foyer);
   });
 

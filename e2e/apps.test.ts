@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { totpCodeAt } from '../src/auth/mfa/totp.js';
 import { answering, demoPage, demoSignIn, escapeHtml, type DemoAnswer, type DemoSignIn } from '../scripts/demo-relying-party.js';
-import { addVirtualAuthenticator, flowSteps, launchBrowser, openSession, screenshot, startFoyer, type BrowserSession, type Foyer } from './harness.js';
+import { addVirtualAuthenticator, flowSteps, browserForFile, openSession, screenshot, startFoyer, type BrowserSession, type Foyer } from './harness.js';
 
 /**
  * A demo app, as a self-hosted app signs people in with Foyer (scripts/demo-relying-party.ts, which `npm run
@@ -106,7 +106,7 @@ describe('apps: a member opens an app from their home with a passkey, allows it 
 
   beforeAll(async () => {
     foyer = await startFoyer();
-    browser = await launchBrowser();
+    browser = await browserForFile();
     wiki = await startDemoApp('Demo Wiki');
     chat = await startDemoApp('Demo Chat');
     admin = await openSession(browser, foyer);

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { flowSteps, launchBrowser, openSession, screenshot, startFoyer, tableRow, type BrowserSession, type Foyer } from './harness.js';
+import { flowSteps, browserForFile, openSession, screenshot, startFoyer, tableRow, type BrowserSession, type Foyer } from './harness.js';
 
 describe('foundation: the bootstrap administrator signs in, sees the users, signs out', () => {
   let foyer: Foyer | undefined;
@@ -11,7 +11,7 @@ describe('foundation: the bootstrap administrator signs in, sees the users, sign
   beforeAll(async () => {
     // One after the other, so that afterAll can clean up whichever started when the other fails.
     foyer = await startFoyer();
-    browser = await launchBrowser();
+    browser = await browserForFile();
     session = await openSession(browser, foyer);
   });
 

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { browserForFile } from './browser.js';
 import { afterAll, beforeAll, inject, test } from 'vitest';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -255,24 +256,7 @@ async function waitUntilReady(port: number, child: ChildProcess, spawnError: () 
   throw new Error(`Foyer was not ready within ${READY_TIMEOUT_MS / 1000} s on port ${port}; last: ${lastProblem}`);
 }
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-/** Headless Chromium: Debian's package unless CHROMIUM_PATH points elsewhere. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
-}
+export { addVirtualAuthenticator, browserForFile, CHROMIUM_ARGS, launchBrowser } from './browser.js';
 
 export interface BrowserSession {
   context: BrowserContext;
@@ -365,7 +349,7 @@ export function browserFlow(prefix: string, env: Record<string, string | undefin
   let session: BrowserSession | undefined;
   beforeAll(async () => {
     foyer = await startFoyer(env);
-    browser = await launchBrowser();
+    browser = await browserForFile();
     session = await openSession(browser, foyer);
   });
   afterAll(async () => {
@@ -388,23 +372,4 @@ export function browserFlow(prefix: string, env: Record<string, string | undefin
       return started(session);
     },
   };
-}
-
-/**
- * Chromium's DevTools virtual authenticator stands in for Touch ID or a security key: it holds discoverable
- * credentials and reports user verification, like a real platform authenticator.
- */
-export async function addVirtualAuthenticator(page: Page): Promise<void> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
 }

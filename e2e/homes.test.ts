@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { flowSteps, launchBrowser, openSession, screenshot, startFoyer, type BrowserSession, type Foyer } from './harness.js';
+import { flowSteps, browserForFile, openSession, screenshot, startFoyer, type BrowserSession, type Foyer } from './harness.js';
 
 describe("homes: the administrator's setup checklist ticks as they set up; a person sees their groups and next step", () => {
   let foyer: Foyer | undefined;
@@ -13,7 +13,7 @@ describe("homes: the administrator's setup checklist ticks as they set up; a per
 
   beforeAll(async () => {
     foyer = await startFoyer();
-    browser = await launchBrowser();
+    browser = await browserForFile();
     admin = await openSession(browser, foyer);
     person = await openSession(browser, foyer);
   });

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { expectRefusedInBrowser } from './form-checks.js';
-import { addVirtualAuthenticator, flowSteps, launchBrowser, openSession, screenshot, startFoyer, type BrowserSession, type Foyer } from './harness.js';
+import { addVirtualAuthenticator, flowSteps, browserForFile, openSession, screenshot, startFoyer, type BrowserSession, type Foyer } from './harness.js';
 
 async function signInAsAdmin(page: Page, foyer: Foyer): Promise<void> {
   await page.goto('/login');
@@ -32,7 +32,7 @@ describe('joining: a sign-up link with limit 1 and a group, used by one visitor 
 
   beforeAll(async () => {
     foyer = await startFoyer();
-    browser = await launchBrowser();
+    browser = await browserForFile();
     admin = await openSession(browser, foyer);
   });
   afterAll(async () => {
@@ -113,7 +113,7 @@ describe('joining: an invitation email, a password set through its link, and a l
 
   beforeAll(async () => {
     foyer = await startFoyer();
-    browser = await launchBrowser();
+    browser = await browserForFile();
     admin = await openSession(browser, foyer);
   });
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { addVirtualAuthenticator, flowSteps, launchBrowser, openSession, screenshot, startFoyer, type BrowserSession, type Foyer } from './harness.js';
+import { addVirtualAuthenticator, flowSteps, browserForFile, openSession, screenshot, startFoyer, type BrowserSession, type Foyer } from './harness.js';
 
 describe('passkeys: register one from Security, sign out, and sign back in with it and no password', () => {
   let foyer: Foyer | undefined;
@@ -10,7 +10,7 @@ describe('passkeys: register one from Security, sign out, and sign back in with 
 
   beforeAll(async () => {
     foyer = await startFoyer();
-    browser = await launchBrowser();
+    browser = await browserForFile();
     session = await openSession(browser, foyer);
     await addVirtualAuthenticator(session.page);
   });

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { createTestSmtpServer, type TestSmtpServer } from '../src/mail/test-smtp-server.js';
-import { flowSteps, launchBrowser, openSession, screenshot, startFoyer, type BrowserSession, type Foyer } from './harness.js';
+import { flowSteps, browserForFile, openSession, screenshot, startFoyer, type BrowserSession, type Foyer } from './harness.js';
 
 const NEW_PASSWORD = 'a freshly reset password';
 const CHANGED_PASSWORD = 'and then changed again';
@@ -18,7 +18,7 @@ describe('passwords: forgot password → the mailed link → a new password → 
     smtp = await createTestSmtpServer();
     await smtp.start();
     foyer = await startFoyer({ FOYER_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, FOYER_MAIL_FROM: 'Foyer <foyer@example.com>' });
-    browser = await launchBrowser();
+    browser = await browserForFile();
     session = await openSession(browser, foyer);
   });
 

@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { startTestProvider, type TestProvider } from '../src/sso/test-provider.js';
 import { expectRefusedInBrowser } from './form-checks.js';
-import { flowSteps, launchBrowser, openSession, screenshot, signInAsAdmin, startFoyer, tableRow, type BrowserSession, type Foyer } from './harness.js';
+import { flowSteps, browserForFile, openSession, screenshot, signInAsAdmin, startFoyer, tableRow, type BrowserSession, type Foyer } from './harness.js';
 
 const alice = { name: 'Alice Example', email: 'alice@example.com', username: 'alice' };
 
@@ -25,7 +25,7 @@ describe('single sign-on: an administrator adds a provider and switches an accou
         { login: 'carol', subject: 'carol-at-corp', email: 'carol@example.com', emailVerified: true, name: 'Carol Newcomer' },
       ],
     });
-    browser = await launchBrowser();
+    browser = await browserForFile();
     admin = await openSession(browser, foyer);
     person = await openSession(browser, foyer);
     stranger = await openSession(browser, foyer);

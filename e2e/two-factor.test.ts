@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { totpCodeAt } from '../src/auth/mfa/totp.js';
 import { expectRefusedInBrowser } from './form-checks.js';
-import { flowSteps, launchBrowser, openSession, screenshot, startFoyer, type BrowserSession, type Foyer } from './harness.js';
+import { flowSteps, browserForFile, openSession, screenshot, startFoyer, type BrowserSession, type Foyer } from './harness.js';
 
 const grace = { name: 'Grace Hopper', email: 'grace@example.com', username: 'grace', password: 'grace e2e password' };
 const linus = { name: 'Linus Pauling', email: 'linus@example.com', username: 'linus', password: 'linus e2e password' };
@@ -20,7 +20,7 @@ describe('two-factor: a person turns on an authenticator app and signs in with i
 
   beforeAll(async () => {
     foyer = await startFoyer();
-    browser = await launchBrowser();
+    browser = await browserForFile();
     admin = await openSession(browser, foyer);
     person = await openSession(browser, foyer);
     current = admin;

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { expectRefusedInBrowser } from './form-checks.js';
-import { flowSteps, launchBrowser, openSession, screenshot, startFoyer, tableRow, type BrowserSession, type Foyer } from './harness.js';
+import { flowSteps, browserForFile, openSession, screenshot, startFoyer, tableRow, type BrowserSession, type Foyer } from './harness.js';
 
 const newcomer = { name: 'Grace Hopper', email: 'grace@example.com', username: 'grace', password: 'grace e2e password' };
 
@@ -15,7 +15,7 @@ describe('users: an administrator adds a person, changes their role, and disable
 
   beforeAll(async () => {
     foyer = await startFoyer();
-    browser = await launchBrowser();
+    browser = await browserForFile();
     admin = await openSession(browser, foyer);
     grace = await openSession(browser, foyer);
     current = admin;

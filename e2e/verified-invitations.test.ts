@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { addVirtualAuthenticator, flowSteps, launchBrowser, openSession, screenshot, signInAsAdmin, startFoyer, type BrowserSession, type Foyer } from './harness.js';
+import { addVirtualAuthenticator, flowSteps, browserForFile, openSession, screenshot, signInAsAdmin, startFoyer, type BrowserSession, type Foyer } from './harness.js';
 
 const guestPerson = { name: 'Lin Guest', email: 'lin@example.com', username: 'lin' };
 
@@ -15,7 +15,7 @@ describe('verified invitations: host and guest exchange codes in two browsers, t
 
   beforeAll(async () => {
     foyer = await startFoyer();
-    browser = await launchBrowser();
+    browser = await browserForFile();
     host = await openSession(browser, foyer);
     guest = await openSession(browser, foyer);
     current = host;
