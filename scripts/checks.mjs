@@ -5,21 +5,27 @@
 // others have finished and said what they found.
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { delimiter } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const CHECKS = [
-  // The slowest first, so the short ones fill in beside them.
+  // The slowest first (measured: 69, 51, 42, 15, 14 and 7 s on a busy 2-core machine), so the short ones fill in.
   ['types (server)', 'tsc --noEmit -p tsconfig.json'],
-  ['lint', 'eslint .'],
   ['types (console)', 'tsc -p web/tsconfig.json'],
+  ['lint', 'eslint .'],
   ['console build', 'vite build --config web/vite.config.ts'],
-  ['boundaries', 'depcruise src --config .dependency-cruiser.cjs'],
   ['API client', 'tsx scripts/web-api.ts --check'],
+  ['boundaries', 'depcruise src --config .dependency-cruiser.cjs'],
 ];
+
+// The tools of this checkout, as `npm test` would find them, also when this script is run on its own.
+const bin = fileURLToPath(new URL('../node_modules/.bin', import.meta.url));
+const env = { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`, FORCE_COLOR: '1' };
 
 function run([name, command]) {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(command, { shell: true, env: { ...process.env, FORCE_COLOR: '1' } });
+    const child = spawn(command, { shell: true, env });
     const output = [];
     child.stdout.on('data', (chunk) => output.push(chunk));
     child.stderr.on('data', (chunk) => output.push(chunk));
