@@ -32,7 +32,8 @@ export function SectionCard({ title, description, actions, order = 2, onSubmit, 
             </Text>
           )}
         </Box>
-        {actions && <Box style={{ flexShrink: 0 }}>{actions}</Box>}
+        {/* Beside the title the actions keep their width; on a line of their own they wrap within the card. */}
+        {actions && <Box style={{ flexShrink: 0, maxWidth: '100%' }}>{actions}</Box>}
       </Group>
       {children}
     </>
