@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { auditContext, boundedNewPassword, replyToSignIn, signInReplySchema } from '../auth/index.js';
+import { auditContext, replyToSignIn, signInReplySchema } from '../auth/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
-import { newUserFields } from '../users/index.js';
+import { setupFields } from './fields.js';
 import { checkSetupLink, completeSetup, instanceHasUsers } from './service.js';
 
 export function setupRoutes(app: FoyerApp, deps: AppDeps): void {
@@ -24,7 +24,7 @@ export function setupRoutes(app: FoyerApp, deps: AppDeps): void {
         tags: ['Setup'],
         summary: 'Whether a setup link still works, without using it: 204, or 410 setup_link_invalid, or 409 setup_complete',
         description: 'A POST so the token stays out of addresses and logs.',
-        body: z.object({ token: z.string().min(1).max(200) }),
+        body: z.object({ token: setupFields.token }),
         response: { 204: z.null(), ...errorResponses(400, 409, 410) },
       },
     },
@@ -40,11 +40,7 @@ export function setupRoutes(app: FoyerApp, deps: AppDeps): void {
       schema: {
         tags: ['Setup'],
         summary: 'Create the first administrator with the one-time setup link',
-        body: z.object({
-          token: z.string().min(1).max(200),
-          ...newUserFields,
-          password: boundedNewPassword,
-        }),
+        body: z.object(setupFields),
         response: { 201: signInReplySchema, ...errorResponses(400, 409, 410) },
       },
     },

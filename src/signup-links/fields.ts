@@ -1,8 +1,11 @@
 import { z } from 'zod';
+import { chosenPassword, newPassword } from '../auth/fields.js';
+import { newUserFields, ownAccountForm } from '../users/fields.js';
 
 /**
  * The fields of a new sign-up link as the API accepts them, shared with the console's dialog (web imports this file
- * as `@foyer-fields/signup-links`). It imports only zod, which the boundary lint checks.
+ * as `@foyer-fields/signup-links`), and of the account someone makes with one. It imports only zod and other
+ * fields files, which the boundary lint checks.
  */
 const idList = (what: string) => z.array(z.string().max(100)).max(100, `Choose at most 100 ${what}.`);
 
@@ -30,3 +33,12 @@ export const signupLinkForm = z.object({
   expiresAt: z.string().min(1, 'Choose the last day the link works.'),
   maxUses: z.preprocess((uses) => (uses === '' ? null : uses), signupLinkFields.maxUses),
 });
+
+/**
+ * Redeeming a link: the account fields every way in shares and, when the person chooses one, a password, which the
+ * password policy checks on the server with its own codes.
+ */
+export const joinFields = { ...newUserFields, password: newPassword.optional() };
+
+/** The join page when the person chooses a password: the policy's length rule, with its sentences, before sending. */
+export const joinWithPasswordForm = ownAccountForm.extend({ password: chosenPassword });

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { auditContext, newPassword, onCredentialSaved, replyToSignIn, requirePermission, signInReplySchema } from '../auth/index.js';
+import { auditContext, onCredentialSaved, replyToSignIn, requirePermission, signInReplySchema } from '../auth/index.js';
 import { authorizeSeeingPeople } from '../accounts/index.js';
 import { mailInstance, wakeMailWorkers } from '../mail/index.js';
 import { errorResponses, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { pageOf, pageQuery } from '../platform/paging.js';
-import { newUserFields } from '../users/index.js';
-import { signupLinkFields } from './fields.js';
+import { joinFields, signupLinkFields } from './fields.js';
 import { checkSignupLink, finishJoin, redeemSignupLink } from './joining.js';
 import { createSignupLink, getSignupLink, listSignupLinks, revokeSignupLink, sendSignupLink, signupLinkSchema } from './service.js';
 
@@ -145,10 +144,7 @@ export function signupLinkRoutes(app: FoyerApp, deps: AppDeps): void {
           'creating their own account and needs to know to sign in instead. 422 `email_domain_not_allowed` for a domain off the ' +
           'allowlist. Nothing is created and no use is counted when the reply is not 201.',
         params: tokenParams,
-        body: z.object({
-          ...newUserFields,
-          password: newPassword.optional(),
-        }),
+        body: z.object(joinFields),
         response: { 201: signInReplySchema, ...errorResponses(400, 404, 409, 410, 422) },
       },
     },

@@ -13,6 +13,12 @@ export const newUserFields = {
     .regex(/^[a-zA-Z0-9._-]+$/, 'Use letters, digits, dots, dashes and underscores only'),
 };
 
+/**
+ * Form only: the account fields as someone making their own account types them (setup, a sign-up link). The email is
+ * sent trimmed, so the form checks the trimmed value; each way in adds the password its request takes.
+ */
+export const ownAccountForm = z.object({ ...newUserFields, email: z.string().trim().pipe(newUserFields.email) });
+
 const idList = (what: string) => z.array(z.string().max(100)).max(100, `Choose at most 100 ${what}.`);
 
 /**

@@ -1,8 +1,9 @@
-import { Loader, Paper, Stack, Switch, Text, Title } from '@mantine/core';
+import { Loader, Stack, Switch } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { toApiError } from '../api';
 import { ErrorAlert } from '../ui/ErrorAlert';
+import { SectionCard } from '../ui/SectionCard';
 import { useSettings } from '../settings/settingsApi';
 import { saveRegistrationSettings, type RegistrationSettings } from './accessRequestsApi';
 
@@ -46,16 +47,8 @@ export function RegistrationSettingsCard() {
   }
 
   return (
-    <Paper withBorder radius="md" p="lg" aria-labelledby="registration-title">
+    <SectionCard title="Registration" description="How people can join without an invitation.">
       <Stack gap="md">
-        <div>
-          <Title order={2} fz="h4" id="registration-title">
-            Registration
-          </Title>
-          <Text size="sm" c="dimmed">
-            How people can join without an invitation.
-          </Text>
-        </div>
         {error && <ErrorAlert title="Could not save">{error}</ErrorAlert>}
         {!settings && !error && <Loader size="sm" />}
         {settings &&
@@ -70,6 +63,6 @@ export function RegistrationSettingsCard() {
             />
           ))}
       </Stack>
-    </Paper>
+    </SectionCard>
   );
 }

@@ -1,8 +1,9 @@
-import { Paper, Stack, Switch, Text, Title } from '@mantine/core';
+import { Stack, Switch } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { call, client, toApiError } from '../api';
 import { queryClient, useServerData } from '../api/queries';
+import { SectionCard } from '../ui/SectionCard';
 
 const MY_NOTIFICATIONS = ['me', 'notifications'];
 
@@ -26,13 +27,7 @@ export function NotificationPreferences() {
 
   if (!preferences || preferences.length === 0) return null;
   return (
-    <Paper withBorder radius="md" p="lg" maw={720} mt="lg" component="section" aria-labelledby="notifications-title">
-      <Title order={2} fz="h4" id="notifications-title">
-        Email notifications
-      </Title>
-      <Text size="sm" c="dimmed" mb="md">
-        Which events Foyer emails you about.
-      </Text>
+    <SectionCard title="Email notifications" description="Which events Foyer emails you about." maw={720} mt="lg">
       <Stack>
         {preferences.map((p) => (
           <Switch
@@ -45,6 +40,6 @@ export function NotificationPreferences() {
           />
         ))}
       </Stack>
-    </Paper>
+    </SectionCard>
   );
 }

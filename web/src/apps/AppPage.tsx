@@ -1,7 +1,7 @@
-import { Alert, Badge, Button, Center, Group as Row, Loader, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Center, Group as Row, Loader, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useState } from 'react';
 import { useLocation, useNavigate, useParams } from 'react-router-dom';
 import { call, client, toApiError, type Schemas } from '../api';
 import { queryClient } from '../api/queries';
@@ -10,6 +10,7 @@ import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { CopyField } from '../ui/CopyField';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { PageHeader } from '../ui/PageHeader';
+import { SectionCard } from '../ui/SectionCard';
 import { AppSettingsForm } from './AppSettingsForm';
 import { APPS } from './AppsPage';
 import { TryItPanel } from './TryItPanel';
@@ -17,17 +18,6 @@ import { TryItPanel } from './TryItPanel';
 type App = Schemas['App'];
 
 const BACK = { to: '/admin/apps', label: 'All apps' };
-
-function Section({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <Paper withBorder radius="md" p="lg" component="section" aria-label={title}>
-      <Title order={2} fz="h4" mb="md">
-        {title}
-      </Title>
-      {children}
-    </Paper>
-  );
-}
 
 /** What to paste into the app, and a new secret for confidential apps (shown once: Foyer keeps only its digest). */
 function Connection({ app, canManage, newSecret }: { app: App; canManage: boolean; newSecret?: string }) {
@@ -39,7 +29,7 @@ function Connection({ app, canManage, newSecret }: { app: App; canManage: boolea
   const secret = rotate.data?.clientSecret ?? newSecret;
 
   return (
-    <Section title="Connect the app">
+    <SectionCard title="Connect the app">
       <Stack>
         <CopyField label="Discovery URL" value={app.discoveryUrl} />
         <CopyField label="Issuer" value={app.issuer} />
@@ -79,7 +69,7 @@ function Connection({ app, canManage, newSecret }: { app: App; canManage: boolea
           The current secret stops working at once: {app.name} cannot sign anyone in until it has the new one.
         </ConfirmDialog>
       )}
-    </Section>
+    </SectionCard>
   );
 }
 
@@ -146,9 +136,9 @@ export function AppPage() {
       <Stack gap="lg">
         <Connection app={app} canManage={canManage} newSecret={newSecret} />
         <TryItPanel appId={app.id} appName={app.name} />
-        <Section title="Settings">
+        <SectionCard title="Settings">
           <AppSettingsForm key={app.updatedAt} app={app} canManage={canManage} />
-        </Section>
+        </SectionCard>
       </Stack>
       {deleting && (
         <ConfirmDialog

@@ -1,10 +1,11 @@
-import { Alert, Code, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Code, Stack, Text } from '@mantine/core';
 import { IconCircleCheck, IconCircleX } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { call, client } from '../api';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { PersonSelect } from '../ui/PersonSelect';
+import { SectionCard } from '../ui/SectionCard';
 import { APPS } from './AppsPage';
 
 /** "Try it": whether a chosen person may open the app, why in words, and the exact claims the app would receive. */
@@ -18,16 +19,11 @@ export function TryItPanel({ appId, appName }: { appId: string; appName: string 
   const result = userId ? preview.data : undefined;
 
   return (
-    <Paper withBorder radius="md" p="lg" component="section" aria-labelledby="try-it-title">
+    <SectionCard
+      title="Try it"
+      description={`Pick a person to see whether they may open ${appName} and what it would learn about them.`}
+    >
       <Stack>
-        <div>
-          <Title order={2} fz="h4" id="try-it-title">
-            Try it
-          </Title>
-          <Text size="sm" c="dimmed">
-            Pick a person to see whether they may open {appName} and what it would learn about them.
-          </Text>
-        </div>
         <PersonSelect label="Person" value={userId} onChange={setUserId} w={420} maw="100%" />
         {preview.error && <ErrorAlert title="Could not try the app">{preview.error.message}</ErrorAlert>}
         {result && (
@@ -51,6 +47,6 @@ export function TryItPanel({ appId, appName }: { appId: string; appName: string 
           </Stack>
         )}
       </Stack>
-    </Paper>
+    </SectionCard>
   );
 }

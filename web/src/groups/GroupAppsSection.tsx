@@ -1,9 +1,10 @@
-import { Anchor, Group as Row, Paper, Text, Title } from '@mantine/core';
+import { Anchor, Group as Row, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import { call, client, everyPage } from '../api';
 import { useSession } from '../session';
 import { ErrorAlert } from '../ui/ErrorAlert';
+import { SectionCard } from '../ui/SectionCard';
 
 /** The apps list is small (one row per application of the organisation), so the section reads all of it. */
 const fetchAllApps = () => everyPage((cursor) => call(client.GET('/api/v1/admin/apps', { params: { query: { limit: 100, cursor } } })));
@@ -17,10 +18,7 @@ export function GroupAppsSection({ groupId }: { groupId: string }) {
   const opened = query.data?.filter((app) => app.access.groupIds.includes(groupId));
 
   return (
-    <Paper withBorder radius="md" p="lg" component="section" aria-label="Apps this group opens">
-      <Title order={2} fz="h4" mb="xs">
-        Apps this group opens
-      </Title>
+    <SectionCard title="Apps this group opens">
       {query.error && <ErrorAlert title="Could not load the apps">{query.error.message}</ErrorAlert>}
       {opened?.length === 0 && (
         <Text size="sm" c="dimmed">
@@ -36,6 +34,6 @@ export function GroupAppsSection({ groupId }: { groupId: string }) {
           ))}
         </Row>
       )}
-    </Paper>
+    </SectionCard>
   );
 }

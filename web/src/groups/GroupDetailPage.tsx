@@ -1,4 +1,4 @@
-import { Button, Center, Group as Row, Loader, Paper, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
+import { Button, Center, Group as Row, Loader, Stack, Text, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
@@ -11,6 +11,7 @@ import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { PageHeader } from '../ui/PageHeader';
 import { PagedTable, type Column } from '../ui/PagedTable';
+import { SectionCard } from '../ui/SectionCard';
 import { usePagedList } from '../ui/usePagedList';
 import { RoleBadges } from '../ui/RoleBadges';
 import { StatusBadge } from '../ui/StatusBadge';
@@ -127,19 +128,13 @@ export function GroupDetailPage() {
         }
       />
       <Stack gap="lg">
-        <Paper withBorder radius="md" p="lg">
-          <Title order={2} fz="h4" mb="xs">
-            Roles members inherit
-          </Title>
+        <SectionCard title="Roles members inherit">
           <RoleBadges roles={group.roles} />
-        </Paper>
+        </SectionCard>
         <GroupAppsSection groupId={group.id} />
 
-        <Paper withBorder radius="md" p="lg">
+        <SectionCard title={`Members (${group.memberCount ?? members.items?.length ?? 0})`}>
           <Stack>
-            <Title order={2} fz="h4">
-              Members ({group.memberCount ?? members.items?.length ?? 0})
-            </Title>
             {canManage && <AddMemberForm onAdd={addMember} />}
             <PagedTable
               list={members}
@@ -154,7 +149,7 @@ export function GroupDetailPage() {
               testId="members-table"
             />
           </Stack>
-        </Paper>
+        </SectionCard>
       </Stack>
 
       {editing && (

@@ -1,9 +1,10 @@
-import { Button, Group, NumberInput, Paper, Stack, Text, Title } from '@mantine/core';
+import { Button, Group, NumberInput, Stack } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { invitationSettingsForm } from '@foyer-fields/invitations';
 import { useState, type FormEvent } from 'react';
 import { toApiError, type ApiError, type Schemas } from '../api';
 import { ErrorAlert } from '../ui/ErrorAlert';
+import { SectionCard } from '../ui/SectionCard';
 import { useFormFields } from '../ui/useFormFields';
 import { saveSettings, sectionFieldErrors, useSettings } from '../settings/settingsApi';
 
@@ -17,21 +18,13 @@ export function JoiningSettingsCard() {
   if (!settings && !loaded.error) return null;
 
   return (
-    <Paper withBorder radius="md" p="lg" component="section" aria-labelledby="joining-settings-title">
+    <SectionCard title="Invitations and login links" description="How long the links Foyer emails stay valid. Each works once.">
       <Stack>
-        <div>
-          <Title order={2} fz="h4" id="joining-settings-title">
-            Invitations and login links
-          </Title>
-          <Text size="sm" c="dimmed">
-            How long the links Foyer emails stay valid. Each works once.
-          </Text>
-        </div>
         {loaded.error && <ErrorAlert title="Could not load the settings">{loaded.error.message}</ErrorAlert>}
         {/* The form starts from the loaded settings; what is typed stays until it is saved, whatever a refetch brings. */}
         {settings && <JoiningSettingsForm settings={settings} />}
       </Stack>
-    </Paper>
+    </SectionCard>
   );
 }
 

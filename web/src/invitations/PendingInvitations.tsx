@@ -1,10 +1,11 @@
-import { ActionIcon, Badge, Group, Paper, Text, Title, Tooltip, VisuallyHidden } from '@mantine/core';
+import { ActionIcon, Badge, Group, Text, Tooltip, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconSend, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { toApiError } from '../api';
 import { formatDateTime } from '../format';
 import { PagedTable, type Column } from '../ui/PagedTable';
+import { SectionCard } from '../ui/SectionCard';
 import { usePagedList } from '../ui/usePagedList';
 import { RoleBadges } from '../ui/RoleBadges';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
@@ -97,10 +98,7 @@ export function PendingInvitations() {
   if (error?.status === 403) return null;
 
   return (
-    <Paper withBorder radius="md" p="lg" component="section" aria-label="Pending invitations" mt="lg">
-      <Title order={2} fz="h4" mb="md">
-        Pending invitations
-      </Title>
+    <SectionCard title="Pending invitations" mt="lg">
       <PagedTable
         list={list}
         columns={columns({ sending, resend: (invitation) => void resend(invitation), revoke: setRevoking })}
@@ -128,6 +126,6 @@ export function PendingInvitations() {
           it is no longer wanted.
         </ConfirmDialog>
       )}
-    </Paper>
+    </SectionCard>
   );
 }

@@ -1,6 +1,7 @@
 import { Anchor, Button, Center, Loader, PasswordInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
-import { chosenPassword, PASSWORD_MIN_LENGTH } from '@foyer-fields/auth';
-import { newUserFields } from '@foyer-fields/users';
+import { PASSWORD_MIN_LENGTH } from '@foyer-fields/auth';
+import { joinWithPasswordForm } from '@foyer-fields/signup-links';
+import { ownAccountForm } from '@foyer-fields/users';
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { call, client, toApiError, type ApiError } from '../api';
@@ -11,16 +12,8 @@ import { ErrorAlert } from '../ui/ErrorAlert';
 import { useFormFields } from '../ui/useFormFields';
 import { JoinSteps } from './JoinSteps';
 import { RegisterPasskeyStep } from './RegisterPasskeyStep';
-import { z } from 'zod';
 
 type Values = { name: string; email: string; username: string; password: string };
-
-/**
- * The redeem request's own fields: the account fields every way in shares (src/users/fields.ts), sent trimmed, and,
- * when the person chooses a password, the new-password rule (checked again on the server with its own codes).
- */
-const withPasskey = z.object({ ...newUserFields, email: z.string().trim().pipe(newUserFields.email) });
-const withPassword = withPasskey.extend({ password: chosenPassword });
 
 /** The page behind a sign-up link (seed 000): name, email, username, then a passkey (or a password), then the dashboard. */
 export function JoinPage() {
@@ -79,7 +72,7 @@ function JoinForm({ token, brand }: { token: string; brand: string }) {
   const [submitting, setSubmitting] = useState(false);
   const [step, setStep] = useState<0 | 1 | 2>(0);
   const usePassword = passwordsEnabled === true && method === 'password';
-  const form = useFormFields<Values>({ name: '', email: '', username: '', password: '' }, usePassword ? withPassword : withPasskey);
+  const form = useFormFields<Values>({ name: '', email: '', username: '', password: '' }, usePassword ? joinWithPasswordForm : ownAccountForm);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();

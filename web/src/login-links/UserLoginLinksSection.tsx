@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, CopyButton, Group, Modal, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, CopyButton, Group, Modal, Stack, Table, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { call, client, toApiError, type Schemas } from '../api';
@@ -7,6 +7,7 @@ import { formatDateTime } from '../format';
 import { describeMail, sendInviteToUser } from '../invitations/invitationsApi';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { ErrorAlert } from '../ui/ErrorAlert';
+import { SectionCard } from '../ui/SectionCard';
 import { mailOnItsWay, useMailCaptured } from '../mail/mailWording';
 import { USERS } from '../users/usersApi';
 
@@ -71,11 +72,9 @@ export function UserLoginLinksSection({ user, canUpdate, canInvite }: Props) {
   const active = user.status === 'active';
 
   return (
-    <Paper withBorder radius="md" p="lg" component="section" aria-label="Getting in">
-      <Group justify="space-between" mb="md">
-        <Title order={2} fz="h4">
-          Getting in
-        </Title>
+    <SectionCard
+      title="Getting in"
+      actions={
         <Group gap="xs">
           {canInvite && (
             <Button
@@ -100,7 +99,8 @@ export function UserLoginLinksSection({ user, canUpdate, canInvite }: Props) {
             </>
           )}
         </Group>
-      </Group>
+      }
+    >
       <Text size="sm" c="dimmed" mb="sm">
         A one-time login link lets {user.name} in once, for example after losing their passkey; they are then asked to register a
         new one.
@@ -181,6 +181,6 @@ export function UserLoginLinksSection({ user, canUpdate, canInvite }: Props) {
           </Stack>
         </Modal>
       )}
-    </Paper>
+    </SectionCard>
   );
 }

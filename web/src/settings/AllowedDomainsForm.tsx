@@ -1,8 +1,9 @@
-import { Button, Group, Paper, Stack, TagsInput, Text, Title } from '@mantine/core';
+import { Button, Group, Stack, TagsInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { allowedDomainsForm, notDomains } from '@foyer-fields/settings';
 import { useState, type FormEvent } from 'react';
 import { toApiError } from '../api';
+import { SectionCard } from '../ui/SectionCard';
 import { useFormFields } from '../ui/useFormFields';
 import { saveSettings, section } from './settingsApi';
 
@@ -32,17 +33,12 @@ export function AllowedDomainsForm({ domains }: Props) {
   }
 
   return (
-    <Paper withBorder radius="md" p="lg" component="form" onSubmit={submit} aria-labelledby="domains-title" noValidate>
+    <SectionCard
+      title="Allowed domains"
+      description="Email goes only to addresses at these domains, and only they may request access. Mail to any other address is recorded as blocked. Leave the list empty to allow every domain."
+      onSubmit={submit}
+    >
       <Stack>
-        <div>
-          <Title order={2} fz="h4" id="domains-title">
-            Allowed domains
-          </Title>
-          <Text size="sm" c="dimmed">
-            Email goes only to addresses at these domains, and only they may request access. Mail to any other address is
-            recorded as blocked. Leave the list empty to allow every domain.
-          </Text>
-        </div>
         <TagsInput
           label="Allowed email domains"
           placeholder={value.length === 0 ? 'Any domain. Type a domain and press Enter' : 'Add a domain'}
@@ -61,6 +57,6 @@ export function AllowedDomainsForm({ domains }: Props) {
           </Button>
         </Group>
       </Stack>
-    </Paper>
+    </SectionCard>
   );
 }

@@ -1,13 +1,14 @@
-import { Alert, Button, Checkbox, Group, Paper, Radio, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Radio, Stack, Switch, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle } from '@tabler/icons-react';
-import { schemaResolver, useForm } from '@mantine/form';
 import { MFA_METHODS, mfaSettingsForm } from '@foyer-fields/auth';
-import { useEffect, useState } from 'react';
+import { useState, type FormEvent } from 'react';
 import { toApiError, type ApiError, type Schemas } from '../api';
 import { METHOD_LABELS } from '../two-factor/mfaApi';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { PageHeader } from '../ui/PageHeader';
+import { SectionCard } from '../ui/SectionCard';
+import { useFormFields } from '../ui/useFormFields';
 import { PasswordSettingsCard } from './PasswordSettingsCard';
 import { RegistrationSettingsCard } from '../access-requests/RegistrationSettingsCard';
 import { JoiningSettingsCard } from '../invitations/JoiningSettingsCard';
@@ -37,116 +38,102 @@ const asForm = (settings: MfaSettings): MfaForm => ({ ...settings, smsWebhookUrl
 function TwoFactorSettingsCard() {
   const { settings, error: loadError } = useSettings();
   const saved = settings?.mfa ?? null;
-  const form = useForm<MfaForm>({
-    mode: 'controlled',
-    initialValues: { allowedMethods: [], required: false, withoutMethod: 'lockout', smsWebhookUrl: '' },
-    clearInputErrorOnChange: true,
-    validate: schemaResolver(mfaSettingsForm, { sync: true }),
-  });
-  // The form takes the saved settings once they load; a refetch later leaves what is being typed alone.
-  useEffect(() => {
-    if (saved && !form.initialized) form.initialize(asForm(saved));
-  }, [saved, form]);
+
+  return (
+    <SectionCard
+      title="Two-factor authentication"
+      description="People add a second factor under My account → Security. Signing in with a passkey never needs one."
+    >
+      <Stack>
+        {loadError && <ErrorAlert title="Could not load the settings">{loadError.message}</ErrorAlert>}
+        {/* The form starts from the loaded settings; what is typed stays until it is saved, whatever a refetch brings. */}
+        {saved && <TwoFactorSettingsForm saved={saved} />}
+      </Stack>
+    </SectionCard>
+  );
+}
+
+function TwoFactorSettingsForm({ saved }: { saved: MfaSettings }) {
+  const form = useFormFields<MfaForm>(asForm(saved), mfaSettingsForm);
   const [error, setError] = useState<ApiError | null>(null);
   const [saving, setSaving] = useState(false);
+  const draft = form.values;
 
-  async function save(values: MfaForm) {
+  async function save(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!form.validate()) return;
     setSaving(true);
     setError(null);
     try {
-      const next = await saveSettings({ mfa: { ...values, smsWebhookUrl: values.smsWebhookUrl.trim() || null } });
+      const mfa = { ...draft, smsWebhookUrl: draft.smsWebhookUrl.trim() || null };
+      const next = await saveSettings({ mfa });
       // What was saved is the new starting point, so Save waits for the next change.
-      const savedNow = asForm(next.mfa ?? { ...values, smsWebhookUrl: values.smsWebhookUrl.trim() || null });
-      form.setInitialValues(savedNow);
-      form.setValues(savedNow);
-      form.resetDirty(savedNow);
+      form.markSaved(asForm(next.mfa ?? mfa));
       notifications.show({ color: 'green', title: 'Saved', message: 'Two-factor settings are saved.' });
     } catch (err) {
       const failure = toApiError(err);
-      const fields = sectionFieldErrors(failure, 'mfa');
-      form.setErrors(fields);
-      if (Object.keys(fields).length === 0) setError(failure);
+      if (!form.showServerErrors(sectionFieldErrors(failure, 'mfa'))) setError(failure);
     } finally {
       setSaving(false);
     }
   }
 
-  const draft = form.initialized ? form.values : null;
-
   return (
-    <Paper withBorder radius="md" p="lg" component="section" aria-labelledby="mfa-settings-title">
-      <form onSubmit={form.onSubmit(save)} noValidate>
-        <Stack>
-          <div>
-            <Title order={2} fz="h4" id="mfa-settings-title">
-              Two-factor authentication
-            </Title>
-            <Text c="dimmed" size="sm">
-              People add a second factor under My account → Security. Signing in with a passkey never needs one.
-            </Text>
-          </div>
-          {loadError && <ErrorAlert title="Could not load the settings">{loadError.message}</ErrorAlert>}
-          {error && <ErrorAlert title="Not saved">{error.message}</ErrorAlert>}
-          {draft && (
-            <>
-              <Checkbox.Group
-                label="Allowed methods"
-                value={draft.allowedMethods}
-                onChange={(value) => form.setFieldValue('allowedMethods', MFA_METHODS.filter((m) => value.includes(m)))}
-                error={form.errors.allowedMethods}
-              >
-                <Group mt="xs">
-                  {MFA_METHODS.map((m) => (
-                    <Checkbox key={m} value={m} label={METHOD_LABELS[m]} />
-                  ))}
-                </Group>
-              </Checkbox.Group>
-              <Switch
-                label="Require 2FA for everyone"
-                description="Everyone signing in with a password, a link or an invitation must also give a second factor."
-                {...form.getInputProps('required', { type: 'checkbox' })}
+    <form onSubmit={save} noValidate>
+      <Stack>
+        {error && <ErrorAlert title="Not saved">{error.message}</ErrorAlert>}
+        <Checkbox.Group
+          label="Allowed methods"
+          value={draft.allowedMethods}
+          onChange={(value) => form.setValue('allowedMethods', MFA_METHODS.filter((m) => value.includes(m)))}
+          error={form.field('allowedMethods').error}
+        >
+          <Group mt="xs">
+            {MFA_METHODS.map((m) => (
+              <Checkbox key={m} value={m} label={METHOD_LABELS[m]} />
+            ))}
+          </Group>
+        </Checkbox.Group>
+        <Switch
+          label="Require 2FA for everyone"
+          description="Everyone signing in with a password, a link or an invitation must also give a second factor."
+          {...form.field('required', { type: 'checkbox' })}
+        />
+        {draft.required && (
+          <Radio.Group label="People who have not set up a second factor" {...form.field('withoutMethod')}>
+            <Stack gap="xs" mt="xs">
+              <Radio
+                value="lockout"
+                label="Are locked out"
+                description="They can only get in with a one-time recovery code an administrator issues from their user page."
               />
-              {draft.required && (
-                <Radio.Group
-                  label="People who have not set up a second factor"
-                  {...form.getInputProps('withoutMethod')}
-                >
-                  <Stack gap="xs" mt="xs">
-                    <Radio
-                      value="lockout"
-                      label="Are locked out"
-                      description="They can only get in with a one-time recovery code an administrator issues from their user page."
-                    />
-                    <Radio
-                      value="enrol_at_sign_in"
-                      label="Must set one up when they next sign in"
-                      description="Their sign-in stops at setting up a second factor, and completes once they have."
-                    />
-                  </Stack>
-                </Radio.Group>
-              )}
-              {draft.required && draft.withoutMethod === 'lockout' && !saved?.required && (
-                <Alert color="yellow" icon={<IconAlertTriangle />}>
-                  Once saved, anyone without a second factor is locked out until you issue them a recovery code.
-                </Alert>
-              )}
-              {draft.allowedMethods.includes('sms') && (
-                <TextInput
-                  label="SMS gateway webhook"
-                  description="Foyer POSTs each text message as JSON {to, text} to this address. Leave empty to keep messages in the dev mailbox (Mail page)."
-                  placeholder="https://sms-gateway.internal/send"
-                  {...form.getInputProps('smsWebhookUrl')}
-                />
-              )}
-              <Group>
-                <Button type="submit" loading={saving} disabled={!form.isDirty()}>
-                  Save
-                </Button>
-              </Group>
-            </>
-          )}
-        </Stack>
-      </form>
-    </Paper>
+              <Radio
+                value="enrol_at_sign_in"
+                label="Must set one up when they next sign in"
+                description="Their sign-in stops at setting up a second factor, and completes once they have."
+              />
+            </Stack>
+          </Radio.Group>
+        )}
+        {draft.required && draft.withoutMethod === 'lockout' && !saved.required && (
+          <Alert color="yellow" icon={<IconAlertTriangle />}>
+            Once saved, anyone without a second factor is locked out until you issue them a recovery code.
+          </Alert>
+        )}
+        {draft.allowedMethods.includes('sms') && (
+          <TextInput
+            label="SMS gateway webhook"
+            description="Foyer POSTs each text message as JSON {to, text} to this address. Leave empty to keep messages in the dev mailbox (Mail page)."
+            placeholder="https://sms-gateway.internal/send"
+            {...form.field('smsWebhookUrl')}
+          />
+        )}
+        <Group>
+          <Button type="submit" loading={saving} disabled={!form.isDirty()}>
+            Save
+          </Button>
+        </Group>
+      </Stack>
+    </form>
   );
 }

@@ -1,9 +1,10 @@
-import { Paper, Stack, Switch, Text, Title } from '@mantine/core';
+import { Stack, Switch, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { toApiError, type ApiError } from '../api';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
+import { SectionCard } from '../ui/SectionCard';
 import { saveSettings, useSettings } from './settingsApi';
 
 /** Settings → Authentication → Passwords: turning them off makes a passkey-only instance. */
@@ -27,18 +28,11 @@ export function PasswordSettingsCard() {
   }
 
   return (
-    <Paper withBorder radius="md" p="lg" component="section" aria-labelledby="password-settings-title">
+    <SectionCard
+      title="Passwords"
+      description="New passwords need 8 to 256 characters and may not be one of the most common passwords. After 100 wrong attempts in a row, password sign-in to that account locks until an administrator unlocks it or its owner resets the password."
+    >
       <Stack>
-        <div>
-          <Title order={2} fz="h4" id="password-settings-title">
-            Passwords
-          </Title>
-          <Text size="sm" c="dimmed">
-            New passwords need 8 to 256 characters and may not be one of the most common passwords. After 100 wrong
-            attempts in a row, password sign-in to that account locks until an administrator unlocks it or its owner resets
-            the password.
-          </Text>
-        </div>
         {error && <ErrorAlert title="Could not change the setting">{error.message}</ErrorAlert>}
         {settings && (
           <Switch
@@ -67,6 +61,6 @@ export function PasswordSettingsCard() {
           <Text size="sm">People who have no passkey will not be able to sign in until passwords are turned on again.</Text>
         </ConfirmDialog>
       )}
-    </Paper>
+    </SectionCard>
   );
 }

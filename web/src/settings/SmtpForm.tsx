@@ -1,9 +1,10 @@
-import { Button, Group, NumberInput, Paper, PasswordInput, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, NumberInput, PasswordInput, Select, SimpleGrid, Stack, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { smtpForm } from '@foyer-fields/mail';
 import { useState, type FormEvent } from 'react';
 import { toApiError } from '../api';
 import { ErrorAlert } from '../ui/ErrorAlert';
+import { SectionCard } from '../ui/SectionCard';
 import { useFormFields } from '../ui/useFormFields';
 import type { MailSettings, TlsMode } from './types';
 import { saveSettings, section } from './settingsApi';
@@ -63,16 +64,12 @@ export function SmtpForm({ mail }: Props) {
   }
 
   return (
-    <Paper withBorder radius="md" p="lg" component="form" onSubmit={submit} aria-labelledby="smtp-title" noValidate>
+    <SectionCard
+      title="SMTP server"
+      description="Leave the host empty to keep mail in the dev mailbox (the Mail page) instead of sending it."
+      onSubmit={submit}
+    >
       <Stack>
-        <div>
-          <Title order={2} fz="h4" id="smtp-title">
-            SMTP server
-          </Title>
-          <Text size="sm" c="dimmed">
-            Leave the host empty to keep mail in the dev mailbox (the Mail page) instead of sending it.
-          </Text>
-        </div>
         {failure && <ErrorAlert title="Could not save">{failure}</ErrorAlert>}
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           <TextInput label="Host" placeholder="smtp.example.com" {...form.field('host')} />
@@ -122,6 +119,6 @@ export function SmtpForm({ mail }: Props) {
           </Button>
         </Group>
       </Stack>
-    </Paper>
+    </SectionCard>
   );
 }

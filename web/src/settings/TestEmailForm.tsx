@@ -1,10 +1,11 @@
-import { Alert, Anchor, Button, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Stack, TextInput } from '@mantine/core';
 import { IconCircleCheck, IconInbox, IconAlertCircle } from '@tabler/icons-react';
 import { testEmailForm } from '@foyer-fields/mail';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { call, client, toApiError } from '../api';
 import { useSession } from '../session';
+import { SectionCard } from '../ui/SectionCard';
 import { useFormFields } from '../ui/useFormFields';
 
 type Outcome = { kind: 'sent' | 'captured'; to: string } | { kind: 'failed'; title: string; message: string };
@@ -33,18 +34,16 @@ export function TestEmailForm({ delivery }: { delivery: 'smtp' | 'captured' }) {
   }
 
   return (
-    <Paper withBorder radius="md" p="lg" component="form" onSubmit={submit} aria-labelledby="test-email-title" noValidate>
+    <SectionCard
+      title="Send a test email"
+      description={
+        delivery === 'smtp'
+          ? 'Sends right away through the saved settings and shows the SMTP server’s answer. Save your changes first.'
+          : 'No SMTP server is configured: the test email will be captured in the dev mailbox.'
+      }
+      onSubmit={submit}
+    >
       <Stack>
-        <div>
-          <Title order={2} fz="h4" id="test-email-title">
-            Send a test email
-          </Title>
-          <Text size="sm" c="dimmed">
-            {delivery === 'smtp'
-              ? 'Sends right away through the saved settings and shows the SMTP server’s answer. Save your changes first.'
-              : 'No SMTP server is configured: the test email will be captured in the dev mailbox.'}
-          </Text>
-        </div>
         <Group align="end">
           <TextInput
             label="Send a test email to"
@@ -77,6 +76,6 @@ export function TestEmailForm({ delivery }: { delivery: 'smtp' | 'captured' }) {
           </Alert>
         )}
       </Stack>
-    </Paper>
+    </SectionCard>
   );
 }

@@ -1,6 +1,6 @@
 import { Anchor, Button, Center, Loader, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
-import { boundedNewPassword, PASSWORD_MIN_LENGTH } from '@foyer-fields/auth';
-import { newUserFields } from '@foyer-fields/users';
+import { PASSWORD_MIN_LENGTH } from '@foyer-fields/auth';
+import { setupForm } from '@foyer-fields/setup';
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
@@ -10,17 +10,10 @@ import { continueSignIn } from '../two-factor/continueSignIn';
 import { AuthCard } from '../ui/AuthCard';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { useFormFields } from '../ui/useFormFields';
-import { z } from 'zod';
 
 const TITLE = 'Create the first administrator';
 
 type Values = { name: string; email: string; username: string; password: string };
-
-/**
- * POST /api/v1/setup's own fields: the account fields every way in shares (src/users/fields.ts) and setup's password.
- * They meet here because one feature's fields file may import only zod. The page sends the email trimmed.
- */
-const setupForm = z.object({ ...newUserFields, email: z.string().trim().pipe(newUserFields.email), password: boundedNewPassword });
 
 export function SetupPage() {
   const [params] = useSearchParams();

@@ -6,7 +6,7 @@ import { call, client, toApiError, type Schemas } from '../api';
 import { invalidate, useServerData } from '../api/queries';
 import { formatDate, formatDateTime } from '../format';
 import { isIdentityNotConfirmed, LINKED_SSO, REAUTH_METHODS, useConfirmIdentity } from '../account/security/ConfirmIdentity';
-import { SecurityCard } from '../account/security/SecurityCard';
+import { SectionCard } from '../ui/SectionCard';
 import { DataTable, type Column } from '../ui/DataTable';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
@@ -86,7 +86,8 @@ export function LinkedProvidersCard() {
   if (links && links.length === 0 && available.length === 0 && !outcome.error) return null;
 
   return (
-    <SecurityCard
+    <SectionCard
+      order={3}
       title="Single sign-on"
       description="Sign in with your organisation’s account. Foyer only learns that it is you; what you may do stays set in Foyer."
     >
@@ -146,6 +147,6 @@ export function LinkedProvidersCard() {
         </ConfirmDialog>
       )}
       {prompt}
-    </SecurityCard>
+    </SectionCard>
   );
 }

@@ -1,4 +1,4 @@
-import { Badge, Button, Center, Group, Loader, Menu, Paper, Stack, Switch, Table, Text, ActionIcon, Title } from '@mantine/core';
+import { Badge, Button, Center, Group, Loader, Menu, Paper, Stack, Switch, Table, Text, ActionIcon } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconDots, IconPencil, IconPlugConnected, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
@@ -8,6 +8,7 @@ import { SIGN_IN_OPTIONS } from '../sign-in/useSignInOptions';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { PageHeader } from '../ui/PageHeader';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
+import { SectionCard } from '../ui/SectionCard';
 import { ConnectionTestResult } from './ConnectionTestResult';
 import { SsoProviderDialog } from './SsoProviderDialog';
 import type { ConnectionTest, SsoProvider } from './types';
@@ -99,10 +100,7 @@ export function SsoProvidersPage() {
         </Button>,
       )}
       <Stack maw={960} gap="lg">
-        <Paper withBorder radius="md" p="lg">
-          <Title order={2} fz="h4" mb="md">
-            Providers
-          </Title>
+        <SectionCard title="Providers">
           {providers.length === 0 ? (
             <Text c="dimmed" size="sm">
               No provider yet. Add one with the issuer URL, client ID and client secret your identity provider gives you.
@@ -174,7 +172,7 @@ export function SsoProvidersPage() {
               </Table.Tbody>
             </Table>
           )}
-        </Paper>
+        </SectionCard>
         <Paper withBorder radius="md" p="lg">
           <Switch
             label="Offer “Add SSO” to people who have not linked a provider yet"

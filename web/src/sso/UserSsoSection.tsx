@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Paper, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Group, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { call, client } from '../api';
@@ -6,6 +6,7 @@ import { invalidate } from '../api/queries';
 import { formatDate, formatDateTime } from '../format';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
+import { SectionCard } from '../ui/SectionCard';
 import type { LinkedProvider } from './LinkedProvidersCard';
 import { useUserSso, userSsoKey } from './useUserSso';
 
@@ -19,10 +20,7 @@ export function UserSsoSection({ userId, userName, canRemove }: Props) {
   if (data && data.method === 'local' && data.items.length === 0) return null;
 
   return (
-    <Paper withBorder radius="md" p="lg" component="section" aria-label="Single sign-on">
-      <Title order={2} fz="h4" mb="md">
-        Single sign-on
-      </Title>
+    <SectionCard title="Single sign-on">
       {error && <ErrorAlert title="Could not load the single sign-on links">{error.message}</ErrorAlert>}
       {data && data.items.length === 0 && (
         <Text size="sm" c="dimmed">
@@ -79,6 +77,6 @@ export function UserSsoSection({ userId, userName, canRemove }: Props) {
           {userName} will no longer be able to sign in with {removing.name} until the link is made again.
         </ConfirmDialog>
       )}
-    </Paper>
+    </SectionCard>
   );
 }

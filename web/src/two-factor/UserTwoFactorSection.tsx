@@ -1,10 +1,11 @@
-import { Badge, Button, Code, CopyButton, Group, Modal, Paper, Stack, Text, Title } from '@mantine/core';
+import { Badge, Button, Code, CopyButton, Group, Modal, Stack, Text } from '@mantine/core';
 import { IconKey } from '@tabler/icons-react';
 import { useState } from 'react';
 import { call, client } from '../api';
 import { formatDateTime } from '../format';
 import { useSession } from '../session';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
+import { SectionCard } from '../ui/SectionCard';
 import { METHOD_LABELS, type MfaKind } from './mfaApi';
 
 type Props = { userId: string; userName: string; methods: MfaKind[]; canIssue: boolean; onIssued: () => void };
@@ -22,17 +23,17 @@ export function UserTwoFactorSection({ userId, userName, methods, canIssue, onIs
   }
 
   return (
-    <Paper withBorder radius="md" p="lg" component="section" aria-label="Two-factor authentication">
-      <Group justify="space-between" align="flex-start" mb="sm">
-        <Title order={2} fz="h4">
-          Two-factor authentication
-        </Title>
-        {canIssue && me?.id !== userId && (
+    <SectionCard
+      title="Two-factor authentication"
+      actions={
+        canIssue &&
+        me?.id !== userId && (
           <Button variant="default" leftSection={<IconKey size={16} />} onClick={() => setConfirming(true)}>
             Issue recovery code
           </Button>
-        )}
-      </Group>
+        )
+      }
+    >
       {methods.length === 0 ? (
         <Text size="sm" c="dimmed">
           No second factor set up.
@@ -77,6 +78,6 @@ export function UserTwoFactorSection({ userId, userName, methods, canIssue, onIs
           </Stack>
         </Modal>
       )}
-    </Paper>
+    </SectionCard>
   );
 }

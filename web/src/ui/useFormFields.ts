@@ -8,7 +8,8 @@ type Errors<T> = Partial<Record<keyof T, string>>;
  * A form on @mantine/form: each field's error clears as soon as the user edits it, and the server's field messages
  * (400 `details.fields`) land on the fields they name. Given the server's Zod schema for the request (from
  * `@foyer-fields/<feature>`), `validate()` refuses what the server would refuse, with the server's sentences,
- * before anything is sent.
+ * before anything is sent. A form over saved settings is mounted once they have loaded, starting from them;
+ * `isDirty()` and `markSaved()` let its Save wait for a change.
  */
 export function useFormFields<T extends Record<string, unknown>>(initial: T, schema?: Schema) {
   const form = useForm<T>({
@@ -18,8 +19,8 @@ export function useFormFields<T extends Record<string, unknown>>(initial: T, sch
     ...(schema ? { validate: schemaResolver(schema, { sync: true }) } : {}),
   });
 
-  /** The props of one input: value, change handler and its error. */
-  const field = (name: keyof T & string) => form.getInputProps(name);
+  /** The props of one input: value, change handler and its error; a checkbox or switch takes `checked` instead. */
+  const field = (name: keyof T & string, options?: { type: 'checkbox' }) => form.getInputProps(name, options);
 
   const setErrors = (errors: Errors<T>) => form.setErrors(errors);
 
@@ -33,5 +34,14 @@ export function useFormFields<T extends Record<string, unknown>>(initial: T, sch
     return known.length > 0;
   }
 
-  return { values: form.values, field, setValue: form.setFieldValue, setErrors, validate, showServerErrors };
+  /** Whether the values differ from the ones the form started with or last saved. */
+  const isDirty = () => form.isDirty();
+
+  /** What the server saved becomes the form's values and what the next change is measured against. */
+  function markSaved(values: T) {
+    form.setValues(values);
+    form.resetDirty(values);
+  }
+
+  return { values: form.values, field, setValue: form.setFieldValue, setErrors, validate, showServerErrors, isDirty, markSaved };
 }

@@ -1,10 +1,11 @@
-import { Anchor, Paper, Table, Text, Title } from '@mantine/core';
+import { Anchor, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import { call, client } from '../api';
 import { formatDateTime } from '../format';
 import { useSession } from '../session';
 import { ErrorAlert } from '../ui/ErrorAlert';
+import { SectionCard } from '../ui/SectionCard';
 
 type Reason = { everyone: boolean; groups: { id: string; name: string }[] };
 
@@ -25,10 +26,7 @@ export function UserAppsSection({ userId, userName }: { userId: string; userName
   const items = query.data?.items;
 
   return (
-    <Paper withBorder radius="md" p="lg" component="section" aria-label="Apps">
-      <Title order={2} fz="h4" mb="md">
-        Apps
-      </Title>
+    <SectionCard title="Apps">
       {query.error && <ErrorAlert title="Could not load the apps">{query.error.message}</ErrorAlert>}
       {items?.length === 0 && (
         <Text size="sm" c="dimmed">
@@ -65,6 +63,6 @@ export function UserAppsSection({ userId, userName }: { userId: string; userName
           </Table>
         </Table.ScrollContainer>
       )}
-    </Paper>
+    </SectionCard>
   );
 }

@@ -1,4 +1,4 @@
-import { Badge, Button, Center, DataList, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Center, DataList, Group, Loader, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconLogout, IconPencil } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
@@ -14,6 +14,7 @@ import { ErrorAlert } from '../ui/ErrorAlert';
 import { LastLogin } from '../ui/LastLogin';
 import { PageHeader } from '../ui/PageHeader';
 import { RoleBadges } from '../ui/RoleBadges';
+import { SectionCard } from '../ui/SectionCard';
 import { StatusBadge } from '../ui/StatusBadge';
 import { SignInBadges } from '../users/SignInBadges';
 import { UserRoles } from './UserRoles';
@@ -108,20 +109,6 @@ export function UserDetailPage() {
 
 const BACK = { to: '/admin/users', label: 'Users' };
 
-function Section({ title, action, children }: { title: string; action?: ReactNode; children: ReactNode }) {
-  return (
-    <Paper withBorder radius="md" p="lg" component="section" aria-label={title}>
-      <Group justify="space-between" mb="md">
-        <Title order={2} fz="h4">
-          {title}
-        </Title>
-        {action}
-      </Group>
-      {children}
-    </Paper>
-  );
-}
-
 function Profile({ user }: { user: UserDetail['user'] }) {
   const rows: [string, ReactNode][] = [
     ['Name', user.name],
@@ -155,7 +142,7 @@ function Profile({ user }: { user: UserDetail['user'] }) {
     ['Last login', <LastLogin at={user.lastLoginAt} />],
   ];
   return (
-    <Section title="Profile">
+    <SectionCard title="Profile">
       <DataList withDivider labelWidth={160} aria-label="User details">
         {rows.map(([label, value]) => (
           <DataList.Item key={label}>
@@ -164,7 +151,7 @@ function Profile({ user }: { user: UserDetail['user'] }) {
           </DataList.Item>
         ))}
       </DataList>
-    </Section>
+    </SectionCard>
   );
 }
 
@@ -186,9 +173,9 @@ function Sessions({ userId, userName, sessions, canEnd, onChanged }: SessionsPro
   }
 
   return (
-    <Section
+    <SectionCard
       title="Sessions"
-      action={
+      actions={
         canEnd &&
         sessions.length > 0 && (
           <Button variant="default" size="xs" color="red" leftSection={<IconLogout size={14} />} onClick={() => setEnding('all')}>
@@ -259,7 +246,7 @@ function Sessions({ userId, userName, sessions, canEnd, onChanged }: SessionsPro
             : `${userName} is signed out on that device and has to sign in again there.`}
         </ConfirmDialog>
       )}
-    </Section>
+    </SectionCard>
   );
 }
 
@@ -285,7 +272,7 @@ function AuditTrail({ userId, first }: { userId: string; first: AuditPage }) {
   }
 
   return (
-    <Section title="Audit trail">
+    <SectionCard title="Audit trail">
       {items.length === 0 ? (
         <Text c="dimmed" size="sm">
           Nothing recorded yet.
@@ -305,6 +292,6 @@ function AuditTrail({ userId, first }: { userId: string; first: AuditPage }) {
           </Button>
         </Group>
       )}
-    </Section>
+    </SectionCard>
   );
 }

@@ -1,9 +1,10 @@
-import { Alert, Anchor, Badge, Button, Group, List, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, List, Paper, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { IconUsers } from '@tabler/icons-react';
 import { Link } from 'react-router-dom';
 import { EMPTY } from '../format';
 import { sentOrCaptured, useMailCaptured } from '../mail/mailWording';
 import type { ImportOutcome, RowOutcome, RowResult } from './importApi';
+import { SectionCard } from '../ui/SectionCard';
 
 const OUTCOME_COLOR: Record<RowOutcome, string> = { created: 'green', skipped: 'yellow', failed: 'red' };
 
@@ -24,18 +25,18 @@ export function ImportResults({ outcome, problems, invitations, maxListed }: Pro
   ];
 
   return (
-    <Paper withBorder radius="md" p="lg">
+    <SectionCard
+      title={dryRun ? 'Dry run: nothing was written' : 'Import finished'}
+      actions={
+        !dryRun &&
+        summary.created > 0 && (
+          <Button component={Link} to="/admin/users" variant="light" leftSection={<IconUsers size={16} />}>
+            Go to users
+          </Button>
+        )
+      }
+    >
       <Stack gap="md">
-        <Group justify="space-between">
-          <Title order={2} fz="h4">
-            {dryRun ? 'Dry run: nothing was written' : 'Import finished'}
-          </Title>
-          {!dryRun && summary.created > 0 && (
-            <Button component={Link} to="/admin/users" variant="light" leftSection={<IconUsers size={16} />}>
-              Go to users
-            </Button>
-          )}
-        </Group>
         <SimpleGrid cols={{ base: 2, sm: 4 }} role="list" aria-label="Import summary">
           {stats.map(([label, value, color]) => (
             <Paper key={label} withBorder radius="md" p="sm" role="listitem" aria-label={`${label}: ${value}`}>
@@ -110,6 +111,6 @@ export function ImportResults({ outcome, problems, invitations, maxListed }: Pro
         )}
         {maxListed < notCreated && <Text size="sm" c="dimmed">Fix these rows and run the file again: rows already created are skipped.</Text>}
       </Stack>
-    </Paper>
+    </SectionCard>
   );
 }

@@ -13,7 +13,7 @@ import { ErrorAlert } from '../../ui/ErrorAlert';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { useFormFields } from '../../ui/useFormFields';
 import { isIdentityNotConfirmed, REAUTH_METHODS, useConfirmIdentity } from './ConfirmIdentity';
-import { SecurityCard } from './SecurityCard';
+import { SectionCard } from '../../ui/SectionCard';
 
 export type Passkey = Schemas['Passkey'];
 
@@ -88,10 +88,11 @@ export function PasskeysCard() {
   const supported = browserSupportsWebAuthn();
 
   return (
-    <SecurityCard
+    <SectionCard
+      order={3}
       title="Passkeys"
       description="Sign in with your fingerprint, face or device PIN instead of a password. Passkeys cannot be phished or guessed."
-      action={
+      actions={
         supported && (
           <Button leftSection={<IconPlus size={16} />} onClick={() => setAdding(true)}>
             Add a passkey
@@ -150,7 +151,7 @@ export function PasskeysCard() {
         </ConfirmDialog>
       )}
       {prompt}
-    </SecurityCard>
+    </SectionCard>
   );
 }
 

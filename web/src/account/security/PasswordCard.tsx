@@ -8,7 +8,7 @@ import { invalidate, useServerData } from '../../api/queries';
 import { ErrorAlert } from '../../ui/ErrorAlert';
 import { useFormFields } from '../../ui/useFormFields';
 import { isIdentityNotConfirmed, REAUTH_METHODS, useConfirmIdentity } from './ConfirmIdentity';
-import { SecurityCard } from './SecurityCard';
+import { SectionCard } from '../../ui/SectionCard';
 
 const MY_PASSWORD = ['me', 'password'];
 type Values = { currentPassword: string; newPassword: string; confirm: string };
@@ -49,7 +49,7 @@ export function PasswordCard() {
     ) : null;
 
   return (
-    <SecurityCard title="Password" description={description} action={action}>
+    <SectionCard order={3} title="Password" description={description} actions={action}>
       {error && <ErrorAlert title="Something went wrong">{error.message}</ErrorAlert>}
       {otherSessions > 0 && (
         <Alert color="blue" title="Sign out elsewhere?">
@@ -73,7 +73,7 @@ export function PasswordCard() {
           }}
         />
       )}
-    </SecurityCard>
+    </SectionCard>
   );
 }
 

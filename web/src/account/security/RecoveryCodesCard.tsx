@@ -7,7 +7,7 @@ import { RecoveryCodesList } from '../../two-factor/RecoveryCodesList';
 import { useMfaStatus } from '../../two-factor/useMfaStatus';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { isIdentityNotConfirmed, useConfirmIdentity } from './ConfirmIdentity';
-import { SecurityCard } from './SecurityCard';
+import { SectionCard } from '../../ui/SectionCard';
 
 /** My account → Security → Recovery codes: the way in when the second factor is lost. */
 export function RecoveryCodesCard() {
@@ -35,10 +35,11 @@ export function RecoveryCodesCard() {
 
   const left = status.recoveryCodesRemaining;
   return (
-    <SecurityCard
+    <SectionCard
+      order={3}
       title="Recovery codes"
       description="Each code signs you in once when you cannot use your second factor."
-      action={
+      actions={
         <Button variant="default" leftSection={<IconRefresh size={16} />} onClick={() => setConfirming(true)}>
           Generate new codes
         </Button>
@@ -67,6 +68,6 @@ export function RecoveryCodesCard() {
       )}
       {!codes && offerSessions > 0 && <EndOtherSessionsOffer count={offerSessions} onClose={() => setOfferSessions(0)} />}
       {prompt}
-    </SecurityCard>
+    </SectionCard>
   );
 }

@@ -8,7 +8,7 @@ import { useSession } from '../../session';
 import { ErrorAlert } from '../../ui/ErrorAlert';
 import { usePagedList } from '../../ui/usePagedList';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
-import { SecurityCard } from './SecurityCard';
+import { SectionCard } from '../../ui/SectionCard';
 
 export type OwnSession = Schemas['Session'];
 
@@ -40,10 +40,11 @@ export function SessionsCard() {
   const others = sessions?.filter((s) => !s.current).length ?? 0;
 
   return (
-    <SecurityCard
+    <SectionCard
+      order={3}
       title="Where you’re signed in"
       description="Sign out of any device you do not recognise or no longer use."
-      action={
+      actions={
         others > 0 && (
           <Button variant="default" color="red" leftSection={<IconLogout size={16} />} onClick={() => setEnding('others')}>
             End other sessions
@@ -122,6 +123,6 @@ export function SessionsCard() {
               : 'That browser is signed out and has to sign in again.'}
         </ConfirmDialog>
       )}
-    </SecurityCard>
+    </SectionCard>
   );
 }

@@ -13,7 +13,7 @@ import { DataTable, type Column } from '../../ui/DataTable';
 import { ErrorAlert } from '../../ui/ErrorAlert';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { isIdentityNotConfirmed, useConfirmIdentity } from './ConfirmIdentity';
-import { SecurityCard } from './SecurityCard';
+import { SectionCard } from '../../ui/SectionCard';
 
 type Method = MfaStatus['methods'][number];
 
@@ -89,10 +89,11 @@ export function TwoFactorCard() {
   }
 
   return (
-    <SecurityCard
+    <SectionCard
+      order={3}
       title="Two-factor authentication"
       description="After your password, Foyer asks for a code from your phone, app or email. Passkeys do not need it."
-      action={
+      actions={
         addable.length > 0 && (
           <Button leftSection={<IconPlus size={16} />} onClick={() => setAdding(true)}>
             Add a second factor
@@ -143,6 +144,6 @@ export function TwoFactorCard() {
       )}
       {!newCodes && offerSessions > 0 && <EndOtherSessionsOffer count={offerSessions} onClose={() => setOfferSessions(0)} />}
       {prompt}
-    </SecurityCard>
+    </SectionCard>
   );
 }
