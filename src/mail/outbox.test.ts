@@ -232,6 +232,34 @@ describe('mail delivery over SMTP', () => {
   });
 });
 
+describe('waking the mail worker', () => {
+  it('a wake-up that comes as a round ends is not lost until the next poll', async () => {
+    await smtp.start();
+    let woken = false;
+    const running = worker({
+      pollIntervalMs: 3_600_000,
+      // Bob's mail is enqueued and the workers woken while Ann's round is finishing: the moment a timer set by the
+      // wake-up used to be replaced by the hour-long one the round sets as it ends.
+      instrument: async (_row, deliver) => {
+        const outcome = await deliver();
+        if (!woken) {
+          woken = true;
+          await enqueueMail(t.handle.db, t.config, invitation('bob@example.com'));
+          wakeMailWorkers();
+        }
+        return outcome;
+      },
+    });
+    await enqueueMail(t.handle.db, t.config, invitation('ann@example.com'));
+    running.start();
+    try {
+      await vi.waitFor(() => expect(smtp.received).toHaveLength(2), { timeout: 10_000 });
+    } finally {
+      await running.stop();
+    }
+  });
+});
+
 describe('the dev mailbox', () => {
   let dev: TestApp;
   beforeEach(async () => {

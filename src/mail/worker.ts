@@ -163,7 +163,11 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
       schedule(0);
     },
     wake() {
-      if (!stopped) schedule(0);
+      if (stopped) return;
+      // During a round, a timer set now would be replaced by the one the round sets as it ends, and the wake-up
+      // lost until the next poll: the round runs again at once instead.
+      if (running) again = true;
+      else schedule(0);
     },
     async stop() {
       stopped = true;
