@@ -1,8 +1,11 @@
+import { readdirSync } from 'node:fs';
 import { connect, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { asBrowser, createTestApp, seedUser, signIn, TEST_ORIGIN, type TestApp } from '../../test/support.js';
 import { redactUrl } from './http.js';
+import { webDistFolder } from './paths.js';
 
 const errorShape = { error: { code: expect.any(String), message: expect.any(String) } };
 
@@ -73,6 +76,17 @@ describe('HTTP shell', () => {
       expect((await t.app.inject({ url })).headers['cache-control']).toBe('no-store');
     }
     expect((await t.app.inject({ url: '/api/v1/openapi.json' })).headers['cache-control']).toBeUndefined();
+  });
+
+  // npm test builds the console before the tests run, so web/dist is there.
+  it('lets browsers keep the console\'s hashed assets for good, and never its page', async () => {
+    const asset = readdirSync(join(webDistFolder, 'assets')).find((name) => name.endsWith('.js'))!;
+    const res = await t.app.inject({ url: `/assets/${asset}` });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    for (const url of ['/', '/admin/users']) expect((await t.app.inject({ url })).headers['cache-control']).toBe('no-store');
+    // A name the build did not make is answered by the page, which is never kept either.
+    expect((await t.app.inject({ url: '/assets/no-such-file.js' })).headers['cache-control']).toBe('no-store');
   });
 
   it('answers every refusal of Fastify and its parsers in the error shape with a fitting status', async () => {

@@ -142,6 +142,8 @@ const isPersonalDataReply = (url: string) => url.startsWith('/api/') && !url.sta
  * The console's index.html, read once, with a fresh nonce per response: the CSP allows only <style> elements that
  * carry it, and the page hands it to Mantine through a meta element.
  */
+export const IMMUTABLE_ASSET = 'public, max-age=31536000, immutable';
+
 function webIndex(cspTemplate: string) {
   const file = join(webDistFolder, 'index.html');
   if (!existsSync(file)) return null;
@@ -286,7 +288,17 @@ export async function createHttpServer(
   const sendIndex = webIndex(cspTemplate);
   if (sendIndex) {
     // index.html itself is only ever sent with its nonce, by the not-found handler below.
-    await app.register(fastifyStatic, { root: webDistFolder, wildcard: false, index: false, allowedPath: (path) => path !== '/index.html' });
+    await app.register(fastifyStatic, {
+      root: webDistFolder,
+      wildcard: false,
+      index: false,
+      allowedPath: (path) => path !== '/index.html',
+      // The build names each asset after a hash of its content, so a name never changes meaning: browsers keep
+      // them for good instead of asking again on every page load. index.html, which names them, is never kept.
+      setHeaders: (reply, path) => {
+        if (path.startsWith(join(webDistFolder, 'assets'))) reply.header('cache-control', IMMUTABLE_ASSET);
+      },
+    });
   }
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0]!;
