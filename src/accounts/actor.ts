@@ -1,12 +1,13 @@
 import { FoyerError, forbidden } from '../platform/errors.js';
 import type { Permission } from './catalogue.js';
+import type { Placeholder } from 'drizzle-orm';
 import type { RoleRef } from './directory.js';
-import { directRoles, userPermissions } from './permissions.js';
+import { heldAccessColumns, heldAccessOf, type HeldAccessRow, type RoleCatalogue } from './held-access.js';
 import { users, type UserProfile, type UserStatus } from './schema.js';
 
 /**
  * The account behind a request, with everything `GET /api/v1/me` shows: the session check reads it in the same
- * statement, so the console's most frequent request costs one query.
+ * statement, so the console's most frequent request costs one query (held-access.ts says how).
  */
 export interface ActorUser {
   id: string;
@@ -35,7 +36,11 @@ export interface Actor {
   permissions: ReadonlySet<string>;
 }
 
-export const actorUserColumns = {
+/**
+ * The columns an `ActorUser` is made of, with `knownStamp` the stamp of `heldCatalogue()` taken before the statement;
+ * `actorUserOf` turns the row into the account and its permissions.
+ */
+export const actorUserColumns = (knownStamp: Placeholder | string | null) => ({
   id: users.id,
   name: users.name,
   email: users.email,
@@ -45,9 +50,16 @@ export const actorUserColumns = {
   createdAt: users.createdAt,
   lastLoginAt: users.lastLoginAt,
   emailVerifiedAt: users.emailVerifiedAt,
-  roles: directRoles,
-  permissions: userPermissions,
-};
+  ...heldAccessColumns(knownStamp),
+});
+
+export type ActorUserRow = Omit<ActorUser, 'roles'> & HeldAccessRow;
+
+export function actorUserOf(row: ActorUserRow, known: RoleCatalogue | null): { user: ActorUser; permissions: ReadonlySet<string> } {
+  const { roles, permissions } = heldAccessOf(row, known);
+  const { id, name, email, username, status, profile, createdAt, lastLoginAt, emailVerifiedAt } = row;
+  return { user: { id, name, email, username, status, profile, createdAt, lastLoginAt, emailVerifiedAt, roles }, permissions };
+}
 
 /** The single permission check every admin route goes through. */
 export function authorize(actor: Actor, permission: Permission): void {

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { actorUserColumns, registerAccessHolder, userPermissions, users, type Actor } from '../accounts/index.js';
+import { actorUserColumns, actorUserOf, heldCatalogue, registerAccessHolder, userPermissions, users, type Actor } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
 import { hashSecret, randomId, randomSecret, secretMatches, splitToken } from '../platform/crypto.js';
 import type { Database } from '../platform/db.js';
@@ -90,13 +90,14 @@ export async function revokeApiToken(db: Database, context: AuditContext, id: st
 export async function resolveApiToken(db: Database, token: string, context: Omit<AuditContext, 'actorType' | 'actorId'>): Promise<Actor | null> {
   const parts = splitToken(token, API_TOKEN_PREFIX);
   if (!parts) return null;
+  const known = heldCatalogue();
   const [row] = await db
     .select({
       secretHash: apiTokens.secretHash,
       expiresAt: apiTokens.expiresAt,
       revokedAt: apiTokens.revokedAt,
       lastUsedAt: apiTokens.lastUsedAt,
-      user: actorUserColumns,
+      user: actorUserColumns(known?.stamp ?? null),
     })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.createdBy))
@@ -122,8 +123,8 @@ export async function resolveApiToken(db: Database, token: string, context: Omit
       }
     });
   }
-  const { permissions, ...user } = row.user;
-  return { via: 'api_token', sessionId: null, apiTokenId: parts.id, authenticatedAt: null, setupOnly: false, user, permissions: new Set(permissions) };
+  const { user, permissions } = actorUserOf(row.user, known);
+  return { via: 'api_token', sessionId: null, apiTokenId: parts.id, authenticatedAt: null, setupOnly: false, user, permissions };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { and, eq, isNotNull, ne, sql } from 'drizzle-orm';
-import { actorUserColumns, registerAccessHolder, users, type Actor } from '../../accounts/index.js';
+import { actorUserColumns, actorUserOf, heldCatalogue, registerAccessHolder, users, type Actor } from '../../accounts/index.js';
 import { preparedQuery, type Database } from '../../platform/db.js';
 import { notFound } from '../../platform/errors.js';
 import { hashSecret, randomId, randomSecret, secretMatches, splitToken } from '../../platform/crypto.js';
@@ -59,7 +59,7 @@ const sessionWithActor = preparedQuery('foyer_resolve_session', (db, name) =>
       idleExpiresAt: sessions.idleExpiresAt,
       absoluteExpiresAt: sessions.absoluteExpiresAt,
       setupOnly: sessions.setupOnly,
-      user: actorUserColumns,
+      user: actorUserColumns(sql.placeholder('knownStamp')),
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -74,7 +74,8 @@ const sessionWithActor = preparedQuery('foyer_resolve_session', (db, name) =>
 export async function resolveSession(db: Database, token: string, now: Date): Promise<Actor | null> {
   const parts = splitToken(token);
   if (!parts) return null;
-  const [row] = await sessionWithActor(db).execute({ id: parts.id });
+  const known = heldCatalogue();
+  const [row] = await sessionWithActor(db).execute({ id: parts.id, knownStamp: known?.stamp ?? null });
   if (!row || !secretMatches(parts.secret, row.secretHash)) return null;
   if (row.idleExpiresAt <= now || row.absoluteExpiresAt <= now) {
     await endSession(db, parts.id);
@@ -88,16 +89,8 @@ export async function resolveSession(db: Database, token: string, now: Date): Pr
       .set({ lastSeenAt: now, idleExpiresAt: new Date(idle) })
       .where(eq(sessions.id, parts.id));
   }
-  const { permissions, ...user } = row.user;
-  return {
-    via: 'session',
-    sessionId: parts.id,
-    apiTokenId: null,
-    authenticatedAt: row.authenticatedAt,
-    setupOnly: row.setupOnly,
-    user,
-    permissions: new Set(permissions),
-  };
+  const { user, permissions } = actorUserOf(row.user, known);
+  return { via: 'session', sessionId: parts.id, apiTokenId: null, authenticatedAt: row.authenticatedAt, setupOnly: row.setupOnly, user, permissions };
 }
 
 export async function endSession(db: Database, sessionId: string): Promise<void> {
