@@ -4,12 +4,13 @@ import { preparedQuery, type Database } from '../../platform/db.js';
 import { notFound } from '../../platform/errors.js';
 import { hashSecret, randomId, randomSecret, secretMatches, splitToken } from '../../platform/crypto.js';
 import { onCredentialSaved } from '../credentials.js';
+import type { LastSeen } from './last-seen.js';
 import { sessions } from './schema.js';
 
 const MINUTE = 60_000;
 export const SESSION_IDLE_MS = 7 * 24 * 60 * MINUTE;
 export const SESSION_ABSOLUTE_MS = 30 * 24 * 60 * MINUTE;
-// Writing last-seen on every request would turn each read into a write; a minute's precision is plenty.
+// A minute's precision is plenty for last-seen: a session is noted at most once a minute (and written in batches).
 const TOUCH_INTERVAL_MS = MINUTE;
 
 /** What a new session carries about how it began. */
@@ -67,27 +68,28 @@ const sessionWithActor = preparedQuery('foyer_resolve_session', (db, name) =>
     .prepare(name),
 );
 
+const later = (a: Date, b: Date | undefined) => (b && b > a ? b : a);
+
 /**
  * Returns the actor of a session token, or null when the token is unknown, expired or its user is no longer active.
- * The user's status is read on every call, so disabling someone takes effect on their very next request.
+ * The user's status is read on every call, so disabling someone takes effect on their very next request. Uses are
+ * noted in `lastSeen`, whose not yet written ones count too.
  */
-export async function resolveSession(db: Database, token: string, now: Date): Promise<Actor | null> {
+export async function resolveSession(db: Database, lastSeen: LastSeen, token: string, now: Date): Promise<Actor | null> {
   const parts = splitToken(token);
   if (!parts) return null;
   const known = heldCatalogue();
   const [row] = await sessionWithActor(db).execute({ id: parts.id, knownStamp: known?.stamp ?? null });
   if (!row || !secretMatches(parts.secret, row.secretHash)) return null;
-  if (row.idleExpiresAt <= now || row.absoluteExpiresAt <= now) {
+  const noted = lastSeen.noted(parts.id);
+  if (later(row.idleExpiresAt, noted?.idleExpiresAt) <= now || row.absoluteExpiresAt <= now) {
     await endSession(db, parts.id);
     return null;
   }
   if (row.user.status !== 'active') return null;
-  if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
+  if (now.getTime() - later(row.lastSeenAt, noted?.at).getTime() > TOUCH_INTERVAL_MS) {
     const idle = Math.min(now.getTime() + SESSION_IDLE_MS, row.absoluteExpiresAt.getTime());
-    await db
-      .update(sessions)
-      .set({ lastSeenAt: now, idleExpiresAt: new Date(idle) })
-      .where(eq(sessions.id, parts.id));
+    lastSeen.note(parts.id, { at: now, idleExpiresAt: new Date(idle) });
   }
   const { user, permissions } = actorUserOf(row.user, known);
   return { via: 'session', sessionId: parts.id, apiTokenId: null, authenticatedAt: row.authenticatedAt, setupOnly: row.setupOnly, user, permissions };
