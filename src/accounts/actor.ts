@@ -2,7 +2,8 @@ import { FoyerError, forbidden } from '../platform/errors.js';
 import type { Permission } from './catalogue.js';
 import type { Placeholder } from 'drizzle-orm';
 import type { RoleRef } from './directory.js';
-import { heldAccessColumns, heldAccessOf, type HeldAccessRow, type RoleCatalogue } from './held-access.js';
+import { asDate, asDateOrNull, asIs, packedRow } from '../platform/db.js';
+import { catalogueUnless, heldAccessOf, heldGroupIds, heldRoleIds, type HeldAccessRow, type RoleCatalogue } from './held-access.js';
 import { users, type UserProfile, type UserStatus } from './schema.js';
 
 /**
@@ -36,29 +37,38 @@ export interface Actor {
   permissions: ReadonlySet<string>;
 }
 
+const actorAccount = packedRow({
+  id: [users.id, asIs<string>()],
+  name: [users.name, asIs<string>()],
+  email: [users.email, asIs<string>()],
+  username: [users.username, asIs<string>()],
+  status: [users.status, asIs<UserStatus>()],
+  profile: [users.profile, asIs<UserProfile>()],
+  createdAt: [users.createdAt, asDate],
+  lastLoginAt: [users.lastLoginAt, asDateOrNull],
+  emailVerifiedAt: [users.emailVerifiedAt, asDateOrNull],
+  roleIds: [heldRoleIds, asIs<string[]>()],
+  groupIds: [heldGroupIds, asIs<string[]>()],
+});
+
 /**
  * The columns an `ActorUser` is made of, with `knownStamp` the stamp of `heldCatalogue()` taken before the statement;
  * `actorUserOf` turns the row into the account and its permissions.
  */
 export const actorUserColumns = (knownStamp: Placeholder | string | null) => ({
-  id: users.id,
-  name: users.name,
-  email: users.email,
-  username: users.username,
-  status: users.status,
-  profile: users.profile,
-  createdAt: users.createdAt,
-  lastLoginAt: users.lastLoginAt,
-  emailVerifiedAt: users.emailVerifiedAt,
-  ...heldAccessColumns(knownStamp),
+  account: actorAccount.column,
+  catalogue: catalogueUnless(knownStamp),
 });
 
-export type ActorUserRow = Omit<ActorUser, 'roles'> & HeldAccessRow;
+export interface ActorUserRow {
+  account: unknown[];
+  catalogue: HeldAccessRow['catalogue'];
+}
 
 export function actorUserOf(row: ActorUserRow, known: RoleCatalogue | null): { user: ActorUser; permissions: ReadonlySet<string> } {
-  const { roles, permissions } = heldAccessOf(row, known);
-  const { id, name, email, username, status, profile, createdAt, lastLoginAt, emailVerifiedAt } = row;
-  return { user: { id, name, email, username, status, profile, createdAt, lastLoginAt, emailVerifiedAt, roles }, permissions };
+  const { roleIds, groupIds, ...account } = actorAccount.unpack(row.account);
+  const { roles, permissions } = heldAccessOf({ roleIds, groupIds, catalogue: row.catalogue }, known);
+  return { user: { ...account, roles }, permissions };
 }
 
 /** The single permission check every admin route goes through. */

@@ -65,24 +65,22 @@ export class RoleCatalogue {
 let held: RoleCatalogue | null = null;
 
 /**
- * The catalogue this process holds: pass its stamp to `heldAccessColumns` and the catalogue itself to `heldAccessOf`
+ * The catalogue this process holds: pass its stamp to `catalogueUnless` and the catalogue itself to `heldAccessOf`
  * with the row, taken before the statement runs so that a newer copy arriving meanwhile cannot be mixed in.
  */
 export const heldCatalogue = (): RoleCatalogue | null => held;
 
-/**
- * The columns that go with a `users` row (spelled out in full, as `userPermissions` explains): the ids of the roles
- * and groups it holds, and the catalogue when its stamp is not `knownStamp` (a placeholder in prepared statements).
- */
-export const heldAccessColumns = (knownStamp: Placeholder | string | null) => ({
-  roleIds: sql<string[]>`array(select ur.role_id::text from user_roles ur where ur.user_id = "users"."id" order by 1)`,
-  groupIds: sql<string[]>`array(select gm.group_id::text from group_members gm where gm.user_id = "users"."id" order by 1)`,
-  catalogue: sql<CatalogueRow | null>`case when (select c.stamp from role_catalogue_stamp c) = ${knownStamp} then null else json_build_object(
+/** The ids of the roles the `users` row of the statement holds (spelled out in full, as `userPermissions` explains). */
+export const heldRoleIds = sql<string[]>`array(select ur.role_id from user_roles ur where ur.user_id = "users"."id" order by 1)`;
+export const heldGroupIds = sql<string[]>`array(select gm.group_id from group_members gm where gm.user_id = "users"."id" order by 1)`;
+
+/** The whole catalogue, or null when its stamp is `knownStamp` (a placeholder in prepared statements). */
+export const catalogueUnless = (knownStamp: Placeholder | string | null) =>
+  sql<CatalogueRow | null>`case when (select c.stamp from role_catalogue_stamp c) = ${knownStamp} then null else json_build_object(
       'stamp', (select c.stamp from role_catalogue_stamp c),
       'roles', (select coalesce(json_agg(json_build_object('id', r.id, 'name', r.name, 'permissions', r.permissions) order by r.name), '[]'::json) from roles r),
       'groupRoles', (select coalesce(json_agg(json_build_array(gr.group_id, gr.role_id)), '[]'::json) from group_roles gr)
-    ) end`,
-});
+    ) end`;
 
 export interface HeldAccessRow {
   roleIds: string[];
@@ -90,7 +88,7 @@ export interface HeldAccessRow {
   catalogue: CatalogueRow | null;
 }
 
-/** The roles and permissions of a row read with `heldAccessColumns(known?.stamp ?? null)`. */
+/** The roles and permissions of the ids read with `heldRoleIds` and `heldGroupIds` and `catalogueUnless(known?.stamp ?? null)`. */
 export function heldAccessOf(row: HeldAccessRow, known: RoleCatalogue | null): HeldAccess {
   let catalogue = known;
   if (row.catalogue) {

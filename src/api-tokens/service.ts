@@ -103,7 +103,8 @@ export async function resolveApiToken(db: Database, token: string, context: Omit
     .innerJoin(users, eq(users.id, apiTokens.createdBy))
     .where(eq(apiTokens.id, parts.id));
   if (!row || !secretMatches(parts.secret, row.secretHash)) return null;
-  if (row.revokedAt || (row.expiresAt && row.expiresAt <= context.now) || row.user.status !== 'active') return null;
+  const { user, permissions } = actorUserOf(row.user, known);
+  if (row.revokedAt || (row.expiresAt && row.expiresAt <= context.now) || user.status !== 'active') return null;
   if (!row.lastUsedAt || context.now.getTime() - row.lastUsedAt.getTime() > USE_RECORD_INTERVAL_MS) {
     await db.transaction(async (tx) => {
       // Only the request that moves last-used forward records the use, so concurrent requests write one event.
@@ -118,12 +119,11 @@ export async function resolveApiToken(db: Database, token: string, context: Omit
           action: 'api_token.used',
           targetType: 'api_token',
           targetId: parts.id,
-          details: { userId: row.user.id },
+          details: { userId: user.id },
         });
       }
     });
   }
-  const { user, permissions } = actorUserOf(row.user, known);
   return { via: 'api_token', sessionId: null, apiTokenId: parts.id, authenticatedAt: null, setupOnly: false, user, permissions };
 }
 

@@ -1,6 +1,6 @@
 import { and, eq, isNotNull, ne, sql } from 'drizzle-orm';
 import { actorUserColumns, actorUserOf, heldCatalogue, registerAccessHolder, users, type Actor } from '../../accounts/index.js';
-import { preparedQuery, type Database } from '../../platform/db.js';
+import { asDate, asIs, packedRow, preparedQuery, type Database } from '../../platform/db.js';
 import { notFound } from '../../platform/errors.js';
 import { hashSecret, randomId, randomSecret, secretMatches, splitToken } from '../../platform/crypto.js';
 import { onCredentialSaved } from '../credentials.js';
@@ -51,17 +51,18 @@ export async function createSession(
   return `${id}.${secret}`;
 }
 
+const checkedSession = packedRow({
+  secretHash: [sessions.secretHash, asIs<string>()],
+  lastSeenAt: [sessions.lastSeenAt, asDate],
+  authenticatedAt: [sessions.authenticatedAt, asDate],
+  idleExpiresAt: [sessions.idleExpiresAt, asDate],
+  absoluteExpiresAt: [sessions.absoluteExpiresAt, asDate],
+  setupOnly: [sessions.setupOnly, asIs<boolean>()],
+});
+
 const sessionWithActor = preparedQuery('foyer_resolve_session', (db, name) =>
   db
-    .select({
-      secretHash: sessions.secretHash,
-      lastSeenAt: sessions.lastSeenAt,
-      authenticatedAt: sessions.authenticatedAt,
-      idleExpiresAt: sessions.idleExpiresAt,
-      absoluteExpiresAt: sessions.absoluteExpiresAt,
-      setupOnly: sessions.setupOnly,
-      user: actorUserColumns(sql.placeholder('knownStamp')),
-    })
+    .select({ session: checkedSession.column, user: actorUserColumns(sql.placeholder('knownStamp')) })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(eq(sessions.id, sql.placeholder('id')))
@@ -80,19 +81,21 @@ export async function resolveSession(db: Database, lastSeen: LastSeen, token: st
   if (!parts) return null;
   const known = heldCatalogue();
   const [row] = await sessionWithActor(db).execute({ id: parts.id, knownStamp: known?.stamp ?? null });
-  if (!row || !secretMatches(parts.secret, row.secretHash)) return null;
+  if (!row) return null;
+  const session = checkedSession.unpack(row.session);
+  if (!secretMatches(parts.secret, session.secretHash)) return null;
   const noted = lastSeen.noted(parts.id);
-  if (later(row.idleExpiresAt, noted?.idleExpiresAt) <= now || row.absoluteExpiresAt <= now) {
+  if (later(session.idleExpiresAt, noted?.idleExpiresAt) <= now || session.absoluteExpiresAt <= now) {
     await endSession(db, parts.id);
     return null;
   }
-  if (row.user.status !== 'active') return null;
-  if (now.getTime() - later(row.lastSeenAt, noted?.at).getTime() > TOUCH_INTERVAL_MS) {
-    const idle = Math.min(now.getTime() + SESSION_IDLE_MS, row.absoluteExpiresAt.getTime());
+  const { user, permissions } = actorUserOf(row.user, known);
+  if (user.status !== 'active') return null;
+  if (now.getTime() - later(session.lastSeenAt, noted?.at).getTime() > TOUCH_INTERVAL_MS) {
+    const idle = Math.min(now.getTime() + SESSION_IDLE_MS, session.absoluteExpiresAt.getTime());
     lastSeen.note(parts.id, { at: now, idleExpiresAt: new Date(idle) });
   }
-  const { user, permissions } = actorUserOf(row.user, known);
-  return { via: 'session', sessionId: parts.id, apiTokenId: null, authenticatedAt: row.authenticatedAt, setupOnly: row.setupOnly, user, permissions };
+  return { via: 'session', sessionId: parts.id, apiTokenId: null, authenticatedAt: session.authenticatedAt, setupOnly: session.setupOnly, user, permissions };
 }
 
 export async function endSession(db: Database, sessionId: string): Promise<void> {
