@@ -6,7 +6,7 @@ import type { RoleRef } from './directory.js';
  * reads the account also reads the ids of the roles and groups it holds (two index scans) and, only when the role
  * catalogue has changed since this process last read it, the whole catalogue: every role's name and permissions and
  * the roles each group carries. The permissions then come from that copy, which is good exactly while the catalogue's
- * stamp is unchanged (migration 0017 gives it a new value in every transaction that touches roles or group_roles).
+ * stamp is unchanged (migration 0017 gives it a new value with every statement on roles or group_roles).
  * Everything is read in one statement, so in one snapshot: a disabled account, a role taken away, a group left or a
  * role's permission removed counts on the very next request, on every instance, and planning and aggregating the
  * permission subqueries no longer costs each session check (bench/ figure 3).
