@@ -1,8 +1,8 @@
+import type { Placeholder } from 'drizzle-orm';
+import { asDate, asDateOrNull, asIs, packedRow } from '../platform/db.js';
 import { FoyerError, forbidden } from '../platform/errors.js';
 import type { Permission } from './catalogue.js';
-import type { Placeholder } from 'drizzle-orm';
 import type { RoleRef } from './directory.js';
-import { asDate, asDateOrNull, asIs, packedRow } from '../platform/db.js';
 import { catalogueUnless, heldAccessOf, heldGroupIds, heldRoleIds, type HeldAccessRow, type RoleCatalogue } from './held-access.js';
 import { users, type UserProfile, type UserStatus } from './schema.js';
 
