@@ -1,12 +1,14 @@
+import type { Placeholder } from 'drizzle-orm';
+import { asDate, asDateOrNull, asIs, packedRow } from '../platform/db.js';
 import { FoyerError, forbidden } from '../platform/errors.js';
 import type { Permission } from './catalogue.js';
 import type { RoleRef } from './directory.js';
-import { directRoles, userPermissions } from './permissions.js';
+import { catalogueUnless, heldAccessOf, heldGroupIds, heldRoleIds, type HeldAccessRow, type RoleCatalogue } from './held-access.js';
 import { users, type UserProfile, type UserStatus } from './schema.js';
 
 /**
  * The account behind a request, with everything `GET /api/v1/me` shows: the session check reads it in the same
- * statement, so the console's most frequent request costs one query.
+ * statement, so the console's most frequent request costs one query (held-access.ts says how).
  */
 export interface ActorUser {
   id: string;
@@ -35,19 +37,39 @@ export interface Actor {
   permissions: ReadonlySet<string>;
 }
 
-export const actorUserColumns = {
-  id: users.id,
-  name: users.name,
-  email: users.email,
-  username: users.username,
-  status: users.status,
-  profile: users.profile,
-  createdAt: users.createdAt,
-  lastLoginAt: users.lastLoginAt,
-  emailVerifiedAt: users.emailVerifiedAt,
-  roles: directRoles,
-  permissions: userPermissions,
-};
+const actorAccount = packedRow({
+  id: [users.id, asIs<string>()],
+  name: [users.name, asIs<string>()],
+  email: [users.email, asIs<string>()],
+  username: [users.username, asIs<string>()],
+  status: [users.status, asIs<UserStatus>()],
+  profile: [users.profile, asIs<UserProfile>()],
+  createdAt: [users.createdAt, asDate],
+  lastLoginAt: [users.lastLoginAt, asDateOrNull],
+  emailVerifiedAt: [users.emailVerifiedAt, asDateOrNull],
+  roleIds: [heldRoleIds, asIs<string[]>()],
+  groupIds: [heldGroupIds, asIs<string[]>()],
+});
+
+/**
+ * The columns an `ActorUser` is made of, with `knownStamp` the stamp of `heldCatalogue()` taken before the statement;
+ * `actorUserOf` turns the row into the account and its permissions.
+ */
+export const actorUserColumns = (knownStamp: Placeholder | string | null) => ({
+  account: actorAccount.column,
+  catalogue: catalogueUnless(knownStamp),
+});
+
+export interface ActorUserRow {
+  account: unknown[];
+  catalogue: HeldAccessRow['catalogue'];
+}
+
+export function actorUserOf(row: ActorUserRow, known: RoleCatalogue | null): { user: ActorUser; permissions: ReadonlySet<string> } {
+  const { roleIds, groupIds, ...account } = actorAccount.unpack(row.account);
+  const { roles, permissions } = heldAccessOf({ roleIds, groupIds, catalogue: row.catalogue }, known);
+  return { user: { ...account, roles }, permissions };
+}
 
 /** The single permission check every admin route goes through. */
 export function authorize(actor: Actor, permission: Permission): void {

@@ -13,7 +13,8 @@ export {
   type AccessHolder,
   type MembershipListener,
 } from './access.js';
-export { actorUserColumns, authorize, authorizeSeeingPeople, type Actor, type ActorUser } from './actor.js';
+export { actorUserColumns, actorUserOf, authorize, authorizeSeeingPeople, type Actor, type ActorUser, type ActorUserRow } from './actor.js';
+export { heldCatalogue } from './held-access.js';
 export { recordAccountChange, registerAuditTrail, type AuditContext, type AuditEntry, type AuditRecorder } from './audit-trail.js';
 export { activeAdminExists, withAdminGuard } from './admin-guard.js';
 export { builtinRoleId, syncBuiltinRoles } from './builtin-roles.js';
@@ -57,7 +58,7 @@ export {
 } from './directory.js';
 export { DELETED_USER_NAME, tombstoneOf } from './tombstone.js';
 export { authorizeManaging, lockAccount, userNotFound, type LockedAccount } from './lock.js';
-export { authorizeGrant, authorizeRoleChange, directRoles, permissionsOf, userPermissions, type Grantable, type Grantor } from './permissions.js';
+export { authorizeGrant, authorizeRoleChange, permissionsOf, userPermissions, type Grantable, type Grantor } from './permissions.js';
 // The writes: other features change the account tables only through these (eslint rule account-tables-written-by-accounts).
 export { createUser, type NewUser } from './create.js';
 export { normaliseEmail } from './identity.js';

@@ -1,6 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { FoyerError } from '../platform/errors.js';
-import type { RoleRef } from './directory.js';
 
 /**
  * Effective permissions of the `users` row in the surrounding query: the union over the roles they hold directly and
@@ -15,12 +14,6 @@ export const userPermissions: SQL<string[]> = sql<string[]>`coalesce((
     ) held
     join roles r on r.id = held.role_id
     cross join lateral unnest(r.permissions) as p), '{}'::text[])`;
-
-/** The roles the `users` row in the surrounding query holds directly, ordered by name, as JSON. */
-export const directRoles: SQL<RoleRef[]> = sql<RoleRef[]>`coalesce((
-    select json_agg(json_build_object('id', r.id, 'name', r.name) order by r.name)
-    from user_roles ur join roles r on r.id = ur.role_id
-    where ur.user_id = "users"."id"), '[]'::json)`;
 
 /** Anything that carries permissions: a role, or a group through the roles it carries. */
 export interface Grantable {

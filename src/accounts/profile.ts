@@ -69,7 +69,7 @@ export async function confirmEmailThroughLink(
 }
 
 /** Stamps a sign-in and answers the account as it left it, with everything the `Me` view shows, in one statement. */
-export async function recordSignIn(db: Database, userId: string, now: Date) {
-  const [row] = await db.update(users).set({ lastLoginAt: now }).where(eq(users.id, userId)).returning(actorUserColumns);
+export async function recordSignIn(db: Database, userId: string, now: Date, catalogueStamp: string | null) {
+  const [row] = await db.update(users).set({ lastLoginAt: now }).where(eq(users.id, userId)).returning(actorUserColumns(catalogueStamp));
   return row;
 }

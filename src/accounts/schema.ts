@@ -4,6 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  boolean,
   check,
   index,
   pgTable,
@@ -136,3 +137,12 @@ export const groupRoles = pgTable(
 );
 
 export type GroupRow = typeof groups.$inferSelect;
+
+/**
+ * One row whose stamp changes with every statement on `roles` or `group_roles` (triggers of migration 0017): the
+ * copy of the role catalogue a process keeps for the session check is good exactly while the stamp is the same.
+ */
+export const roleCatalogueStamp = pgTable('role_catalogue_stamp', {
+  singleton: boolean('singleton').primaryKey().default(true),
+  stamp: uuid('stamp').notNull().defaultRandom(),
+});

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { actorUserColumns, registerAccessHolder, userPermissions, users, type Actor } from '../accounts/index.js';
+import { actorUserColumns, actorUserOf, heldCatalogue, registerAccessHolder, userPermissions, users, type Actor } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
 import { hashSecret, randomId, randomSecret, secretMatches, splitToken } from '../platform/crypto.js';
 import type { Database } from '../platform/db.js';
@@ -90,19 +90,21 @@ export async function revokeApiToken(db: Database, context: AuditContext, id: st
 export async function resolveApiToken(db: Database, token: string, context: Omit<AuditContext, 'actorType' | 'actorId'>): Promise<Actor | null> {
   const parts = splitToken(token, API_TOKEN_PREFIX);
   if (!parts) return null;
+  const known = heldCatalogue();
   const [row] = await db
     .select({
       secretHash: apiTokens.secretHash,
       expiresAt: apiTokens.expiresAt,
       revokedAt: apiTokens.revokedAt,
       lastUsedAt: apiTokens.lastUsedAt,
-      user: actorUserColumns,
+      user: actorUserColumns(known?.stamp ?? null),
     })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.createdBy))
     .where(eq(apiTokens.id, parts.id));
   if (!row || !secretMatches(parts.secret, row.secretHash)) return null;
-  if (row.revokedAt || (row.expiresAt && row.expiresAt <= context.now) || row.user.status !== 'active') return null;
+  const { user, permissions } = actorUserOf(row.user, known);
+  if (row.revokedAt || (row.expiresAt && row.expiresAt <= context.now) || user.status !== 'active') return null;
   if (!row.lastUsedAt || context.now.getTime() - row.lastUsedAt.getTime() > USE_RECORD_INTERVAL_MS) {
     await db.transaction(async (tx) => {
       // Only the request that moves last-used forward records the use, so concurrent requests write one event.
@@ -117,13 +119,12 @@ export async function resolveApiToken(db: Database, token: string, context: Omit
           action: 'api_token.used',
           targetType: 'api_token',
           targetId: parts.id,
-          details: { userId: row.user.id },
+          details: { userId: user.id },
         });
       }
     });
   }
-  const { permissions, ...user } = row.user;
-  return { via: 'api_token', sessionId: null, apiTokenId: parts.id, authenticatedAt: null, setupOnly: false, user, permissions: new Set(permissions) };
+  return { via: 'api_token', sessionId: null, apiTokenId: parts.id, authenticatedAt: null, setupOnly: false, user, permissions };
 }
 
 /**

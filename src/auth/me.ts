@@ -2,6 +2,8 @@ import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import {
   actorUserColumns,
+  actorUserOf,
+  heldCatalogue,
   roleRefSchema,
   USER_PROFILES,
   USER_STATUSES,
@@ -51,13 +53,14 @@ export const toMe = (user: ActorUser, permissions: Iterable<string>, setupOnly =
 });
 
 const meRow = preparedQuery('foyer_load_me', (db, name) =>
-  db.select(actorUserColumns).from(users).where(eq(users.id, sql.placeholder('userId'))).prepare(name),
+  db.select(actorUserColumns(sql.placeholder('knownStamp'))).from(users).where(eq(users.id, sql.placeholder('userId'))).prepare(name),
 );
 
 /** The same view for a user who is not (or not yet) the actor of the request, such as someone who just signed in. */
 export async function loadMe(db: Database, userId: string, setupOnly = false): Promise<Me> {
-  const [row] = await meRow(db).execute({ userId });
+  const known = heldCatalogue();
+  const [row] = await meRow(db).execute({ userId, knownStamp: known?.stamp ?? null });
   if (!row) throw new Error(`user ${userId} vanished`);
-  const { permissions, ...user } = row;
+  const { user, permissions } = actorUserOf(row, known);
   return toMe(user, permissions, setupOnly);
 }

@@ -5,6 +5,7 @@ import { FoyerError, forbidden, unauthenticated } from '../platform/errors.js';
 import { sessionCookieName, type AppDeps, type FoyerApp } from '../platform/http.js';
 import { authorize, type Actor, type Permission } from '../accounts/index.js';
 import { findPendingSignIn, pendingTokenOf } from './mfa/pending.js';
+import { lastSeenBatch } from './sessions/last-seen.js';
 import { SESSION_ABSOLUTE_MS, resolveSession, type ClientInfo } from './sessions/service.js';
 
 declare module 'fastify' {
@@ -59,6 +60,8 @@ export const clientInfo = (request: FastifyRequest): ClientInfo => ({
 /** Resolves the actor only when the request carries credentials, so public routes cost no query. */
 export function installActorResolution(app: FoyerApp, deps: AppDeps): void {
   const cookieName = sessionCookieName(deps.config);
+  const lastSeen = lastSeenBatch(deps.db, (error) => app.log.error({ err: error }, 'writing last-seen times failed'));
+  app.addHook('onClose', () => lastSeen.flush());
   app.decorateRequest('actor', null);
   app.addHook('onRoute', (route) => {
     if (!isProtected(route.url) || route.schema?.hide) return;
@@ -73,7 +76,7 @@ export function installActorResolution(app: FoyerApp, deps: AppDeps): void {
       });
     } else {
       const token = request.cookies[cookieName];
-      if (token) request.actor = await resolveSession(deps.db, token, new Date());
+      if (token) request.actor = await resolveSession(deps.db, lastSeen, token, new Date());
     }
     const route = request.routeOptions.url;
     if (request.actor?.setupOnly && !SETUP_ROUTES.has(`${request.method} ${route}`)) {

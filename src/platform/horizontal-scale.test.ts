@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withDatabase } from '../../test/global-setup.js';
@@ -8,6 +9,7 @@ import { enqueueMail } from '../mail/outbox.js';
 import { createTestSmtpServer, type TestSmtpServer } from '../mail/test-smtp-server.js';
 import { createMailWorker } from '../mail/worker.js';
 import { bootstrapFirstAdmin } from '../setup/service.js';
+import { roles } from '../accounts/index.js';
 import { openPostgres, type DatabaseHandle } from './db.js';
 import type { FoyerApp } from './http.js';
 import { seedUser, TEST_ORIGIN, testConfig } from '../../test/support.js';
@@ -89,6 +91,17 @@ describe.runIf(process.env.TEST_DATABASE_URL)('two instances on one database (Po
     const out = await apps[1]!.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie, origin: TEST_ORIGIN } });
     expect(out.statusCode).toBeLessThan(300);
     for (const app of apps) expect((await app.inject({ url: '/api/v1/me', headers: { cookie } })).statusCode).toBe(401);
+  });
+
+  it("counts a role's permission taken away on one instance at the other's very next request", async () => {
+    const [role] = await handles[0]!.db.insert(roles).values({ name: 'Scale readers', permissions: ['users.read', 'audit.read'] }).returning();
+    const user = await seedUser(handles[0]!, { roleIds: [role!.id] });
+    const cookie = (await login(apps[0]!, user.email, 'correct horse battery')).cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+    const permissions = async (app: FoyerApp) => (await app.inject({ url: '/api/v1/me', headers: { cookie } })).json().user.permissions;
+    for (const app of apps) expect(await permissions(app)).toEqual(['audit.read', 'users.read']);
+    // Through the second instance's own pool, as an administrator's change there would be.
+    await handles[1]!.db.update(roles).set({ permissions: ['audit.read'] }).where(eq(roles.id, role!.id));
+    for (const app of apps) expect(await permissions(app)).toEqual(['audit.read']);
   });
 
   it('delivers each queued mail exactly once with a worker on each instance', async () => {

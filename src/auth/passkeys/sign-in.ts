@@ -12,6 +12,7 @@ import { users, type Actor, type UserRow } from '../../accounts/index.js';
 import { completeSignIn, type SignInResult } from '../sessions/complete-sign-in.js';
 import { markSessionReauthenticated } from '../sessions/service.js';
 import { CHALLENGE_TTL_MS, consumeChallenge, storeChallenge, type RelyingParty } from './challenges.js';
+import { verifyEs256Assertion } from './es256.js';
 import { passkeys, type PasskeyRow } from './schema.js';
 import { listPasskeys, userHandleOf } from './service.js';
 
@@ -42,7 +43,10 @@ export async function passkeySignInOptions(db: Database, rp: RelyingParty, now: 
 
 type Verified = { newCounter: number; backedUp: boolean };
 
-/** Checks signature, origin, rp id, user verification and user handle; throws `refusal` for anything wrong. */
+/**
+ * Checks signature, origin, rp id, user verification and user handle; throws `refusal` for anything wrong. ES256 keys
+ * are checked by es256.ts, any other kind by the library.
+ */
 async function verifyAssertion(
   rp: RelyingParty,
   response: AuthenticationResponseJSON,
@@ -52,6 +56,9 @@ async function verifyAssertion(
 ): Promise<Verified> {
   const handle = response.response.userHandle;
   if (handle && handle !== userHandleOf(passkey.userId)) throw refusal();
+  const es256 = verifyEs256Assertion(response, passkey.publicKey, { challenge, origin: rp.origin, rpId: rp.id });
+  if (es256.kind === 'verified') return { newCounter: es256.newCounter, backedUp: es256.backedUp };
+  if (es256.kind === 'refused') throw refusal();
   try {
     const { verified, authenticationInfo } = await verifyAuthenticationResponse({
       response,

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { recordAudit, type AuditContext } from '../../audit/index.js';
 import type { Database } from '../../platform/db.js';
 import type { AppDeps } from '../../platform/http.js';
-import { recordSignIn, users } from '../../accounts/index.js';
+import { actorUserOf, heldCatalogue, recordSignIn, users } from '../../accounts/index.js';
 import { meSchema, toMe, type Me } from '../me.js';
 import {
   clearPendingCookie,
@@ -81,7 +81,8 @@ export async function startSignedInSession(
   const setupOnly = SETUP_FACTORS.has(details.method) && !(await hasCredential(tx, userId));
   const sessionToken = await createSession(tx, userId, context, context.now, { ...via, setupOnly });
   // The reply shows the account as this sign-in left it: read in the statement that stamps the sign-in time.
-  const row = await recordSignIn(tx, userId, context.now);
+  const known = heldCatalogue();
+  const row = await recordSignIn(tx, userId, context.now, known?.stamp ?? null);
   if (!row) throw new Error(`user ${userId} vanished`);
   await recordAudit(tx, { ...context, actorType: 'user', actorId: userId }, {
     action: 'auth.login.succeeded',
@@ -89,7 +90,7 @@ export async function startSignedInSession(
     targetId: userId,
     details,
   });
-  const { permissions, ...user } = row;
+  const { user, permissions } = actorUserOf(row, known);
   return { kind: 'signed_in', userId, sessionToken, setupOnly, me: toMe(user, permissions, setupOnly) };
 }
 

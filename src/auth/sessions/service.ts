@@ -1,15 +1,16 @@
 import { and, eq, isNotNull, ne, sql } from 'drizzle-orm';
-import { actorUserColumns, registerAccessHolder, users, type Actor } from '../../accounts/index.js';
-import { preparedQuery, type Database } from '../../platform/db.js';
+import { actorUserColumns, actorUserOf, heldCatalogue, registerAccessHolder, users, type Actor } from '../../accounts/index.js';
+import { asDate, asIs, packedRow, preparedQuery, type Database } from '../../platform/db.js';
 import { notFound } from '../../platform/errors.js';
 import { hashSecret, randomId, randomSecret, secretMatches, splitToken } from '../../platform/crypto.js';
 import { onCredentialSaved } from '../credentials.js';
+import type { LastSeen } from './last-seen.js';
 import { sessions } from './schema.js';
 
 const MINUTE = 60_000;
 export const SESSION_IDLE_MS = 7 * 24 * 60 * MINUTE;
 export const SESSION_ABSOLUTE_MS = 30 * 24 * 60 * MINUTE;
-// Writing last-seen on every request would turn each read into a write; a minute's precision is plenty.
+// A minute's precision is plenty for last-seen: a session is noted at most once a minute (and written in batches).
 const TOUCH_INTERVAL_MS = MINUTE;
 
 /** What a new session carries about how it began. */
@@ -50,54 +51,51 @@ export async function createSession(
   return `${id}.${secret}`;
 }
 
+const checkedSession = packedRow({
+  secretHash: [sessions.secretHash, asIs<string>()],
+  lastSeenAt: [sessions.lastSeenAt, asDate],
+  authenticatedAt: [sessions.authenticatedAt, asDate],
+  idleExpiresAt: [sessions.idleExpiresAt, asDate],
+  absoluteExpiresAt: [sessions.absoluteExpiresAt, asDate],
+  setupOnly: [sessions.setupOnly, asIs<boolean>()],
+});
+
 const sessionWithActor = preparedQuery('foyer_resolve_session', (db, name) =>
   db
-    .select({
-      secretHash: sessions.secretHash,
-      lastSeenAt: sessions.lastSeenAt,
-      authenticatedAt: sessions.authenticatedAt,
-      idleExpiresAt: sessions.idleExpiresAt,
-      absoluteExpiresAt: sessions.absoluteExpiresAt,
-      setupOnly: sessions.setupOnly,
-      user: actorUserColumns,
-    })
+    .select({ session: checkedSession.column, user: actorUserColumns(sql.placeholder('knownStamp')) })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(eq(sessions.id, sql.placeholder('id')))
     .prepare(name),
 );
 
+const later = (a: Date, b: Date | undefined) => (b && b > a ? b : a);
+
 /**
  * Returns the actor of a session token, or null when the token is unknown, expired or its user is no longer active.
- * The user's status is read on every call, so disabling someone takes effect on their very next request.
+ * The user's status is read on every call, so disabling someone takes effect on their very next request. Uses are
+ * noted in `lastSeen`, whose not yet written ones count too.
  */
-export async function resolveSession(db: Database, token: string, now: Date): Promise<Actor | null> {
+export async function resolveSession(db: Database, lastSeen: LastSeen, token: string, now: Date): Promise<Actor | null> {
   const parts = splitToken(token);
   if (!parts) return null;
-  const [row] = await sessionWithActor(db).execute({ id: parts.id });
-  if (!row || !secretMatches(parts.secret, row.secretHash)) return null;
-  if (row.idleExpiresAt <= now || row.absoluteExpiresAt <= now) {
+  const known = heldCatalogue();
+  const [row] = await sessionWithActor(db).execute({ id: parts.id, knownStamp: known?.stamp ?? null });
+  if (!row) return null;
+  const session = checkedSession.unpack(row.session);
+  if (!secretMatches(parts.secret, session.secretHash)) return null;
+  const noted = lastSeen.noted(parts.id);
+  if (later(session.idleExpiresAt, noted?.idleExpiresAt) <= now || session.absoluteExpiresAt <= now) {
     await endSession(db, parts.id);
     return null;
   }
-  if (row.user.status !== 'active') return null;
-  if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
-    const idle = Math.min(now.getTime() + SESSION_IDLE_MS, row.absoluteExpiresAt.getTime());
-    await db
-      .update(sessions)
-      .set({ lastSeenAt: now, idleExpiresAt: new Date(idle) })
-      .where(eq(sessions.id, parts.id));
+  const { user, permissions } = actorUserOf(row.user, known);
+  if (user.status !== 'active') return null;
+  if (now.getTime() - later(session.lastSeenAt, noted?.at).getTime() > TOUCH_INTERVAL_MS) {
+    const idle = Math.min(now.getTime() + SESSION_IDLE_MS, session.absoluteExpiresAt.getTime());
+    lastSeen.note(parts.id, { at: now, idleExpiresAt: new Date(idle) });
   }
-  const { permissions, ...user } = row.user;
-  return {
-    via: 'session',
-    sessionId: parts.id,
-    apiTokenId: null,
-    authenticatedAt: row.authenticatedAt,
-    setupOnly: row.setupOnly,
-    user,
-    permissions: new Set(permissions),
-  };
+  return { via: 'session', sessionId: parts.id, apiTokenId: null, authenticatedAt: session.authenticatedAt, setupOnly: session.setupOnly, user, permissions };
 }
 
 export async function endSession(db: Database, sessionId: string): Promise<void> {
