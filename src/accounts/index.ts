@@ -66,7 +66,6 @@ export {
   confirmEmailThroughLink,
   markEmailVerified,
   recordSignIn,
-  renameAccount,
   setPasswordHash,
   updateProfile,
   type ProfileChanges,

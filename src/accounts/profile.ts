@@ -9,11 +9,6 @@ import { users, type UserRow } from './schema.js';
  * it. The caller decides who may and records why; each runs in the caller's transaction.
  */
 
-/** Changes the name an account goes by; the caller checks who may and records why. */
-export async function renameAccount(db: Database, userId: string, name: string, now: Date): Promise<void> {
-  await db.update(users).set({ name, updatedAt: now }).where(eq(users.id, userId));
-}
-
 export type ProfileChanges = Partial<Pick<UserRow, 'name' | 'email' | 'username' | 'emailVerifiedAt'>>;
 
 /**

@@ -4,9 +4,9 @@ import {
   createUser,
   grantRoles,
   removeHalfMadeAccounts,
-  renameAccount,
   setPasswordHash,
   stillExisting,
+  updateProfile,
   users,
 } from '../accounts/index.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
@@ -92,7 +92,7 @@ export async function redeemSignupLink(
     const personal = { ...context, actorType: 'user' as const, actorId: user.id };
     if (existing) {
       // The username stays the one first chosen: it may already be in the mail the person was sent.
-      await renameAccount(tx, user.id, input.name.trim(), context.now);
+      await updateProfile(tx, user.id, { name: input.name.trim() }, context.now);
       if (passwordHash) await setPasswordHash(tx, user.id, passwordHash, context.now);
     } else {
       await tx.insert(signupLinkJoins).values({ userId: user.id, signupLinkId: link.id, startedAt: context.now });
