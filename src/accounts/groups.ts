@@ -32,11 +32,8 @@ export async function addGroup(db: Database, fields: GroupFields, roleIds: reado
   } catch (error) {
     throw nameClash(error);
   }
-  const group = row!;
-  if (roleIds.length > 0) {
-    await db.insert(groupRoles).values(roleIds.map((roleId) => ({ groupId: group.id, roleId })));
-  }
-  return group;
+  await changeGroupRoles(db, row!.id, { added: roleIds, removed: [] });
+  return row!;
 }
 
 export async function changeGroup(db: Database, id: string, fields: GroupFields, now: Date): Promise<GroupRow> {
