@@ -142,7 +142,7 @@ const isPersonalDataReply = (url: string) => url.startsWith('/api/') && !url.sta
  * The console's index.html, read once, with a fresh nonce per response: the CSP allows only <style> elements that
  * carry it, and the page hands it to Mantine through a meta element.
  */
-export const IMMUTABLE_ASSET = 'public, max-age=31536000, immutable';
+const IMMUTABLE_ASSET = 'public, max-age=31536000, immutable';
 
 function webIndex(cspTemplate: string) {
   const file = join(webDistFolder, 'index.html');

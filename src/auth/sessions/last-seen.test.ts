@@ -16,19 +16,23 @@ describe('last seen, through the session check', () => {
   beforeEach(async () => {
     t = await createTestApp({}, { onQuery: (sql) => statements.push(sql) });
   });
-  afterEach(async () => {
-    vi.useRealTimers();
-    await t.close();
-  });
+  // test/setup-file.ts puts the real clock back after each test.
+  afterEach(() => t.close());
 
-  it('notes a use at most once a minute, in no statement of the request, and writes it by the time the app closes', async () => {
+  /** Someone signed in at `start` on a faked clock, with their session id and a `GET /me` answering its status. */
+  async function signedInAt(start: number) {
     vi.useFakeTimers({ toFake: ['Date'] });
-    const start = new Date('2026-03-01T00:00:00Z').getTime();
     vi.setSystemTime(start);
     const user = await seedUser(t.handle);
     const cookie = await signIn(t.app, user.email);
     const id = cookie.split('=')[1]!.split('.')[0]!;
     const me = () => t.app.inject({ url: '/api/v1/me', headers: { cookie } }).then((r) => r.statusCode);
+    return { id, me };
+  }
+
+  it('notes a use at most once a minute, in no statement of the request, and writes it by the time the app closes', async () => {
+    const start = new Date('2026-03-01T00:00:00Z').getTime();
+    const { id, me } = await signedInAt(start);
 
     vi.setSystemTime(start + 2 * MINUTE);
     statements.length = 0;
@@ -45,12 +49,8 @@ describe('last seen, through the session check', () => {
   });
 
   it('counts a use noted and not yet written against the idle limit', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
     const start = new Date('2026-03-01T00:00:00Z').getTime();
-    vi.setSystemTime(start);
-    const user = await seedUser(t.handle);
-    const cookie = await signIn(t.app, user.email);
-    const me = () => t.app.inject({ url: '/api/v1/me', headers: { cookie } }).then((r) => r.statusCode);
+    const { me } = await signedInAt(start);
     vi.setSystemTime(start + SESSION_IDLE_MS - MINUTE);
     expect(await me()).toBe(200);
     vi.setSystemTime(start + SESSION_IDLE_MS + MINUTE);
